@@ -1,0 +1,92 @@
+package dev.deja.cli;
+
+import dev.deja.engine.PackedImage;
+import dev.deja.engine.Selection;
+import dev.deja.engine.report.PlanFormat;
+import dev.deja.packer.ContextEntry;
+import dev.deja.packer.ContextTar;
+import dev.deja.packer.EntryType;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "context", mixinStandardHelpOptions = true,
+        description = {"Writes the build context of one image as the tar deja sends to the builder: the context"
+                + " folder, its includes, minus .dockerignore and excludes, with the Dockerfile's references to"
+                + " other images of the repo rewritten to their exact states.",
+            "The tar is deterministic: the same content gives the same bytes anywhere."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  deja context service1 --list",
+            "  deja context service1 -o service1.tar",
+            "  deja context service1 -o - | docker buildx build -f service1/Dockerfile -"})
+final class ContextCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "IMAGE", description = "The image.")
+    String image;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the tar to FILE ('-' for standard output). Nothing is written on error.")
+    String output;
+
+    @Option(names = "--list", description = "List the entries (type, mode, size, path) instead of writing a tar.")
+    boolean list;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (output == null && !list) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "say where the tar goes: -o FILE, -o -"
+                    + " for standard output, or --list to see its entries");
+        }
+        var planner = ProjectContext.planner(spec);
+        String name = Selection.of(java.util.List.of(image)).apply(planner.graph()).get(0);
+        PackedImage packed = planner.packer().pack(name);
+        if (list) {
+            PrintWriter out = spec.commandLine().getOut();
+            for (ContextEntry entry : packed.context().entries()) {
+                out.printf("%s %04o %10s  %s%s%n", entry.type().code(), entry.mode(),
+                        entry.type() == EntryType.FILE ? PlanFormat.humanBytes(entry.size()) : "-",
+                        entry.path(), entry.type() == EntryType.SYMLINK ? " -> " + entry.linkTarget() : "");
+            }
+            out.printf("# %s: state %s, Dockerfile %s%n", name, packed.state().tag(), packed.context().dockerfile());
+            out.flush();
+        }
+        if (output != null) {
+            if (output.equals("-")) {
+                OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+                ContextTar.write(packed.context(), stdout);
+                stdout.flush();
+            } else {
+                writeAtomically(Path.of(output), packed);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** A half-written tar would look like a context; write beside the target and rename. */
+    private static void writeAtomically(Path target, PackedImage packed) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".partial");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
+                ContextTar.write(packed.context(), out);
+            }
+            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.deja.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+@Command(name = "deja",
+        versionProvider = DejaCommand.Version.class,
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Builds every Docker image of a monorepo exactly once per content.",
+            "",
+            "For each image deja packs the build context it really needs, hashes it into a state, and reuses the"
+                    + " image built for that state or builds it."},
+        subcommands = {
+            PlanCommand.class,
+            StateCommand.class,
+            ContextCommand.class,
+            GraphCommand.class,
+            CommandLine.HelpCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  deja plan --offline -C examples/monorepo   states of every image, no registry needed",
+            "  deja state service1                        the state tag of one image (and why: deja graph)",
+            "  deja context service1 -o - | tar -tv       what the builder would receive",
+            "  deja graph --format mermaid                the dependency graph for a README",
+            "",
+            "Exit codes: 0 success, 1 a build failed, 2 usage or config error, 3 registry or daemon unreachable."})
+final class DejaCommand implements Runnable {
+
+    @Option(names = "-C", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Run as if started in DIR: the project is the nearest folder from there upward holding"
+                    + " deja.yaml, else the git top level.")
+    Path directory = Path.of("");
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Use this config file; its folder is the project root.")
+    Path config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (see the list above)");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = DejaCommand.class.getResourceAsStream("/deja-version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"deja " + properties.getProperty("version", "unknown"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

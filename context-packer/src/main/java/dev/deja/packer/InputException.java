@@ -1,0 +1,54 @@
+package dev.deja.packer;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Bad input from the user's files: a Dockerfile, an ignore file, a context path, a config. Carries the file and line
+ * so that the message can point at the exact place to fix.
+ */
+public class InputException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+    private final int line;
+    private final int column;
+
+    public InputException(Path file, int line, int column, String message) {
+        super(message);
+        this.file = file;
+        this.line = line;
+        this.column = column;
+    }
+
+    public InputException(Path file, int line, String message) {
+        this(file, line, 0, message);
+    }
+
+    public InputException(Path file, String message) {
+        this(file, 0, message);
+    }
+
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+
+    /** 1-based line, or 0 when the problem is the file as a whole. */
+    public int line() {
+        return line;
+    }
+
+    /** {@code file:line: message}, the shape compilers use, so editors and CI logs can link to it. */
+    public String describe(Path relativeTo) {
+        if (file == null) {
+            return getMessage();
+        }
+        Path shown = file;
+        if (relativeTo != null && file.isAbsolute() && file.startsWith(relativeTo)) {
+            shown = relativeTo.relativize(file);
+        }
+        String where = shown.toString().isEmpty() ? "." : shown.toString();
+        String position = line > 0 ? ":" + line + (column > 0 ? ":" + column : "") : "";
+        return where + position + ": " + getMessage();
+    }
+}

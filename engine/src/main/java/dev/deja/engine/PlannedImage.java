@@ -1,0 +1,25 @@
+package dev.deja.engine;
+
+import dev.deja.packer.State;
+import java.util.List;
+
+/**
+ * One image of a plan.
+ *
+ * @param repository where it lives ({@code <registry>/<name>} or the local name)
+ * @param parents    the images it depends on
+ * @param files      entries in its context
+ * @param bytes      bytes of file content in its context
+ */
+public record PlannedImage(String name, String repository, State state, Decision decision, int level,
+                           List<String> parents, int files, long bytes) {
+
+    public PlannedImage {
+        parents = List.copyOf(parents);
+    }
+
+    /** {@code <repository>:<state tag>}. */
+    public String stateRef() {
+        return repository + ":" + state.tag();
+    }
+}

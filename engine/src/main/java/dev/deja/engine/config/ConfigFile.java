@@ -1,0 +1,45 @@
+package dev.deja.engine.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * deja.yaml as read.
+ *
+ * @param registry repository prefix ("" for local mode)
+ * @param discover also treat every Dockerfile of the checkout as an image
+ * @param images   images by name, in file order
+ * @param file     where it was read from ({@code null} when there is no config)
+ */
+public record ConfigFile(
+        String registry,
+        TagsConfig tags,
+        CacheMode cache,
+        Boolean discover,
+        @JsonDeserialize(using = ImagesDeserializer.class) Map<String, ImageEntry> images,
+        @JsonIgnore Path file) {
+
+    public ConfigFile {
+        registry = registry == null ? "" : registry.replaceAll("/+$", "");
+        tags = tags == null ? TagsConfig.DEFAULT : tags;
+        cache = cache == null ? CacheMode.INLINE : cache;
+        discover = discover != null && discover;
+        images = images == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(images));
+    }
+
+    /** No deja.yaml: discover every Dockerfile, local mode. */
+    public static ConfigFile none() {
+        return new ConfigFile(null, null, null, true, null, null);
+    }
+
+    ConfigFile from(Path source) {
+        return new ConfigFile(registry, tags, cache, discover, images, source);
+    }
+
+    public boolean localMode() {
+        return registry.isEmpty();
+    }
+}

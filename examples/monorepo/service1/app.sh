@@ -1,0 +1,3 @@
+#!/bin/sh
+greet service1
+ls /opt/app/luamods
