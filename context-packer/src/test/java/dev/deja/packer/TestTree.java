@@ -1,0 +1,107 @@
+package dev.deja.packer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Builds small repositories in a temporary folder for tests. */
+public final class TestTree {
+
+    private final Path root;
+
+    public TestTree(Path root) {
+        this.root = root;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path path(String relative) {
+        return root.resolve(relative);
+    }
+
+    public TestTree file(String relative, String content) {
+        return bytes(relative, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public TestTree bytes(String relative, byte[] content) {
+        try {
+            Path path = root.resolve(relative);
+            Files.createDirectories(path.getParent());
+            Files.write(path, content);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestTree executable(String relative, String content) {
+        file(relative, content);
+        return chmod(relative, "rwxr-xr-x");
+    }
+
+    public TestTree chmod(String relative, String permissions) {
+        try {
+            Files.setPosixFilePermissions(root.resolve(relative), PosixFilePermissions.fromString(permissions));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestTree dir(String relative) {
+        try {
+            Files.createDirectories(root.resolve(relative));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestTree symlink(String relative, String target) {
+        try {
+            Path link = root.resolve(relative);
+            Files.createDirectories(link.getParent());
+            Files.createSymbolicLink(link, Path.of(target));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestTree touch(String relative, long epochMillis) {
+        try {
+            Files.setLastModifiedTime(root.resolve(relative), FileTime.fromMillis(epochMillis));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestTree delete(String relative) {
+        try {
+            Files.delete(root.resolve(relative));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String read(String relative) {
+        try {
+            return Files.readString(root.resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
