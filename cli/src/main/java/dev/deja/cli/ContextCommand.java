@@ -7,8 +7,6 @@ import dev.deja.packer.ContextEntry;
 import dev.deja.packer.ContextTar;
 import dev.deja.packer.EntryType;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -66,7 +64,9 @@ final class ContextCommand implements Callable<Integer> {
         }
         if (output != null) {
             if (output.equals("-")) {
-                OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+                spec.commandLine().getOut().flush();
+                OutputStream stdout = new BufferedOutputStream(
+                        ((DejaCommand) spec.root().userObject()).stdout, 1 << 16);
                 ContextTar.write(packed.context(), stdout);
                 stdout.flush();
             } else {

@@ -2,6 +2,7 @@ package dev.deja.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -46,6 +47,13 @@ final class DejaCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Standard output as bytes, for commands that write binary data. */
+    final OutputStream stdout;
+
+    DejaCommand(OutputStream stdout) {
+        this.stdout = stdout;
+    }
 
     @Override
     public void run() {

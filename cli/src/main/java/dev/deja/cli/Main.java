@@ -1,7 +1,12 @@
 package dev.deja.cli;
 
 import dev.deja.packer.InputException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
@@ -12,12 +17,20 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        System.exit(run(args, stdout, new FileOutputStream(FileDescriptor.err)));
     }
 
-    /** Runs deja and returns the exit code (for tests and for {@link #main}). */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new DejaCommand());
+    /**
+     * Runs deja and returns the exit code (for tests and for {@link #main}).
+     *
+     * @param stdout where results go (binary: {@code context -o -} writes a tar there)
+     * @param stderr where errors and progress go
+     */
+    public static int run(String[] args, OutputStream stdout, OutputStream stderr) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+        CommandLine cli = new CommandLine(new DejaCommand(stdout));
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -30,6 +43,9 @@ public final class Main {
             }
             throw exception;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 }

@@ -50,27 +50,55 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file, "cannot read: " + e.getMessage());
         }
-        if (text.isBlank()) {
-            return new ConfigFile(null, null, null, null, null, file);
-        }
         try {
+            var tree = mapper.readTree(text);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return new ConfigFile(null, null, null, null, null, file);
+            }
             ConfigFile config = mapper.readValue(text, ConfigFile.class);
             if (config == null) {
                 return new ConfigFile(null, null, null, null, null, file);
             }
             return config.from(file);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file, line(e), column(e), describe(e));
+            int line = line(e);
+            int column = column(e);
+            if (e instanceof UnrecognizedPropertyException unknown) {
+                // Records report unknown keys at the end of their mapping; point at the key itself.
+                String[] lines = text.split("\n", -1);
+                String key = java.util.regex.Pattern.quote(unknown.getPropertyName());
+                for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\s*)(- )?" + key + "\\s*:")
+                            .matcher(lines[i]);
+                    if (m.find()) {
+                        line = i + 1;
+                        column = m.end(1) + 1;
+                        break;
+                    }
+                }
+            }
+            throw new ConfigException(file, line, column, describe(e));
         }
     }
 
+    /** Where the offending token starts (Jackson's own location is often past it, on the next line). */
+    private static JsonLocation location(JsonProcessingException e) {
+        if (e instanceof JsonMappingException && e.getProcessor() instanceof JsonParser parser) {
+            JsonLocation token = parser.currentTokenLocation();
+            if (token != null && token.getLineNr() > 0) {
+                return token;
+            }
+        }
+        return e.getLocation();
+    }
+
     private static int line(JsonProcessingException e) {
-        JsonLocation location = e.getLocation();
+        JsonLocation location = location(e);
         return location == null ? 0 : Math.max(0, location.getLineNr());
     }
 
     private static int column(JsonProcessingException e) {
-        JsonLocation location = e.getLocation();
+        JsonLocation location = location(e);
         return location == null ? 0 : Math.max(0, location.getColumnNr());
     }
 

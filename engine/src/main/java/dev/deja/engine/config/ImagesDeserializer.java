@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,8 +26,12 @@ final class ImagesDeserializer extends JsonDeserializer<Map<String, ImageEntry>>
                 return context.reportInputMismatch(this, "image '%s' has no settings (it needs at least"
                         + " 'dockerfile:')", name);
             }
-            ImageEntry entry = context.readValue(parser, ImageEntry.class);
-            images.put(name, entry.atLine(line));
+            try {
+                ImageEntry entry = context.readValue(parser, ImageEntry.class);
+                images.put(name, entry.atLine(line));
+            } catch (JsonMappingException e) {
+                throw JsonMappingException.wrapWithPath(e, images, name);
+            }
         }
         return images;
     }
