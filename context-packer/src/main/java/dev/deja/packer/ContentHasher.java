@@ -11,15 +11,16 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Turns context entries into {@link EntryDigest}s, reading files on several threads. Memory stays bounded: each
- * thread streams through one buffer, whatever the size of the context.
+ * Turns context entries into {@link EntryDigest}s, reading files on several threads while the folders are still
+ * being walked. Memory stays bounded: each thread streams through one buffer, whatever the size of the context.
  */
 public final class ContentHasher {
 
@@ -35,80 +36,120 @@ public final class ContentHasher {
         return new ContentHasher(Runtime.getRuntime().availableProcessors());
     }
 
+    /** Hashes an already collected context. */
     public List<EntryDigest> digests(PackedContext context) {
-        List<ContextEntry> entries = context.entries();
-        EntryDigest[] out = new EntryDigest[entries.size()];
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            MessageDigest sha = State.sha256();
-            ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-            for (int i = next.getAndIncrement(); i < out.length; i = next.getAndIncrement()) {
-                out[i] = digest(entries.get(i), sha, buffer);
-            }
-        };
-        int workers = Math.min(threads, Math.max(1, entries.size() / 64));
-        if (workers == 1) {
-            worker.run();
-            return List.of(out);
+        try (Session session = start()) {
+            context.entries().forEach(session::submit);
+            return session.complete(context);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
-            Thread thread = new Thread(runnable, "deja-hash");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int k = 0; k < workers; k++) {
-                futures.add(pool.submit(worker));
+    }
+
+    /**
+     * Starts hashing in the background: {@link Session#submit} files as they are found (a
+     * {@link ContextCollector} listener), then {@link Session#complete} with the collected context.
+     */
+    public Session start() {
+        return new Session(threads);
+    }
+
+    /** Files being hashed in the background. */
+    public static final class Session implements AutoCloseable {
+        private final ExecutorService pool;
+        private final Map<String, String> contentDigests = new ConcurrentHashMap<>();
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
+
+        private Session(int threads) {
+            pool = Executors.newFixedThreadPool(threads, runnable -> {
+                Thread thread = new Thread(runnable, "deja-hash");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+
+        /** Queues a file read from disk; other entries are cheap and hashed in {@link #complete}. */
+        public void submit(ContextEntry entry) {
+            if (entry.type() != EntryType.FILE || entry.source() == null) {
+                return;
             }
-            for (Future<?> future : futures) {
-                future.get();
+            pool.execute(() -> {
+                if (failure.get() != null) {
+                    return;
+                }
+                try {
+                    contentDigests.put(entry.path(), workers.get().hashFile(entry));
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+        }
+
+        /** Waits for the queued files and returns the digests of every entry, in the context's order. */
+        public List<EntryDigest> complete(PackedContext context) {
+            pool.shutdown();
+            try {
+                while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                    if (failure.get() != null) {
+                        pool.shutdownNow();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while hashing the context", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while hashing the context", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
+            if (failure.get() != null) {
+                throw failure.get();
             }
-            throw new IllegalStateException(e.getCause());
-        } finally {
+            Worker worker = new Worker();
+            List<EntryDigest> out = new ArrayList<>(context.entries().size());
+            for (ContextEntry entry : context.entries()) {
+                String content = "";
+                if (entry.type() == EntryType.FILE) {
+                    content = entry.generated() != null
+                            ? HexFormat.of().formatHex(worker.sha.digest(entry.generated()))
+                            : contentDigests.get(entry.path());
+                    if (content == null) {
+                        content = worker.hashFile(entry);
+                    }
+                }
+                out.add(new EntryDigest(entry.path(), entry.type(), entry.mode(), entry.linkTarget(), content));
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public void close() {
             pool.shutdownNow();
         }
-        return List.of(out);
     }
 
-    static EntryDigest digest(ContextEntry entry, MessageDigest sha, ByteBuffer buffer) {
-        String content = "";
-        if (entry.type() == EntryType.FILE) {
-            content = entry.generated() != null
-                    ? HexFormat.of().formatHex(sha.digest(entry.generated()))
-                    : hashFile(entry, sha, buffer);
-        }
-        return new EntryDigest(entry.path(), entry.type(), entry.mode(), entry.linkTarget(), content);
-    }
+    /** One thread's digest and read buffer. */
+    private static final class Worker {
+        private final MessageDigest sha = State.sha256();
+        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
 
-    private static String hashFile(ContextEntry entry, MessageDigest sha, ByteBuffer buffer) {
-        Path source = entry.source();
-        long total = 0;
-        sha.reset();
-        try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
-            while (true) {
-                buffer.clear();
-                int n = channel.read(buffer);
-                if (n < 0) {
-                    break;
+        String hashFile(ContextEntry entry) {
+            Path source = entry.source();
+            long total = 0;
+            sha.reset();
+            try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
+                while (true) {
+                    buffer.clear();
+                    int n = channel.read(buffer);
+                    if (n < 0) {
+                        break;
+                    }
+                    sha.update(buffer.array(), 0, n);
+                    total += n;
                 }
-                sha.update(buffer.array(), 0, n);
-                total += n;
+            } catch (IOException e) {
+                throw new InputException(source, "cannot read: " + e.getMessage());
             }
-        } catch (IOException e) {
-            throw new InputException(source, "cannot read: " + e.getMessage());
+            if (total != entry.size()) {
+                throw new InputException(source, "file changed while deja was reading it; run again");
+            }
+            return HexFormat.of().formatHex(sha.digest());
         }
-        if (total != entry.size()) {
-            throw new InputException(source, "file changed while deja was reading it; run again");
-        }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** Hashes a stream the way file contents are hashed (used to check what a tar really carried). */

@@ -9,10 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Walks the folders of a {@link ContextSpec} and lists what the builder will receive: the context folder, the
@@ -24,25 +27,36 @@ public final class ContextCollector {
     private final ContextSpec spec;
     private final Path root;
     private final IgnoreRules rules;
-    private final Map<String, ContextEntry> entries = new TreeMap<>(ContextCollector::compareUtf8);
+    private final Map<String, ContextEntry> entries = new HashMap<>();
+    private final Consumer<ContextEntry> listener;
 
-    private ContextCollector(ContextSpec spec, IgnoreRules rules) {
+    private ContextCollector(ContextSpec spec, IgnoreRules rules, Consumer<ContextEntry> listener) {
         this.spec = spec;
         this.root = spec.repoRoot();
         this.rules = rules;
+        this.listener = listener;
     }
 
     /**
      * @param dockerfileContent the Dockerfile as it will be sent (references already rewritten)
      */
     public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent) {
+        return collect(spec, dockerfileContent, entry -> { });
+    }
+
+    /**
+     * As {@link #collect(ContextSpec, byte[])}, telling {@code listener} of each entry as it is found, so that
+     * hashing can run while the walk goes on. An entry told may still be refused by a later error.
+     */
+    public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent,
+                                        Consumer<ContextEntry> listener) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
         Path contextPath = RepoPath.resolve(spec.repoRoot(), contextDir);
         if (!Files.isDirectory(contextPath, LinkOption.NOFOLLOW_LINKS)) {
             throw new InputException(contextPath, "context folder does not exist (or is a symlink)");
         }
-        ContextCollector collector = new ContextCollector(spec, ignoreRules(spec, contextDir, dockerfile));
+        ContextCollector collector = new ContextCollector(spec, ignoreRules(spec, contextDir, dockerfile), listener);
         collector.walk(contextPath, contextDir, "");
         for (String include : spec.includes()) {
             collector.addInclude(normalized(spec, include, "include"));
@@ -58,7 +72,7 @@ public final class ContextCollector {
         }
         collector.entries.put(dockerfileInContext, ContextEntry.generated(dockerfileInContext, dockerfileContent));
         collector.addMissingParents();
-        return new PackedContext(List.copyOf(collector.entries.values()), dockerfileInContext);
+        return new PackedContext(sorted(collector.entries.values()), dockerfileInContext);
     }
 
     /**
@@ -177,6 +191,7 @@ public final class ContextCollector {
         ContextEntry previous = entries.get(entry.path());
         if (previous == null) {
             entries.put(entry.path(), entry);
+            listener.accept(entry);
             return;
         }
         boolean bothDirectories = previous.type() == EntryType.DIRECTORY && entry.type() == EntryType.DIRECTORY;
@@ -204,10 +219,16 @@ public final class ContextCollector {
         }
     }
 
-    /** Orders paths by their UTF-8 bytes, the same on every JDK and file system. */
-    static int compareUtf8(String a, String b) {
-        byte[] x = a.getBytes(StandardCharsets.UTF_8);
-        byte[] y = b.getBytes(StandardCharsets.UTF_8);
-        return java.util.Arrays.compareUnsigned(x, y);
+    /** Orders entries by the UTF-8 bytes of their paths: the same on every JDK and file system. */
+    private static List<ContextEntry> sorted(Collection<ContextEntry> entries) {
+        record Keyed(byte[] key, ContextEntry entry) { }
+        List<Keyed> keyed = new ArrayList<>(entries.size());
+        for (ContextEntry entry : entries) {
+            keyed.add(new Keyed(entry.path().getBytes(StandardCharsets.UTF_8), entry));
+        }
+        keyed.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        List<ContextEntry> out = new ArrayList<>(keyed.size());
+        keyed.forEach(k -> out.add(k.entry()));
+        return out;
     }
 }

@@ -5,10 +5,12 @@ import dev.deja.packer.ContentHasher;
 import dev.deja.packer.ContextCollector;
 import dev.deja.packer.ContextSpec;
 import dev.deja.packer.Dockerfile;
+import dev.deja.packer.EntryDigest;
 import dev.deja.packer.PackedContext;
 import dev.deja.packer.State;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -53,10 +55,15 @@ public final class ImagePacker {
         String rewritten = dockerfile.rewrite(image.args(), use -> parentReference(name, use.reference()));
         ContextSpec spec = new ContextSpec(graph.project().root(), image.context(), image.dockerfile(),
                 image.include(), image.exclude());
-        PackedContext context = ContextCollector.collect(spec, rewritten.getBytes(StandardCharsets.UTF_8));
+        PackedContext context;
+        List<EntryDigest> digests;
+        try (ContentHasher.Session hashing = hasher.start()) {
+            context = ContextCollector.collect(spec, rewritten.getBytes(StandardCharsets.UTF_8), hashing::submit);
+            digests = hashing.complete(context);
+        }
         BuildInputs inputs = BuildInputs.of(context.dockerfile(), image.args(), image.target(), image.platforms(),
                 parentStates);
-        State state = State.compute(hasher.digests(context), inputs);
+        State state = State.compute(digests, inputs);
         return new PackedImage(name, context, inputs, state);
     }
 
