@@ -13,11 +13,16 @@ final class ProjectContext {
     }
 
     static ImageGraph graph(CommandLine.Model.CommandSpec spec) {
+        return load(spec);
+    }
+
+    private static ImageGraph load(CommandLine.Model.CommandSpec spec) {
         DejaCommand root = (DejaCommand) spec.root().userObject();
         return ImageGraph.of(new ProjectLoader().load(root.directory, root.config));
     }
 
     static Planner planner(CommandLine.Model.CommandSpec spec) {
-        return new Planner(graph(spec), ContentHasher.forThisMachine());
+        ContentHasher.warmUp();
+        return new Planner(load(spec), ContentHasher.forThisMachine());
     }
 }

@@ -114,10 +114,6 @@ public final class ContextCollector {
             walk(path, include, "");
             return;
         }
-        if (rules.excludes(include) && !(Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
-                && rules.mayReincludeBelow(include))) {
-            return;
-        }
         visit(path, include, include);
     }
 
@@ -134,16 +130,11 @@ public final class ContextCollector {
             if (repoPath.isEmpty() && name.equals(".git")) {
                 continue;
             }
-            String childContextPath = RepoPath.join(contextPath, name);
-            boolean excluded = rules.excludes(childContextPath);
-            boolean isDir = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
-            if (excluded && !(isDir && rules.mayReincludeBelow(childContextPath))) {
-                continue;
-            }
-            visit(child, RepoPath.join(repoPath, name), childContextPath);
+            visit(child, RepoPath.join(repoPath, name), RepoPath.join(contextPath, name));
         }
     }
 
+    /** One lstat and one ignore check per entry: this runs for every file of every context. */
     private void visit(Path path, String repoPath, String contextPath) {
         PosixFileAttributes attributes;
         try {
@@ -156,7 +147,9 @@ public final class ContextCollector {
             if (!excluded) {
                 put(ContextEntry.directory(contextPath), path);
             }
-            walk(path, repoPath, contextPath);
+            if (!excluded || rules.mayReincludeBelow(contextPath)) {
+                walk(path, repoPath, contextPath);
+            }
         } else if (excluded) {
             return;
         } else if (attributes.isSymbolicLink()) {

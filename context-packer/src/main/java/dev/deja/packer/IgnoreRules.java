@@ -91,6 +91,9 @@ public final class IgnoreRules {
 
     /** Whether a slash-separated context path is excluded (moby's MatchesOrParentMatches). */
     public boolean excludes(String path) {
+        if (patterns.isEmpty()) {
+            return false;
+        }
         boolean matched = false;
         int lastSlash = path.lastIndexOf('/');
         String[] parents = lastSlash < 0 ? new String[0] : path.substring(0, lastSlash).split("/");
