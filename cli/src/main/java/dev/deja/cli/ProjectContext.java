@@ -22,7 +22,6 @@ final class ProjectContext {
     }
 
     static Planner planner(CommandLine.Model.CommandSpec spec) {
-        ContentHasher.warmUp();
         return new Planner(load(spec), ContentHasher.forThisMachine());
     }
 }

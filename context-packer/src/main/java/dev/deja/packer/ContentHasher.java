@@ -36,30 +36,6 @@ public final class ContentHasher {
         return new ContentHasher(Runtime.getRuntime().availableProcessors());
     }
 
-    /**
-     * Starts a short background warm-up of SHA-256, so the JIT has compiled its intrinsic by the time the first
-     * files arrive: a cold JVM otherwise hashes its first few hundred megabytes at a fraction of full speed.
-     * Costs one otherwise idle core for a fraction of a second while the project loads.
-     */
-    public static void warmUp() {
-        Thread thread = new Thread(() -> {
-            MessageDigest sha = State.sha256();
-            byte[] block = new byte[64 * 1024];
-            long deadline = System.nanoTime() + 600_000_000L;
-            int fastInARow = 0;
-            // Stop as soon as a block hashes at intrinsic speed (over ~1 GB/s), or after 0.6 s at most.
-            while (fastInARow < 8 && System.nanoTime() < deadline) {
-                long start = System.nanoTime();
-                sha.update(block, 0, block.length);
-                fastInARow = System.nanoTime() - start < 64_000 ? fastInARow + 1 : 0;
-            }
-            sha.digest();
-        }, "deja-hash-warmup");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        thread.start();
-    }
-
     /** Hashes an already collected context. */
     public List<EntryDigest> digests(PackedContext context) {
         try (Session session = start()) {
@@ -156,20 +132,24 @@ public final class ContentHasher {
             Path source = entry.source();
             long total = 0;
             sha.reset();
+            long size = entry.size();
             try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
-                while (true) {
+                // Read the size the walk saw, no more: most files then take one read call. A file that grew
+                // since is caught when the tar is written; one that shrank is caught here.
+                while (total < size) {
                     buffer.clear();
                     int n = channel.read(buffer);
                     if (n < 0) {
                         break;
                     }
-                    sha.update(buffer.array(), 0, n);
+                    int used = (int) Math.min(n, size - total);
+                    sha.update(buffer.array(), 0, used);
                     total += n;
                 }
             } catch (IOException e) {
                 throw new InputException(source, "cannot read: " + e.getMessage());
             }
-            if (total != entry.size()) {
+            if (total != size) {
                 throw new InputException(source, "file changed while deja was reading it; run again");
             }
             return HexFormat.of().formatHex(sha.digest());
