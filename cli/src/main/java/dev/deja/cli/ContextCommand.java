@@ -52,6 +52,7 @@ final class ContextCommand implements Callable<Integer> {
         var planner = ProjectContext.planner(spec);
         String name = Selection.of(java.util.List.of(image)).apply(planner.graph()).get(0);
         PackedImage packed = planner.packer().pack(name);
+        planner.saveDigests();
         if (list) {
             PrintWriter out = spec.commandLine().getOut();
             for (ContextEntry entry : packed.context().entries()) {

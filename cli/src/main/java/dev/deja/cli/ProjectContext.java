@@ -1,9 +1,11 @@
 package dev.deja.cli;
 
+import dev.deja.engine.DigestCaches;
 import dev.deja.engine.ImageGraph;
 import dev.deja.engine.Planner;
 import dev.deja.engine.ProjectLoader;
 import dev.deja.packer.ContentHasher;
+import dev.deja.packer.DigestCache;
 import picocli.CommandLine;
 
 /** What every project command starts from: the global options turned into a loaded project and its graph. */
@@ -22,6 +24,8 @@ final class ProjectContext {
     }
 
     static Planner planner(CommandLine.Model.CommandSpec spec) {
-        return new Planner(load(spec), ContentHasher.forThisMachine());
+        ImageGraph graph = load(spec);
+        DigestCache cache = DigestCaches.forProject(graph.project().root(), System.getenv());
+        return new Planner(graph, ContentHasher.forThisMachine(cache));
     }
 }

@@ -27,13 +27,24 @@ public final class ContentHasher {
     private static final int BUFFER_SIZE = 256 * 1024;
 
     private final int threads;
+    private final DigestCache cache;
 
-    public ContentHasher(int threads) {
+    public ContentHasher(int threads, DigestCache cache) {
         this.threads = Math.max(1, threads);
+        this.cache = cache;
     }
 
-    public static ContentHasher forThisMachine() {
-        return new ContentHasher(Runtime.getRuntime().availableProcessors());
+    public ContentHasher(int threads) {
+        this(threads, DigestCache.none());
+    }
+
+    public static ContentHasher forThisMachine(DigestCache cache) {
+        return new ContentHasher(Runtime.getRuntime().availableProcessors(), cache);
+    }
+
+    /** Writes what this hasher learned to its digest cache (best effort). */
+    public void saveCache() {
+        cache.save();
     }
 
     /** Hashes an already collected context. */
@@ -49,7 +60,7 @@ public final class ContentHasher {
      * {@link ContextCollector} listener), then {@link Session#complete} with the collected context.
      */
     public Session start() {
-        return new Session(threads);
+        return new Session(threads, cache);
     }
 
     /** Files being hashed in the background. */
@@ -58,8 +69,10 @@ public final class ContentHasher {
         private final Map<String, String> contentDigests = new ConcurrentHashMap<>();
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
+        private final DigestCache cache;
 
-        private Session(int threads) {
+        private Session(int threads, DigestCache cache) {
+            this.cache = cache;
             pool = Executors.newFixedThreadPool(threads, runnable -> {
                 Thread thread = new Thread(runnable, "deja-hash");
                 thread.setDaemon(true);
@@ -72,12 +85,20 @@ public final class ContentHasher {
             if (entry.type() != EntryType.FILE || entry.source() == null) {
                 return;
             }
+            String cached = cache.lookup(entry.source(), entry.stamp());
+            if (cached != null) {
+                contentDigests.put(entry.path(), cached);
+                return;
+            }
             pool.execute(() -> {
                 if (failure.get() != null) {
                     return;
                 }
                 try {
-                    contentDigests.put(entry.path(), workers.get().hashFile(entry));
+                    long readStart = epochNanos();
+                    String digest = workers.get().hashFile(entry);
+                    cache.record(entry.source(), entry.stamp(), digest, readStart);
+                    contentDigests.put(entry.path(), digest);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                 }
@@ -121,6 +142,11 @@ public final class ContentHasher {
         public void close() {
             pool.shutdownNow();
         }
+    }
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** One thread's digest and read buffer. */

@@ -14,26 +14,27 @@ import java.nio.file.Path;
  * @param executable for files: whether any execute bit is set on disk (the only mode bit that survives packing)
  * @param linkTarget for symlinks: the target as written; otherwise empty
  * @param size       for files: the byte length
- * @param source     for files read from disk: where; {@code null} for generated files
+ * @param source     for files and symlinks read from disk: where; {@code null} for generated entries
  * @param generated  for generated files (the rewritten Dockerfile): the bytes; otherwise {@code null}
+ * @param stamp      for files read from disk: what the walk saw of them (for the digest cache)
  */
 public record ContextEntry(String path, EntryType type, boolean executable, String linkTarget, long size,
-                           Path source, byte[] generated) {
+                           Path source, byte[] generated, FileStamp stamp) {
 
     public static ContextEntry directory(String path) {
-        return new ContextEntry(path, EntryType.DIRECTORY, false, "", 0, null, null);
+        return new ContextEntry(path, EntryType.DIRECTORY, false, "", 0, null, null, null);
     }
 
-    public static ContextEntry symlink(String path, String target) {
-        return new ContextEntry(path, EntryType.SYMLINK, false, target, 0, null, null);
+    public static ContextEntry symlink(String path, String target, Path source) {
+        return new ContextEntry(path, EntryType.SYMLINK, false, target, 0, source, null, null);
     }
 
-    public static ContextEntry file(String path, Path source, long size, boolean executable) {
-        return new ContextEntry(path, EntryType.FILE, executable, "", size, source, null);
+    public static ContextEntry file(String path, Path source, FileStamp stamp, boolean executable) {
+        return new ContextEntry(path, EntryType.FILE, executable, "", stamp.size(), source, null, stamp);
     }
 
     public static ContextEntry generated(String path, byte[] content) {
-        return new ContextEntry(path, EntryType.FILE, false, "", content.length, null, content.clone());
+        return new ContextEntry(path, EntryType.FILE, false, "", content.length, null, content.clone(), null);
     }
 
     /** The mode written to the tar: 0644 or 0755 for files, 0755 for folders, 0777 for symlinks. */

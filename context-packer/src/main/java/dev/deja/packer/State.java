@@ -62,24 +62,54 @@ public record State(String digest) {
         for (Map.Entry<String, String> parent : inputs.parentStates().entrySet()) {
             e.field(parent.getKey()).field(parent.getValue());
         }
-        return new State(HexFormat.of().formatHex(e.digest.digest()));
+        return new State(HexFormat.of().formatHex(e.finish()));
     }
 
-    /** Length-prefixed fields ({@code <decimal byte length>:<UTF-8 bytes>}), so no two inputs encode alike. */
+    /**
+     * Length-prefixed fields ({@code <decimal byte length>:<UTF-8 bytes>}), so no two inputs encode alike;
+     * buffered, because a context has hundreds of thousands of small fields.
+     */
     private static final class Encoder {
         private final MessageDigest digest = sha256();
+        private final byte[] buffer = new byte[64 * 1024];
+        private int used;
 
         Encoder field(String value) {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            digest.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
-            digest.update(bytes);
+            put(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+            put(COLON);
+            put(bytes);
             return this;
         }
 
         Encoder number(int value) {
             return field(Integer.toString(value));
         }
+
+        private void put(byte[] bytes) {
+            if (bytes.length > buffer.length - used) {
+                flush();
+                if (bytes.length > buffer.length) {
+                    digest.update(bytes);
+                    return;
+                }
+            }
+            System.arraycopy(bytes, 0, buffer, used, bytes.length);
+            used += bytes.length;
+        }
+
+        private void flush() {
+            digest.update(buffer, 0, used);
+            used = 0;
+        }
+
+        byte[] finish() {
+            flush();
+            return digest.digest();
+        }
     }
+
+    private static final byte[] COLON = {':'};
 
     static MessageDigest sha256() {
         try {

@@ -286,6 +286,17 @@ class StateTest {
         assertThat(new ContentHasher(4).digests(context)).isEqualTo(new ContentHasher(1).digests(context));
     }
 
+    @Test
+    void pathOrderIsUtf8ByteOrder() {
+        List<String> paths = new java.util.ArrayList<>(List.of("a", "a.txt", "a/b", "\uE000", "\uD83D\uDE00", "z",
+                "\u00e9", "A"));
+        List<String> byBytes = new java.util.ArrayList<>(paths);
+        byBytes.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8),
+                y.getBytes(StandardCharsets.UTF_8)));
+        paths.sort(ContextCollector::compareUtf8);
+        assertThat(paths).isEqualTo(byBytes);
+    }
+
     private static byte[] tar(PackedContext context) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ContextTar.write(context, out);

@@ -8,10 +8,12 @@ import java.util.List;
 public final class Planner {
 
     private final ImageGraph graph;
+    private final ContentHasher hasher;
     private final ImagePacker packer;
 
     public Planner(ImageGraph graph, ContentHasher hasher) {
         this.graph = graph;
+        this.hasher = hasher;
         this.packer = new ImagePacker(graph, hasher);
     }
 
@@ -24,7 +26,13 @@ public final class Planner {
                     graph.level(name), graph.parents(name).stream().map(Dependency::parent).toList(),
                     packed.context().entries().size(), packed.context().totalBytes()));
         }
+        saveDigests();
         return new Plan(images);
+    }
+
+    /** Keeps what was hashed for the next run (see {@link DigestCaches}). */
+    public void saveDigests() {
+        hasher.saveCache();
     }
 
     public ImageGraph graph() {
