@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,8 +52,12 @@ final class DejaCommand implements Runnable {
     /** Standard output as bytes, for commands that write binary data. */
     final OutputStream stdout;
 
-    DejaCommand(OutputStream stdout) {
+    /** The environment, passed in so tests can set it. */
+    final Map<String, String> environment;
+
+    DejaCommand(OutputStream stdout, Map<String, String> environment) {
         this.stdout = stdout;
+        this.environment = Map.copyOf(environment);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
@@ -18,7 +19,7 @@ public final class Main {
 
     public static void main(String[] args) {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        System.exit(run(args, stdout, new FileOutputStream(FileDescriptor.err)));
+        System.exit(run(args, stdout, new FileOutputStream(FileDescriptor.err), System.getenv()));
     }
 
     /**
@@ -26,11 +27,12 @@ public final class Main {
      *
      * @param stdout where results go (binary: {@code context -o -} writes a tar there)
      * @param stderr where errors and progress go
+     * @param environment the environment variables deja reads ({@code DEJA_DIGEST_CACHE}, …)
      */
-    public static int run(String[] args, OutputStream stdout, OutputStream stderr) {
+    public static int run(String[] args, OutputStream stdout, OutputStream stderr, Map<String, String> environment) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-        CommandLine cli = new CommandLine(new DejaCommand(stdout));
+        CommandLine cli = new CommandLine(new DejaCommand(stdout, environment));
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -25,7 +25,8 @@ final class ProjectContext {
 
     static Planner planner(CommandLine.Model.CommandSpec spec) {
         ImageGraph graph = load(spec);
-        DigestCache cache = DigestCaches.forProject(graph.project().root(), System.getenv());
+        DejaCommand root = (DejaCommand) spec.root().userObject();
+        DigestCache cache = DigestCaches.forProject(graph.project().root(), root.environment);
         return new Planner(graph, ContentHasher.forThisMachine(cache));
     }
 }

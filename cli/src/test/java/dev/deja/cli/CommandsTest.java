@@ -108,6 +108,22 @@ class CommandsTest {
     }
 
     @Test
+    void digestCacheGoesWhereTheEnvironmentSays() throws Exception {
+        TestTree t = repo();
+        // Files changed in the last two seconds are racy and never cached: let them age.
+        Thread.sleep(2_100);
+        Path cacheDir = tmp.resolve("cache");
+        Run run = Run.withEnvironment(Map.of("DEJA_DIGEST_CACHE", cacheDir.toString()), "-C", t.root().toString(),
+                "state");
+        assertThat(run.code()).isZero();
+        assertThat(Files.list(cacheDir)).singleElement().satisfies(f -> assertThat(f.getFileName().toString())
+                .startsWith("digests-"));
+        assertThat(Run.withEnvironment(Map.of("DEJA_DIGEST_CACHE", cacheDir.toString()), "-C", t.root().toString(),
+                "state").stdout()).isEqualTo(run.stdout()).isEqualTo(Run.of("-C", t.root().toString(), "state")
+                .stdout());
+    }
+
+    @Test
     void helpTeachesAndVersionAnswers() {
         Run help = Run.of("--help");
         assertThat(help.code()).isZero();

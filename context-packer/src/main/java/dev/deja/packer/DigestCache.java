@@ -30,21 +30,28 @@ public final class DigestCache {
     }
 
     private final Path file;
+    private final long racyNanos;
     private final Map<String, Cached> entries = new ConcurrentHashMap<>();
     private volatile boolean changed;
 
-    private DigestCache(Path file) {
+    private DigestCache(Path file, long racyNanos) {
         this.file = file;
+        this.racyNanos = racyNanos;
     }
 
     /** A cache that remembers nothing (tests, and {@code DEJA_DIGEST_CACHE=off}). */
     public static DigestCache none() {
-        return new DigestCache(null);
+        return new DigestCache(null, RACY_NANOS);
     }
 
     /** Loads {@code file} if it exists and is readable; a missing or damaged file starts empty. */
     public static DigestCache open(Path file) {
-        DigestCache cache = new DigestCache(file);
+        return open(file, RACY_NANOS);
+    }
+
+    /** As {@link #open(Path)} with another racy window (tests: files they just wrote). */
+    static DigestCache open(Path file, long racyNanos) {
+        DigestCache cache = new DigestCache(file, racyNanos);
         if (Files.isRegularFile(file)) {
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file),
                     1 << 16))) {
@@ -91,7 +98,7 @@ public final class DigestCache {
         if (file == null || stamp == null) {
             return;
         }
-        if (readStartNanos - stamp.mtimeNanos() < RACY_NANOS || readStartNanos - stamp.ctimeNanos() < RACY_NANOS) {
+        if (readStartNanos - stamp.mtimeNanos() < racyNanos || readStartNanos - stamp.ctimeNanos() < racyNanos) {
             return;
         }
         entries.put(source.toString(), new Cached(stamp, digest));
