@@ -13,7 +13,7 @@ def main():
     rng = random.Random(42)
     weights = [rng.paretovariate(1.2) for _ in range(files)]
     scale = total / sum(weights)
-    block = os.urandom(1 << 20)  # content need not be random per file; only its bytes are hashed
+    block = rng.randbytes(1 << 20)  # the same bytes every run; only they are hashed
     os.makedirs(dest, exist_ok=True)
     written = 0
     for i, w in enumerate(weights):
