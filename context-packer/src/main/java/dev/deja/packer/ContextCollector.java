@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -129,46 +130,47 @@ public final class ContextCollector {
 
     /** A task that visits the children of {@code dir}, whose path in the context is {@code contextPath}. */
     private RecursiveAction children(Path dir, String repoPath, String contextPath) {
-        return new RecursiveAction() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected void compute() {
-                List<ContextEntry> here = new ArrayList<>();
-                List<RecursiveAction> folders = new ArrayList<>();
-                try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-                    for (Path child : stream) {
-                        String name = child.getFileName().toString();
-                        if (repoPath.isEmpty() && name.equals(".git")) {
-                            continue;
-                        }
-                        RecursiveAction below = visit(child, RepoPath.join(repoPath, name),
-                                RepoPath.join(contextPath, name), here);
-                        if (below != null) {
-                            folders.add(below);
-                        }
+        return task(() -> {
+            List<ContextEntry> here = new ArrayList<>();
+            List<RecursiveAction> folders = new ArrayList<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+                for (Path child : stream) {
+                    String name = child.getFileName().toString();
+                    if (repoPath.isEmpty() && name.equals(".git")) {
+                        continue;
                     }
-                } catch (IOException e) {
-                    throw new InputException(dir, "cannot list folder: " + e.getMessage());
+                    RecursiveAction below = visit(child, RepoPath.join(repoPath, name),
+                            RepoPath.join(contextPath, name), here);
+                    if (below != null) {
+                        folders.add(below);
+                    }
                 }
-                found(here);
-                invokeAll(folders);
+            } catch (IOException e) {
+                throw new InputException(dir, "cannot list folder: " + e.getMessage());
             }
-        };
+            found(here);
+            ForkJoinTask.invokeAll(folders);
+        });
     }
 
     private RecursiveAction visitTask(Path path, String repoPath, String contextPath) {
+        return task(() -> {
+            List<ContextEntry> here = new ArrayList<>();
+            RecursiveAction below = visit(path, repoPath, contextPath, here);
+            found(here);
+            if (below != null) {
+                below.invoke();
+            }
+        });
+    }
+
+    private static RecursiveAction task(Runnable body) {
         return new RecursiveAction() {
             private static final long serialVersionUID = 1L;
 
             @Override
             protected void compute() {
-                List<ContextEntry> here = new ArrayList<>();
-                RecursiveAction below = visit(path, repoPath, contextPath, here);
-                found(here);
-                if (below != null) {
-                    below.invoke();
-                }
+                body.run();
             }
         };
     }
