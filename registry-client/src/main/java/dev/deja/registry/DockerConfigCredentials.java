@@ -1,0 +1,47 @@
+package dev.deja.registry;
+
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.CredentialRetriever;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Credentials from the docker CLI's {@code config.json} ({@code auths}, {@code credsStore}, {@code credHelpers}),
+ * read by Jib from {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}. Anonymous when nothing
+ * matches.
+ */
+public final class DockerConfigCredentials implements CredentialSource {
+
+    private final Path configFile;
+    private final Map<String, String> environment;
+
+    public DockerConfigCredentials(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        String dockerConfig = environment.get("DOCKER_CONFIG");
+        this.configFile = dockerConfig != null && !dockerConfig.isBlank()
+                ? Path.of(dockerConfig, "config.json")
+                : Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".docker",
+                        "config.json");
+    }
+
+    @Override
+    public Optional<Credentials> forRegistry(String registry) {
+        try {
+            ImageReference reference = ImageReference.parse(registry + "/deja-credential-probe");
+            CredentialRetriever retriever = CredentialRetrieverFactory
+                    .forImage(reference, event -> { }, environment)
+                    .dockerConfig(configFile);
+            Optional<Credential> credential = retriever.retrieve();
+            return credential.map(c -> new Credentials(c.getUsername(), c.getPassword()));
+        } catch (InvalidImageReferenceException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw new RegistryException(registry, 0, "CREDENTIALS",
+                    "cannot read credentials from " + configFile + ": " + e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,402 @@
+package dev.deja.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The OCI Distribution API for one process: manifests (HEAD, GET, PUT), blobs (HEAD, monolithic upload), tags.
+ * Authenticates through the 401 challenge (Basic or Bearer), caches tokens per registry and scope, retries what
+ * can be retried ({@link RetryPolicy}), and never puts a credential or token in a message.
+ */
+public final class RegistryClient {
+
+    /** Every manifest type deja handles, most specific first. */
+    public static final List<String> MANIFEST_TYPES = List.of(
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.docker.distribution.manifest.v2+json");
+    private static final String ACCEPT = String.join(", ", MANIFEST_TYPES);
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+
+    /** How the client waits between retries (a test can make it instant). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private record Authorization(String header, Instant expires) {
+        boolean valid() {
+            return expires == null || Instant.now().isBefore(expires);
+        }
+    }
+
+    /** A response's status, headers we use and body, read whole (manifests and error bodies are small). */
+    private record Answer(int code, Map<String, List<String>> headers, byte[] body) {
+        String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
+    }
+
+    private final OkHttpClient http;
+    private final CredentialSource credentials;
+    private final RetryPolicy retry;
+    private final Set<String> insecureRegistries;
+    private final Sleeper sleeper;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Authorization> authorizations = new ConcurrentHashMap<>();
+
+    public RegistryClient(OkHttpClient http, CredentialSource credentials, RetryPolicy retry,
+                          Set<String> insecureRegistries, Sleeper sleeper) {
+        this.http = http;
+        this.credentials = credentials;
+        this.retry = retry;
+        this.insecureRegistries = Set.copyOf(insecureRegistries);
+        this.sleeper = sleeper;
+    }
+
+    public static RegistryClient create(CredentialSource credentials, Set<String> insecureRegistries) {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(60))
+                .followRedirects(true)
+                .build();
+        return new RegistryClient(http, credentials, RetryPolicy.DEFAULT, insecureRegistries, d -> Thread.sleep(
+                d.toMillis()));
+    }
+
+    /** The manifest's descriptor if {@code reference} (tag or digest) exists; empty on 404. */
+    public Optional<ManifestDescriptor> exists(Repository repository, String reference) {
+        Answer answer = send(repository, false, "HEAD", manifestUrl(repository, reference), null, null);
+        if (answer.code() == 404) {
+            return Optional.empty();
+        }
+        String digest = answer.header("Docker-Content-Digest");
+        if (answer.code() == 405 || (answer.code() / 100 == 2 && digest == null)) {
+            // Some registries refuse HEAD or omit the digest: read the manifest and hash it.
+            return manifest(repository, reference).map(m -> new ManifestDescriptor(m.digest(), m.mediaType(),
+                    m.content().length));
+        }
+        expectSuccess(repository, answer, "HEAD manifest " + reference);
+        String length = answer.header("Content-Length");
+        return Optional.of(new ManifestDescriptor(digest, mediaType(answer),
+                length == null ? -1 : Long.parseLong(length)));
+    }
+
+    /** The manifest as stored, digest verified; empty on 404. */
+    public Optional<Manifest> manifest(Repository repository, String reference) {
+        Answer answer = send(repository, false, "GET", manifestUrl(repository, reference), null, null);
+        if (answer.code() == 404) {
+            return Optional.empty();
+        }
+        expectSuccess(repository, answer, "GET manifest " + reference);
+        String digest = "sha256:" + sha256(answer.body());
+        String announced = answer.header("Docker-Content-Digest");
+        String expected = reference.startsWith("sha256:") ? reference : announced;
+        if (expected != null && expected.startsWith("sha256:") && !expected.equals(digest)) {
+            throw new RegistryException(repository.registry(), answer.code(), "DIGEST_MISMATCH",
+                    "manifest " + repository.path() + "@" + reference + " hashes to " + digest + ", not " + expected
+                            + " (truncated or altered in transit)");
+        }
+        return Optional.of(new Manifest(answer.body(), mediaType(answer), digest));
+    }
+
+    /** Stores {@code manifest} under {@code tag} byte for byte (so a retag keeps the digest); returns the digest. */
+    public String putManifest(Repository repository, String tag, Manifest manifest) {
+        Answer answer = send(repository, true, "PUT", manifestUrl(repository, tag),
+                RequestBody.create(manifest.content(), MediaType.get(manifest.mediaType())), null);
+        expectSuccess(repository, answer, "PUT manifest " + tag);
+        String digest = answer.header("Docker-Content-Digest");
+        return digest != null ? digest : manifest.digest();
+    }
+
+    /** All tags of the repository, following {@code Link} pagination; empty when the repository does not exist. */
+    public List<String> tags(Repository repository, int pageSize) {
+        List<String> tags = new ArrayList<>();
+        HttpUrl url = base(repository).newBuilder().addPathSegments("tags/list")
+                .addQueryParameter("n", Integer.toString(pageSize)).build();
+        while (url != null) {
+            Answer answer = send(repository, false, "GET", url, null, null);
+            if (answer.code() == 404) {
+                return List.of();
+            }
+            expectSuccess(repository, answer, "GET tags");
+            JsonNode node = readJson(repository, answer);
+            node.path("tags").forEach(t -> tags.add(t.asText()));
+            String link = answer.header("Link");
+            Matcher m = link == null ? null : NEXT_LINK.matcher(link);
+            url = m != null && m.find() ? url.resolve(m.group(1)) : null;
+        }
+        return List.copyOf(tags);
+    }
+
+    public boolean blobExists(Repository repository, String digest) {
+        Answer answer = send(repository, false, "HEAD", base(repository).newBuilder().addPathSegment("blobs")
+                .addPathSegment(digest).build(), null, null);
+        if (answer.code() == 404) {
+            return false;
+        }
+        expectSuccess(repository, answer, "HEAD blob " + digest);
+        return true;
+    }
+
+    /** Uploads a small blob in one request (POST then PUT) unless it is there already; returns its digest. */
+    public String pushBlob(Repository repository, byte[] content) {
+        String digest = "sha256:" + sha256(content);
+        if (blobExists(repository, digest)) {
+            return digest;
+        }
+        Answer start = send(repository, true, "POST", base(repository).newBuilder().addPathSegments("blobs/uploads/")
+                .build(), RequestBody.create(new byte[0]), null);
+        expectSuccess(repository, start, "start blob upload");
+        String location = start.header("Location");
+        if (location == null) {
+            throw new RegistryException(repository.registry(), start.code(), "BLOB_UPLOAD_INVALID",
+                    "upload started without a Location header");
+        }
+        HttpUrl upload = base(repository).resolve(location).newBuilder().addQueryParameter("digest", digest).build();
+        Answer done = send(repository, true, "PUT", upload,
+                RequestBody.create(content, MediaType.get("application/octet-stream")), null);
+        expectSuccess(repository, done, "finish blob upload");
+        return digest;
+    }
+
+    private HttpUrl manifestUrl(Repository repository, String reference) {
+        return base(repository).newBuilder().addPathSegment("manifests").addPathSegment(reference).build();
+    }
+
+    private HttpUrl base(Repository repository) {
+        return HttpUrl.get(scheme(repository.registry()) + "://" + repository.registry() + "/v2/"
+                + repository.path() + "/");
+    }
+
+    /** Plain HTTP only for loopback registries and those named with --insecure-registry. */
+    String scheme(String registry) {
+        if (insecureRegistries.contains(registry)) {
+            return "http";
+        }
+        String host = registry.replaceFirst(":\\d+$", "").replaceAll("^\\[|\\]$", "");
+        if (host.equals("localhost")) {
+            return "http";
+        }
+        try {
+            if (host.matches("[0-9.]+|[0-9a-fA-F:]+") && InetAddress.getByName(host).isLoopbackAddress()) {
+                return "http";
+            }
+        } catch (IOException e) {
+            return "https";
+        }
+        return "https";
+    }
+
+    /**
+     * One logical request: retried on 429/5xx/I/O errors within the policy, re-authorized once on 401.
+     */
+    private Answer send(Repository repository, boolean push, String method, HttpUrl url, RequestBody body,
+                        String accept) {
+        String registry = repository.registry();
+        String scope = repository.scope(push);
+        boolean reauthorized = false;
+        IOException lastFailure = null;
+        Answer last = null;
+        for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
+            Request.Builder request = new Request.Builder().url(url).method(method, body)
+                    .header("Accept", accept != null ? accept : ACCEPT)
+                    .header("User-Agent", "deja");
+            Authorization authorization = authorizations.get(registry + " " + scope);
+            if (authorization != null && authorization.valid()) {
+                request.header("Authorization", authorization.header());
+            }
+            try (Response response = http.newCall(request.build()).execute()) {
+                ResponseBody responseBody = response.body();
+                last = new Answer(response.code(), response.headers().toMultimap(),
+                        responseBody == null || method.equals("HEAD") ? new byte[0] : responseBody.bytes());
+            } catch (IOException e) {
+                lastFailure = e;
+                last = null;
+                pause(attempt, null, registry);
+                continue;
+            }
+            if (last.code() == 401 && !reauthorized) {
+                reauthorized = true;
+                authorize(repository, scope, Challenge.parse(last.header("WWW-Authenticate")));
+                attempt--;
+                continue;
+            }
+            if (RetryPolicy.retryable(last.code()) && attempt < retry.attempts()) {
+                pause(attempt, retryAfter(last.header("Retry-After")), registry);
+                continue;
+            }
+            return last;
+        }
+        if (last != null) {
+            return last;
+        }
+        throw new RegistryException(registry, "cannot reach " + registry + " after " + retry.attempts()
+                + " tries: " + (lastFailure == null ? "no answer" : lastFailure.getClass().getSimpleName() + ": "
+                + lastFailure.getMessage()), lastFailure);
+    }
+
+    private void pause(int attempt, Duration retryAfter, String registry) {
+        if (attempt >= retry.attempts()) {
+            return;
+        }
+        try {
+            sleeper.sleep(retry.delay(attempt, retryAfter));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(registry, "interrupted while waiting to retry", e);
+        }
+    }
+
+    private static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(header.strip()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void authorize(Repository repository, String scope, Challenge challenge) {
+        String registry = repository.registry();
+        Optional<Credentials> credential = credentials.forRegistry(registry);
+        if (challenge == null) {
+            return;
+        }
+        if (challenge.isBasic()) {
+            credential.ifPresent(c -> authorizations.put(registry + " " + scope,
+                    new Authorization(basic(c), null)));
+            return;
+        }
+        if (!challenge.isBearer() || challenge.parameters().get("realm") == null) {
+            return;
+        }
+        HttpUrl.Builder tokenUrl = HttpUrl.get(challenge.parameters().get("realm")).newBuilder();
+        String service = challenge.parameters().get("service");
+        if (service != null) {
+            tokenUrl.addQueryParameter("service", service);
+        }
+        for (String oneScope : scope.split(" ")) {
+            tokenUrl.addQueryParameter("scope", oneScope);
+        }
+        Request.Builder request = new Request.Builder().url(tokenUrl.build()).header("User-Agent", "deja");
+        credential.ifPresent(c -> request.header("Authorization", basic(c)));
+        try (Response response = http.newCall(request.build()).execute()) {
+            ResponseBody body = response.body();
+            byte[] bytes = body == null ? new byte[0] : body.bytes();
+            if (!response.isSuccessful()) {
+                throw new RegistryException(registry, response.code(), "TOKEN",
+                        "the token service refused " + (credential.isPresent() ? "the credentials of "
+                                + credential.get().username() : "anonymous access") + " for " + scope);
+            }
+            JsonNode node = json.readTree(bytes);
+            String token = node.path("token").asText(node.path("access_token").asText(""));
+            if (token.isEmpty()) {
+                throw new RegistryException(registry, response.code(), "TOKEN", "the token service sent no token");
+            }
+            long lifetime = node.path("expires_in").asLong(DEFAULT_TOKEN_LIFETIME.getSeconds());
+            // Renew a little early, so a token does not expire between check and use.
+            Instant expires = Instant.now().plusSeconds(Math.max(1, lifetime - Math.min(10, lifetime / 10)));
+            authorizations.put(registry + " " + scope, new Authorization("Bearer " + token, expires));
+        } catch (IOException e) {
+            throw new RegistryException(registry, "cannot reach the token service of " + registry, e);
+        }
+    }
+
+    private static String basic(Credentials c) {
+        return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.secret())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void expectSuccess(Repository repository, Answer answer, String what) {
+        if (answer.code() / 100 == 2) {
+            return;
+        }
+        String code = "";
+        String message = what + " in " + repository.path() + " failed";
+        try {
+            JsonNode error = json.readTree(answer.body()).path("errors").path(0);
+            if (!error.isMissingNode()) {
+                code = error.path("code").asText("");
+                message = what + " in " + repository.path() + ": " + error.path("message").asText("");
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a JSON error body: keep the generic message
+        }
+        if (code.isEmpty()) {
+            code = defaultCode(answer.code());
+        }
+        throw new RegistryException(repository.registry(), answer.code(), code, message);
+    }
+
+    /** The distribution spec's code for a status, for answers without a body (HEAD). */
+    private static String defaultCode(int status) {
+        switch (status) {
+            case 401:
+                return "UNAUTHORIZED";
+            case 403:
+                return "DENIED";
+            case 404:
+                return "NAME_UNKNOWN";
+            case 429:
+                return "TOOMANYREQUESTS";
+            default:
+                return status >= 500 ? "SERVER_ERROR" : "HTTP_" + status;
+        }
+    }
+
+    private JsonNode readJson(Repository repository, Answer answer) {
+        try {
+            return json.readTree(answer.body());
+        } catch (IOException e) {
+            throw new RegistryException(repository.registry(), answer.code(), "MALFORMED",
+                    "the registry sent malformed JSON");
+        }
+    }
+
+    private static String mediaType(Answer answer) {
+        String type = answer.header("Content-Type");
+        return type == null ? "" : type.replaceFirst(";.*", "").strip();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

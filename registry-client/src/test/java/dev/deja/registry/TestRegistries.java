@@ -1,0 +1,57 @@
+package dev.deja.registry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real registries scripts/test-env.sh started, read from {@code .test-env/env} at the project root (or from
+ * the environment). Without them the registry tests are skipped with a message saying how to start them; CI always
+ * starts them.
+ */
+final class TestRegistries {
+
+    private final Map<String, String> values;
+
+    private TestRegistries(Map<String, String> values) {
+        this.values = values;
+    }
+
+    static TestRegistries require() {
+        Map<String, String> values = new HashMap<>(System.getenv());
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path env = dir.resolve(".test-env/env");
+            if (Files.isRegularFile(env)) {
+                try {
+                    for (String line : Files.readAllLines(env)) {
+                        String[] kv = line.replaceFirst("^export ", "").split("=", 2);
+                        if (kv.length == 2) {
+                            values.putIfAbsent(kv[0], kv[1]);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                break;
+            }
+        }
+        Assumptions.assumeTrue(values.containsKey("DEJA_TEST_REGISTRY"),
+                "no test registry: run scripts/test-env.sh first (CI does)");
+        return new TestRegistries(values);
+    }
+
+    String plain() {
+        return values.get("DEJA_TEST_REGISTRY");
+    }
+
+    String authenticated() {
+        return values.get("DEJA_TEST_AUTH_REGISTRY");
+    }
+
+    Credentials credentials() {
+        return new Credentials(values.get("DEJA_TEST_AUTH_USER"), values.get("DEJA_TEST_AUTH_PASSWORD"));
+    }
+}
