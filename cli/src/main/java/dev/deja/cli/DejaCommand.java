@@ -23,6 +23,8 @@ import picocli.CommandLine.ScopeType;
                     + " image built for that state or builds it."},
         subcommands = {
             PlanCommand.class,
+            BuildCommand.class,
+            CacheRefCommand.class,
             StateCommand.class,
             ContextCommand.class,
             GraphCommand.class,
@@ -30,6 +32,9 @@ import picocli.CommandLine.ScopeType;
         footerHeading = "%nExamples:%n",
         footer = {
             "  deja plan --offline -C examples/monorepo   states of every image, no registry needed",
+            "  deja plan                                  reuse or build, per image, asking the registry",
+            "  deja build --push                          retag every image whose state exists",
+            "  deja cache-ref service1 --format buildx    the best --cache-from for a build",
             "  deja state service1                        the state tag of one image (and why: deja graph)",
             "  deja context service1 -o - | tar -tv       what the builder would receive",
             "  deja graph --format mermaid                the dependency graph for a README",
@@ -45,6 +50,14 @@ final class DejaCommand implements Runnable {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Use this config file; its folder is the project root.")
     Path config;
+
+    @Option(names = "--registry", paramLabel = "PREFIX", scope = ScopeType.INHERIT,
+            description = "Use this repository prefix instead of deja.yaml's registry: (host[:port]/path).")
+    String registry;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", scope = ScopeType.INHERIT,
+            description = "Talk plain HTTP to this registry (loopback registries always are). Repeatable.")
+    java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
 package dev.deja.cli;
 
 import dev.deja.packer.InputException;
+import dev.deja.registry.RegistryException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -42,6 +43,11 @@ public final class Main {
                 err.println("deja: error: " + input.describe(Path.of("").toAbsolutePath()));
                 err.flush();
                 return ExitCodes.USAGE_OR_CONFIG;
+            }
+            if (exception instanceof RegistryException registry) {
+                err.println("deja: registry error: " + registry.getMessage());
+                err.flush();
+                return ExitCodes.UNREACHABLE;
             }
             throw exception;
         });

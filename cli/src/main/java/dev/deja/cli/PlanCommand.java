@@ -1,6 +1,7 @@
 package dev.deja.cli;
 
 import dev.deja.engine.Plan;
+import dev.deja.engine.Planner;
 import dev.deja.engine.report.PlanFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -9,14 +10,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Shows, per image in dependency order, its state and what a build would do with it.",
+        description = {"Shows, per image in dependency order, its state and what a build would do with it:",
+            "reuse (the registry has <repo>:<state tag>), build (it does not) or export (a builder image).",
             "With --offline the registry is not asked and every decision is 'unknown'."},
         footerHeading = "%nExamples:%n",
-        footer = {"  deja plan --offline", "  deja plan --offline --json --upto service1"})
+        footer = {"  deja plan", "  deja plan --offline", "  deja plan --json --upto service1",
+            "  deja plan --registry 127.0.0.1:5000/acme"})
 final class PlanCommand implements Callable<Integer> {
 
-    @Option(names = "--offline", required = true,
-            description = "Do not ask the registry (the only mode until the registry client lands).")
+    @Option(names = "--offline", description = "Do not ask the registry: states only, decisions 'unknown'.")
     boolean offline;
 
     @Option(names = "--json", description = "Print the plan as JSON.")
@@ -30,7 +32,9 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan plan = ProjectContext.planner(spec).offline(selection.selection());
+        Planner planner = ProjectContext.planner(spec);
+        Plan plan = offline ? planner.offline(selection.selection())
+                : planner.online(selection.selection(), ProjectContext.registry(spec));
         spec.commandLine().getOut().print(json ? PlanFormat.json(plan) : PlanFormat.table(plan));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -1,11 +1,14 @@
 package dev.deja.cli;
 
 import dev.deja.engine.DigestCaches;
+import dev.deja.engine.GitFacts;
 import dev.deja.engine.ImageGraph;
 import dev.deja.engine.Planner;
 import dev.deja.engine.ProjectLoader;
 import dev.deja.packer.ContentHasher;
 import dev.deja.packer.DigestCache;
+import dev.deja.registry.DockerConfigCredentials;
+import dev.deja.registry.RegistryClient;
 import picocli.CommandLine;
 
 /** What every project command starts from: the global options turned into a loaded project and its graph. */
@@ -19,13 +22,28 @@ final class ProjectContext {
     }
 
     private static ImageGraph load(CommandLine.Model.CommandSpec spec) {
-        DejaCommand root = (DejaCommand) spec.root().userObject();
-        return ImageGraph.of(new ProjectLoader().load(root.directory, root.config));
+        DejaCommand root = root(spec);
+        return ImageGraph.of(new ProjectLoader().load(root.directory, root.config, root.registry));
+    }
+
+    static DejaCommand root(CommandLine.Model.CommandSpec spec) {
+        return (DejaCommand) spec.root().userObject();
+    }
+
+    /** A registry client with the docker CLI's credentials. */
+    static RegistryClient registry(CommandLine.Model.CommandSpec spec) {
+        DejaCommand root = root(spec);
+        return RegistryClient.create(new DockerConfigCredentials(root.environment),
+                java.util.Set.copyOf(root.insecureRegistries));
+    }
+
+    static GitFacts git(CommandLine.Model.CommandSpec spec, ImageGraph graph) {
+        return GitFacts.read(graph.project().root(), root(spec).environment);
     }
 
     static Planner planner(CommandLine.Model.CommandSpec spec) {
         ImageGraph graph = load(spec);
-        DejaCommand root = (DejaCommand) spec.root().userObject();
+        DejaCommand root = root(spec);
         DigestCache cache = DigestCaches.forProject(graph.project().root(), root.environment);
         return new Planner(graph, ContentHasher.forThisMachine(cache));
     }

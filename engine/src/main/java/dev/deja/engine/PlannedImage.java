@@ -10,12 +10,17 @@ import java.util.List;
  * @param parents    the images it depends on
  * @param files      entries in its context
  * @param bytes      bytes of file content in its context
+ * @param digest     for a reused image: the digest of its manifest in the registry; otherwise ""
  */
 public record PlannedImage(String name, String repository, State state, Decision decision, int level,
-                           List<String> parents, int files, long bytes) {
+                           List<String> parents, int files, long bytes, String digest) {
 
     public PlannedImage {
         parents = List.copyOf(parents);
+    }
+
+    public PlannedImage decided(Decision newDecision, String newDigest) {
+        return new PlannedImage(name, repository, state, newDecision, level, parents, files, bytes, newDigest);
     }
 
     /** {@code <repository>:<state tag>}. */

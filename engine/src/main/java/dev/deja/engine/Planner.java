@@ -1,8 +1,17 @@
 package dev.deja.engine;
 
 import dev.deja.packer.ContentHasher;
+import dev.deja.engine.config.ConfigException;
+import dev.deja.registry.ManifestDescriptor;
+import dev.deja.registry.RegistryClient;
+import dev.deja.registry.Repository;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Makes the plan: the selected images in dependency order with their states. */
 public final class Planner {
@@ -24,10 +33,47 @@ public final class Planner {
             PackedImage packed = packer.pack(name);
             images.add(new PlannedImage(name, graph.project().repository(name), packed.state(), Decision.UNKNOWN,
                     graph.level(name), graph.parents(name).stream().map(Dependency::parent).toList(),
-                    packed.context().entries().size(), packed.context().totalBytes()));
+                    packed.context().entries().size(), packed.context().totalBytes(), ""));
         }
         saveDigests();
         return new Plan(images);
+    }
+
+    /**
+     * A plan that asks the registry, all images at once: {@link Decision#REUSE} when {@code <repo>:<state tag>}
+     * exists, {@link Decision#BUILD} when it does not, {@link Decision#EXPORT} for builder images (never pushed).
+     * A registry that refuses or cannot be reached is an error, never a decision.
+     */
+    public Plan online(Selection selection, RegistryClient registry) {
+        if (graph.project().config().localMode()) {
+            throw new ConfigException(graph.project().configPath(), "no registry in deja.yaml (local mode): the"
+                    + " daemon's image store is checked from the build issue on; use --offline, or set registry:"
+                    + " (or --registry)");
+        }
+        Plan offline = offline(selection);
+        Map<String, ImageDefinition> definitions = graph.project().byName();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, offline.images().size())));
+        try {
+            List<Future<PlannedImage>> decided = new ArrayList<>();
+            for (PlannedImage image : offline.images()) {
+                decided.add(pool.submit(() -> {
+                    if (definitions.get(image.name()).exportsFiles()) {
+                        return image.decided(Decision.EXPORT, "");
+                    }
+                    Optional<ManifestDescriptor> found = registry.exists(Repository.parse(image.repository()),
+                            image.state().tag());
+                    return found.map(d -> image.decided(Decision.REUSE, d.digest()))
+                            .orElseGet(() -> image.decided(Decision.BUILD, ""));
+                }));
+            }
+            List<PlannedImage> images = new ArrayList<>();
+            for (Future<PlannedImage> future : decided) {
+                images.add(Futures.get(future));
+            }
+            return new Plan(images);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Keeps what was hashed for the next run (see {@link DigestCaches}). */

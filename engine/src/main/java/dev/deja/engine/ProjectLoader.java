@@ -33,6 +33,14 @@ public final class ProjectLoader {
      * @param startDir   where to start looking ({@code -C}, or the current folder)
      * @param configFile an explicit config ({@code -c}), or {@code null}
      */
+    public Project load(Path startDir, Path configFile, String registryOverride) {
+        Project project = load(startDir, configFile);
+        if (registryOverride == null) {
+            return project;
+        }
+        return fromConfig(project.root(), project.config().withRegistry(registryOverride.replaceAll("/+$", "")));
+    }
+
     public Project load(Path startDir, Path configFile) {
         Path start = startDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(start)) {
@@ -64,7 +72,7 @@ public final class ProjectLoader {
         if (!config.localMode() && !ImageNames.isValidRepository(config.registry())) {
             throw new ConfigException(configPath, lineOf(config, "registry:"),
                     "registry '" + config.registry() + "' is not a valid repository prefix"
-                            + " (host[:port]/path, lower-case path)");
+                            + " (host[:port]/path, lower-case path; from deja.yaml or --registry)");
         }
         List<ImageDefinition> images = new ArrayList<>();
         Set<String> configuredDockerfiles = new LinkedHashSet<>();
@@ -213,7 +221,7 @@ public final class ProjectLoader {
     }
 
     private static List<String> gitFiles(Path root) {
-        String out = runGit(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".");
+        String out = Git.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".");
         if (out == null) {
             return null;
         }
@@ -227,33 +235,8 @@ public final class ProjectLoader {
     }
 
     static Path gitTopLevel(Path dir) {
-        String out = runGit(dir, "rev-parse", "--show-toplevel");
+        String out = Git.run(dir, "rev-parse", "--show-toplevel");
         return out == null ? null : Path.of(out.strip());
-    }
-
-    private static String runGit(Path dir, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add("git");
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            process.getOutputStream().close();
-            String out;
-            try (InputStream in = process.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                return null;
-            }
-            return out;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     private static int lineOf(ConfigFile config, String prefix) {

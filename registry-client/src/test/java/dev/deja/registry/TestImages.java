@@ -4,16 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Tiny images pushed through the client itself: a config blob, a layer blob, a manifest, and indexes of them. */
-final class TestImages {
+public final class TestImages {
 
-    static final String SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
-    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
     private TestImages() {
     }
 
     /** Pushes a one-layer image whose layer holds {@code content}; returns its manifest (not yet tagged). */
-    static Manifest image(RegistryClient client, Repository repository, String content) {
+    public static Manifest image(RegistryClient client, Repository repository, String content) {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
                 + "\"diff_ids\":[]},\"deja\":\"" + content + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] layer = content.getBytes(StandardCharsets.UTF_8);
@@ -28,7 +28,7 @@ final class TestImages {
         return new Manifest(bytes, SCHEMA2, "sha256:" + RegistryClient.sha256(bytes));
     }
 
-    static Manifest index(List<Manifest> children) {
+    public static Manifest index(List<Manifest> children) {
         StringBuilder entries = new StringBuilder();
         for (Manifest child : children) {
             if (entries.length() > 0) {

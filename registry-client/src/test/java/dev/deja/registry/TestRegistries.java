@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
  * the environment). Without them the registry tests are skipped with a message saying how to start them; CI always
  * starts them.
  */
-final class TestRegistries {
+public final class TestRegistries {
 
     private final Map<String, String> values;
 
@@ -20,7 +20,7 @@ final class TestRegistries {
         this.values = values;
     }
 
-    static TestRegistries require() {
+    public static TestRegistries require() {
         Map<String, String> values = new HashMap<>(System.getenv());
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path env = dir.resolve(".test-env/env");
@@ -43,15 +43,15 @@ final class TestRegistries {
         return new TestRegistries(values);
     }
 
-    String plain() {
+    public String plain() {
         return values.get("DEJA_TEST_REGISTRY");
     }
 
-    String authenticated() {
+    public String authenticated() {
         return values.get("DEJA_TEST_AUTH_REGISTRY");
     }
 
-    Credentials credentials() {
+    public Credentials credentials() {
         return new Credentials(values.get("DEJA_TEST_AUTH_USER"), values.get("DEJA_TEST_AUTH_PASSWORD"));
     }
 }

@@ -39,6 +39,11 @@ public record ConfigFile(
         return new ConfigFile(registry, tags, cache, discover, images, source);
     }
 
+    /** The same config with another registry (the {@code --registry} option). */
+    public ConfigFile withRegistry(String newRegistry) {
+        return new ConfigFile(newRegistry, tags, cache, discover, images, file);
+    }
+
     public boolean localMode() {
         return registry.isEmpty();
     }

@@ -15,10 +15,11 @@ public final class PlanFormat {
 
     public static String table(Plan plan) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"LEVEL", "IMAGE", "DECISION", "STATE", "FILES", "SIZE", "PARENTS"});
+        rows.add(new String[] {"LEVEL", "IMAGE", "DECISION", "STATE", "DIGEST", "FILES", "SIZE", "PARENTS"});
         for (PlannedImage image : plan.images()) {
             rows.add(new String[] {
                 String.valueOf(image.level()), image.name(), image.decision().label(), image.state().tag(),
+                BuildFormat.shortDigest(image.digest()),
                 String.valueOf(image.files()), humanBytes(image.bytes()),
                 image.parents().isEmpty() ? "-" : String.join(",", image.parents())});
         }
@@ -35,6 +36,7 @@ public final class PlanFormat {
             out.put("stateTag", image.state().tag());
             out.put("ref", image.stateRef());
             out.put("decision", image.decision().label());
+            out.put("digest", image.digest());
             out.put("level", image.level());
             out.put("parents", image.parents());
             out.put("files", image.files());

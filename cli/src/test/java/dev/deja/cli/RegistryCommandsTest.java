@@ -1,0 +1,179 @@
+package dev.deja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deja.packer.TestTree;
+import dev.deja.registry.CredentialSource;
+import dev.deja.registry.Manifest;
+import dev.deja.registry.RegistryClient;
+import dev.deja.registry.Repository;
+import dev.deja.registry.TestImages;
+import dev.deja.registry.TestRegistries;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * plan, build (reuse half) and cache-ref against the real registry: images are pushed under their state tags by
+ * the test (no daemon needed), then deja decides and retags.
+ */
+class RegistryCommandsTest {
+
+    @TempDir
+    Path tmp;
+
+    private TestRegistries registries;
+    private RegistryClient client;
+    private String prefix;
+    private TestTree tree;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        registries = TestRegistries.require();
+        client = RegistryClient.create(CredentialSource.anonymous(), Set.of());
+        prefix = registries.plain() + "/deja-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        tree = BadInputTest.valid(tmp.resolve("repo"));
+        tree.file("deja.yaml", tree.read("deja.yaml").replace("reg.example.com/acme", prefix)
+                + "tags:\n  commit: true\n  branch: true\n  latest-on: feature/x\n");
+        git("init", "-q", "-b", "feature/x");
+        git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", "-A");
+        git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "one");
+    }
+
+    private String git(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(tree.root().toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
+        return out;
+    }
+
+    private Run deja(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("-C", tree.root().toString()));
+        all.addAll(List.of(args));
+        return Run.of(all.toArray(String[]::new));
+    }
+
+    private Map<String, String> stateTags() {
+        Map<String, String> tags = new HashMap<>();
+        deja("state").stdout().lines().forEach(l -> tags.put(l.split(" ")[0], l.split(" ")[1]));
+        return tags;
+    }
+
+    private Manifest pushAtState(String image, String stateTag) {
+        Repository repository = Repository.parse(prefix + "/" + image);
+        Manifest manifest = TestImages.image(client, repository, image + stateTag);
+        client.putManifest(repository, stateTag, manifest);
+        return manifest;
+    }
+
+    @Test
+    void planDecidesAndBuildRetagsWithoutMovingLayers() throws Exception {
+        Map<String, String> states = stateTags();
+        Manifest base = pushAtState("base", states.get("base"));
+
+        JsonNode plan = new ObjectMapper().readTree(deja("plan", "--json").stdout());
+        assertThat(plan.at("/images/0/name").asText()).isEqualTo("base");
+        assertThat(plan.at("/images/0/decision").asText()).isEqualTo("reuse");
+        assertThat(plan.at("/images/0/digest").asText()).isEqualTo(base.digest());
+        assertThat(plan.at("/images/1/decision").asText()).isEqualTo("build");
+
+        // A miss: base gets its commit tag, no moving tag moves, exit 1 with a clear reason.
+        String commit = git("rev-parse", "HEAD");
+        Run partial = deja("build", "--push");
+        assertThat(partial.code()).isEqualTo(1);
+        assertThat(partial.stderr()).contains("need a build").contains("app");
+        Repository baseRepo = Repository.parse(prefix + "/base");
+        assertThat(client.exists(baseRepo, commit).orElseThrow().digest()).isEqualTo(base.digest());
+        assertThat(client.exists(baseRepo, "feature-x")).isEmpty();
+        assertThat(client.exists(baseRepo, "latest")).isEmpty();
+
+        // Everything present: every tag, moving ones included, same digests.
+        Manifest app = pushAtState("app", states.get("app"));
+        Run all = deja("build", "--push", "--tag", "release-1");
+        assertThat(all.code()).as(all.stderr()).isZero();
+        assertThat(all.stdout()).contains("moving tags written: feature-x, latest");
+        Repository appRepo = Repository.parse(prefix + "/app");
+        for (String tag : List.of(commit, "release-1", "feature-x", "latest")) {
+            assertThat(client.exists(appRepo, tag).orElseThrow().digest()).as(tag).isEqualTo(app.digest());
+            assertThat(client.exists(baseRepo, tag).orElseThrow().digest()).as(tag).isEqualTo(base.digest());
+        }
+
+        // Dry run writes nothing.
+        Run dry = deja("build", "--tag", "never-written");
+        assertThat(dry.code()).isZero();
+        assertThat(dry.stdout()).contains("dry run");
+        assertThat(client.exists(appRepo, "never-written")).isEmpty();
+    }
+
+    @Test
+    void cacheRefFollowsStateThenBranchThenAncestors() throws Exception {
+        Map<String, String> states = stateTags();
+        pushAtState("base", states.get("base"));
+        Manifest app = pushAtState("app", states.get("app"));
+        assertThat(deja("cache-ref", "app").stdout()).isEqualTo(prefix + "/app:" + states.get("app") + "\n");
+
+        // A new commit changes app: its state is missing; the previous commit's tag is the best cache.
+        Repository appRepo = Repository.parse(prefix + "/app");
+        String first = git("rev-parse", "HEAD");
+        client.putManifest(appRepo, first, app);
+        tree.file("app/main.sh", "echo changed\n");
+        git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-am", "two");
+        assertThat(deja("cache-ref", "app").stdout()).isEqualTo(prefix + "/app:" + first + "\n");
+        assertThat(deja("cache-ref", "app", "--format", "buildx").stdout())
+                .isEqualTo("type=registry,ref=" + prefix + "/app:" + first + "\n");
+
+        // The branch tag ranks before ancestors.
+        client.putManifest(appRepo, "feature-x", app);
+        assertThat(deja("cache-ref", "app").stdout()).isEqualTo(prefix + "/app:feature-x\n");
+
+        // Nothing at all: empty output, exit 0.
+        Run none = deja("--registry", registries.plain() + "/deja-empty-" + UUID.randomUUID(), "cache-ref", "app");
+        assertThat(none.code()).isZero();
+        assertThat(none.stdout()).isEmpty();
+    }
+
+    @Test
+    void unreachableRegistryExitsThree() {
+        Run run = deja("--registry", "127.0.0.1:1/nowhere", "plan");
+        assertThat(run.code()).isEqualTo(3);
+        assertThat(run.stderr()).startsWith("deja: registry error: 127.0.0.1:1").contains("cannot reach");
+    }
+
+    @Test
+    void dockerConfigCredentialsAreUsedAndNeverPrinted() throws Exception {
+        String authPrefix = registries.authenticated() + "/deja-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        Path dockerConfig = tmp.resolve("docker");
+        Files.createDirectories(dockerConfig);
+        String auth = Base64.getEncoder().encodeToString((registries.credentials().username() + ":"
+                + registries.credentials().secret()).getBytes(StandardCharsets.UTF_8));
+        Files.writeString(dockerConfig.resolve("config.json"), "{\"auths\":{\"" + registries.authenticated()
+                + "\":{\"auth\":\"" + auth + "\"}}}");
+        Map<String, String> env = Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_CONFIG", dockerConfig.toString(),
+                "HOME", tmp.toString());
+        Run ok = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", authPrefix, "plan", "--json");
+        assertThat(ok.code()).as(ok.stderr()).isZero();
+        assertThat(ok.stdout()).contains("\"decision\" : \"build\"");
+
+        Run refused = Run.withEnvironment(Map.of("DEJA_DIGEST_CACHE", "off", "HOME", tmp.toString()),
+                "-C", tree.root().toString(), "--registry", authPrefix, "plan");
+        assertThat(refused.code()).isEqualTo(3);
+        assertThat(refused.stderr()).contains("401");
+        for (Run run : List.of(ok, refused)) {
+            assertThat(run.stdout() + run.stderr()).doesNotContain(registries.credentials().secret())
+                    .doesNotContain(auth);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.deja.engine.report;
+
+import dev.deja.engine.Decision;
+import dev.deja.engine.ImageTags;
+import dev.deja.engine.Plan;
+import dev.deja.engine.PlannedImage;
+import dev.deja.engine.Promoter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What {@code build} did (or, dry, would do), as a table. */
+public final class BuildFormat {
+
+    private BuildFormat() {
+    }
+
+    public static String table(Promoter.Result result) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"IMAGE", "DECISION", "DIGEST", "TAGS", "TIME"});
+        for (Promoter.Outcome o : result.images()) {
+            rows.add(new String[] {o.name(), o.decision().label(), shortDigest(o.digest()),
+                o.tags().isEmpty() ? (o.reason().isEmpty() ? "-" : o.reason()) : String.join(",", o.tags()),
+                String.format(Locale.ROOT, "%.2fs", o.duration().toMillis() / 1000.0)});
+        }
+        return Table.render(rows);
+    }
+
+    public static String dryRun(Plan plan, ImageTags tags) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"IMAGE", "DECISION", "STATE", "WOULD TAG"});
+        boolean allReused = plan.images().stream().allMatch(i -> i.decision() == Decision.REUSE);
+        for (PlannedImage image : plan.images()) {
+            List<String> would = new ArrayList<>();
+            if (image.decision() == Decision.REUSE) {
+                would.addAll(tags.fixed());
+                if (allReused) {
+                    would.addAll(tags.moving());
+                }
+            }
+            rows.add(new String[] {image.name(), image.decision().label(), image.state().tag(),
+                would.isEmpty() ? "-" : String.join(",", would)});
+        }
+        return Table.render(rows) + "(dry run: nothing written; add --push)\n";
+    }
+
+    static String shortDigest(String digest) {
+        return digest.isEmpty() ? "-" : digest.length() > 19 ? digest.substring(0, 19) : digest;
+    }
+}
