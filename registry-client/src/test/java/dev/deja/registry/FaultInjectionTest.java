@@ -1,0 +1,260 @@
+package dev.deja.registry;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.head;
+import static com.github.tomakehurst.wiremock.client.WireMock.headRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a real registry cannot be made to do on demand, injected with WireMock: for each fault the decision is right
+ * or the error is clear, a fault never looks like an existing image, and retries stay within their bound.
+ */
+class FaultInjectionTest {
+
+    private static final String MANIFEST = "{\"schemaVersion\":2,\"mediaType\":"
+            + "\"application/vnd.docker.distribution.manifest.v2+json\",\"config\":{},\"layers\":[]}";
+    private static final String DIGEST = "sha256:" + RegistryClient.sha256(MANIFEST.getBytes(StandardCharsets.UTF_8));
+    private static final String PATH = "/v2/acme/app/manifests/v1";
+    private static final int ATTEMPTS = 4;
+
+    private WireMockServer server;
+    private final List<Duration> sleeps = new ArrayList<>();
+    private Repository repository;
+
+    @BeforeEach
+    void start() {
+        server = new WireMockServer(options().dynamicPort());
+        server.start();
+        repository = new Repository("127.0.0.1:" + server.port(), "acme/app");
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private RegistryClient client(CredentialSource credentials) {
+        OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(300)).build();
+        return new RegistryClient(http, credentials, new RetryPolicy(ATTEMPTS, Duration.ofMillis(10),
+                Duration.ofSeconds(30)), Set.of(), sleeps::add);
+    }
+
+    private RegistryClient anonymous() {
+        return client(CredentialSource.anonymous());
+    }
+
+    private CredentialSource user() {
+        return CredentialSource.of(Map.of(repository.registry(), new Credentials("user", "s3cret-pass")));
+    }
+
+    private int heads() {
+        return server.countRequestsMatching(headRequestedFor(urlEqualTo(PATH)).build()).getCount();
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder found() {
+        return aResponse().withStatus(200).withHeader("Docker-Content-Digest", DIGEST)
+                .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
+                .withHeader("Content-Length", String.valueOf(MANIFEST.length()));
+    }
+
+    @Test
+    void basicChallengeThenSuccess() {
+        server.stubFor(head(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Basic dXNlcjpzM2NyZXQtcGFzcw=="))
+                .atPriority(1).willReturn(found()));
+        server.stubFor(head(urlEqualTo(PATH)).atPriority(2).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", "Basic realm=\"test\"")));
+        assertThat(client(user()).exists(repository, "v1").orElseThrow().digest()).isEqualTo(DIGEST);
+        assertThat(heads()).isEqualTo(2);
+    }
+
+    @Test
+    void expiredTokenMidRunIsRenewedOnce() {
+        String challenge = "Bearer realm=\"http://127.0.0.1:" + server.port() + "/token\",service=\"reg\"";
+        server.stubFor(get(urlPathEqualTo("/token")).inScenario("tokens").whenScenarioStateIs(STARTED)
+                .willSetStateTo("second").willReturn(aResponse().withBody("{\"token\":\"tok-1\",\"expires_in\":300}")));
+        server.stubFor(get(urlPathEqualTo("/token")).inScenario("tokens").whenScenarioStateIs("second")
+                .willReturn(aResponse().withBody("{\"access_token\":\"tok-2\",\"expires_in\":300}")));
+        server.stubFor(head(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer tok-2")).atPriority(1)
+                .willReturn(found()));
+        server.stubFor(head(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer tok-1")).atPriority(2)
+                .inScenario("expiry").whenScenarioStateIs(STARTED).willSetStateTo("expired").willReturn(found()));
+        server.stubFor(head(urlEqualTo(PATH)).atPriority(3).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", challenge + ",scope=\"repository:acme/app:pull\"")));
+        RegistryClient client = client(user());
+        assertThat(client.exists(repository, "v1")).isPresent();   // 401, token 1, 200
+        assertThat(client.exists(repository, "v1")).isPresent();   // token 1 now refused: 401, token 2, 200
+        assertThat(client.exists(repository, "v1")).isPresent();   // token 2 reused: 200
+        assertThat(server.countRequestsMatching(getRequestedFor(urlPathEqualTo("/token")).build()).getCount())
+                .isEqualTo(2);
+        assertThat(heads()).isEqualTo(5);
+    }
+
+    @Test
+    void forbiddenIsAnErrorNotRetried() {
+        server.stubFor(head(urlEqualTo(PATH)).willReturn(aResponse().withStatus(403)));
+        assertThatThrownBy(() -> anonymous().exists(repository, "v1")).isInstanceOf(RegistryException.class)
+                .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(403))
+                .satisfies(e -> assertThat(((RegistryException) e).code()).isEqualTo("DENIED"));
+        assertThat(heads()).isEqualTo(1);
+    }
+
+    @Test
+    void missingRepositoryIsMissingNotAnError() {
+        server.stubFor(head(urlEqualTo(PATH)).willReturn(aResponse().withStatus(404)));
+        server.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(404)
+                .withBody("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known\"}]}")));
+        assertThat(anonymous().exists(repository, "v1")).isEmpty();
+        assertThat(anonymous().manifest(repository, "v1")).isEmpty();
+        assertThat(heads()).isEqualTo(1);
+    }
+
+    @Test
+    void tooManyRequestsHonoursRetryAfter() {
+        server.stubFor(head(urlEqualTo(PATH)).inScenario("429").whenScenarioStateIs(STARTED).willSetStateTo("ok")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")));
+        server.stubFor(head(urlEqualTo(PATH)).inScenario("429").whenScenarioStateIs("ok").willReturn(found()));
+        assertThat(anonymous().exists(repository, "v1")).isPresent();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(7));
+        assertThat(heads()).isEqualTo(2);
+    }
+
+    @Test
+    void persistentServerErrorStopsAtTheBound() {
+        server.stubFor(head(urlEqualTo(PATH)).willReturn(aResponse().withStatus(500)));
+        assertThatThrownBy(() -> anonymous().exists(repository, "v1")).isInstanceOf(RegistryException.class)
+                .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(500));
+        assertThat(heads()).isEqualTo(ATTEMPTS);
+        assertThat(sleeps).hasSize(ATTEMPTS - 1);
+    }
+
+    @Test
+    void badGatewayThenUnavailableThenSuccess() {
+        server.stubFor(head(urlEqualTo(PATH)).inScenario("5xx").whenScenarioStateIs(STARTED).willSetStateTo("503")
+                .willReturn(aResponse().withStatus(502)));
+        server.stubFor(head(urlEqualTo(PATH)).inScenario("5xx").whenScenarioStateIs("503").willSetStateTo("ok")
+                .willReturn(aResponse().withStatus(503)));
+        server.stubFor(head(urlEqualTo(PATH)).inScenario("5xx").whenScenarioStateIs("ok").willReturn(found()));
+        assertThat(anonymous().exists(repository, "v1").orElseThrow().digest()).isEqualTo(DIGEST);
+        assertThat(heads()).isEqualTo(3);
+    }
+
+    @Test
+    void connectionResetIsRetriedThenReportedUnreachable() {
+        server.stubFor(head(urlEqualTo(PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        assertThatThrownBy(() -> anonymous().exists(repository, "v1")).isInstanceOf(RegistryException.class)
+                .satisfies(e -> assertThat(((RegistryException) e).unreachable()).isTrue())
+                .hasMessageContaining("after " + ATTEMPTS + " tries");
+        assertThat(heads()).isEqualTo(ATTEMPTS);
+    }
+
+    @Test
+    void readTimeoutIsRetriedThenReported() {
+        server.stubFor(head(urlEqualTo(PATH)).willReturn(found().withFixedDelay(1500)));
+        assertThatThrownBy(() -> anonymous().exists(repository, "v1")).isInstanceOf(RegistryException.class)
+                .satisfies(e -> assertThat(((RegistryException) e).unreachable()).isTrue())
+                .hasMessageContaining("timeout");
+        assertThat(heads()).isEqualTo(ATTEMPTS);
+    }
+
+    @Test
+    void truncatedBodyIsNeverTakenForTheManifest() {
+        server.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Docker-Content-Digest", DIGEST)
+                .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
+                .withBody(MANIFEST.substring(0, 40))));
+        assertThatThrownBy(() -> anonymous().manifest(repository, "v1")).isInstanceOf(RegistryException.class)
+                .satisfies(e -> assertThat(((RegistryException) e).code()).isEqualTo("DIGEST_MISMATCH"));
+    }
+
+    @Test
+    void chunkCutMidBodyIsRetriedAsAnIoError() {
+        server.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+        assertThatThrownBy(() -> anonymous().manifest(repository, "v1")).isInstanceOf(RegistryException.class)
+                .satisfies(e -> assertThat(((RegistryException) e).unreachable()).isTrue());
+        assertThat(server.countRequestsMatching(getRequestedFor(urlEqualTo(PATH)).build()).getCount())
+                .isEqualTo(ATTEMPTS);
+    }
+
+    @Test
+    void malformedJsonIsAClearError() {
+        server.stubFor(get(urlPathEqualTo("/v2/acme/app/tags/list")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"tags\": [\"a\", ")));
+        assertThatThrownBy(() -> anonymous().tags(repository, 10)).isInstanceOf(RegistryException.class)
+                .satisfies(e -> assertThat(((RegistryException) e).code()).isEqualTo("MALFORMED"));
+    }
+
+    @Test
+    void missingDigestHeaderFallsBackToGetAndHashes() {
+        server.stubFor(head(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)));
+        server.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
+                .withBody(MANIFEST)));
+        ManifestDescriptor found = anonymous().exists(repository, "v1").orElseThrow();
+        assertThat(found.digest()).isEqualTo(DIGEST);
+        assertThat(found.size()).isEqualTo(MANIFEST.length());
+        assertThat(heads()).isEqualTo(1);
+    }
+
+    @Test
+    void headRefusedFallsBackToGet() {
+        server.stubFor(head(urlEqualTo(PATH)).willReturn(aResponse().withStatus(405)));
+        server.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(MANIFEST)
+                .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")));
+        assertThat(anonymous().exists(repository, "v1").orElseThrow().digest()).isEqualTo(DIGEST);
+    }
+
+    @Test
+    void redirectToAnotherHostCarriesNoAuthorization() {
+        WireMockServer other = new WireMockServer(options().dynamicPort());
+        other.start();
+        try {
+            other.stubFor(get(urlEqualTo("/blobstore/manifest")).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
+                    .withBody(MANIFEST)));
+            server.stubFor(get(urlEqualTo(PATH)).withHeader("Authorization", equalTo(
+                    "Basic dXNlcjpzM2NyZXQtcGFzcw==")).atPriority(1).willReturn(aResponse().withStatus(307)
+                    .withHeader("Location", "http://localhost:" + other.port() + "/blobstore/manifest")));
+            server.stubFor(get(urlEqualTo(PATH)).atPriority(2).willReturn(aResponse().withStatus(401)
+                    .withHeader("WWW-Authenticate", "Basic realm=\"test\"")));
+            Manifest manifest = client(user()).manifest(repository, "v1").orElseThrow();
+            assertThat(manifest.digest()).isEqualTo(DIGEST);
+            other.verify(1, getRequestedFor(urlEqualTo("/blobstore/manifest")).withoutHeader("Authorization"));
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
+    void secretsNeverAppearInErrors() {
+        server.stubFor(head(urlEqualTo(PATH)).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" + server.port()
+                        + "/token\",service=\"reg\"")));
+        server.stubFor(get(urlPathEqualTo("/token")).willReturn(aResponse().withBody("{\"token\":\"tok-secret\"}")));
+        Throwable error = org.assertj.core.api.Assertions.catchThrowable(() -> client(user()).exists(repository,
+                "v1"));
+        assertThat(error).isInstanceOf(RegistryException.class);
+        assertThat(error.getMessage()).doesNotContain("s3cret-pass").doesNotContain("tok-secret")
+                .doesNotContain("dXNlcjpzM2NyZXQtcGFzcw==");
+    }
+}
