@@ -191,6 +191,82 @@ public final class RegistryClient {
         return digest;
     }
 
+    /**
+     * Copies an image (a manifest, or an index and every manifest it lists) to another repository of the same
+     * registry: blobs are mounted, not downloaded, then the manifests are PUT byte for byte, children by digest
+     * and the top one under each of {@code tags}. Returns the digest, unchanged.
+     */
+    public String copy(Repository from, Repository to, String reference, List<String> tags) {
+        if (!from.registry().equals(to.registry())) {
+            throw new IllegalArgumentException("copy stays within one registry: " + from + " -> " + to);
+        }
+        String scope = to.scope(true) + " " + from.scope(false);
+        Manifest manifest = copyManifestTree(from, to, reference, scope);
+        for (String tag : tags) {
+            putManifest(to, tag, manifest);
+        }
+        return manifest.digest();
+    }
+
+    private Manifest copyManifestTree(Repository from, Repository to, String reference, String scope) {
+        Manifest manifest = manifest(from, reference).orElseThrow(() -> new RegistryException(from.registry(), 404,
+                "MANIFEST_UNKNOWN", from + ":" + reference + " does not exist"));
+        JsonNode node;
+        try {
+            node = json.readTree(manifest.content());
+        } catch (IOException e) {
+            throw new RegistryException(from.registry(), 200, "MALFORMED", "manifest " + reference
+                    + " is not JSON");
+        }
+        if (node.has("manifests")) {
+            for (JsonNode child : node.path("manifests")) {
+                Manifest copied = copyManifestTree(from, to, child.path("digest").asText(), scope);
+                putManifest(to, copied.digest(), copied);
+            }
+        } else {
+            List<String> blobs = new ArrayList<>();
+            if (node.path("config").has("digest")) {
+                blobs.add(node.path("config").path("digest").asText());
+            }
+            node.path("layers").forEach(layer -> blobs.add(layer.path("digest").asText()));
+            for (String digest : blobs) {
+                mount(from, to, digest, scope);
+            }
+        }
+        return manifest;
+    }
+
+    /** Cross-repository blob mount; a registry that declines (202) gets the blob streamed from the source. */
+    private void mount(Repository from, Repository to, String digest, String scope) {
+        HttpUrl url = base(to).newBuilder().addPathSegments("blobs/uploads/").addQueryParameter("mount", digest)
+                .addQueryParameter("from", from.path()).build();
+        Answer answer = send(to, scope, "POST", url, RequestBody.create(new byte[0]), null);
+        if (answer.code() == 201) {
+            return;
+        }
+        expectSuccess(to, answer, "mount blob " + digest);
+        String location = answer.header("Location");
+        if (location == null) {
+            throw new RegistryException(to.registry(), answer.code(), "BLOB_UPLOAD_INVALID",
+                    "mount declined and no upload location given for " + digest);
+        }
+        byte[] content = blob(from, digest, scope);
+        HttpUrl upload = base(to).resolve(location).newBuilder().addQueryParameter("digest", digest).build();
+        expectSuccess(to, send(to, scope, "PUT", upload,
+                RequestBody.create(content, MediaType.get("application/octet-stream")), null), "upload " + digest);
+    }
+
+    private byte[] blob(Repository repository, String digest, String scope) {
+        Answer answer = send(repository, scope, "GET", base(repository).newBuilder().addPathSegment("blobs")
+                .addPathSegment(digest).build(), null, "*/*");
+        expectSuccess(repository, answer, "GET blob " + digest);
+        if (!("sha256:" + sha256(answer.body())).equals(digest)) {
+            throw new RegistryException(repository.registry(), answer.code(), "DIGEST_MISMATCH",
+                    "blob " + digest + " arrived altered");
+        }
+        return answer.body();
+    }
+
     private HttpUrl manifestUrl(Repository repository, String reference) {
         return base(repository).newBuilder().addPathSegment("manifests").addPathSegment(reference).build();
     }
@@ -224,8 +300,13 @@ public final class RegistryClient {
      */
     private Answer send(Repository repository, boolean push, String method, HttpUrl url, RequestBody body,
                         String accept) {
+        return send(repository, repository.scope(push), method, url, body, accept);
+    }
+
+    /** As above with an explicit scope: several space-separated scopes share one token (push + mount). */
+    private Answer send(Repository repository, String scope, String method, HttpUrl url, RequestBody body,
+                        String accept) {
         String registry = repository.registry();
-        String scope = repository.scope(push);
         boolean reauthorized = false;
         IOException lastFailure = null;
         Answer last = null;

@@ -65,6 +65,33 @@ class RealRegistryTest {
     }
 
     @Test
+    void copyToAnotherRepositoryMountsBlobsAndKeepsDigests() {
+        Manifest manifest = TestImages.image(client, repository, "copy-me");
+        client.putManifest(repository, "src", manifest);
+        Repository target = Repository.parse(registries.plain() + "/deja-test/copy-" + UUID.randomUUID());
+        String digest = client.copy(repository, target, "src", List.of("a", "b"));
+        assertThat(digest).isEqualTo(manifest.digest());
+        assertThat(client.exists(target, "a").orElseThrow().digest()).isEqualTo(manifest.digest());
+        assertThat(client.exists(target, "b").orElseThrow().digest()).isEqualTo(manifest.digest());
+        assertThat(client.manifest(target, "a").orElseThrow().content()).isEqualTo(manifest.content());
+    }
+
+    @Test
+    void copyOfAnIndexCopiesEveryChild() {
+        Manifest one = TestImages.image(client, repository, "one");
+        Manifest two = TestImages.image(client, repository, "two");
+        client.putManifest(repository, "one", one);
+        client.putManifest(repository, "two", two);
+        Manifest index = TestImages.index(List.of(one, two));
+        client.putManifest(repository, "multi", index);
+        Repository target = Repository.parse(registries.plain() + "/deja-test/copy-" + UUID.randomUUID());
+        assertThat(client.copy(repository, target, "multi", List.of("multi"))).isEqualTo(index.digest());
+        assertThat(client.exists(target, "multi").orElseThrow().mediaType()).isEqualTo(TestImages.OCI_INDEX);
+        assertThat(client.exists(target, one.digest())).isPresent();
+        assertThat(client.exists(target, two.digest())).isPresent();
+    }
+
+    @Test
     void tagListFollowsPagination() {
         Manifest manifest = TestImages.image(client, repository, "tags");
         List<String> expected = new ArrayList<>();
