@@ -51,6 +51,22 @@ public final class TestRegistries {
         return values.get("DEJA_TEST_AUTH_REGISTRY");
     }
 
+    public String tokenRegistry() {
+        return values.get("DEJA_TEST_TOKEN_REGISTRY");
+    }
+
+    public int tokenPort() {
+        return Integer.parseInt(values.get("DEJA_TEST_TOKEN_PORT"));
+    }
+
+    public java.nio.file.Path tokenKey() {
+        return java.nio.file.Path.of(values.get("DEJA_TEST_TOKEN_KEY"));
+    }
+
+    public java.nio.file.Path tokenCertificate() {
+        return java.nio.file.Path.of(values.get("DEJA_TEST_TOKEN_CERT"));
+    }
+
     public Credentials credentials() {
         return new Credentials(values.get("DEJA_TEST_AUTH_USER"), values.get("DEJA_TEST_AUTH_PASSWORD"));
     }
