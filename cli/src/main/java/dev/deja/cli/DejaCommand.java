@@ -59,6 +59,10 @@ final class DejaCommand implements Runnable {
             description = "Talk plain HTTP to this registry (loopback registries always are). Repeatable.")
     java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
 
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print every registry request (method, URL, status, time) on stderr. Never a secret.")
+    boolean debug;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

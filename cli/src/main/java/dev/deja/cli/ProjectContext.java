@@ -33,8 +33,14 @@ final class ProjectContext {
     /** A registry client with the docker CLI's credentials. */
     static RegistryClient registry(CommandLine.Model.CommandSpec spec) {
         DejaCommand root = root(spec);
+        java.io.PrintWriter err = spec.commandLine().getErr();
         return RegistryClient.create(new DockerConfigCredentials(root.environment),
-                java.util.Set.copyOf(root.insecureRegistries));
+                java.util.Set.copyOf(root.insecureRegistries), root.debug ? line -> {
+                    synchronized (err) {
+                        err.println("deja: debug: " + line);
+                        err.flush();
+                    }
+                } : null);
     }
 
     static GitFacts git(CommandLine.Model.CommandSpec spec, ImageGraph graph) {

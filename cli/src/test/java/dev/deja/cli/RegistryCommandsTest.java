@@ -153,6 +153,47 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void debugLogOfAFullBearerPlanAndReuseHoldsNoSecret() throws Exception {
+        try (dev.deja.registry.TokenServer tokens = new dev.deja.registry.TokenServer(registries.tokenPort(),
+                registries.tokenKey(), registries.tokenCertificate())) {
+            String tokenPrefix = registries.tokenRegistry() + "/deja-e2e-" + UUID.randomUUID().toString()
+                    .substring(0, 8);
+            String password = "pw-" + UUID.randomUUID();
+            Path dockerConfig = tmp.resolve("docker-bearer");
+            Files.createDirectories(dockerConfig);
+            String auth = Base64.getEncoder().encodeToString(("deja:" + password).getBytes(StandardCharsets.UTF_8));
+            Files.writeString(dockerConfig.resolve("config.json"), "{\"auths\":{\"" + registries.tokenRegistry()
+                    + "\":{\"auth\":\"" + auth + "\"}}}");
+            Map<String, String> env = Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_CONFIG", dockerConfig.toString(),
+                    "HOME", tmp.toString());
+            // Make every image exist under its state, so build --push does a full reuse.
+            RegistryClient pusher = RegistryClient.create(CredentialSource.of(Map.of(registries.tokenRegistry(),
+                    new dev.deja.registry.Credentials("deja", password))), Set.of());
+            Run states = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", tokenPrefix, "state");
+            for (String line : states.stdout().lines().toList()) {
+                String[] parts = line.split(" ");
+                Repository repository = Repository.parse(tokenPrefix + "/" + parts[0]);
+                pusher.putManifest(repository, parts[1], TestImages.image(pusher, repository, line));
+            }
+            Run plan = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", tokenPrefix, "--debug",
+                    "plan");
+            Run build = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", tokenPrefix, "--debug",
+                    "build", "--push");
+            assertThat(plan.code()).as(plan.stderr()).isZero();
+            assertThat(build.code()).as(build.stderr()).isZero();
+            assertThat(build.stderr()).contains("deja: debug: PUT").contains("[Bearer] -> 201");
+            assertThat(tokens.issuedTokens()).isNotEmpty();
+            for (Run run : List.of(states, plan, build)) {
+                String everything = run.stdout() + run.stderr();
+                assertThat(everything).doesNotContain(password).doesNotContain(auth);
+                for (String token : tokens.issuedTokens()) {
+                    assertThat(everything).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.')));
+                }
+            }
+        }
+    }
+
+    @Test
     void dockerConfigCredentialsAreUsedAndNeverPrinted() throws Exception {
         String authPrefix = registries.authenticated() + "/deja-e2e-" + UUID.randomUUID().toString().substring(0, 8);
         Path dockerConfig = tmp.resolve("docker");

@@ -86,11 +86,40 @@ public final class RegistryClient {
     }
 
     public static RegistryClient create(CredentialSource credentials, Set<String> insecureRegistries) {
-        OkHttpClient http = new OkHttpClient.Builder()
+        return create(credentials, insecureRegistries, null);
+    }
+
+    /**
+     * @param debug where to write one line per HTTP exchange (method, URL, status, time; never a header value),
+     *              or {@code null}
+     */
+    public static RegistryClient create(CredentialSource credentials, Set<String> insecureRegistries,
+                                        java.util.function.Consumer<String> debug) {
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(60))
-                .followRedirects(true)
-                .build();
+                .followRedirects(true);
+        if (debug != null) {
+            builder.addNetworkInterceptor(chain -> {
+                long start = System.nanoTime();
+                Request request = chain.request();
+                String auth = request.header("Authorization");
+                String scheme = auth == null ? "anonymous" : auth.substring(0, auth.indexOf(' ') < 0
+                        ? auth.length() : auth.indexOf(' '));
+                try {
+                    Response response = chain.proceed(request);
+                    debug.accept(request.method() + " " + request.url().newBuilder().query(null).build() + " ["
+                            + scheme + "] -> " + response.code() + " (" + (System.nanoTime() - start) / 1_000_000
+                            + " ms)");
+                    return response;
+                } catch (IOException e) {
+                    debug.accept(request.method() + " " + request.url().newBuilder().query(null).build() + " ["
+                            + scheme + "] -> " + e.getClass().getSimpleName());
+                    throw e;
+                }
+            });
+        }
+        OkHttpClient http = builder.build();
         return new RegistryClient(http, credentials, RetryPolicy.DEFAULT, insecureRegistries, d -> Thread.sleep(
                 d.toMillis()));
     }
