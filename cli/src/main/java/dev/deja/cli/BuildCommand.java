@@ -49,7 +49,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         Planner planner = ProjectContext.planner(spec);
         var registry = ProjectContext.registry(spec);
-        Plan plan = planner.online(selection.selection(), registry);
+        Plan plan = planner.online(selection.selection(), registry, push);
         GitFacts git = ProjectContext.git(spec, planner.graph());
         ImageTags tags = ImageTags.of(planner.graph().project().config().tags(), git, extraTags);
         PrintWriter out = spec.commandLine().getOut();

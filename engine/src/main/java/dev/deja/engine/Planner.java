@@ -2,6 +2,7 @@ package dev.deja.engine;
 
 import dev.deja.packer.ContentHasher;
 import dev.deja.engine.config.ConfigException;
+import dev.deja.registry.Manifest;
 import dev.deja.registry.ManifestDescriptor;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,6 +47,14 @@ public final class Planner {
      * A registry that refuses or cannot be reached is an error, never a decision.
      */
     public Plan online(Selection selection, RegistryClient registry) {
+        return online(selection, registry, false);
+    }
+
+    /**
+     * As {@link #online(Selection, RegistryClient)}; with {@code fetchManifests} each check is a GET that keeps the
+     * manifest for a retag (one round trip per image instead of two), else a HEAD.
+     */
+    public Plan online(Selection selection, RegistryClient registry, boolean fetchManifests) {
         if (graph.project().config().localMode()) {
             throw new ConfigException(graph.project().configPath(), "no registry in deja.yaml (local mode): the"
                     + " daemon's image store is checked from the build issue on; use --offline, or set registry:"
@@ -53,6 +63,7 @@ public final class Planner {
         Plan offline = offline(selection);
         Map<String, ImageDefinition> definitions = graph.project().byName();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, offline.images().size())));
+        Map<String, Manifest> manifests = new ConcurrentHashMap<>();
         try {
             List<Future<PlannedImage>> decided = new ArrayList<>();
             for (PlannedImage image : offline.images()) {
@@ -60,9 +71,16 @@ public final class Planner {
                     if (definitions.get(image.name()).exportsFiles()) {
                         return image.decided(Decision.EXPORT, "");
                     }
-                    Optional<ManifestDescriptor> found = registry.exists(Repository.parse(image.repository()),
-                            image.state().tag());
-                    return found.map(d -> image.decided(Decision.REUSE, d.digest()))
+                    Repository repository = Repository.parse(image.repository());
+                    Optional<String> digest;
+                    if (fetchManifests) {
+                        Optional<Manifest> manifest = registry.manifest(repository, image.state().tag());
+                        manifest.ifPresent(m -> manifests.put(image.name(), m));
+                        digest = manifest.map(Manifest::digest);
+                    } else {
+                        digest = registry.exists(repository, image.state().tag()).map(ManifestDescriptor::digest);
+                    }
+                    return digest.map(d -> image.decided(Decision.REUSE, d))
                             .orElseGet(() -> image.decided(Decision.BUILD, ""));
                 }));
             }
@@ -70,7 +88,7 @@ public final class Planner {
             for (Future<PlannedImage> future : decided) {
                 images.add(Futures.get(future));
             }
-            return new Plan(images);
+            return new Plan(images, manifests);
         } finally {
             pool.shutdownNow();
         }

@@ -58,7 +58,7 @@ public final class Promoter {
                 if (image.decision() != Decision.REUSE) {
                     continue;
                 }
-                futures.add(pool.submit(() -> retag(image, tags.fixed())));
+                futures.add(pool.submit(() -> retag(plan, image, tags.fixed())));
             }
             List<Outcome> fixed = new ArrayList<>();
             for (Future<Outcome> future : futures) {
@@ -84,7 +84,7 @@ public final class Promoter {
                 PlannedImage image = plan.images().stream().filter(i -> i.name().equals(outcome.name())).findFirst()
                         .orElseThrow();
                 moving.add(pool.submit(() -> {
-                    Outcome more = retag(image, tags.moving());
+                    Outcome more = retag(plan, image, tags.moving());
                     List<String> all = new ArrayList<>(outcome.tags());
                     all.addAll(more.tags());
                     return new Outcome(outcome.name(), outcome.decision(), outcome.digest(), all,
@@ -101,10 +101,11 @@ public final class Promoter {
         }
     }
 
-    private Outcome retag(PlannedImage image, List<String> tags) {
+    private Outcome retag(Plan plan, PlannedImage image, List<String> tags) {
         long start = System.nanoTime();
         Repository repository = Repository.parse(image.repository());
-        Manifest manifest = registry.manifest(repository, image.state().tag()).orElseThrow(() ->
+        Manifest manifest = plan.manifest(image.name()).or(() -> registry.manifest(repository,
+                image.state().tag())).orElseThrow(() ->
                 new RegistryException(repository.registry(), 404, "MANIFEST_UNKNOWN", image.stateRef()
                         + " disappeared between plan and retag"));
         for (String tag : tags) {

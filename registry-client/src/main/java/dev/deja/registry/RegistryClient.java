@@ -120,7 +120,11 @@ public final class RegistryClient {
             });
         }
         OkHttpClient http = builder.build();
-        return new RegistryClient(http, credentials, RetryPolicy.DEFAULT, insecureRegistries, d -> Thread.sleep(
+        // deja.registry.attempts: the launcher's class-data run must not wait for retries.
+        Integer attempts = Integer.getInteger("deja.registry.attempts");
+        RetryPolicy policy = attempts == null ? RetryPolicy.DEFAULT
+                : new RetryPolicy(Math.max(1, attempts), RetryPolicy.DEFAULT.baseDelay(), RetryPolicy.DEFAULT.maxDelay());
+        return new RegistryClient(http, credentials, policy, insecureRegistries, d -> Thread.sleep(
                 d.toMillis()));
     }
 
