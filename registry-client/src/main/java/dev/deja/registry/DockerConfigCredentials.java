@@ -28,6 +28,25 @@ public final class DockerConfigCredentials implements CredentialSource {
                         "config.json");
     }
 
+    /**
+     * {@code auths.<registry>.identitytoken}, which {@code docker login} stores for OAuth2 registries and Jib does
+     * not read: returned with the user name {@code <token>}, the docker-credential-helpers convention.
+     */
+    private Optional<Credentials> identityToken(String registry) throws java.io.IOException {
+        if (!java.nio.file.Files.isRegularFile(configFile)) {
+            return Optional.empty();
+        }
+        com.fasterxml.jackson.databind.JsonNode auths = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(configFile.toFile()).path("auths");
+        for (String key : java.util.List.of(registry, "https://" + registry, "http://" + registry)) {
+            String token = auths.path(key).path("identitytoken").asText("");
+            if (!token.isEmpty()) {
+                return Optional.of(new Credentials(RegistryClient.IDENTITY_TOKEN_USER, token));
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public Optional<Credentials> forRegistry(String registry) {
         try {
@@ -36,7 +55,10 @@ public final class DockerConfigCredentials implements CredentialSource {
                     .forImage(reference, event -> { }, environment)
                     .dockerConfig(configFile);
             Optional<Credential> credential = retriever.retrieve();
-            return credential.map(c -> new Credentials(c.getUsername(), c.getPassword()));
+            if (credential.isPresent()) {
+                return credential.map(c -> new Credentials(c.getUsername(), c.getPassword()));
+            }
+            return identityToken(registry);
         } catch (InvalidImageReferenceException e) {
             return Optional.empty();
         } catch (Exception e) {

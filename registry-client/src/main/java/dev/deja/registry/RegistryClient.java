@@ -43,6 +43,8 @@ public final class RegistryClient {
     private static final String ACCEPT = String.join(", ", MANIFEST_TYPES);
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+    /** The user name docker config credentials carry when the secret is an identity token (Jib's convention). */
+    static final String IDENTITY_TOKEN_USER = "<token>";
 
     /** How the client waits between retries (a test can make it instant). */
     @FunctionalInterface
@@ -426,8 +428,23 @@ public final class RegistryClient {
         for (String oneScope : scope.split(" ")) {
             tokenUrl.addQueryParameter("scope", oneScope);
         }
-        Request.Builder request = new Request.Builder().url(tokenUrl.build()).header("User-Agent", "deja");
-        credential.ifPresent(c -> request.header("Authorization", basic(c)));
+        Request.Builder request;
+        if (credential.isPresent() && IDENTITY_TOKEN_USER.equals(credential.get().username())) {
+            // docker login stored an identity (refresh) token: exchange it by the OAuth2 POST flow.
+            okhttp3.FormBody.Builder form = new okhttp3.FormBody.Builder()
+                    .add("grant_type", "refresh_token")
+                    .add("refresh_token", credential.get().secret())
+                    .add("client_id", "deja");
+            if (service != null) {
+                form.add("service", service);
+            }
+            form.add("scope", scope);
+            request = new Request.Builder().url(challenge.parameters().get("realm")).post(form.build())
+                    .header("User-Agent", "deja");
+        } else {
+            request = new Request.Builder().url(tokenUrl.build()).header("User-Agent", "deja");
+            credential.ifPresent(c -> request.header("Authorization", basic(c)));
+        }
         try (Response response = http.newCall(request.build()).execute()) {
             ResponseBody body = response.body();
             byte[] bytes = body == null ? new byte[0] : body.bytes();

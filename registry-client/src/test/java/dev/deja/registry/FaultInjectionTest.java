@@ -173,7 +173,7 @@ class FaultInjectionTest {
         server.stubFor(head(urlEqualTo(PATH)).willReturn(found().withFixedDelay(1500)));
         assertThatThrownBy(() -> anonymous().exists(repository, "v1")).isInstanceOf(RegistryException.class)
                 .satisfies(e -> assertThat(((RegistryException) e).unreachable()).isTrue())
-                .hasMessageContaining("timeout");
+                .hasMessageContaining("SocketTimeoutException");
         assertThat(heads()).isEqualTo(ATTEMPTS);
     }
 
@@ -243,6 +243,27 @@ class FaultInjectionTest {
         } finally {
             other.stop();
         }
+    }
+
+    @Test
+    void identityTokenFromDockerConfigIsExchangedByOAuth2() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("deja-docker-config");
+        java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"auths\":{\"" + repository.registry()
+                + "\":{\"identitytoken\":\"refresh-abc\"}}}");
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/oauth2/token"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(
+                        "grant_type=refresh_token"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("refresh_token=refresh-abc"))
+                .willReturn(aResponse().withBody("{\"access_token\":\"acc-1\",\"expires_in\":300}")));
+        server.stubFor(head(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer acc-1")).atPriority(1)
+                .willReturn(found()));
+        server.stubFor(head(urlEqualTo(PATH)).atPriority(2).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" + server.port()
+                        + "/oauth2/token\",service=\"reg\"")));
+        RegistryClient client = client(new DockerConfigCredentials(Map.of("DOCKER_CONFIG", dir.toString())));
+        assertThat(client.exists(repository, "v1")).isPresent();
+        assertThat(server.countRequestsMatching(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                urlPathEqualTo("/oauth2/token")).build()).getCount()).isEqualTo(1);
     }
 
     @Test
