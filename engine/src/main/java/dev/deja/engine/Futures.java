@@ -9,6 +9,15 @@ final class Futures {
     private Futures() {
     }
 
+    /** Every result, in order. */
+    static <T> java.util.List<T> getAll(java.util.List<Future<T>> futures) {
+        java.util.List<T> out = new java.util.ArrayList<>(futures.size());
+        for (Future<T> future : futures) {
+            out.add(get(future));
+        }
+        return out;
+    }
+
     static <T> T get(Future<T> future) {
         try {
             return future.get();

@@ -84,11 +84,7 @@ public final class Planner {
                             .orElseGet(() -> image.decided(Decision.BUILD, ""));
                 }));
             }
-            List<PlannedImage> images = new ArrayList<>();
-            for (Future<PlannedImage> future : decided) {
-                images.add(Futures.get(future));
-            }
-            return new Plan(images, manifests);
+            return new Plan(Futures.getAll(decided), manifests);
         } finally {
             pool.shutdownNow();
         }

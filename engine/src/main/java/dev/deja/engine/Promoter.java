@@ -60,10 +60,7 @@ public final class Promoter {
                 }
                 futures.add(pool.submit(() -> retag(plan, image, tags.fixed())));
             }
-            List<Outcome> fixed = new ArrayList<>();
-            for (Future<Outcome> future : futures) {
-                fixed.add(Futures.get(future));
-            }
+            List<Outcome> fixed = Futures.getAll(futures);
             List<Outcome> outcomes = new ArrayList<>();
             int next = 0;
             for (PlannedImage image : plan.images()) {
@@ -91,11 +88,7 @@ public final class Promoter {
                             outcome.duration().plus(more.duration()), "");
                 }));
             }
-            List<Outcome> withMoving = new ArrayList<>();
-            for (Future<Outcome> future : moving) {
-                withMoving.add(Futures.get(future));
-            }
-            return new Result(withMoving, true);
+            return new Result(Futures.getAll(moving), true);
         } finally {
             pool.shutdownNow();
         }
