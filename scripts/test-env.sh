@@ -6,7 +6,11 @@
 # Idempotent: installs what is missing, reuses registries it started before if they still answer,
 # and stops nothing it did not start. Writes a sourceable file with how to reach them:
 #   .test-env/env   (DEJA_TEST_REGISTRY, DEJA_TEST_AUTH_REGISTRY, DEJA_TEST_AUTH_USER, ...)
-# Usage: scripts/test-env.sh [start|stop|env]
+# With --docker it also installs Debian's docker.io and the buildx plugin (the single docker-buildx .deb of
+# Debian trixie, fetched from the mirror apt already uses), starts its own dockerd (vfs, no iptables, its own
+# data root and socket under .test-env/docker) and makes the base image deja-busybox:latest from
+# busybox-static (nothing is pulled from outside); DOCKER_HOST goes into the env file.
+# Usage: scripts/test-env.sh [start|stop|env] [--docker]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state=${DEJA_TEST_ENV_DIR:-$root/.test-env}
@@ -88,6 +92,64 @@ start_registry() { # name auth(no|yes|token)
   return 1
 }
 
+install_buildx() {
+  local plugin=/usr/libexec/docker/cli-plugins/docker-buildx
+  [ -x "$plugin" ] && return
+  # Debian bookworm has no buildx package; trixie's is a static binary. Fetch that one .deb with a separate
+  # list dir, from the same mirror the system's apt sources name.
+  local mirror dir="$state/trixie"
+  mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+    | awk '($1 == "URIs:" || $1 == "deb") && $2 !~ /security/ {print $2; exit}' || true)
+  [ -n "$mirror" ] || { echo "test-env: cannot tell which Debian mirror apt uses" >&2; return 1; }
+  mkdir -p "$dir/lists/partial" "$dir/deb"
+  echo "deb [trusted=yes] $mirror trixie main" > "$dir/sources.list"
+  local opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o "Dir::Etc::sourceparts=-"
+    -o "Dir::State::Lists=$dir/lists" -o "APT::Get::List-Cleanup=0")
+  echo "test-env: fetching docker-buildx from Debian trixie" >&2
+  apt-get "${opts[@]}" update -q >&2
+  (cd "$dir/deb" && apt-get "${opts[@]}" download docker-buildx >&2)
+  dpkg -x "$dir"/deb/docker-buildx_*.deb "$dir/x"
+  mkdir -p "$(dirname "$plugin")"
+  install -m 0755 "$dir/x/usr/libexec/docker/cli-plugins/docker-buildx" "$plugin"
+}
+
+docker_dir() { echo "$state/docker"; }
+
+docker_answers() { DOCKER_HOST="unix://$(docker_dir)/docker.sock" docker version >/dev/null 2>&1; }
+
+start_docker() {
+  local dir; dir=$(docker_dir)
+  mkdir -p "$dir"
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null && docker_answers; then return; fi
+  nohup dockerd --iptables=false --storage-driver=vfs --data-root "$dir/data" --exec-root "$dir/exec" \
+    --pidfile "$dir/pid" -H "unix://$dir/docker.sock" --insecure-registry 127.0.0.0/8 \
+    > "$dir/log" 2>&1 < /dev/null &
+  for _ in $(seq 1 150); do docker_answers && return; sleep 0.2; done
+  echo "test-env: dockerd did not start; its log:" >&2; tail -20 "$dir/log" >&2; return 1
+}
+
+stop_docker() {
+  local dir; dir=$(docker_dir)
+  [ -f "$dir/pid" ] && kill "$(cat "$dir/pid")" 2>/dev/null || true
+}
+
+base_image() { # busybox-static -> rootfs -> docker import -> push to the plain registry
+  local dir rootfs; dir=$(docker_dir); rootfs="$dir/busybox-rootfs"
+  export DOCKER_HOST="unix://$dir/docker.sock"
+  if ! docker image inspect deja-busybox:latest >/dev/null 2>&1; then
+    rm -rf "$rootfs" && mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    # Relative links: busybox --install would point them at this machine's path of the binary.
+    for applet in $(/bin/busybox --list); do
+      [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
+    done
+    echo "root:x:0:0:root:/root:/bin/sh" > "$rootfs/etc/passwd"
+    tar -C "$rootfs" -c . | docker import -c 'CMD ["/bin/sh"]' - deja-busybox:latest >/dev/null
+  fi
+  docker tag deja-busybox:latest "127.0.0.1:$plain/deja-busybox:latest"
+  docker push -q "127.0.0.1:$plain/deja-busybox:latest" >/dev/null
+}
+
 stop_all() {
   local dir
   for dir in "$state"/*/; do
@@ -97,14 +159,32 @@ stop_all() {
   done
 }
 
-case "${1:-start}" in
-  stop) stop_all; exit 0 ;;
+with_docker=no
+command=start
+for arg in "$@"; do
+  case "$arg" in
+    --docker) with_docker=yes ;;
+    start|stop|env) command=$arg ;;
+    *) echo "usage: $0 [start|stop|env] [--docker]" >&2; exit 2 ;;
+  esac
+done
+case "$command" in
+  stop) stop_all; stop_docker 2>/dev/null || true; exit 0 ;;
   env) cat "$state/env"; exit 0 ;;
-  start) ;;
-  *) echo "usage: $0 [start|stop|env]" >&2; exit 2 ;;
 esac
 
 install_missing
+if [ "$with_docker" = yes ]; then
+  missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static || missing+=(busybox-static)
+  command -v file >/dev/null 2>&1 || missing+=(file)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "test-env: installing ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  fi
+  install_buildx
+fi
 [ -f "$state/password" ] || head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$state/password"
 password=$(cat "$state/password")
 htpasswd -Bbc "$state/htpasswd" deja "$password" >/dev/null 2>&1
@@ -121,6 +201,10 @@ fi
 plain=$(start_registry plain no)
 authed=$(start_registry auth yes)
 tokened=$(start_registry token token)
+if [ "$with_docker" = yes ]; then
+  start_docker
+  base_image
+fi
 cat > "$state/env" <<ENV
 export DEJA_TEST_REGISTRY=127.0.0.1:$plain
 export DEJA_TEST_AUTH_REGISTRY=127.0.0.1:$authed
@@ -131,6 +215,10 @@ export DEJA_TEST_TOKEN_PORT=$(cat "$state/token-port")
 export DEJA_TEST_TOKEN_KEY=$state/token.key
 export DEJA_TEST_TOKEN_CERT=$state/token.crt
 ENV
+if [ "$with_docker" = yes ] || docker_answers; then
+  echo "export DEJA_TEST_DOCKER_HOST=unix://$(docker_dir)/docker.sock" >> "$state/env"
+  echo "test-env: dockerd           unix://$(docker_dir)/docker.sock (buildx $(DOCKER_HOST=unix://$(docker_dir)/docker.sock docker buildx version 2>/dev/null | awk '{print $2}'))" >&2
+fi
 echo "test-env: plain registry   http://127.0.0.1:$plain/v2/" >&2
 echo "test-env: auth registry    http://127.0.0.1:$authed/v2/ (user deja, password in $state/password)" >&2
 echo "test-env: token registry   http://127.0.0.1:$tokened/v2/ (Bearer; tests serve tokens on port $(cat "$state/token-port"))" >&2

@@ -51,6 +51,11 @@ public final class TestRegistries {
         return values.get("DEJA_TEST_AUTH_REGISTRY");
     }
 
+    /** The test dockerd's socket (scripts/test-env.sh --docker), if it was started. */
+    public java.util.Optional<String> dockerHost() {
+        return java.util.Optional.ofNullable(values.get("DEJA_TEST_DOCKER_HOST"));
+    }
+
     public String tokenRegistry() {
         return values.get("DEJA_TEST_TOKEN_REGISTRY");
     }
