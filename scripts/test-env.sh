@@ -181,7 +181,9 @@ if [ "$with_docker" = yes ]; then
   command -v file >/dev/null 2>&1 || missing+=(file)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "test-env: installing ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >&2
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
   fi
   install_buildx
 fi
