@@ -1,10 +1,12 @@
 package dev.deja.cli;
 
+import dev.deja.engine.BuildRun;
+import dev.deja.engine.BuildxDriver;
 import dev.deja.engine.GitFacts;
+import dev.deja.engine.GraphBuilder;
 import dev.deja.engine.ImageTags;
 import dev.deja.engine.Plan;
 import dev.deja.engine.Planner;
-import dev.deja.engine.Promoter;
 import dev.deja.engine.report.BuildFormat;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -16,22 +18,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Reuses every image whose state is in the registry: adds the commit, branch and --tag tags"
-                + " by a manifest PUT (same digest, no layer moves). Moving tags (branch, latest) are written only"
-                + " when every selected image was reused.",
-            "Without --push nothing is written: deja says what it would do.",
-            "Building missing images arrives with the build issue; today they are listed as 'needs a build'"
-                    + " and the exit code is 1."},
+        description = {"Builds every image whose state is not in the registry (docker buildx build, the packed"
+                + " context on stdin, --cache-from the best existing refs, inline cache, pushed), in dependency"
+                + " order, --jobs at a time; exports builder images (output:). Then gives every image, built or"
+                + " reused, its commit and --tag tags by a manifest PUT (same digest, no layer moves), and the"
+                + " moving tags (branch, latest) only when nothing failed.",
+            "An image whose parent failed is skipped; the exit code is then 1.",
+            "Without --push nothing is built or written: deja says what it would do."},
         footerHeading = "%nExamples:%n",
-        footer = {"  deja build --push", "  deja build --push --tag release-42 service1",
-            "  deja build            (a dry run: what --push would write)"})
+        footer = {"  deja build --push", "  deja build --push --tag release-42 --upto service1",
+            "  deja build            (a dry run: what --push would do)"})
 final class BuildCommand implements Callable<Integer> {
 
-    @Option(names = "--push", description = "Write the tags to the registry.")
+    @Option(names = "--push", description = "Build what is missing and write the tags to the registry.")
     boolean push;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "An extra tag for every selected image. Repeatable.")
     List<String> extraTags = new ArrayList<>();
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Builds at a time (default: the number of cores).")
+    int jobs = Runtime.getRuntime().availableProcessors();
 
     @Mixin
     SelectionOptions selection;
@@ -58,24 +64,23 @@ final class BuildCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-        Promoter.Result result = new Promoter(registry).promote(plan, tags);
-        out.print(BuildFormat.table(result));
-        List<Promoter.Outcome> notBuilt = result.notBuilt();
+        PrintWriter err = spec.commandLine().getErr();
+        GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
+                new BuildxDriver(ProjectContext.root(spec).environment), jobs);
+        BuildRun.Report report = new BuildRun(builder, registry).run(plan, tags, git, line -> {
+            synchronized (err) {
+                err.println(line);
+                err.flush();
+            }
+        });
+        planner.saveDigests();
+        out.print(BuildFormat.report(report));
         if (!tags.moving().isEmpty()) {
-            out.println(result.movingTagsWritten()
+            out.println(report.movingTagsWritten()
                     ? "moving tags written: " + String.join(", ", tags.moving())
-                    : "moving tags (" + String.join(", ", tags.moving()) + ") not written: not every image was"
-                            + " reused");
+                    : "moving tags (" + String.join(", ", tags.moving()) + ") not written: not every image succeeded");
         }
         out.flush();
-        if (!notBuilt.isEmpty()) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("deja: " + notBuilt.size() + " image(s) need a build, which arrives with the build issue: "
-                    + String.join(", ", notBuilt.stream().map(Promoter.Outcome::name).toList()));
-            err.flush();
-            return ExitCodes.BUILD_FAILED;
-        }
-        return ExitCodes.OK;
+        return report.succeeded() ? ExitCodes.OK : ExitCodes.BUILD_FAILED;
     }
-
 }

@@ -33,6 +33,18 @@ public final class CacheRefs {
         return new ArrayList<>(tags);
     }
 
+    /** Every candidate that exists, best first (the {@code --cache-from} list of a build). */
+    public static List<String> existing(RegistryClient registry, String repository, State state, GitFacts git) {
+        Repository repo = Repository.parse(repository);
+        List<String> out = new ArrayList<>();
+        for (String tag : candidates(state, git)) {
+            if (registry.exists(repo, tag).isPresent()) {
+                out.add(repository + ":" + tag);
+            }
+        }
+        return out;
+    }
+
     /** The first candidate that exists, as {@code <repository>:<tag>}. */
     public static Optional<String> find(RegistryClient registry, String repository, State state, GitFacts git) {
         Repository repo = Repository.parse(repository);

@@ -48,9 +48,18 @@ public final class Promoter {
         this.registry = registry;
     }
 
+    /** Retags; moving tags only when every image of the plan is reused. */
     public Result promote(Plan plan, ImageTags tags) {
+        return promote(plan, tags, plan.images().stream().allMatch(i -> i.decision() == Decision.REUSE));
+    }
+
+    /**
+     * Retags every reused image with the fixed tags, and with the moving tags when {@code runSucceeded} (every
+     * image of the run was reused, built or exported).
+     */
+    public Result promote(Plan plan, ImageTags tags, boolean runSucceeded) {
         List<PlannedImage> reused = plan.images().stream().filter(i -> i.decision() == Decision.REUSE).toList();
-        boolean everythingReused = reused.size() == plan.images().size();
+        boolean everythingReused = runSucceeded;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, reused.size())));
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
@@ -78,6 +87,10 @@ public final class Promoter {
             }
             List<Future<Outcome>> moving = new ArrayList<>();
             for (Outcome outcome : outcomes) {
+                if (outcome.decision() != Decision.REUSE) {
+                    moving.add(java.util.concurrent.CompletableFuture.completedFuture(outcome));
+                    continue;
+                }
                 PlannedImage image = plan.images().stream().filter(i -> i.name().equals(outcome.name())).findFirst()
                         .orElseThrow();
                 moving.add(pool.submit(() -> {

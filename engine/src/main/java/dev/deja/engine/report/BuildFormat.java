@@ -26,6 +26,18 @@ public final class BuildFormat {
         return Table.render(rows);
     }
 
+    public static String report(dev.deja.engine.BuildRun.Report report) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"IMAGE", "RESULT", "STATE", "DIGEST", "TAGS", "TIME", "REASON"});
+        for (dev.deja.engine.BuildRun.ImageResult r : report.images()) {
+            rows.add(new String[] {r.name(), r.result(), r.state(), shortDigest(r.digest()),
+                r.tags().isEmpty() ? "-" : String.join(",", r.tags()),
+                String.format(Locale.ROOT, "%.1fs", r.duration().toMillis() / 1000.0),
+                r.reason().isEmpty() ? "" : r.reason()});
+        }
+        return Table.render(rows);
+    }
+
     public static String dryRun(Plan plan, ImageTags tags) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"IMAGE", "DECISION", "STATE", "WOULD TAG"});

@@ -1,0 +1,172 @@
+package dev.deja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.packer.TestTree;
+import dev.deja.registry.CredentialSource;
+import dev.deja.registry.RegistryClient;
+import dev.deja.registry.Repository;
+import dev.deja.registry.TestRegistries;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job on the bundled example, for real: dockerd + buildx 0.13 + the registry. First run builds every
+ * image in dependency order, the second reuses them all; a change rebuilds exactly the changed image and its
+ * descendants; a failure skips the descendants and moves no branch tag.
+ */
+class BuildEndToEndTest {
+
+    @TempDir
+    Path tmp;
+
+    private TestTree repo;
+    private Map<String, String> env;
+    private String prefix;
+    private RegistryClient client;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestRegistries registries = TestRegistries.require();
+        Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
+        Path example = Path.of("..", "examples", "monorepo").toAbsolutePath().normalize();
+        Path copy = tmp.resolve("monorepo");
+        copyTree(example, copy);
+        repo = new TestTree(copy);
+        git("init", "-q", "-b", "main");
+        commit("import the example");
+        prefix = registries.plain() + "/e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        env = new HashMap<>(Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_HOST", registries.dockerHost().get(),
+                "HOME", tmp.toString(), "PATH", System.getenv("PATH")));
+        client = RegistryClient.create(CredentialSource.anonymous(), Set.of());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path relative = from.relativize(source);
+                if (relative.startsWith("dist")) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private String git(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=e2e@example.com", "-c",
+                "user.name=e2e"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(repo.root().toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    private String commit(String message) throws Exception {
+        git("add", "-A");
+        git("commit", "-q", "--allow-empty", "-m", message);
+        return git("rev-parse", "HEAD");
+    }
+
+    private Run build(String... extra) {
+        List<String> args = new ArrayList<>(List.of("-C", repo.root().toString(), "--registry", prefix, "build",
+                "--push"));
+        args.addAll(List.of(extra));
+        return Run.withEnvironment(env, args.toArray(String[]::new));
+    }
+
+    /** image -> result column of the final table. */
+    private static Map<String, String> results(Run run) {
+        Map<String, String> out = new HashMap<>();
+        run.stdout().lines().skip(1).filter(l -> !l.startsWith("moving")).forEach(l -> {
+            String[] cols = l.split("\\s+");
+            out.put(cols[0], cols[1]);
+        });
+        return out;
+    }
+
+    private String digest(String image, String tag) {
+        return client.exists(Repository.parse(prefix + "/" + image), tag).map(d -> d.digest()).orElse("");
+    }
+
+    @Test
+    void firstBuildsThenReusesThenRebuildsExactlyWhatChanged() throws Exception {
+        Run first = build();
+        assertThat(first.code()).as(first.stderr()).isZero();
+        assertThat(results(first)).containsEntry("base", "built").containsEntry("shared", "built")
+                .containsEntry("service1", "built").containsEntry("service2", "built").containsEntry("admin", "built")
+                .containsEntry("web", "built").containsEntry("wheels", "exported");
+        assertThat(first.stderr()).contains("[service1] ").contains("[base] ");
+        assertThat(repo.path("dist/wheels/MANIFEST")).exists();
+        assertThat(repo.path("dist/wheels/luamods.tar")).exists();
+        String commit1 = git("rev-parse", "HEAD");
+        String service1 = digest("service1", commit1);
+        assertThat(service1).startsWith("sha256:").isEqualTo(digest("service1", "main"))
+                .isEqualTo(digest("service1", "latest"));
+
+        // Second run, new commit: nothing is built, every image gets the new commit's tag, digests unchanged.
+        String commit2 = commit("nothing changed");
+        Run second = build();
+        assertThat(second.code()).as(second.stderr()).isZero();
+        assertThat(results(second).entrySet()).allSatisfy(e -> assertThat(e.getValue())
+                .isIn("reused", "exported"));
+        assertThat(digest("service1", commit2)).isEqualTo(service1);
+        assertThat(second.stderr()).doesNotContain("[service1] ");
+
+        // A shared-library change rebuilds shared and its descendants only; the build takes cache from before.
+        repo.file("shared/libs/lib/version.txt", "shared 1.0.1\n");
+        commit("bump shared");
+        Run third = build();
+        assertThat(third.code()).as(third.stderr()).isZero();
+        assertThat(results(third)).containsEntry("base", "reused").containsEntry("admin", "reused")
+                .containsEntry("shared", "built").containsEntry("service1", "built")
+                .containsEntry("service2", "built").containsEntry("web", "built");
+
+        // An ignored file changes nothing; an include-only folder rebuilds its one user.
+        repo.file("service2/NOTES.md", "more notes\n");
+        commit("notes");
+        assertThat(results(build()).values()).doesNotContain("built");
+        repo.file("src/lua/luamods/extra.lua", "return {}\n");
+        commit("new lua module");
+        Map<String, String> afterInclude = results(build());
+        assertThat(afterInclude).containsEntry("service1", "built").containsEntry("service2", "reused")
+                .containsEntry("shared", "reused").containsEntry("web", "reused");
+    }
+
+    @Test
+    void aFailingImageSkipsItsDescendantsAndMovesNoBranchTag() throws Exception {
+        assertThat(build().code()).isZero();
+        String goodShared = digest("shared", "main");
+        repo.file("shared/libs/Dockerfile", "FROM base\nRUN exit 3\n");
+        commit("break shared");
+        Run broken = build();
+        assertThat(broken.code()).isEqualTo(1);
+        Map<String, String> results = results(broken);
+        assertThat(results).containsEntry("shared", "failed").containsEntry("service1", "skipped")
+                .containsEntry("service2", "skipped").containsEntry("web", "skipped")
+                .containsEntry("base", "reused").containsEntry("admin", "reused");
+        assertThat(broken.stdout()).contains("parent shared failed").contains("not written");
+        assertThat(digest("shared", "main")).isEqualTo(goodShared);
+        // The images that did not fail got the new commit's tag.
+        assertThat(digest("base", git("rev-parse", "HEAD"))).isNotEmpty();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.deja.engine;
+
+import dev.deja.registry.RegistryClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * The build half: walks the plan level by level, building (or exporting) every image whose state is missing,
+ * {@code jobs} at a time; an image whose parent failed is skipped with the reason. Builds get only the state tag:
+ * the other tags are written afterwards by {@link Promoter}, the same way for built and reused images.
+ */
+public final class GraphBuilder {
+
+    /** What a build step did. */
+    public enum Status { BUILT, EXPORTED, FAILED, SKIPPED }
+
+    /** @param reason why it failed or was skipped; "" otherwise */
+    public record Outcome(String name, Status status, String digest, Duration duration, String reason) {
+    }
+
+    private final ImageGraph graph;
+    private final ImagePacker packer;
+    private final RegistryClient registry;
+    private final BuildxDriver driver;
+    private final int jobs;
+
+    public GraphBuilder(ImageGraph graph, ImagePacker packer, RegistryClient registry, BuildxDriver driver,
+                        int jobs) {
+        this.graph = graph;
+        this.packer = packer;
+        this.registry = registry;
+        this.driver = driver;
+        this.jobs = Math.max(1, jobs);
+    }
+
+    /** Builds what the plan says is missing; returns an outcome per built, exported, failed or skipped image. */
+    public Map<String, Outcome> build(Plan plan, GitFacts git, Consumer<String> log) {
+        Map<String, Outcome> outcomes = new HashMap<>();
+        Map<String, PlannedImage> byName = new HashMap<>();
+        plan.images().forEach(i -> byName.put(i.name(), i));
+        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        try {
+            for (List<String> level : graph.levels()) {
+                List<Future<Outcome>> running = new ArrayList<>();
+                for (String name : level) {
+                    PlannedImage image = byName.get(name);
+                    if (image == null || (image.decision() != Decision.BUILD && image.decision() != Decision.EXPORT)) {
+                        continue;
+                    }
+                    String broken = brokenParent(name, outcomes);
+                    if (broken != null) {
+                        outcomes.put(name, new Outcome(name, Status.SKIPPED, "", Duration.ZERO,
+                                "parent " + broken + " " + outcomes.get(broken).status().name().toLowerCase(
+                                        java.util.Locale.ROOT)));
+                        continue;
+                    }
+                    running.add(pool.submit(() -> buildOne(image, git, log)));
+                }
+                for (Outcome outcome : Futures.getAll(running)) {
+                    outcomes.put(outcome.name(), outcome);
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private String brokenParent(String name, Map<String, Outcome> outcomes) {
+        for (Dependency dependency : graph.parents(name)) {
+            Outcome parent = outcomes.get(dependency.parent());
+            if (parent != null && (parent.status() == Status.FAILED || parent.status() == Status.SKIPPED)) {
+                return dependency.parent();
+            }
+        }
+        return null;
+    }
+
+    private Outcome buildOne(PlannedImage image, GitFacts git, Consumer<String> log) {
+        ImageDefinition definition = graph.project().byName().get(image.name());
+        Consumer<String> prefixed = line -> log.accept("[" + image.name() + "] " + line);
+        try {
+            PackedImage packed = packer.pack(image.name());
+            boolean export = definition.exportsFiles();
+            Path output = export ? graph.project().root().resolve(definition.output()) : null;
+            List<String> cacheFrom = export ? List.of()
+                    : CacheRefs.existing(registry, image.repository(), image.state(), git);
+            BuildxDriver.Result result = driver.build(new BuildxDriver.Request(packed, definition,
+                    List.of(image.stateRef()), cacheFrom, true, output), prefixed);
+            return new Outcome(image.name(), export ? Status.EXPORTED : Status.BUILT, result.digest(),
+                    result.duration(), "");
+        } catch (BuildFailedException e) {
+            prefixed.accept("FAILED: " + e.getMessage());
+            return new Outcome(image.name(), Status.FAILED, "", Duration.ZERO, e.getMessage());
+        }
+    }
+}
