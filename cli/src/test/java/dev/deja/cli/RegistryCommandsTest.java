@@ -90,11 +90,13 @@ class RegistryCommandsTest {
         assertThat(plan.at("/images/0/digest").asText()).isEqualTo(base.digest());
         assertThat(plan.at("/images/1/decision").asText()).isEqualTo("build");
 
-        // A miss: base gets its commit tag, no moving tag moves, exit 1 with a clear reason.
+        // A miss whose build fails (these synthetic images cannot be built on; no daemon is named here): base
+        // still gets its commit tag, no moving tag moves, exit 1 with a clear reason.
         String commit = git("rev-parse", "HEAD");
         Run partial = deja("build", "--push");
         assertThat(partial.code()).isEqualTo(1);
-        assertThat(partial.stderr()).contains("need a build").contains("app");
+        assertThat(partial.stderr()).contains("[app] FAILED");
+        assertThat(partial.stdout()).contains("not written");
         Repository baseRepo = Repository.parse(prefix + "/base");
         assertThat(client.exists(baseRepo, commit).orElseThrow().digest()).isEqualTo(base.digest());
         assertThat(client.exists(baseRepo, "feature-x")).isEmpty();
