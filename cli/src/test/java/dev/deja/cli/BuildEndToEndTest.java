@@ -130,7 +130,9 @@ class BuildEndToEndTest {
         assertThat(results(second).entrySet()).allSatisfy(e -> assertThat(e.getValue())
                 .isIn("reused", "exported"));
         assertThat(digest("service1", commit2)).isEqualTo(service1);
-        assertThat(second.stderr()).doesNotContain("[service1] ");
+        assertThat(second.stderr()).doesNotContain("[service1] ").doesNotContain("[wheels] ");
+        assertThat(second.stdout()).contains("up to date");
+        assertThat(repo.read("dist/wheels/.deja-state")).startsWith("s1-");
 
         // A shared-library change rebuilds shared and its descendants only; the build takes cache from before.
         repo.file("shared/libs/lib/version.txt", "shared 1.0.1\n");

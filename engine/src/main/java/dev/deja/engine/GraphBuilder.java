@@ -19,6 +19,9 @@ import java.util.function.Consumer;
  */
 public final class GraphBuilder {
 
+    /** The file in an output folder that names the state its files came from; an equal state skips the export. */
+    public static final String EXPORT_MARKER = ".deja-state";
+
     /** What a build step did. */
     public enum Status { BUILT, EXPORTED, FAILED, SKIPPED }
 
@@ -84,6 +87,24 @@ public final class GraphBuilder {
         return null;
     }
 
+    /** The state an output folder was last exported from (its {@value #EXPORT_MARKER} file), or "". */
+    static String exportedState(Path output) {
+        try {
+            Path marker = output.resolve(EXPORT_MARKER);
+            return java.nio.file.Files.isRegularFile(marker) ? java.nio.file.Files.readString(marker).strip() : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void writeExportedState(Path output, String stateTag) {
+        try {
+            java.nio.file.Files.writeString(output.resolve(EXPORT_MARKER), stateTag + "\n");
+        } catch (java.io.IOException e) {
+            throw new BuildFailedException(output.toString(), "cannot record the exported state: " + e.getMessage());
+        }
+    }
+
     private Outcome buildOne(PlannedImage image, GitFacts git, Consumer<String> log) {
         ImageDefinition definition = graph.project().byName().get(image.name());
         Consumer<String> prefixed = line -> log.accept("[" + image.name() + "] " + line);
@@ -91,10 +112,16 @@ public final class GraphBuilder {
             PackedImage packed = packer.pack(image.name());
             boolean export = definition.exportsFiles();
             Path output = export ? graph.project().root().resolve(definition.output()) : null;
+            if (export && image.state().tag().equals(exportedState(output))) {
+                return new Outcome(image.name(), Status.EXPORTED, "", Duration.ZERO, "up to date");
+            }
             List<String> cacheFrom = export ? List.of()
                     : CacheRefs.existing(registry, image.repository(), image.state(), git);
             BuildxDriver.Result result = driver.build(new BuildxDriver.Request(packed, definition,
                     List.of(image.stateRef()), cacheFrom, true, output), prefixed);
+            if (export) {
+                writeExportedState(output, image.state().tag());
+            }
             return new Outcome(image.name(), export ? Status.EXPORTED : Status.BUILT, result.digest(),
                     result.duration(), "");
         } catch (BuildFailedException e) {
