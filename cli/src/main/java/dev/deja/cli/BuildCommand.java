@@ -39,6 +39,11 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "Builds at a time (default: the number of cores).")
     int jobs = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write the JSON report (per image: name, repository, state, decision, result, digest,"
+                    + " tags, cache-from, duration, reason) to FILE.")
+    java.nio.file.Path reportFile;
+
     @Mixin
     SelectionOptions selection;
 
@@ -74,6 +79,13 @@ final class BuildCommand implements Callable<Integer> {
             }
         });
         planner.saveDigests();
+        if (reportFile != null) {
+            try {
+                java.nio.file.Files.writeString(reportFile, BuildFormat.json(report));
+            } catch (java.io.IOException e) {
+                err.println("deja: cannot write the report to " + reportFile + ": " + e.getMessage());
+            }
+        }
         out.print(BuildFormat.report(report));
         if (!tags.moving().isEmpty()) {
             out.println(report.movingTagsWritten()

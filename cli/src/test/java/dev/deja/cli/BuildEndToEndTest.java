@@ -137,7 +137,22 @@ class BuildEndToEndTest {
         // A shared-library change rebuilds shared and its descendants only; the build takes cache from before.
         repo.file("shared/libs/lib/version.txt", "shared 1.0.1\n");
         commit("bump shared");
-        Run third = build();
+        Path report = tmp.resolve("report.json");
+        Run third = build("--report", report.toString());
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(report.toFile());
+        assertThat(json.path("succeeded").asBoolean()).isTrue();
+        com.fasterxml.jackson.databind.JsonNode sharedEntry = null;
+        for (com.fasterxml.jackson.databind.JsonNode image : json.path("images")) {
+            if (image.path("name").asText().equals("shared")) {
+                sharedEntry = image;
+            }
+        }
+        assertThat(sharedEntry).isNotNull();
+        assertThat(sharedEntry.path("result").asText()).isEqualTo("built");
+        assertThat(sharedEntry.path("repository").asText()).isEqualTo(prefix + "/shared");
+        assertThat(sharedEntry.path("cacheFrom").toString()).contains(prefix + "/shared:main");
+        assertThat(sharedEntry.path("digest").asText()).startsWith("sha256:");
         assertThat(third.code()).as(third.stderr()).isZero();
         assertThat(results(third)).containsEntry("base", "reused").containsEntry("admin", "reused")
                 .containsEntry("shared", "built").containsEntry("service1", "built")

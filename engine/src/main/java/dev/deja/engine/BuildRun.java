@@ -18,10 +18,12 @@ public final class BuildRun {
      *
      * @param result reused, built, exported, failed or skipped
      */
-    public record ImageResult(String name, Decision decision, String result, String state, String digest,
-                              List<String> tags, Duration duration, String reason) {
+    public record ImageResult(String name, String repository, Decision decision, String result, String state,
+                              String digest, List<String> tags, List<String> cacheFrom, Duration duration,
+                              String reason) {
         public ImageResult {
             tags = List.copyOf(tags);
+            cacheFrom = List.copyOf(cacheFrom);
         }
 
         public boolean failed() {
@@ -70,8 +72,9 @@ public final class BuildRun {
             String digest = retag.digest().isEmpty() && outcome != null ? outcome.digest() : retag.digest();
             Duration duration = (outcome == null ? Duration.ZERO : outcome.duration()).plus(retag.duration());
             String reason = outcome != null ? outcome.reason() : "";
-            results.add(new ImageResult(image.name(), image.decision(), result, image.state().tag(), digest,
-                    retag.tags(), duration, reason));
+            results.add(new ImageResult(image.name(), image.repository(), image.decision(), result,
+                    image.state().tag(), digest, retag.tags(),
+                    outcome == null ? List.of() : outcome.cacheFrom(), duration, reason));
         }
         return new Report(results, promoted.movingTagsWritten());
     }

@@ -25,8 +25,15 @@ public final class GraphBuilder {
     /** What a build step did. */
     public enum Status { BUILT, EXPORTED, FAILED, SKIPPED }
 
-    /** @param reason why it failed or was skipped; "" otherwise */
-    public record Outcome(String name, Status status, String digest, Duration duration, String reason) {
+    /**
+     * @param cacheFrom the refs the build took cache from
+     * @param reason    why it failed or was skipped; "" otherwise
+     */
+    public record Outcome(String name, Status status, String digest, Duration duration, List<String> cacheFrom,
+                          String reason) {
+        public Outcome {
+            cacheFrom = List.copyOf(cacheFrom);
+        }
     }
 
     private final ImageGraph graph;
@@ -60,7 +67,7 @@ public final class GraphBuilder {
                     }
                     String broken = brokenParent(name, outcomes);
                     if (broken != null) {
-                        outcomes.put(name, new Outcome(name, Status.SKIPPED, "", Duration.ZERO,
+                        outcomes.put(name, new Outcome(name, Status.SKIPPED, "", Duration.ZERO, List.of(),
                                 "parent " + broken + " " + outcomes.get(broken).status().name().toLowerCase(
                                         java.util.Locale.ROOT)));
                         continue;
@@ -113,7 +120,7 @@ public final class GraphBuilder {
             boolean export = definition.exportsFiles();
             Path output = export ? graph.project().root().resolve(definition.output()) : null;
             if (export && image.state().tag().equals(exportedState(output))) {
-                return new Outcome(image.name(), Status.EXPORTED, "", Duration.ZERO, "up to date");
+                return new Outcome(image.name(), Status.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
             }
             List<String> cacheFrom = export ? List.of()
                     : CacheRefs.existing(registry, image.repository(), image.state(), git);
@@ -123,10 +130,10 @@ public final class GraphBuilder {
                 writeExportedState(output, image.state().tag());
             }
             return new Outcome(image.name(), export ? Status.EXPORTED : Status.BUILT, result.digest(),
-                    result.duration(), "");
+                    result.duration(), cacheFrom, "");
         } catch (BuildFailedException e) {
             prefixed.accept("FAILED: " + e.getMessage());
-            return new Outcome(image.name(), Status.FAILED, "", Duration.ZERO, e.getMessage());
+            return new Outcome(image.name(), Status.FAILED, "", Duration.ZERO, List.of(), e.getMessage());
         }
     }
 }

@@ -38,6 +38,30 @@ public final class BuildFormat {
         return Table.render(rows);
     }
 
+    /** The JSON report of PRODUCT.md: per image name, repository, state, decision, digest, tags, cache-from. */
+    public static String json(dev.deja.engine.BuildRun.Report report) {
+        List<java.util.Map<String, Object>> images = new ArrayList<>();
+        for (dev.deja.engine.BuildRun.ImageResult r : report.images()) {
+            java.util.Map<String, Object> image = new java.util.LinkedHashMap<>();
+            image.put("name", r.name());
+            image.put("repository", r.repository());
+            image.put("state", r.state());
+            image.put("decision", r.decision().label());
+            image.put("result", r.result());
+            image.put("digest", r.digest());
+            image.put("tags", r.tags());
+            image.put("cacheFrom", r.cacheFrom());
+            image.put("durationSeconds", r.duration().toMillis() / 1000.0);
+            image.put("reason", r.reason());
+            images.add(image);
+        }
+        java.util.Map<String, Object> root = new java.util.LinkedHashMap<>();
+        root.put("succeeded", report.succeeded());
+        root.put("movingTagsWritten", report.movingTagsWritten());
+        root.put("images", images);
+        return GraphFormat.Json.write(root);
+    }
+
     public static String dryRun(Plan plan, ImageTags tags) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"IMAGE", "DECISION", "STATE", "WOULD TAG"});
