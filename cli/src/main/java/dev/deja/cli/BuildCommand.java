@@ -2,6 +2,8 @@ package dev.deja.cli;
 
 import dev.deja.engine.BuildRun;
 import dev.deja.engine.BuildxDriver;
+import dev.deja.engine.DockerDaemon;
+import dev.deja.engine.LocalBuildRun;
 import dev.deja.engine.GitFacts;
 import dev.deja.engine.GraphBuilder;
 import dev.deja.engine.ImageTags;
@@ -59,25 +61,50 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         Planner planner = ProjectContext.planner(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        GitFacts git = ProjectContext.git(spec, planner.graph());
+        var environment = ProjectContext.root(spec).environment;
+        if (planner.graph().project().config().localMode()) {
+            if (push) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--push needs a registry: set registry:"
+                        + " in deja.yaml or --registry (without one, deja build loads into the local daemon)");
+            }
+            if (!extraTags.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tag needs a registry (local mode"
+                        + " tags <name>:<state> and <name>:latest)");
+            }
+            DockerDaemon daemon = new DockerDaemon(environment);
+            Plan plan = planner.onlineLocal(selection.selection(), daemon);
+            GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), null,
+                    new BuildxDriver(environment), jobs);
+            return finish(new LocalBuildRun(builder, daemon).run(plan, git, log(err)), planner, List.of("latest"));
+        }
         var registry = ProjectContext.registry(spec);
         Plan plan = planner.online(selection.selection(), registry, push);
-        GitFacts git = ProjectContext.git(spec, planner.graph());
         ImageTags tags = ImageTags.of(planner.graph().project().config().tags(), git, extraTags);
-        PrintWriter out = spec.commandLine().getOut();
         if (!push) {
             out.print(BuildFormat.dryRun(plan, tags));
             out.flush();
             return ExitCodes.OK;
         }
-        PrintWriter err = spec.commandLine().getErr();
         GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
-                new BuildxDriver(ProjectContext.root(spec).environment), jobs);
-        BuildRun.Report report = new BuildRun(builder, registry).run(plan, tags, git, line -> {
+                new BuildxDriver(environment), jobs);
+        return finish(new BuildRun(builder, registry).run(plan, tags, git, log(err)), planner, tags.moving());
+    }
+
+    private static java.util.function.Consumer<String> log(PrintWriter err) {
+        return line -> {
             synchronized (err) {
                 err.println(line);
                 err.flush();
             }
-        });
+        };
+    }
+
+    private int finish(BuildRun.Report report, Planner planner, List<String> movingTags) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         planner.saveDigests();
         if (reportFile != null) {
             try {
@@ -87,10 +114,10 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         out.print(BuildFormat.report(report));
-        if (!tags.moving().isEmpty()) {
+        if (!movingTags.isEmpty()) {
             out.println(report.movingTagsWritten()
-                    ? "moving tags written: " + String.join(", ", tags.moving())
-                    : "moving tags (" + String.join(", ", tags.moving()) + ") not written: not every image succeeded");
+                    ? "moving tags written: " + String.join(", ", movingTags)
+                    : "moving tags (" + String.join(", ", movingTags) + ") not written: not every image succeeded");
         }
         out.flush();
         return report.succeeded() ? ExitCodes.OK : ExitCodes.BUILD_FAILED;

@@ -44,6 +44,11 @@ public final class Main {
                 err.flush();
                 return ExitCodes.USAGE_OR_CONFIG;
             }
+            if (exception instanceof dev.deja.engine.DockerDaemon.DaemonException daemon) {
+                err.println("deja: docker error: " + daemon.getMessage());
+                err.flush();
+                return ExitCodes.UNREACHABLE;
+            }
             if (exception instanceof RegistryException registry) {
                 err.println("deja: registry error: " + registry.getMessage());
                 err.flush();

@@ -1,5 +1,6 @@
 package dev.deja.cli;
 
+import dev.deja.engine.DockerDaemon;
 import dev.deja.engine.Plan;
 import dev.deja.engine.Planner;
 import dev.deja.engine.report.PlanFormat;
@@ -34,6 +35,8 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         Planner planner = ProjectContext.planner(spec);
         Plan plan = offline ? planner.offline(selection.selection())
+                : planner.graph().project().config().localMode()
+                ? planner.onlineLocal(selection.selection(), new DockerDaemon(ProjectContext.root(spec).environment))
                 : planner.online(selection.selection(), ProjectContext.registry(spec));
         spec.commandLine().getOut().print(json ? PlanFormat.json(plan) : PlanFormat.table(plan));
         spec.commandLine().getOut().flush();

@@ -170,6 +170,36 @@ class BuildEndToEndTest {
     }
 
     @Test
+    void localModeBuildsIntoTheDaemonThenReusesWithoutAnyRegistry() throws Exception {
+        repo.file("deja.yaml", repo.read("deja.yaml").replaceAll("(?m)^registry:.*\n", ""));
+        commit("local mode");
+        // Unique names: the daemon is shared by the tests.
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        repo.file("deja.yaml", repo.read("deja.yaml").replaceAll("(?m)^  (base|shared|service1|service2|admin|web"
+                + "|wheels):$", "  $1" + suffix + ":")
+                .replace("aliases: [acme/shared]", "aliases: [acme/shared, shared]"));
+        repo.file("admin/Dockerfile", repo.read("admin/Dockerfile").replace("FROM base", "FROM base" + suffix));
+        repo.file("web/Dockerfile", repo.read("web/Dockerfile").replace("FROM base", "FROM base" + suffix));
+        repo.file("shared/libs/Dockerfile", repo.read("shared/libs/Dockerfile").replace("FROM base",
+                "FROM base" + suffix));
+        repo.file("docker/wheels/Dockerfile", repo.read("docker/wheels/Dockerfile").replace("FROM base",
+                "FROM base" + suffix));
+        commit("unique names");
+        List<String> args = List.of("-C", repo.root().toString(), "build");
+        Run first = Run.withEnvironment(env, args.toArray(String[]::new));
+        assertThat(first.code()).as(first.stdout() + first.stderr()).isZero();
+        assertThat(results(first)).containsEntry("base" + suffix, "built").containsEntry("service1" + suffix, "built");
+        Run second = Run.withEnvironment(env, args.toArray(String[]::new));
+        assertThat(second.code()).isZero();
+        assertThat(results(second)).containsEntry("base" + suffix, "reused").containsEntry("service1" + suffix,
+                "reused").containsEntry("web" + suffix, "reused");
+        assertThat(second.stdout()).contains("moving tags written: latest");
+        Run push = Run.withEnvironment(env, "-C", repo.root().toString(), "build", "--push");
+        assertThat(push.code()).isEqualTo(2);
+        assertThat(push.stderr()).contains("--push needs a registry");
+    }
+
+    @Test
     void aFailingImageSkipsItsDescendantsAndMovesNoBranchTag() throws Exception {
         assertThat(build().code()).isZero();
         String goodShared = digest("shared", "main");

@@ -42,6 +42,10 @@ public final class GraphBuilder {
     private final BuildxDriver driver;
     private final int jobs;
 
+    /**
+     * @param registry where images are pushed and cache is looked up; {@code null} in local mode (builds are
+     *                 loaded into the daemon, whose own build cache serves)
+     */
     public GraphBuilder(ImageGraph graph, ImagePacker packer, RegistryClient registry, BuildxDriver driver,
                         int jobs) {
         this.graph = graph;
@@ -122,10 +126,11 @@ public final class GraphBuilder {
             if (export && image.state().tag().equals(exportedState(output))) {
                 return new Outcome(image.name(), Status.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
             }
-            List<String> cacheFrom = export ? List.of()
+            boolean local = registry == null;
+            List<String> cacheFrom = export || local ? List.of()
                     : CacheRefs.existing(registry, image.repository(), image.state(), git);
             BuildxDriver.Result result = driver.build(new BuildxDriver.Request(packed, definition,
-                    List.of(image.stateRef()), cacheFrom, true, output), prefixed);
+                    List.of(image.stateRef()), cacheFrom, !local, output), prefixed);
             if (export) {
                 writeExportedState(output, image.state().tag());
             }

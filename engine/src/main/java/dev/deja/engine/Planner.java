@@ -1,7 +1,6 @@
 package dev.deja.engine;
 
 import dev.deja.packer.ContentHasher;
-import dev.deja.engine.config.ConfigException;
 import dev.deja.registry.Manifest;
 import dev.deja.registry.ManifestDescriptor;
 import dev.deja.registry.RegistryClient;
@@ -56,9 +55,7 @@ public final class Planner {
      */
     public Plan online(Selection selection, RegistryClient registry, boolean fetchManifests) {
         if (graph.project().config().localMode()) {
-            throw new ConfigException(graph.project().configPath(), "no registry in deja.yaml (local mode): the"
-                    + " daemon's image store is checked from the build issue on; use --offline, or set registry:"
-                    + " (or --registry)");
+            throw new IllegalStateException("local mode plans with onlineLocal");
         }
         Plan offline = offline(selection);
         Map<String, ImageDefinition> definitions = graph.project().byName();
@@ -88,6 +85,24 @@ public final class Planner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Local mode's plan: the daemon's image store is the cache — {@code <name>:<state tag>} present means reuse.
+     */
+    public Plan onlineLocal(Selection selection, DockerDaemon daemon) {
+        Plan offline = offline(selection);
+        Map<String, ImageDefinition> definitions = graph.project().byName();
+        List<PlannedImage> images = new ArrayList<>();
+        for (PlannedImage image : offline.images()) {
+            if (definitions.get(image.name()).exportsFiles()) {
+                images.add(image.decided(Decision.EXPORT, ""));
+                continue;
+            }
+            images.add(daemon.imageId(image.stateRef()).map(id -> image.decided(Decision.REUSE, id))
+                    .orElseGet(() -> image.decided(Decision.BUILD, "")));
+        }
+        return new Plan(images);
     }
 
     /** Keeps what was hashed for the next run (see {@link DigestCaches}). */
