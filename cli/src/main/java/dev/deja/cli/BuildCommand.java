@@ -3,6 +3,7 @@ package dev.deja.cli;
 import dev.deja.engine.BuildRun;
 import dev.deja.engine.BuildxDriver;
 import dev.deja.engine.DockerDaemon;
+import dev.deja.engine.LoadRun;
 import dev.deja.engine.LocalBuildRun;
 import dev.deja.engine.GitFacts;
 import dev.deja.engine.GraphBuilder;
@@ -34,6 +35,10 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--push", description = "Build what is missing and write the tags to the registry.")
     boolean push;
+
+    @Option(names = "--load", description = "A developer's build: pull what the registry has, build the rest into"
+            + " the local daemon (--cache-from the registry). Writes nothing to the registry.")
+    boolean load;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "An extra tag for every selected image. Repeatable.")
     List<String> extraTags = new ArrayList<>();
@@ -81,6 +86,17 @@ final class BuildCommand implements Callable<Integer> {
             return finish(new LocalBuildRun(builder, daemon).run(plan, git, log(err)), planner, List.of("latest"));
         }
         var registry = ProjectContext.registry(spec);
+        if (load) {
+            if (push || !extraTags.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--load writes only to the local"
+                        + " daemon: it does not go with --push or --tag");
+            }
+            Plan plan = planner.online(selection.selection(), registry);
+            DockerDaemon daemon = new DockerDaemon(environment);
+            GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
+                    new BuildxDriver(environment), jobs, false);
+            return finish(new LoadRun(builder, daemon).run(plan, git, jobs, log(err)), planner, List.of());
+        }
         Plan plan = planner.online(selection.selection(), registry, push);
         ImageTags tags = ImageTags.of(planner.graph().project().config().tags(), git, extraTags);
         if (!push) {

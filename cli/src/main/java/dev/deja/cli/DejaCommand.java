@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             PlanCommand.class,
             BuildCommand.class,
+            PullCommand.class,
             CacheRefCommand.class,
             StateCommand.class,
             ContextCommand.class,
@@ -35,6 +36,7 @@ import picocli.CommandLine.ScopeType;
             "  deja plan                                  reuse or build, per image, asking the registry",
             "  deja build --push                          retag every image whose state exists",
             "  deja cache-ref service1 --format buildx    the best --cache-from for a build",
+            "  deja pull                                  what CI built, into the local daemon",
             "  deja state service1                        the state tag of one image (and why: deja graph)",
             "  deja context service1 -o - | tar -tv       what the builder would receive",
             "  deja graph --format mermaid                the dependency graph for a README",

@@ -200,6 +200,39 @@ class BuildEndToEndTest {
     }
 
     @Test
+    void developersPullWhatCiBuiltAndBuildTheRestLocally() throws Exception {
+        assertThat(build().code()).isZero();
+        Map<String, String> states = new HashMap<>();
+        Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "state").stdout().lines()
+                .forEach(l -> states.put(l.split(" ")[0], l.split(" ")[1]));
+        Run pull = Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "pull");
+        assertThat(pull.code()).as(pull.stderr()).isZero();
+        assertThat(pull.stdout()).contains(prefix + "/service1:" + states.get("service1")).contains("service1:latest");
+        assertThat(docker("image", "inspect", prefix + "/service1:" + states.get("service1"))).isZero();
+
+        // A local change: build --load builds it into the daemon, pushes nothing.
+        repo.file("service1/app.sh", "#!/bin/sh\necho changed locally\n");
+        Run load = Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "build", "--load");
+        assertThat(load.code()).as(load.stderr()).isZero();
+        Map<String, String> results = results(load);
+        assertThat(results).containsEntry("service1", "built").containsEntry("shared", "pulled");
+        String newState = Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "state",
+                "service1").stdout().split(" ")[1].strip();
+        assertThat(docker("image", "inspect", prefix + "/service1:" + newState)).isZero();
+        assertThat(digest("service1", newState)).as("nothing pushed").isEmpty();
+    }
+
+    private int docker(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("DOCKER_HOST", env.get("DOCKER_HOST"));
+        Process p = builder.start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
+    }
+
+    @Test
     void aFailingImageSkipsItsDescendantsAndMovesNoBranchTag() throws Exception {
         assertThat(build().code()).isZero();
         String goodShared = digest("shared", "main");

@@ -30,6 +30,14 @@ public final class DockerDaemon {
         throw new DaemonException("docker image inspect " + ref + " failed: " + firstLine(result.output()));
     }
 
+    /** Pulls {@code ref} into the daemon's store. */
+    public void pull(String ref) {
+        Result result = run("pull", "-q", ref);
+        if (result.code() != 0) {
+            throw new DaemonException("docker pull " + ref + " failed: " + firstLine(result.output()));
+        }
+    }
+
     public void tag(String source, String target) {
         Result result = run("tag", source, target);
         if (result.code() != 0) {

@@ -41,6 +41,7 @@ public final class GraphBuilder {
     private final RegistryClient registry;
     private final BuildxDriver driver;
     private final int jobs;
+    private final boolean push;
 
     /**
      * @param registry where images are pushed and cache is looked up; {@code null} in local mode (builds are
@@ -48,11 +49,18 @@ public final class GraphBuilder {
      */
     public GraphBuilder(ImageGraph graph, ImagePacker packer, RegistryClient registry, BuildxDriver driver,
                         int jobs) {
+        this(graph, packer, registry, driver, jobs, registry != null);
+    }
+
+    /** @param push push built images ({@code false}: load them into the daemon, cache still from the registry) */
+    public GraphBuilder(ImageGraph graph, ImagePacker packer, RegistryClient registry, BuildxDriver driver,
+                        int jobs, boolean push) {
         this.graph = graph;
         this.packer = packer;
         this.registry = registry;
         this.driver = driver;
         this.jobs = Math.max(1, jobs);
+        this.push = push;
     }
 
     /** Builds what the plan says is missing; returns an outcome per built, exported, failed or skipped image. */
@@ -126,11 +134,10 @@ public final class GraphBuilder {
             if (export && image.state().tag().equals(exportedState(output))) {
                 return new Outcome(image.name(), Status.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
             }
-            boolean local = registry == null;
-            List<String> cacheFrom = export || local ? List.of()
+            List<String> cacheFrom = export || registry == null ? List.of()
                     : CacheRefs.existing(registry, image.repository(), image.state(), git);
             BuildxDriver.Result result = driver.build(new BuildxDriver.Request(packed, definition,
-                    List.of(image.stateRef()), cacheFrom, !local, output), prefixed);
+                    List.of(image.stateRef()), cacheFrom, push, output), prefixed);
             if (export) {
                 writeExportedState(output, image.state().tag());
             }
