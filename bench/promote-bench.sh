@@ -40,6 +40,9 @@ if [ ! -d "$repo/.git" ]; then
   git -C "$repo" -c user.email=b@example.com -c user.name=bench commit -q -m seed
 fi
 
+# The registry's port changes when test-env restarts it.
+sed -i "s|^registry: .*|registry: $reg/$ns|" "$repo/deja.yaml"
+
 # Seed the registry: every image at its state tag with its own LAYER_MB MB layer (a gzipped tar of random
 # bytes: docker can pull it, and no two images share it).
 upload() { # repo file digest -> uploads a blob unless present
