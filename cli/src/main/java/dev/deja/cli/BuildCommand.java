@@ -1,7 +1,6 @@
 package dev.deja.cli;
 
 import dev.deja.engine.BuildRun;
-import dev.deja.engine.BuildxDriver;
 import dev.deja.engine.DockerDaemon;
 import dev.deja.engine.LoadRun;
 import dev.deja.engine.LocalBuildRun;
@@ -51,6 +50,10 @@ final class BuildCommand implements Callable<Integer> {
                     + " tags, cache-from, duration, reason) to FILE.")
     java.nio.file.Path reportFile;
 
+    @Option(names = "--builder", paramLabel = "NAME", description = "The buildx builder to build with (default: the"
+            + " current one, see docker buildx ls). A docker-container builder can write cache: registry.")
+    String builderName = "";
+
     @Mixin
     SelectionOptions selection;
 
@@ -82,7 +85,7 @@ final class BuildCommand implements Callable<Integer> {
             DockerDaemon daemon = new DockerDaemon(environment);
             Plan plan = planner.onlineLocal(selection.selection(), daemon);
             GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), null,
-                    new BuildxDriver(environment), jobs);
+                    ProjectContext.driver(spec, planner.graph(), builderName), jobs);
             return finish(new LocalBuildRun(builder, daemon).run(plan, git, log(err)), planner, List.of("latest"));
         }
         var registry = ProjectContext.registry(spec);
@@ -94,7 +97,7 @@ final class BuildCommand implements Callable<Integer> {
             Plan plan = planner.online(selection.selection(), registry);
             DockerDaemon daemon = new DockerDaemon(environment);
             GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
-                    new BuildxDriver(environment), jobs, false);
+                    ProjectContext.driver(spec, planner.graph(), builderName), jobs, false);
             return finish(new LoadRun(builder, daemon).run(plan, git, jobs, log(err)), planner, List.of());
         }
         Plan plan = planner.online(selection.selection(), registry, push);
@@ -105,7 +108,7 @@ final class BuildCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
-                new BuildxDriver(environment), jobs);
+                ProjectContext.driver(spec, planner.graph(), builderName), jobs);
         return finish(new BuildRun(builder, registry).run(plan, tags, git, log(err)), planner, tags.moving());
     }
 

@@ -74,9 +74,13 @@ final class DejaCommand implements Runnable {
     /** The environment, passed in so tests can set it. */
     final Map<String, String> environment;
 
-    DejaCommand(OutputStream stdout, Map<String, String> environment) {
+    /** How a signal stops the run: builders stopped, moving tags all written or none. */
+    final dev.deja.engine.Cancellation cancellation;
+
+    DejaCommand(OutputStream stdout, Map<String, String> environment, dev.deja.engine.Cancellation cancellation) {
         this.stdout = stdout;
         this.environment = Map.copyOf(environment);
+        this.cancellation = cancellation;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.deja.cli;
 
+import dev.deja.engine.Cancellation;
 import dev.deja.packer.InputException;
 import dev.deja.registry.RegistryException;
 import java.io.FileDescriptor;
@@ -9,6 +10,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
@@ -20,7 +22,28 @@ public final class Main {
 
     public static void main(String[] args) {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        System.exit(run(args, stdout, new FileOutputStream(FileDescriptor.err), System.getenv()));
+        FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
+        Cancellation cancellation = new Cancellation();
+        AtomicBoolean finished = new AtomicBoolean();
+        // Ctrl-C and SIGTERM run the shutdown hooks while the run goes on: stop the builders, and let a moving-tag
+        // write that already started finish, so no branch or latest tag is left half-moved.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (finished.get()) {
+                return;
+            }
+            int stopped = cancellation.cancel();
+            PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+            err.println("deja: interrupted: " + stopped + " build(s) stopped; no moving tag was left half-written");
+            err.flush();
+        }, "deja-interrupt"));
+        int code = run(args, stdout, stderr, System.getenv(), cancellation);
+        finished.set(true);
+        System.exit(code);
+    }
+
+    /** {@link #run(String[], OutputStream, OutputStream, Map, Cancellation)} that nothing stops from outside. */
+    public static int run(String[] args, OutputStream stdout, OutputStream stderr, Map<String, String> environment) {
+        return run(args, stdout, stderr, environment, Cancellation.never());
     }
 
     /**
@@ -29,11 +52,13 @@ public final class Main {
      * @param stdout where results go (binary: {@code context -o -} writes a tar there)
      * @param stderr where errors and progress go
      * @param environment the environment variables deja reads ({@code DEJA_DIGEST_CACHE}, …)
+     * @param cancellation how a signal stops the run
      */
-    public static int run(String[] args, OutputStream stdout, OutputStream stderr, Map<String, String> environment) {
+    public static int run(String[] args, OutputStream stdout, OutputStream stderr, Map<String, String> environment,
+                          Cancellation cancellation) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-        CommandLine cli = new CommandLine(new DejaCommand(stdout, environment));
+        CommandLine cli = new CommandLine(new DejaCommand(stdout, environment, cancellation));
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -47,6 +47,19 @@ final class ProjectContext {
         return GitFacts.read(graph.project().root(), root(spec).environment);
     }
 
+    /** The build driver: the environment's docker, {@code --builder}, deja.yaml's cache mode, the run's stop. */
+    static dev.deja.engine.BuildDriver driver(CommandLine.Model.CommandSpec spec, ImageGraph graph, String builder) {
+        DejaCommand root = root(spec);
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        return new dev.deja.engine.BuildDriver(root.environment, new dev.deja.engine.BuildDriver.Options(builder,
+                graph.project().config().cache()), root.cancellation, notice -> {
+                    synchronized (err) {
+                        err.println("deja: " + notice);
+                        err.flush();
+                    }
+                });
+    }
+
     static Planner planner(CommandLine.Model.CommandSpec spec) {
         ImageGraph graph = load(spec);
         DejaCommand root = root(spec);

@@ -33,79 +33,37 @@ class BuildEndToEndTest {
     @TempDir
     Path tmp;
 
+    private ExampleRepo example;
     private TestTree repo;
     private Map<String, String> env;
     private String prefix;
-    private RegistryClient client;
 
     @BeforeEach
     void setUp() throws Exception {
-        TestRegistries registries = TestRegistries.require();
-        Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
-        Path example = Path.of("..", "examples", "monorepo").toAbsolutePath().normalize();
-        Path copy = tmp.resolve("monorepo");
-        copyTree(example, copy);
-        repo = new TestTree(copy);
-        git("init", "-q", "-b", "main");
-        commit("import the example");
-        prefix = registries.plain() + "/e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        env = new HashMap<>(Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_HOST", registries.dockerHost().get(),
-                "HOME", tmp.toString(), "PATH", System.getenv("PATH")));
-        client = RegistryClient.create(CredentialSource.anonymous(), Set.of());
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path relative = from.relativize(source);
-                if (relative.startsWith("dist")) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        example = ExampleRepo.create(tmp);
+        repo = example.repo;
+        env = example.env;
+        prefix = example.prefix;
     }
 
     private String git(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=e2e@example.com", "-c",
-                "user.name=e2e"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(repo.root().toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
+        return example.git(args);
     }
 
     private String commit(String message) throws Exception {
-        git("add", "-A");
-        git("commit", "-q", "--allow-empty", "-m", message);
-        return git("rev-parse", "HEAD");
+        return example.commit(message);
     }
 
     private Run build(String... extra) {
-        List<String> args = new ArrayList<>(List.of("-C", repo.root().toString(), "--registry", prefix, "build",
-                "--push"));
-        args.addAll(List.of(extra));
-        return Run.withEnvironment(env, args.toArray(String[]::new));
+        return example.build(extra);
     }
 
-    /** image -> result column of the final table. */
     private static Map<String, String> results(Run run) {
-        Map<String, String> out = new HashMap<>();
-        run.stdout().lines().skip(1).filter(l -> !l.startsWith("moving")).forEach(l -> {
-            String[] cols = l.split("\\s+");
-            out.put(cols[0], cols[1]);
-        });
-        return out;
+        return ExampleRepo.results(run);
     }
 
     private String digest(String image, String tag) {
-        return client.exists(Repository.parse(prefix + "/" + image), tag).map(d -> d.digest()).orElse("");
+        return example.digest(image, tag);
     }
 
     @Test
@@ -223,13 +181,7 @@ class BuildEndToEndTest {
     }
 
     private int docker(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("DOCKER_HOST", env.get("DOCKER_HOST"));
-        Process p = builder.start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor();
+        return example.docker(false, args).startsWith("exit ") ? 1 : 0;
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class BuildRun {
         }
         boolean succeeded = built.values().stream().noneMatch(o -> o.status() == GraphBuilder.Status.FAILED
                 || o.status() == GraphBuilder.Status.SKIPPED);
-        Promoter.Result promoted = new Promoter(registry).promote(new Plan(afterBuild, plan.manifests()), tags,
+        Promoter.Result promoted = new Promoter(registry, builder.cancellation()).promote(new Plan(afterBuild, plan.manifests()), tags,
                 succeeded);
         List<ImageResult> results = new ArrayList<>();
         for (int i = 0; i < plan.images().size(); i++) {

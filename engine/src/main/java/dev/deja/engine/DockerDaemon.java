@@ -55,7 +55,7 @@ public final class DockerDaemon {
 
     private Result run(String... args) {
         List<String> command = new ArrayList<>();
-        command.add("docker");
+        command.add(DockerCli.executable(environment));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().clear();

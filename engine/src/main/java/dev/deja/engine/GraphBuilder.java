@@ -39,7 +39,7 @@ public final class GraphBuilder {
     private final ImageGraph graph;
     private final ImagePacker packer;
     private final RegistryClient registry;
-    private final BuildxDriver driver;
+    private final BuildDriver driver;
     private final int jobs;
     private final boolean push;
 
@@ -47,13 +47,13 @@ public final class GraphBuilder {
      * @param registry where images are pushed and cache is looked up; {@code null} in local mode (builds are
      *                 loaded into the daemon, whose own build cache serves)
      */
-    public GraphBuilder(ImageGraph graph, ImagePacker packer, RegistryClient registry, BuildxDriver driver,
+    public GraphBuilder(ImageGraph graph, ImagePacker packer, RegistryClient registry, BuildDriver driver,
                         int jobs) {
         this(graph, packer, registry, driver, jobs, registry != null);
     }
 
     /** @param push push built images ({@code false}: load them into the daemon, cache still from the registry) */
-    public GraphBuilder(ImageGraph graph, ImagePacker packer, RegistryClient registry, BuildxDriver driver,
+    public GraphBuilder(ImageGraph graph, ImagePacker packer, RegistryClient registry, BuildDriver driver,
                         int jobs, boolean push) {
         this.graph = graph;
         this.packer = packer;
@@ -77,6 +77,11 @@ public final class GraphBuilder {
                     if (image == null || (image.decision() != Decision.BUILD && image.decision() != Decision.EXPORT)) {
                         continue;
                     }
+                    if (cancellation().cancelled()) {
+                        outcomes.put(name, new Outcome(name, Status.SKIPPED, "", Duration.ZERO, List.of(),
+                                "interrupted"));
+                        continue;
+                    }
                     String broken = brokenParent(name, outcomes);
                     if (broken != null) {
                         outcomes.put(name, new Outcome(name, Status.SKIPPED, "", Duration.ZERO, List.of(),
@@ -94,6 +99,11 @@ public final class GraphBuilder {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** How the run is stopped; the writes after the builds respect it too. */
+    public Cancellation cancellation() {
+        return driver.cancellation();
     }
 
     private String brokenParent(String name, Map<String, Outcome> outcomes) {
@@ -136,8 +146,8 @@ public final class GraphBuilder {
             }
             List<String> cacheFrom = export || registry == null ? List.of()
                     : CacheRefs.existing(registry, image.repository(), image.state(), git);
-            BuildxDriver.Result result = driver.build(new BuildxDriver.Request(packed, definition,
-                    List.of(image.stateRef()), cacheFrom, push, output), prefixed);
+            BuildDriver.Result result = driver.build(new BuildDriver.Request(packed, definition,
+                    image.repository(), List.of(image.stateRef()), cacheFrom, push, output), prefixed);
             if (export) {
                 writeExportedState(output, image.state().tag());
             }

@@ -24,22 +24,26 @@ public final class LocalBuildRun {
         Map<String, GraphBuilder.Outcome> built = builder.build(plan, git, log);
         boolean succeeded = built.values().stream().noneMatch(o -> o.status() == GraphBuilder.Status.FAILED
                 || o.status() == GraphBuilder.Status.SKIPPED);
+        List<PlannedImage> movable = plan.images().stream().filter(image -> {
+            GraphBuilder.Outcome outcome = built.get(image.name());
+            boolean inStore = outcome == null || outcome.status() == GraphBuilder.Status.BUILT;
+            return inStore && image.decision() != Decision.EXPORT;
+        }).toList();
+        boolean moved = succeeded && builder.cancellation().unlessCancelled(() -> {
+            movable.forEach(image -> daemon.tag(image.stateRef(), image.repository() + ":latest"));
+            return true;
+        }) != null;
         List<BuildRun.ImageResult> results = new ArrayList<>();
         for (PlannedImage image : plan.images()) {
             GraphBuilder.Outcome outcome = built.get(image.name());
             String result = outcome == null ? "reused" : outcome.status().name().toLowerCase(java.util.Locale.ROOT);
-            List<String> tags = new ArrayList<>();
-            boolean inStore = outcome == null || outcome.status() == GraphBuilder.Status.BUILT;
-            if (succeeded && inStore && image.decision() != Decision.EXPORT) {
-                daemon.tag(image.stateRef(), image.repository() + ":latest");
-                tags.add("latest");
-            }
+            List<String> tags = moved && movable.contains(image) ? List.of("latest") : List.of();
             String id = outcome != null && outcome.status() == GraphBuilder.Status.BUILT
                     ? daemon.imageId(image.stateRef()).orElse("") : image.digest();
             results.add(new BuildRun.ImageResult(image.name(), image.repository(), image.decision(), result,
                     image.state().tag(), id, tags, List.of(),
                     outcome == null ? Duration.ZERO : outcome.duration(), outcome == null ? "" : outcome.reason()));
         }
-        return new BuildRun.Report(results, succeeded);
+        return new BuildRun.Report(results, moved);
     }
 }

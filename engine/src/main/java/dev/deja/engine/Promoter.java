@@ -43,9 +43,16 @@ public final class Promoter {
     }
 
     private final RegistryClient registry;
+    private final Cancellation cancellation;
 
     public Promoter(RegistryClient registry) {
+        this(registry, Cancellation.never());
+    }
+
+    /** @param cancellation a stopped run writes no moving tag, and one that started writing them finishes */
+    public Promoter(RegistryClient registry, Cancellation cancellation) {
         this.registry = registry;
+        this.cancellation = cancellation;
     }
 
     /** Retags; moving tags only when every image of the plan is reused. */
@@ -85,39 +92,65 @@ public final class Promoter {
             if (!everythingReused || tags.moving().isEmpty()) {
                 return new Result(outcomes, false);
             }
-            List<Future<Outcome>> moving = new ArrayList<>();
-            for (Outcome outcome : outcomes) {
-                if (outcome.decision() != Decision.REUSE) {
-                    moving.add(java.util.concurrent.CompletableFuture.completedFuture(outcome));
-                    continue;
-                }
-                PlannedImage image = plan.images().stream().filter(i -> i.name().equals(outcome.name())).findFirst()
-                        .orElseThrow();
-                moving.add(pool.submit(() -> {
-                    Outcome more = retag(plan, image, tags.moving());
-                    List<String> all = new ArrayList<>(outcome.tags());
-                    all.addAll(more.tags());
-                    return new Outcome(outcome.name(), outcome.decision(), outcome.digest(), all,
-                            outcome.duration().plus(more.duration()), "");
-                }));
-            }
-            return new Result(Futures.getAll(moving), true);
+            List<Outcome> withMoving = cancellation.unlessCancelled(() -> writeMoving(plan, tags, pool, outcomes));
+            return withMoving == null ? new Result(outcomes, false) : new Result(withMoving, true);
         } finally {
             pool.shutdownNow();
         }
     }
 
+    private List<Outcome> writeMoving(Plan plan, ImageTags tags, ExecutorService pool, List<Outcome> outcomes) {
+        List<Future<Outcome>> moving = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            if (outcome.decision() != Decision.REUSE) {
+                moving.add(java.util.concurrent.CompletableFuture.completedFuture(outcome));
+                continue;
+            }
+            PlannedImage image = plan.images().stream().filter(i -> i.name().equals(outcome.name())).findFirst()
+                    .orElseThrow();
+            moving.add(pool.submit(() -> {
+                Outcome more = retag(plan, image, tags.moving());
+                List<String> all = new ArrayList<>(outcome.tags());
+                all.addAll(more.tags());
+                return new Outcome(outcome.name(), outcome.decision(), outcome.digest(), all,
+                        outcome.duration().plus(more.duration()), "");
+            }));
+        }
+        return Futures.getAll(moving);
+    }
+
     private Outcome retag(Plan plan, PlannedImage image, List<String> tags) {
         long start = System.nanoTime();
         Repository repository = Repository.parse(image.repository());
-        Manifest manifest = plan.manifest(image.name()).or(() -> registry.manifest(repository,
-                image.state().tag())).orElseThrow(() ->
+        if (plan.manifest(image.name()).isPresent()) {
+            Manifest manifest = plan.manifest(image.name()).get();
+            putAll(repository, tags, manifest);
+            return new Outcome(image.name(), Decision.REUSE, manifest.digest(), tags,
+                    Duration.ofNanos(System.nanoTime() - start), "");
+        }
+        // Just built: another run building the same state may push it again at any moment. Tag what the state tag
+        // holds now and check afterwards that it still does, so every tag ends on the state tag's last image.
+        Manifest manifest = stateManifest(repository, image);
+        for (int attempt = 1; ; attempt++) {
+            putAll(repository, tags, manifest);
+            Manifest now = stateManifest(repository, image);
+            if (now.digest().equals(manifest.digest()) || attempt == 3) {
+                return new Outcome(image.name(), Decision.REUSE, manifest.digest(), tags,
+                        Duration.ofNanos(System.nanoTime() - start), "");
+            }
+            manifest = now;
+        }
+    }
+
+    private Manifest stateManifest(Repository repository, PlannedImage image) {
+        return registry.manifest(repository, image.state().tag()).orElseThrow(() ->
                 new RegistryException(repository.registry(), 404, "MANIFEST_UNKNOWN", image.stateRef()
                         + " disappeared between plan and retag"));
+    }
+
+    private void putAll(Repository repository, List<String> tags, Manifest manifest) {
         for (String tag : tags) {
             registry.putManifest(repository, tag, manifest);
         }
-        return new Outcome(image.name(), Decision.REUSE, manifest.digest(), tags,
-                Duration.ofNanos(System.nanoTime() - start), "");
     }
 }

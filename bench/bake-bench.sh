@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Build benchmark on the real dockerd + buildx + registry.
+#
+# 1. Hit path: a generated 20-image monorepo (a base, 4 images FROM it, 15 FROM those), every image already in
+#    the registry, a fresh daemon (this benchmark's images and the build cache removed before each run):
+#    `deja build --push` vs `docker buildx bake --push` over an equivalent bake file (same contexts, the parents
+#    passed as build args, cache from the images' own tags).  Target: deja >= 10x faster.
+# 2. Miss path: one changed image built by deja vs a bare `docker buildx build --push` of the same context with
+#    the same --cache-from. Target: deja's overhead <= 10% + JVM start.
+#
+#   bench/bake-bench.sh [ROUNDS] [LAYER_MB]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+layer_mb=${2:-4}
+work=${DEJA_BENCH_WORK:-bench/work-bake}
+mkdir -p "$work"
+scripts/test-env.sh --docker >/dev/null 2>&1
+. .test-env/env
+export DOCKER_HOST=$DEJA_TEST_DOCKER_HOST
+reg=$DEJA_TEST_REGISTRY
+ns=bake-bench-$(date +%s)
+./deja --version >/dev/null
+
+repo=$(cd "$work" && pwd)/repo
+rm -rf "$repo"
+mkdir -p "$repo"
+names=(base)
+{
+  echo "registry: $reg/$ns"
+  echo "tags: {commit: true, branch: true}"
+  echo "images:"
+} > "$repo/deja.yaml"
+image() { # name parent -> an image with its own LAYER_MB MB file and a RUN step
+  local name=$1 parent=$2
+  mkdir -p "$repo/$name"
+  head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/$name/payload.bin"
+  printf 'ARG PARENT=%s\nFROM ${PARENT}\nRUN mkdir -p /opt/%s && echo %s > /opt/%s/name\nCOPY payload.bin /opt/%s/\n' \
+    "$parent" "$name" "$name" "$name" "$name" > "$repo/$name/Dockerfile"
+  echo "  $name: {dockerfile: $name/Dockerfile}" >> "$repo/deja.yaml"
+}
+image base deja-busybox:latest
+for i in 1 2 3 4; do image "mid$i" base; names+=("mid$i"); done
+for i in $(seq 1 15); do image "leaf$i" "mid$(( (i - 1) % 4 + 1 ))"; names+=("leaf$i"); done
+git -C "$repo" init -q -b main
+git_commit() { git -C "$repo" -c user.email=b@example.com -c user.name=bench commit -q --allow-empty -am "$1"; }
+git -C "$repo" add -A && git_commit seed
+
+# The equivalent bake file: the same contexts; each parent by its bake tag (bake orders nothing by itself, so
+# the first seeding builds level by level; afterwards every target is in the registry).
+bake="$work/docker-bake.json"
+python3 - "$repo" "$reg/$ns" "${names[@]}" > "$bake" <<'PY'
+import json, re, sys
+repo, prefix, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+targets = {}
+for n in names:
+    parent = re.search(r'ARG PARENT=(\S+)', open(f"{repo}/{n}/Dockerfile").read()).group(1)
+    ref = f"{prefix}/{n}:bake"
+    targets[n] = {"context": f"{repo}/{n}", "dockerfile": "Dockerfile", "tags": [ref],
+                  "cache-from": [f"type=registry,ref={ref}"], "cache-to": ["type=inline"],
+                  "args": {"PARENT": parent if parent.startswith("deja-") else f"{prefix}/{parent}:bake"}}
+print(json.dumps({"group": {"default": {"targets": names}}, "target": targets}, indent=1))
+PY
+levels=("base" "mid1 mid2 mid3 mid4" "$(printf 'leaf%d ' $(seq 1 15))")
+echo "seeding: deja build --push and bake --push, level by level ($((${#names[@]})) images of ${layer_mb} MB)" >&2
+./deja -C "$repo" build --push >/dev/null 2>"$work/seed-deja.log"
+for level in "${levels[@]}"; do
+  # shellcheck disable=SC2086
+  docker buildx bake -f "$bake" --push $level >/dev/null 2>"$work/seed-bake.log"
+done
+
+fresh_daemon() {
+  docker images --format '{{.Repository}}:{{.Tag}}' | grep "/$ns/" | xargs -r docker rmi -f >/dev/null 2>&1 || true
+  docker builder prune -af >/dev/null 2>&1 || true
+}
+now() { date +%s.%N; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+declare -a t_deja=() t_bake=() t_version=()
+for ((r = 1; r <= rounds; r++)); do
+  git_commit "hit round $r"
+  fresh_daemon
+  s=$(now); ./deja -C "$repo" build --push >"$work/hit-deja.out" 2>&1; t_deja+=("$(echo "$(now) - $s" | bc)")
+  grep -q ' built ' "$work/hit-deja.out" && { echo "deja built something on the hit path" >&2; exit 1; }
+  fresh_daemon
+  s=$(now); docker buildx bake -f "$bake" --push >/dev/null 2>"$work/hit-bake.log"
+  t_bake+=("$(echo "$(now) - $s" | bc)")
+  s=$(now); ./deja --version >/dev/null; t_version+=("$(echo "$(now) - $s" | bc)")
+  printf 'hit round %d: deja %.2f s  bake %.2f s\n' "$r" "${t_deja[-1]}" "${t_bake[-1]}"
+done
+md=$(median "${t_deja[@]}"); mb=$(median "${t_bake[@]}"); jvm=$(median "${t_version[@]}")
+printf 'hit path, %d images in the registry, fresh daemon: deja %.2f s | bake %.2f s | bake/deja = %.1fx (target >= 10)\n' \
+  "${#names[@]}" "$md" "$mb" "$(echo "$mb / $md" | bc -l)"
+
+# Miss path: leaf1 changes; deja builds it (its parents are reused), buildx builds the same context.
+declare -a m_deja=() m_buildx=()
+for ((r = 1; r <= rounds; r++)); do
+  head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
+  git_commit "miss round $r"
+  s=$(now); ./deja -C "$repo" build --push leaf1 >"$work/miss-deja.out" 2>"$work/miss-deja.log"
+  m_deja+=("$(echo "$(now) - $s" | bc)")
+  grep -q '^leaf1 *built' "$work/miss-deja.out" || { echo "deja did not build leaf1" >&2; cat "$work/miss-deja.out"; exit 1; }
+  head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
+  mid=$(./deja -C "$repo" state mid1 | cut -d' ' -f2)
+  s=$(now)
+  docker buildx build --progress plain --push -t "$reg/$ns/leaf1:bare-$r" --cache-to type=inline \
+    --cache-from "type=registry,ref=$reg/$ns/leaf1:main" --build-arg "PARENT=$reg/$ns/mid1:$mid" \
+    "$repo/leaf1" >/dev/null 2>"$work/miss-buildx.log"
+  m_buildx+=("$(echo "$(now) - $s" | bc)")
+  git -C "$repo" checkout -q -- leaf1/payload.bin
+  printf 'miss round %d: deja %.2f s  bare buildx %.2f s\n' "$r" "${m_deja[-1]}" "${m_buildx[-1]}"
+done
+mmd=$(median "${m_deja[@]}"); mmb=$(median "${m_buildx[@]}")
+printf 'miss path, one image: deja %.2f s | bare buildx %.2f s | JVM start %.2f s | overhead beyond JVM start %.1f%% (target <= 10%%)\n' \
+  "$mmd" "$mmb" "$jvm" "$(echo "($mmd - $jvm - $mmb) * 100 / $mmb" | bc -l)"

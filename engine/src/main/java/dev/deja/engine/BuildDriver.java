@@ -1,0 +1,380 @@
+package dev.deja.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deja.engine.config.CacheMode;
+import dev.deja.packer.ContextTar;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one build with the packed context on stdin (the exact bytes that were hashed into the state):
+ * {@code docker buildx build -f <Dockerfile in the tar> -}, or, when the buildx plugin is missing,
+ * {@code DOCKER_BUILDKIT=1 docker build} with the same context followed by {@code docker push}. Tags, cache sources
+ * and build inputs are passed through; the pushed digest is read from {@code --metadata-file} (buildx) or from
+ * the push output (classic).
+ */
+public final class BuildDriver {
+
+    /**
+     * One build.
+     *
+     * @param repository where the image lives (for {@code cache: registry}'s {@code <repository>:buildcache})
+     * @param refs       every {@code <repository>:<tag>} the image gets
+     * @param cacheFrom  refs to take cache from
+     * @param push       push (registry mode) or load into the daemon (local mode)
+     * @param output     for builder images: the folder to export the files to; otherwise {@code null}
+     */
+    public record Request(PackedImage packed, ImageDefinition image, String repository, List<String> refs,
+                          List<String> cacheFrom, boolean push, Path output) {
+        public Request {
+            refs = List.copyOf(refs);
+            cacheFrom = List.copyOf(cacheFrom);
+        }
+    }
+
+    /** @param digest the pushed manifest digest ("" for exports and loads without one) */
+    public record Result(String digest, Duration duration) {
+    }
+
+    /**
+     * @param builder {@code --builder}: a buildx builder name, "" for the current one
+     * @param cache   where cache metadata goes (deja.yaml's {@code cache:})
+     */
+    public record Options(String builder, CacheMode cache) {
+        public static Options defaults() {
+            return new Options("", CacheMode.INLINE);
+        }
+    }
+
+    /** What runs the builds: the buildx plugin (with its builder's driver) or the classic docker build. */
+    public record Builder(Kind kind, String name, String driver) {
+        public enum Kind { BUILDX, CLASSIC }
+
+        /** Only buildx builders with a driver other than {@code docker} can write cache to a registry. */
+        public boolean exportsRegistryCache() {
+            return kind == Kind.BUILDX && !driver.equals("docker");
+        }
+    }
+
+    private static final Pattern PUSHED_DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
+
+    private final Map<String, String> environment;
+    private final Options options;
+    private final Cancellation cancellation;
+    private final Consumer<String> notices;
+    private Builder builder;
+
+    /** @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks) */
+    public BuildDriver(Map<String, String> environment, Options options, Cancellation cancellation,
+                       Consumer<String> notices) {
+        this.environment = Map.copyOf(environment);
+        this.options = options;
+        this.cancellation = cancellation;
+        this.notices = notices;
+    }
+
+    /** A driver that already knows its builder (tests of the command line for builders this machine lacks). */
+    BuildDriver(Map<String, String> environment, Options options, Builder known) {
+        this(environment, options, Cancellation.never(), notice -> { });
+        this.builder = known;
+    }
+
+    /** A driver with the current builder, inline cache and nobody to stop it (tests, in-process use). */
+    public BuildDriver(Map<String, String> environment) {
+        this(environment, Options.defaults(), Cancellation.never(), notice -> { });
+    }
+
+    /** How the run is stopped: no new build may start once it is cancelled. */
+    public Cancellation cancellation() {
+        return cancellation;
+    }
+
+    /** Finds out, once, what builds: asks the docker CLI for the buildx plugin and its builder's driver. */
+    public synchronized Builder builder() {
+        if (builder != null) {
+            return builder;
+        }
+        Captured version = capture(List.of("docker", "buildx", "version"));
+        if (version.code() != 0) {
+            if (!options.builder().isEmpty()) {
+                throw new DockerDaemon.DaemonException("--builder " + options.builder() + " needs the docker buildx"
+                        + " plugin, which is missing (docker buildx version: " + firstLine(version.output()) + ")");
+            }
+            notices.accept("the docker buildx plugin is missing (docker buildx version: "
+                    + firstLine(version.output()) + "); building with DOCKER_BUILDKIT=1 docker build instead."
+                    + " Install docker-buildx for platform lists, --builder and cache: registry.");
+            builder = new Builder(Builder.Kind.CLASSIC, "", "docker");
+        } else {
+            List<String> inspect = new ArrayList<>(List.of("docker", "buildx", "inspect"));
+            if (!options.builder().isEmpty()) {
+                inspect.add(options.builder());
+            }
+            Captured described = capture(inspect);
+            if (described.code() != 0) {
+                throw new DockerDaemon.DaemonException("docker buildx inspect " + options.builder() + " failed: "
+                        + firstLine(described.output()));
+            }
+            builder = new Builder(Builder.Kind.BUILDX, field(described.output(), "Name"),
+                    field(described.output(), "Driver"));
+        }
+        if (options.cache() == CacheMode.REGISTRY && !builder.exportsRegistryCache()) {
+            notices.accept((builder.kind() == Builder.Kind.CLASSIC ? "the classic docker build"
+                    : "builder " + builder.name() + " (driver " + builder.driver() + ")")
+                    + " cannot write cache to a registry (cache: registry); using inline cache instead."
+                    + " A docker-container builder can: docker buildx create --use --driver docker-container,"
+                    + " then deja build --builder NAME.");
+        }
+        return builder;
+    }
+
+    private static String field(String inspect, String name) {
+        return inspect.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
+                .findFirst().orElse("");
+    }
+
+    private boolean registryCache() {
+        return options.cache() == CacheMode.REGISTRY && builder().exportsRegistryCache();
+    }
+
+    /** The builder command for {@code request}; buildx writes the pushed digest to {@code metadata}. */
+    public List<String> command(Request request, Path metadata) {
+        return builder().kind() == Builder.Kind.CLASSIC ? classicCommand(request) : buildxCommand(request, metadata);
+    }
+
+    private List<String> buildxCommand(Request request, Path metadata) {
+        List<String> command = new ArrayList<>(List.of("docker", "buildx", "build"));
+        if (!options.builder().isEmpty()) {
+            command.addAll(List.of("--builder", options.builder()));
+        }
+        command.addAll(List.of("--progress", "plain", "-f", request.packed().context().dockerfile(),
+                "--metadata-file", metadata.toString()));
+        addInputs(request, command);
+        if (registryCache() && request.output() == null) {
+            command.addAll(List.of("--cache-from", "type=registry,ref=" + buildCacheRef(request)));
+        }
+        for (String ref : request.cacheFrom()) {
+            command.addAll(List.of("--cache-from", "type=registry,ref=" + ref));
+        }
+        if (request.output() != null) {
+            command.addAll(List.of("--output", "type=local,dest=" + request.output()));
+        } else {
+            for (String ref : request.refs()) {
+                command.addAll(List.of("--tag", ref));
+            }
+            if (registryCache()) {
+                command.addAll(List.of("--cache-to", "type=registry,ref=" + buildCacheRef(request) + ",mode=max"));
+            } else if (options.cache() != CacheMode.NONE) {
+                // Inline cache metadata: the pushed image is the next build's cache source.
+                command.addAll(List.of("--cache-to", "type=inline"));
+            }
+            command.add(request.push() ? "--push" : "--load");
+        }
+        command.add("-");
+        return command;
+    }
+
+    private List<String> classicCommand(Request request) {
+        List<String> platforms = request.packed().inputs().platforms();
+        if (platforms.size() > 1) {
+            throw new BuildFailedException(request.image().name(), "the classic docker build builds one platform,"
+                    + " this image asks for " + String.join(", ", platforms) + ": install the docker buildx plugin");
+        }
+        List<String> command = new ArrayList<>(List.of("docker", "build", "--progress", "plain", "-f",
+                request.packed().context().dockerfile()));
+        addInputs(request, command);
+        for (String ref : request.cacheFrom()) {
+            command.addAll(List.of("--cache-from", ref));
+        }
+        if (request.output() != null) {
+            command.addAll(List.of("--output", "type=local,dest=" + request.output()));
+        } else {
+            for (String ref : request.refs()) {
+                command.addAll(List.of("--tag", ref));
+            }
+            if (options.cache() != CacheMode.NONE) {
+                command.addAll(List.of("--build-arg", "BUILDKIT_INLINE_CACHE=1"));
+            }
+        }
+        command.add("-");
+        return command;
+    }
+
+    private static void addInputs(Request request, List<String> command) {
+        if (!request.image().target().isEmpty()) {
+            command.addAll(List.of("--target", request.image().target()));
+        }
+        request.packed().inputs().args().forEach((k, v) -> command.addAll(List.of("--build-arg", k + "=" + v)));
+        if (!request.packed().inputs().platforms().isEmpty()) {
+            command.addAll(List.of("--platform", String.join(",", request.packed().inputs().platforms())));
+        }
+    }
+
+    private static String buildCacheRef(Request request) {
+        return request.repository() + ":buildcache";
+    }
+
+    /**
+     * Builds, streaming the context tar to the builder and every output line to {@code log}.
+     *
+     * @throws BuildFailedException when the builder exits non-zero or the run was cancelled
+     */
+    public Result build(Request request, Consumer<String> log) {
+        long start = System.nanoTime();
+        String name = request.image().name();
+        Path metadata;
+        try {
+            metadata = Files.createTempFile("deja-build-" + name.replace('/', '-'), ".json");
+        } catch (IOException e) {
+            throw new BuildFailedException(name, "cannot create a temporary file: " + e.getMessage());
+        }
+        try {
+            boolean classic = builder().kind() == Builder.Kind.CLASSIC;
+            String tool = classic ? "docker build" : "docker buildx build";
+            int code = run(name, command(request, metadata), stdin -> ContextTar.write(request.packed().context(),
+                    stdin), log);
+            if (code != 0) {
+                throw new BuildFailedException(name, cancellation.cancelled() ? "interrupted"
+                        : tool + " exited with " + code);
+            }
+            String digest = classic ? pushClassic(request, log) : digest(metadata);
+            return new Result(digest, Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException e) {
+            throw new BuildFailedException(name, "reading the builder's output failed: " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(metadata);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
+        }
+    }
+
+    /** Pushes what the classic build tagged; the digest comes from the push output. */
+    private String pushClassic(Request request, Consumer<String> log) {
+        if (!request.push() || request.output() != null) {
+            return "";
+        }
+        String name = request.image().name();
+        String digest = "";
+        for (String ref : request.refs()) {
+            List<String> lines = new ArrayList<>();
+            int code = run(name, List.of("docker", "push", ref), null, line -> {
+                lines.add(line);
+                log.accept(line);
+            });
+            if (code != 0) {
+                throw new BuildFailedException(name, cancellation.cancelled() ? "interrupted"
+                        : "docker push " + ref + " exited with " + code);
+            }
+            for (String line : lines) {
+                Matcher matcher = PUSHED_DIGEST.matcher(line);
+                if (matcher.find()) {
+                    digest = matcher.group(1);
+                }
+            }
+        }
+        return digest;
+    }
+
+    private interface StdinWriter {
+        void write(OutputStream stdin) throws IOException;
+    }
+
+    /** Runs one builder process, tracked by the cancellation, feeding {@code stdin} from a second thread. */
+    private int run(String name, List<String> command, StdinWriter stdin, Consumer<String> log) {
+        if (cancellation.cancelled()) {
+            throw new BuildFailedException(name, "interrupted");
+        }
+        List<String> resolved = new ArrayList<>(command);
+        if (resolved.get(0).equals("docker")) {
+            resolved.set(0, DockerCli.executable(environment));
+        }
+        ProcessBuilder processBuilder = new ProcessBuilder(resolved).redirectErrorStream(true);
+        processBuilder.environment().clear();
+        processBuilder.environment().putAll(childEnvironment());
+        Process process;
+        try {
+            process = processBuilder.start();
+        } catch (IOException e) {
+            throw new BuildFailedException(name, "cannot run docker: " + e.getMessage()
+                    + " (is the docker CLI installed and on PATH?)");
+        }
+        cancellation.started(process);
+        try {
+            AtomicReference<Exception> feedFailure = new AtomicReference<>();
+            Thread feeder = new Thread(() -> {
+                try (OutputStream out = process.getOutputStream()) {
+                    if (stdin != null) {
+                        stdin.write(out);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    feedFailure.set(e);
+                }
+            }, "deja-context-" + name);
+            feeder.start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    log.accept(line);
+                }
+            }
+            int code = process.waitFor();
+            feeder.join();
+            if (feedFailure.get() != null && !cancellation.cancelled()) {
+                throw new BuildFailedException(name, "sending the context failed: " + feedFailure.get().getMessage()
+                        + (code != 0 ? " (the builder exited with " + code + ")" : ""));
+            }
+            return code;
+        } catch (IOException e) {
+            throw new BuildFailedException(name, "reading the builder's output failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroy();
+            throw new BuildFailedException(name, "interrupted");
+        } finally {
+            cancellation.finished(process);
+        }
+    }
+
+    private Map<String, String> childEnvironment() {
+        Map<String, String> child = new HashMap<>(environment);
+        child.put("DOCKER_BUILDKIT", "1");
+        return child;
+    }
+
+    private record Captured(int code, String output) {
+    }
+
+    private Captured capture(List<String> command) {
+        List<String> lines = new ArrayList<>();
+        int code = run("builder", command, null, lines::add);
+        return new Captured(code, String.join("\n", lines));
+    }
+
+    private static String firstLine(String text) {
+        return text.strip().lines().findFirst().orElse("(no output)");
+    }
+
+    private static String digest(Path metadata) throws IOException {
+        if (!Files.isRegularFile(metadata) || Files.size(metadata) == 0) {
+            return "";
+        }
+        JsonNode node = new ObjectMapper().readTree(metadata.toFile());
+        return node.path("containerimage.digest").asText("");
+    }
+}
