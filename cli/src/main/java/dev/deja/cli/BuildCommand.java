@@ -1,5 +1,6 @@
 package dev.deja.cli;
 
+import dev.deja.engine.BuildListener;
 import dev.deja.engine.BuildRun;
 import dev.deja.engine.DockerDaemon;
 import dev.deja.engine.LoadRun;
@@ -54,11 +55,18 @@ final class BuildCommand implements Callable<Integer> {
             + " current one, see docker buildx ls). A docker-container builder can write cache: registry.")
     String builderName = "";
 
+    @Option(names = "--progress", paramLabel = "MODE", description = "How builds show: plain (every builder line as"
+            + " [image] line, for CI logs), tty (a live status line per image), auto (tty on a terminal outside CI;"
+            + " the default).")
+    String progress = "auto";
+
     @Mixin
     SelectionOptions selection;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private LiveStatus live;
 
     @Override
     public Integer call() {
@@ -73,6 +81,7 @@ final class BuildCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GitFacts git = ProjectContext.git(spec, planner.graph());
         var environment = ProjectContext.root(spec).environment;
+        BuildListener listener = listener(err);
         if (planner.graph().project().config().localMode()) {
             if (push) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--push needs a registry: set registry:"
@@ -86,7 +95,7 @@ final class BuildCommand implements Callable<Integer> {
             Plan plan = planner.onlineLocal(selection.selection(), daemon);
             GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), null,
                     ProjectContext.driver(spec, planner.graph(), builderName), jobs);
-            return finish(new LocalBuildRun(builder, daemon).run(plan, git, log(err)), planner, List.of("latest"));
+            return finish(new LocalBuildRun(builder, daemon).run(plan, git, listener), planner, List.of("latest"));
         }
         var registry = ProjectContext.registry(spec);
         if (load) {
@@ -98,7 +107,7 @@ final class BuildCommand implements Callable<Integer> {
             DockerDaemon daemon = new DockerDaemon(environment);
             GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
                     ProjectContext.driver(spec, planner.graph(), builderName), jobs, false);
-            return finish(new LoadRun(builder, daemon).run(plan, git, jobs, log(err)), planner, List.of());
+            return finish(new LoadRun(builder, daemon).run(plan, git, jobs, listener), planner, List.of());
         }
         Plan plan = planner.online(selection.selection(), registry, push);
         ImageTags tags = ImageTags.of(planner.graph().project().config().tags(), git, extraTags);
@@ -109,19 +118,34 @@ final class BuildCommand implements Callable<Integer> {
         }
         GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
                 ProjectContext.driver(spec, planner.graph(), builderName), jobs);
-        return finish(new BuildRun(builder, registry).run(plan, tags, git, log(err)), planner, tags.moving());
+        return finish(new BuildRun(builder, registry).run(plan, tags, git, listener), planner, tags.moving());
     }
 
-    private static java.util.function.Consumer<String> log(PrintWriter err) {
-        return line -> {
+    private BuildListener listener(PrintWriter err) {
+        boolean tty = switch (progress) {
+            case "tty" -> true;
+            case "plain" -> false;
+            case "auto" -> ProjectContext.root(spec).interactive;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--progress " + progress
+                    + ": use auto, plain or tty");
+        };
+        if (tty) {
+            String columns = ProjectContext.root(spec).environment.getOrDefault("COLUMNS", "");
+            live = new LiveStatus(err, columns.matches("\\d{2,4}") ? Integer.parseInt(columns) : 100);
+            return live;
+        }
+        return BuildListener.prefixed(line -> {
             synchronized (err) {
                 err.println(line);
                 err.flush();
             }
-        };
+        });
     }
 
     private int finish(BuildRun.Report report, Planner planner, List<String> movingTags) {
+        if (live != null) {
+            live.close();
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         planner.saveDigests();

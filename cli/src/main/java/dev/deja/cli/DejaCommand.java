@@ -77,10 +77,15 @@ final class DejaCommand implements Runnable {
     /** How a signal stops the run: builders stopped, moving tags all written or none. */
     final dev.deja.engine.Cancellation cancellation;
 
-    DejaCommand(OutputStream stdout, Map<String, String> environment, dev.deja.engine.Cancellation cancellation) {
+    /** Whether a person watches: a terminal, outside CI (builds then show a live status line per image). */
+    final boolean interactive;
+
+    DejaCommand(OutputStream stdout, Map<String, String> environment, dev.deja.engine.Cancellation cancellation,
+                boolean interactive) {
         this.stdout = stdout;
         this.environment = Map.copyOf(environment);
         this.cancellation = cancellation;
+        this.interactive = interactive;
     }
 
     @Override

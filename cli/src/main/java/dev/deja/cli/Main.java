@@ -36,14 +36,17 @@ public final class Main {
             err.println("deja: interrupted: " + stopped + " build(s) stopped; no moving tag was left half-written");
             err.flush();
         }, "deja-interrupt"));
-        int code = run(args, stdout, stderr, System.getenv(), cancellation);
+        Map<String, String> environment = System.getenv();
+        boolean interactive = System.console() != null && !environment.containsKey("CI")
+                && !"dumb".equals(environment.get("TERM"));
+        int code = run(args, stdout, stderr, environment, cancellation, interactive);
         finished.set(true);
         System.exit(code);
     }
 
-    /** {@link #run(String[], OutputStream, OutputStream, Map, Cancellation)} that nothing stops from outside. */
+    /** {@link #run(String[], OutputStream, OutputStream, Map, Cancellation, boolean)} that nothing stops from outside. */
     public static int run(String[] args, OutputStream stdout, OutputStream stderr, Map<String, String> environment) {
-        return run(args, stdout, stderr, environment, Cancellation.never());
+        return run(args, stdout, stderr, environment, Cancellation.never(), false);
     }
 
     /**
@@ -53,12 +56,13 @@ public final class Main {
      * @param stderr where errors and progress go
      * @param environment the environment variables deja reads ({@code DEJA_DIGEST_CACHE}, …)
      * @param cancellation how a signal stops the run
+     * @param interactive  a person watches a terminal (live build status instead of prefixed lines)
      */
     public static int run(String[] args, OutputStream stdout, OutputStream stderr, Map<String, String> environment,
-                          Cancellation cancellation) {
+                          Cancellation cancellation, boolean interactive) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-        CommandLine cli = new CommandLine(new DejaCommand(stdout, environment, cancellation));
+        CommandLine cli = new CommandLine(new DejaCommand(stdout, environment, cancellation, interactive));
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -190,8 +190,13 @@ class BuildEndToEndTest {
         String goodShared = digest("shared", "main");
         repo.file("shared/libs/Dockerfile", "FROM base\nRUN exit 3\n");
         commit("break shared");
-        Run broken = build();
+        Run broken = build("--progress", "tty");
         assertThat(broken.code()).isEqualTo(1);
+        // On a terminal: status lines redrawn in place, and the failed build's last lines kept on screen.
+        assertThat(broken.stderr()).contains("\033[2K").containsPattern("✗ shared +failed")
+                .containsPattern("- service1 +skipped .*parent shared failed")
+                .contains("--- shared: the last lines of its build ---").contains("[shared] ")
+                .contains("exit code: 3");
         Map<String, String> results = results(broken);
         assertThat(results).containsEntry("shared", "failed").containsEntry("service1", "skipped")
                 .containsEntry("service2", "skipped").containsEntry("web", "skipped")

@@ -109,26 +109,24 @@ public final class BuildDriver {
         if (builder != null) {
             return builder;
         }
-        Captured version = capture(List.of("docker", "buildx", "version"));
-        if (version.code() != 0) {
+        List<String> inspect = new ArrayList<>(List.of("docker", "buildx", "inspect"));
+        if (!options.builder().isEmpty()) {
+            inspect.add(options.builder());
+        }
+        Captured described = capture(inspect);
+        if (described.code() != 0 && isMissingPlugin(described.output())) {
             if (!options.builder().isEmpty()) {
                 throw new DockerDaemon.DaemonException("--builder " + options.builder() + " needs the docker buildx"
-                        + " plugin, which is missing (docker buildx version: " + firstLine(version.output()) + ")");
+                        + " plugin, which is missing (" + firstLine(described.output()) + ")");
             }
-            notices.accept("the docker buildx plugin is missing (docker buildx version: "
-                    + firstLine(version.output()) + "); building with DOCKER_BUILDKIT=1 docker build instead."
-                    + " Install docker-buildx for platform lists, --builder and cache: registry.");
+            notices.accept("the docker buildx plugin is missing (" + firstLine(described.output()) + ");"
+                    + " building with DOCKER_BUILDKIT=1 docker build instead. Install docker-buildx for platform"
+                    + " lists, --builder and cache: registry.");
             builder = new Builder(Builder.Kind.CLASSIC, "", "docker");
+        } else if (described.code() != 0) {
+            throw new DockerDaemon.DaemonException(String.join(" ", inspect) + " failed: "
+                    + firstLine(described.output()));
         } else {
-            List<String> inspect = new ArrayList<>(List.of("docker", "buildx", "inspect"));
-            if (!options.builder().isEmpty()) {
-                inspect.add(options.builder());
-            }
-            Captured described = capture(inspect);
-            if (described.code() != 0) {
-                throw new DockerDaemon.DaemonException("docker buildx inspect " + options.builder() + " failed: "
-                        + firstLine(described.output()));
-            }
             builder = new Builder(Builder.Kind.BUILDX, field(described.output(), "Name"),
                     field(described.output(), "Driver"));
         }
@@ -140,6 +138,11 @@ public final class BuildDriver {
                     + " then deja build --builder NAME.");
         }
         return builder;
+    }
+
+    /** What the docker CLI says when it has no buildx plugin (20.10: "'buildx' is not a docker command"). */
+    private static boolean isMissingPlugin(String output) {
+        return output.contains("is not a docker command") || output.contains("unknown command");
     }
 
     private static String field(String inspect, String name) {
@@ -245,8 +248,20 @@ public final class BuildDriver {
         try {
             boolean classic = builder().kind() == Builder.Kind.CLASSIC;
             String tool = classic ? "docker build" : "docker buildx build";
-            int code = run(name, command(request, metadata), stdin -> ContextTar.write(request.packed().context(),
-                    stdin), log);
+            int code = 0;
+            for (int attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
+                PushWatch watch = new PushWatch(log);
+                code = run(name, command(request, metadata), stdin -> ContextTar.write(request.packed().context(),
+                        stdin), watch);
+                if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
+                    break;
+                }
+                // Registries refuse concurrent uploads of one blob now and then (two runs pushing the same layer):
+                // the build is cached by now, so building again costs only the push.
+                log.accept("deja: the push failed; building again to retry it (" + (attempt + 1) + "/"
+                        + PUSH_ATTEMPTS + ")");
+                sleep(attempt);
+            }
             if (code != 0) {
                 throw new BuildFailedException(name, cancellation.cancelled() ? "interrupted"
                         : tool + " exited with " + code);
@@ -289,6 +304,34 @@ public final class BuildDriver {
             }
         }
         return digest;
+    }
+
+    private static final int PUSH_ATTEMPTS = 3;
+
+    /** Passes lines on and notices a failed push (buildx: " > pushing …", classic builds push separately). */
+    private static final class PushWatch implements Consumer<String> {
+        private final Consumer<String> log;
+        private boolean pushFailed;
+
+        PushWatch(Consumer<String> log) {
+            this.log = log;
+        }
+
+        @Override
+        public void accept(String line) {
+            if (line.startsWith(" > pushing ") || line.contains("failed to push")) {
+                pushFailed = true;
+            }
+            log.accept(line);
+        }
+    }
+
+    private static void sleep(int attempt) {
+        try {
+            Thread.sleep(500L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private interface StdinWriter {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * {@code deja build --push} end to end: build (or export) what is missing, then give every image — built or
@@ -50,8 +49,8 @@ public final class BuildRun {
         this.registry = registry;
     }
 
-    public Report run(Plan plan, ImageTags tags, GitFacts git, Consumer<String> log) {
-        Map<String, GraphBuilder.Outcome> built = builder.build(plan, git, log);
+    public Report run(Plan plan, ImageTags tags, GitFacts git, BuildListener listener) {
+        Map<String, GraphBuilder.Outcome> built = builder.build(plan, git, listener);
         List<PlannedImage> afterBuild = new ArrayList<>();
         for (PlannedImage image : plan.images()) {
             GraphBuilder.Outcome outcome = built.get(image.name());

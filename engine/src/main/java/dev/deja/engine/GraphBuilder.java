@@ -64,7 +64,7 @@ public final class GraphBuilder {
     }
 
     /** Builds what the plan says is missing; returns an outcome per built, exported, failed or skipped image. */
-    public Map<String, Outcome> build(Plan plan, GitFacts git, Consumer<String> log) {
+    public Map<String, Outcome> build(Plan plan, GitFacts git, BuildListener listener) {
         Map<String, Outcome> outcomes = new HashMap<>();
         Map<String, PlannedImage> byName = new HashMap<>();
         plan.images().forEach(i -> byName.put(i.name(), i));
@@ -78,18 +78,16 @@ public final class GraphBuilder {
                         continue;
                     }
                     if (cancellation().cancelled()) {
-                        outcomes.put(name, new Outcome(name, Status.SKIPPED, "", Duration.ZERO, List.of(),
-                                "interrupted"));
+                        skip(name, "interrupted", outcomes, listener);
                         continue;
                     }
                     String broken = brokenParent(name, outcomes);
                     if (broken != null) {
-                        outcomes.put(name, new Outcome(name, Status.SKIPPED, "", Duration.ZERO, List.of(),
-                                "parent " + broken + " " + outcomes.get(broken).status().name().toLowerCase(
-                                        java.util.Locale.ROOT)));
+                        skip(name, "parent " + broken + " " + outcomes.get(broken).status().name().toLowerCase(
+                                java.util.Locale.ROOT), outcomes, listener);
                         continue;
                     }
-                    running.add(pool.submit(() -> buildOne(image, git, log)));
+                    running.add(pool.submit(() -> buildOne(image, git, listener)));
                 }
                 for (Outcome outcome : Futures.getAll(running)) {
                     outcomes.put(outcome.name(), outcome);
@@ -99,6 +97,11 @@ public final class GraphBuilder {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static void skip(String name, String reason, Map<String, Outcome> outcomes, BuildListener listener) {
+        outcomes.put(name, new Outcome(name, Status.SKIPPED, "", Duration.ZERO, List.of(), reason));
+        listener.finished(name, Status.SKIPPED, reason);
     }
 
     /** How the run is stopped; the writes after the builds respect it too. */
@@ -134,9 +137,15 @@ public final class GraphBuilder {
         }
     }
 
-    private Outcome buildOne(PlannedImage image, GitFacts git, Consumer<String> log) {
+    private Outcome buildOne(PlannedImage image, GitFacts git, BuildListener listener) {
+        listener.started(image.name());
+        Outcome outcome = attempt(image, git, line -> listener.line(image.name(), line));
+        listener.finished(image.name(), outcome.status(), outcome.reason());
+        return outcome;
+    }
+
+    private Outcome attempt(PlannedImage image, GitFacts git, Consumer<String> log) {
         ImageDefinition definition = graph.project().byName().get(image.name());
-        Consumer<String> prefixed = line -> log.accept("[" + image.name() + "] " + line);
         try {
             PackedImage packed = packer.pack(image.name());
             boolean export = definition.exportsFiles();
@@ -147,14 +156,13 @@ public final class GraphBuilder {
             List<String> cacheFrom = export || registry == null ? List.of()
                     : CacheRefs.existing(registry, image.repository(), image.state(), git);
             BuildDriver.Result result = driver.build(new BuildDriver.Request(packed, definition,
-                    image.repository(), List.of(image.stateRef()), cacheFrom, push, output), prefixed);
+                    image.repository(), List.of(image.stateRef()), cacheFrom, push, output), log);
             if (export) {
                 writeExportedState(output, image.state().tag());
             }
             return new Outcome(image.name(), export ? Status.EXPORTED : Status.BUILT, result.digest(),
                     result.duration(), cacheFrom, "");
         } catch (BuildFailedException e) {
-            prefixed.accept("FAILED: " + e.getMessage());
             return new Outcome(image.name(), Status.FAILED, "", Duration.ZERO, List.of(), e.getMessage());
         }
     }

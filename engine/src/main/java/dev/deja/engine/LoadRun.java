@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * {@code deja build --load}: a developer's build. Images whose state is in the registry are pulled; the rest are
@@ -22,12 +21,12 @@ public final class LoadRun {
         this.daemon = daemon;
     }
 
-    public BuildRun.Report run(Plan plan, GitFacts git, int jobs, Consumer<String> log) {
+    public BuildRun.Report run(Plan plan, GitFacts git, int jobs, BuildListener listener) {
         Map<String, Puller.Pulled> pulled = new HashMap<>();
         for (Puller.Pulled p : new Puller(daemon).pull(plan, jobs)) {
             pulled.put(p.name(), p);
         }
-        Map<String, GraphBuilder.Outcome> built = builder.build(plan, git, log);
+        Map<String, GraphBuilder.Outcome> built = builder.build(plan, git, listener);
         List<BuildRun.ImageResult> results = new ArrayList<>();
         for (PlannedImage image : plan.images()) {
             GraphBuilder.Outcome outcome = built.get(image.name());

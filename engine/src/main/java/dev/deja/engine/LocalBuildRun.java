@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * {@code deja build} without a registry: missing images are built into the daemon ({@code --load}) as
@@ -20,8 +19,8 @@ public final class LocalBuildRun {
         this.daemon = daemon;
     }
 
-    public BuildRun.Report run(Plan plan, GitFacts git, Consumer<String> log) {
-        Map<String, GraphBuilder.Outcome> built = builder.build(plan, git, log);
+    public BuildRun.Report run(Plan plan, GitFacts git, BuildListener listener) {
+        Map<String, GraphBuilder.Outcome> built = builder.build(plan, git, listener);
         boolean succeeded = built.values().stream().noneMatch(o -> o.status() == GraphBuilder.Status.FAILED
                 || o.status() == GraphBuilder.Status.SKIPPED);
         List<PlannedImage> movable = plan.images().stream().filter(image -> {

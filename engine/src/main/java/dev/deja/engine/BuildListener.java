@@ -1,0 +1,35 @@
+package dev.deja.engine;
+
+import java.util.function.Consumer;
+
+/** What a build run tells as it goes: one image starts, prints a line, ends. Called from the build threads. */
+public interface BuildListener {
+
+    void started(String image);
+
+    void line(String image, String text);
+
+    /** @param reason why it failed or was skipped; "" otherwise */
+    void finished(String image, GraphBuilder.Status status, String reason);
+
+    /** The CI form: every builder line as {@code [image] line}, and a line for a failure or a skip. */
+    static BuildListener prefixed(Consumer<String> log) {
+        return new BuildListener() {
+            @Override
+            public void started(String image) {
+            }
+
+            @Override
+            public void line(String image, String text) {
+                log.accept("[" + image + "] " + text);
+            }
+
+            @Override
+            public void finished(String image, GraphBuilder.Status status, String reason) {
+                if (status == GraphBuilder.Status.FAILED || status == GraphBuilder.Status.SKIPPED) {
+                    log.accept("[" + image + "] " + status.name() + ": " + reason);
+                }
+            }
+        };
+    }
+}
