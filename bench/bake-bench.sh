@@ -92,14 +92,17 @@ md=$(median "${t_deja[@]}"); mb=$(median "${t_bake[@]}"); jvm=$(median "${t_vers
 printf 'hit path, %d images in the registry, fresh daemon: deja %.2f s | bake %.2f s | bake/deja = %.1fx (target >= 10)\n' \
   "${#names[@]}" "$md" "$mb" "$(echo "$mb / $md" | bc -l)"
 
-# Miss path: leaf1 changes; deja builds it (its parents are reused), buildx builds the same context.
+# Miss path: leaf1 changes; deja builds it (its parents are reused), buildx builds the same context with the same
+# parent and cache source. BuildKit's export time on vfs swings between runs: the order alternates per round.
 declare -a m_deja=() m_buildx=()
-for ((r = 1; r <= rounds; r++)); do
+miss_deja() {
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
   git_commit "miss round $r"
   s=$(now); ./deja -C "$repo" build --push leaf1 >"$work/miss-deja.out" 2>"$work/miss-deja.log"
   m_deja+=("$(echo "$(now) - $s" | bc)")
   grep -q '^leaf1 *built' "$work/miss-deja.out" || { echo "deja did not build leaf1" >&2; cat "$work/miss-deja.out"; exit 1; }
+}
+miss_buildx() {
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
   mid=$(./deja -C "$repo" state mid1 | cut -d' ' -f2)
   s=$(now)
@@ -108,6 +111,9 @@ for ((r = 1; r <= rounds; r++)); do
     "$repo/leaf1" >/dev/null 2>"$work/miss-buildx.log"
   m_buildx+=("$(echo "$(now) - $s" | bc)")
   git -C "$repo" checkout -q -- leaf1/payload.bin
+}
+for ((r = 1; r <= rounds * 2 - 1; r++)); do
+  if ((r % 2)); then miss_deja; miss_buildx; else miss_buildx; miss_deja; fi
   printf 'miss round %d: deja %.2f s  bare buildx %.2f s\n' "$r" "${m_deja[-1]}" "${m_buildx[-1]}"
 done
 mmd=$(median "${m_deja[@]}"); mmb=$(median "${m_buildx[@]}")
