@@ -11,6 +11,7 @@ import dev.deja.engine.ImageTags;
 import dev.deja.engine.Plan;
 import dev.deja.engine.Planner;
 import dev.deja.engine.report.BuildFormat;
+import dev.deja.engine.report.CiFormat;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,16 @@ final class BuildCommand implements Callable<Integer> {
             + " [image] line, for CI logs), tty (a live status line per image), auto (tty on a terminal outside CI;"
             + " the default).")
     String progress = "auto";
+
+    @Option(names = "--dotenv", paramLabel = "FILE", description = "Also write GitLab's dotenv report to FILE: per"
+            + " image DEJA_<NAME>_IMAGE (repository@digest), DEJA_<NAME>_RESULT, DEJA_<NAME>_STATE; DEJA_BUILT,"
+            + " DEJA_REUSED.")
+    java.nio.file.Path dotenvFile;
+
+    @Option(names = "--moving-tags", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Write the moving tags (branch, latest) when every image succeeded (default). A fan-out"
+                    + " job passes --no-moving-tags: the last job of the pipeline writes them.")
+    boolean movingTags;
 
     @Mixin
     SelectionOptions selection;
@@ -111,6 +122,9 @@ final class BuildCommand implements Callable<Integer> {
         }
         Plan plan = planner.online(selection.selection(), registry, push);
         ImageTags tags = ImageTags.of(planner.graph().project().config().tags(), git, extraTags);
+        if (!movingTags) {
+            tags = new ImageTags(tags.fixed(), List.of());
+        }
         if (!push) {
             out.print(BuildFormat.dryRun(plan, tags));
             out.flush();
@@ -119,6 +133,38 @@ final class BuildCommand implements Callable<Integer> {
         GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
                 ProjectContext.driver(spec, planner.graph(), builderName), jobs);
         return finish(new BuildRun(builder, registry).run(plan, tags, git, listener), planner, tags.moving());
+    }
+
+    /** The dotenv report when asked; under GitHub Actions, the step outputs and the step summary. */
+    private void writeCiOutputs(BuildRun.Report report) {
+        var environment = ProjectContext.root(spec).environment;
+        if (dotenvFile != null) {
+            write(dotenvFile, CiFormat.dotenv(report), false);
+        }
+        String output = environment.getOrDefault("GITHUB_OUTPUT", "");
+        if (!output.isEmpty()) {
+            write(java.nio.file.Path.of(output), CiFormat.githubOutput(report, reportFile == null ? ""
+                    : reportFile.toAbsolutePath().toString()), true);
+        }
+        String summary = environment.getOrDefault("GITHUB_STEP_SUMMARY", "");
+        if (!summary.isEmpty()) {
+            write(java.nio.file.Path.of(summary), CiFormat.stepSummary(report), true);
+        }
+    }
+
+    private void write(java.nio.file.Path file, String content, boolean append) {
+        try {
+            if (append) {
+                java.nio.file.Files.writeString(file, content, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } else {
+                java.nio.file.Files.writeString(file, content);
+            }
+        } catch (java.io.IOException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("deja: cannot write " + file + ": " + e.getMessage());
+            err.flush();
+        }
     }
 
     private BuildListener listener(PrintWriter err) {
@@ -150,12 +196,9 @@ final class BuildCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         planner.saveDigests();
         if (reportFile != null) {
-            try {
-                java.nio.file.Files.writeString(reportFile, BuildFormat.json(report));
-            } catch (java.io.IOException e) {
-                err.println("deja: cannot write the report to " + reportFile + ": " + e.getMessage());
-            }
+            write(reportFile, BuildFormat.json(report), false);
         }
+        writeCiOutputs(report);
         out.print(BuildFormat.report(report));
         if (!movingTags.isEmpty()) {
             out.println(report.movingTagsWritten()

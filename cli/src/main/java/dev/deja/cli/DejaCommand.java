@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             StateCommand.class,
             ContextCommand.class,
             GraphCommand.class,
+            CiCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -40,6 +41,7 @@ import picocli.CommandLine.ScopeType;
             "  deja state service1                        the state tag of one image (and why: deja graph)",
             "  deja context service1 -o - | tar -tv       what the builder would receive",
             "  deja graph --format mermaid                the dependency graph for a README",
+            "  deja ci gitlab -o pipeline.yml             a child pipeline: a job per image to build",
             "",
             "Exit codes: 0 success, 1 a build failed, 2 usage or config error, 3 registry or daemon unreachable."})
 final class DejaCommand implements Runnable {

@@ -128,6 +128,15 @@ public enum GraphFormat {
         private Json() {
         }
 
+        /** One line, for CI outputs. */
+        public static String compact(Object value) {
+            try {
+                return new ObjectMapper().writeValueAsString(value);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         public static String write(Object value) {
             try {
                 return MAPPER.writeValueAsString(value) + "\n";

@@ -1,0 +1,88 @@
+package dev.deja.engine.report;
+
+import dev.deja.engine.BuildRun;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A build report in the forms CI systems read: GitLab's dotenv, GitHub's step outputs and step summary. */
+public final class CiFormat {
+
+    private CiFormat() {
+    }
+
+    /** {@code <repository>@<digest>}, or "" when the image has no digest (exports, failures). */
+    static String pinned(BuildRun.ImageResult image) {
+        return image.digest().isEmpty() ? "" : image.repository() + "@" + image.digest();
+    }
+
+    /** An image name as a variable name part: upper case, anything outside {@code [A-Z0-9]} becomes '_'. */
+    public static String variable(String image) {
+        return image.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /**
+     * GitLab's dotenv report: per image {@code DEJA_<NAME>_IMAGE} (the pushed reference with digest),
+     * {@code DEJA_<NAME>_RESULT} (reused, built, …) and {@code DEJA_<NAME>_STATE}; then {@code DEJA_BUILT} and
+     * {@code DEJA_REUSED}, comma-separated names.
+     */
+    public static String dotenv(BuildRun.Report report) {
+        StringBuilder out = new StringBuilder();
+        for (BuildRun.ImageResult image : report.images()) {
+            String prefix = "DEJA_" + variable(image.name());
+            out.append(prefix).append("_IMAGE=").append(pinned(image)).append('\n');
+            out.append(prefix).append("_RESULT=").append(image.result()).append('\n');
+            out.append(prefix).append("_STATE=").append(image.state()).append('\n');
+        }
+        out.append("DEJA_BUILT=").append(String.join(",", names(report, "built"))).append('\n');
+        out.append("DEJA_REUSED=").append(String.join(",", names(report, "reused"))).append('\n');
+        return out.toString();
+    }
+
+    /**
+     * Lines for {@code $GITHUB_OUTPUT}: {@code digests} (a JSON object, image name to pinned reference),
+     * {@code built} and {@code reused} (JSON arrays of names), {@code report} (the JSON report's path, "" without
+     * one).
+     */
+    public static String githubOutput(BuildRun.Report report, String reportPath) {
+        Map<String, Object> digests = new LinkedHashMap<>();
+        for (BuildRun.ImageResult image : report.images()) {
+            if (!pinned(image).isEmpty()) {
+                digests.put(image.name(), pinned(image));
+            }
+        }
+        return "digests=" + GraphFormat.Json.compact(digests) + "\n"
+                + "built=" + GraphFormat.Json.compact(names(report, "built")) + "\n"
+                + "reused=" + GraphFormat.Json.compact(names(report, "reused")) + "\n"
+                + "report=" + reportPath + "\n";
+    }
+
+    /** A markdown table for {@code $GITHUB_STEP_SUMMARY}: image, decision, state, digest, time. */
+    public static String stepSummary(BuildRun.Report report) {
+        StringBuilder out = new StringBuilder("### deja build\n\n| image | decision | state | digest | time |\n"
+                + "|---|---|---|---|---|\n");
+        for (BuildRun.ImageResult image : report.images()) {
+            out.append("| ").append(cell(image.name())).append(" | ").append(cell(image.result()))
+                    .append(image.reason().isEmpty() ? "" : " (" + cell(image.reason()) + ")")
+                    .append(" | `").append(image.state()).append("` | ")
+                    .append(image.digest().isEmpty() ? "-" : "`" + image.digest() + "`")
+                    .append(" | ").append(String.format(Locale.ROOT, "%.1f s", image.duration().toMillis() / 1000.0))
+                    .append(" |\n");
+        }
+        out.append('\n').append(report.succeeded() ? "Every image succeeded" : "Some images failed")
+                .append(report.movingTagsWritten() ? "; moving tags written.\n" : "; moving tags not written.\n");
+        return out.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+
+    private static List<String> names(BuildRun.Report report, String result) {
+        List<String> names = new ArrayList<>();
+        report.images().stream().filter(i -> i.result().equals(result)).forEach(i -> names.add(i.name()));
+        return names;
+    }
+}
