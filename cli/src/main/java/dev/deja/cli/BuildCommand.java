@@ -44,8 +44,9 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "An extra tag for every selected image. Repeatable.")
     List<String> extraTags = new ArrayList<>();
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Builds at a time (default: the number of cores).")
-    int jobs = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--jobs", paramLabel = "N", description = "Builds at a time (default, or 0: the number of"
+            + " cores).")
+    int jobs = 0;
 
     @Option(names = "--report", paramLabel = "FILE",
             description = "Also write the JSON report (per image: name, repository, state, decision, result, digest,"
@@ -86,6 +87,9 @@ final class BuildCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tag " + tag
                         + " is not a valid tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})");
             }
+        }
+        if (jobs <= 0) {
+            jobs = Runtime.getRuntime().availableProcessors();
         }
         Planner planner = ProjectContext.planner(spec);
         PrintWriter out = spec.commandLine().getOut();
