@@ -77,6 +77,10 @@ final class CiCommand implements Runnable {
         @Option(names = "--image", paramLabel = "IMAGE", description = "The jobs' image (default: the runner's).")
         String image = "";
 
+        @Option(names = "--service", paramLabel = "IMAGE", description = "A service of every job (a Docker daemon:"
+                + " docker:27-dind). Repeatable.")
+        List<String> services = new ArrayList<>();
+
         @Option(names = "--before-script", paramLabel = "COMMAND", description = "A command every job runs first"
                 + " (install deja, log in). Repeatable.")
         List<String> beforeScript = new ArrayList<>();
@@ -97,7 +101,7 @@ final class CiCommand implements Runnable {
                     + fanOut.reused().size() + " to retag.\n";
             write(spec, output, FanOutFormat.gitlab(fanOut, new FanOutFormat.GitLabJobs(dejaCommand(spec, deja),
                     ProjectContext.root(spec).directory.toString(), selectionArguments(selection), image,
-                    beforeScript), header));
+                    services, beforeScript), header));
             return ExitCodes.OK;
         }
     }

@@ -22,12 +22,14 @@ public final class FanOutFormat {
      * @param projectDir   the project root relative to the job's folder ("" when the same): artifact paths
      * @param selection    the selection arguments of the run (the final job retags exactly these images)
      * @param image        the jobs' image, "" for the runner's default
+     * @param services     the jobs' services (a Docker daemon), none when empty
      * @param beforeScript what every job does first (install deja, log in to the registry)
      */
     public record GitLabJobs(String deja, String projectDir, List<String> selection, String image,
-                             List<String> beforeScript) {
+                             List<String> services, List<String> beforeScript) {
         public GitLabJobs {
             selection = List.copyOf(selection);
+            services = List.copyOf(services);
             beforeScript = List.copyOf(beforeScript);
         }
     }
@@ -53,6 +55,9 @@ public final class FanOutFormat {
         if (!jobs.image().isEmpty()) {
             defaults.put("image", jobs.image());
         }
+        if (!jobs.services().isEmpty()) {
+            defaults.put("services", jobs.services());
+        }
         if (!jobs.beforeScript().isEmpty()) {
             defaults.put("before_script", jobs.beforeScript());
         }
@@ -69,7 +74,7 @@ public final class FanOutFormat {
             if (!build.output().isEmpty()) {
                 paths.add(jobs.projectDir().isEmpty() ? build.output() : jobs.projectDir() + "/" + build.output());
             }
-            job.put("artifacts", Map.of("when", "always", "paths", paths));
+            job.put("artifacts", ordered("when", "always", "paths", paths));
             pipeline.put(jobName(build.image()), job);
         }
         if (!fanOut.reused().isEmpty()) {
@@ -84,7 +89,7 @@ public final class FanOutFormat {
         finish.put("stage", FINISH_STAGE);
         finish.put("script", List.of((jobs.deja() + " build --push --report deja-report.json --dotenv deja.env "
                 + String.join(" ", jobs.selection().stream().map(Shell::quote).toList())).strip()));
-        finish.put("artifacts", Map.of("when", "always", "paths", List.of("deja-report.json"),
+        finish.put("artifacts", ordered("when", "always", "paths", List.of("deja-report.json"),
                 "reports", Map.of("dotenv", "deja.env")));
         pipeline.put("deja:finish", finish);
         try {
@@ -94,6 +99,14 @@ public final class FanOutFormat {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     /**

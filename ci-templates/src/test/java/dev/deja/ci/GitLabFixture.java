@@ -1,0 +1,157 @@
+package dev.deja.ci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.registry.TestRegistries;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A GitLab project in a temporary folder: the example monorepo plus this repository's components under
+ * {@code templates/} (where GitLab's catalog wants them), a git remote so that gitlab-ci-local resolves
+ * {@code $CI_SERVER_FQDN/$CI_PROJECT_PATH}, and the real jar, registry (with htpasswd: the job logs in) and dockerd.
+ */
+final class GitLabFixture {
+
+    /** The project checkout: cli/target/deja.jar and examples/ are found from here. */
+    static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
+
+    final Path root;
+    final Path jar;
+    final String jarSha256;
+    final String prefix;
+    final TestRegistries registries;
+    private final Map<String, String> env;
+
+    private GitLabFixture(Path root, TestRegistries registries, Map<String, String> env) throws Exception {
+        this.root = root;
+        this.registries = registries;
+        this.env = env;
+        this.jar = PROJECT.resolve("cli/target/deja.jar");
+        this.jarSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
+        this.prefix = registries.authenticated() + "/gl-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Skips the test (with how to fix it) when the registry, dockerd or gitlab-ci-local is missing. */
+    static GitLabFixture create(Path tmp) throws Exception {
+        TestRegistries registries = TestRegistries.require();
+        Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
+        Assumptions.assumeTrue(onPath("gitlab-ci-local"), "no gitlab-ci-local: npm install -g gitlab-ci-local@4.73.0"
+                + " (scripts/test-env.sh --ci installs it)");
+        Path root = tmp.resolve("project");
+        copy(PROJECT.resolve("examples/monorepo"), root);
+        copy(PROJECT.resolve("ci-templates/gitlab/templates"), root.resolve("templates"));
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("HOME", home.toString());
+        env.put("TMPDIR", Files.createDirectories(tmp.resolve("tmp")).toString());
+        env.put("DOCKER_HOST", registries.dockerHost().get());
+        env.put("GCL_IGNORE_PREDEFINED_VARS", "CI_REGISTRY");
+        env.put("DEJA_DIGEST_CACHE", "off");
+        GitLabFixture fixture = new GitLabFixture(root, registries, env);
+        fixture.git("init", "-q", "-b", "main");
+        fixture.git("remote", "add", "origin", "https://gitlab.example.com/acme/monorepo.git");
+        fixture.commit("import");
+        return fixture;
+    }
+
+    static boolean onPath(String program) {
+        return Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path relative = from.relativize(source);
+                if (relative.startsWith("dist")) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** The inputs every test passes: the local jar with its checksum, the test registry, no dind service. */
+    String inputs(String indent) {
+        return indent + "version: 0.1.0\n"
+                + indent + "jar-url: \"file://" + jar + "\"\n"
+                + indent + "jar-sha256: \"" + jarSha256 + "\"\n"
+                + indent + "registry: \"" + prefix + "\"\n";
+    }
+
+    void file(String path, String content) throws IOException {
+        Path target = root.resolve(path);
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, content);
+    }
+
+    String git(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=ci@example.com", "-c",
+                "user.name=ci"));
+        command.addAll(List.of(args));
+        return run(command, 60).requireSuccess().output().strip();
+    }
+
+    void commit(String message) throws Exception {
+        git("add", "-A");
+        git("commit", "-q", "--allow-empty", "-m", message);
+    }
+
+    record Result(int code, String output) {
+        Result requireSuccess() {
+            assertThat(code).as(output).isZero();
+            return this;
+        }
+    }
+
+    /** Runs gitlab-ci-local (shell executor) in the project, logged in as the test registry's user. */
+    Result pipeline(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("gitlab-ci-local", "--force-shell-executor",
+                "--variable", "CI_REGISTRY=" + registries.authenticated(),
+                "--variable", "CI_REGISTRY_USER=" + registries.credentials().username(),
+                "--variable", "CI_REGISTRY_PASSWORD=" + registries.credentials().secret()));
+        command.addAll(List.of(args));
+        return run(command, 900);
+    }
+
+    Result run(List<String> command, int timeoutSeconds) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(timeoutSeconds, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    /** A dotenv file of the project as a map. */
+    Map<String, String> dotenv(String path) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(root.resolve(path))) {
+            int eq = line.indexOf('=');
+            assertThat(eq).as("dotenv line " + line).isPositive();
+            assertThat(line.substring(0, eq)).matches("[A-Z0-9_]+");
+            values.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return values;
+    }
+}
