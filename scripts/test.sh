@@ -3,5 +3,5 @@
 # then runs every module's tests. Extra arguments go to Maven (e.g. -pl registry-client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/test-env.sh --docker
+scripts/test-env.sh --docker --ci
 ./mvnw -B verify "$@"
