@@ -1,5 +1,6 @@
 package dev.deja.cli;
 
+import dev.deja.engine.BuildDriver;
 import dev.deja.engine.BuildListener;
 import dev.deja.engine.BuildRun;
 import dev.deja.engine.DockerDaemon;
@@ -97,6 +98,10 @@ final class BuildCommand implements Callable<Integer> {
         GitFacts git = ProjectContext.git(spec, planner.graph());
         var environment = ProjectContext.root(spec).environment;
         BuildListener listener = listener(err);
+        BuildDriver driver = ProjectContext.driver(spec, planner.graph(), builderName);
+        if (push || load || planner.graph().project().config().localMode()) {
+            driver.probeInBackground();
+        }
         if (planner.graph().project().config().localMode()) {
             if (push) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--push needs a registry: set registry:"
@@ -109,7 +114,7 @@ final class BuildCommand implements Callable<Integer> {
             DockerDaemon daemon = new DockerDaemon(environment);
             Plan plan = planner.onlineLocal(selection.selection(), daemon);
             GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), null,
-                    ProjectContext.driver(spec, planner.graph(), builderName), jobs);
+                    driver, jobs);
             return finish(new LocalBuildRun(builder, daemon).run(plan, git, listener), planner, List.of("latest"));
         }
         var registry = ProjectContext.registry(spec);
@@ -121,7 +126,7 @@ final class BuildCommand implements Callable<Integer> {
             Plan plan = planner.online(selection.selection(), registry);
             DockerDaemon daemon = new DockerDaemon(environment);
             GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
-                    ProjectContext.driver(spec, planner.graph(), builderName), jobs, false);
+                    driver, jobs, false);
             return finish(new LoadRun(builder, daemon).run(plan, git, jobs, listener), planner, List.of());
         }
         Plan plan = planner.online(selection.selection(), registry, push);
@@ -135,7 +140,7 @@ final class BuildCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
-                ProjectContext.driver(spec, planner.graph(), builderName), jobs);
+                driver, jobs);
         return finish(new BuildRun(builder, registry).run(plan, tags, git, listener), planner, tags.moving());
     }
 

@@ -78,6 +78,7 @@ public final class BuildDriver {
     private final Cancellation cancellation;
     private final Consumer<String> notices;
     private Builder builder;
+    private java.util.concurrent.CompletableFuture<Builder> probe;
 
     /** @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks) */
     public BuildDriver(Map<String, String> environment, Options options, Cancellation cancellation,
@@ -104,11 +105,47 @@ public final class BuildDriver {
         return cancellation;
     }
 
-    /** Finds out, once, what builds: asks the docker CLI for the buildx plugin and its builder's driver. */
+    /**
+     * Starts finding out what builds while the caller plans (a docker CLI call: tens of milliseconds that a build
+     * would otherwise wait for). Nothing is said until a build asks.
+     */
+    public synchronized void probeInBackground() {
+        if (probe == null && builder == null) {
+            probe = java.util.concurrent.CompletableFuture.supplyAsync(this::detect, runnable -> {
+                Thread thread = new Thread(runnable, "deja-builder-probe");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        }
+    }
+
+    /** What builds: found once (the docker CLI asked for the buildx plugin and its builder's driver), said once. */
     public synchronized Builder builder() {
         if (builder != null) {
             return builder;
         }
+        try {
+            builder = probe != null ? probe.join() : detect();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+        if (builder.kind() == Builder.Kind.CLASSIC) {
+            notices.accept("the docker buildx plugin is missing (" + builder.name() + "); building with"
+                    + " DOCKER_BUILDKIT=1 docker build instead. Install docker-buildx for platform lists, --builder"
+                    + " and cache: registry.");
+        }
+        if (options.cache() == CacheMode.REGISTRY && !builder.exportsRegistryCache()) {
+            notices.accept((builder.kind() == Builder.Kind.CLASSIC ? "the classic docker build"
+                    : "builder " + builder.name() + " (driver " + builder.driver() + ")")
+                    + " cannot write cache to a registry (cache: registry); using inline cache instead."
+                    + " A docker-container builder can: docker buildx create --use --driver docker-container,"
+                    + " then deja build --builder NAME.");
+        }
+        return builder;
+    }
+
+    /** For the classic builder, {@code name} holds what the docker CLI said about the missing plugin. */
+    private Builder detect() {
         List<String> inspect = new ArrayList<>(List.of("docker", "buildx", "inspect"));
         if (!options.builder().isEmpty()) {
             inspect.add(options.builder());
@@ -119,25 +156,14 @@ public final class BuildDriver {
                 throw new DockerDaemon.DaemonException("--builder " + options.builder() + " needs the docker buildx"
                         + " plugin, which is missing (" + firstLine(described.output()) + ")");
             }
-            notices.accept("the docker buildx plugin is missing (" + firstLine(described.output()) + ");"
-                    + " building with DOCKER_BUILDKIT=1 docker build instead. Install docker-buildx for platform"
-                    + " lists, --builder and cache: registry.");
-            builder = new Builder(Builder.Kind.CLASSIC, "", "docker");
-        } else if (described.code() != 0) {
+            return new Builder(Builder.Kind.CLASSIC, firstLine(described.output()), "docker");
+        }
+        if (described.code() != 0) {
             throw new DockerDaemon.DaemonException(String.join(" ", inspect) + " failed: "
                     + firstLine(described.output()));
-        } else {
-            builder = new Builder(Builder.Kind.BUILDX, field(described.output(), "Name"),
-                    field(described.output(), "Driver"));
         }
-        if (options.cache() == CacheMode.REGISTRY && !builder.exportsRegistryCache()) {
-            notices.accept((builder.kind() == Builder.Kind.CLASSIC ? "the classic docker build"
-                    : "builder " + builder.name() + " (driver " + builder.driver() + ")")
-                    + " cannot write cache to a registry (cache: registry); using inline cache instead."
-                    + " A docker-container builder can: docker buildx create --use --driver docker-container,"
-                    + " then deja build --builder NAME.");
-        }
-        return builder;
+        return new Builder(Builder.Kind.BUILDX, field(described.output(), "Name"),
+                field(described.output(), "Driver"));
     }
 
     /** What the docker CLI says when it has no buildx plugin (20.10: "'buildx' is not a docker command"). */
