@@ -110,6 +110,25 @@ class GitLabComponentTest {
     }
 
     @Test
+    void theSameFileWorksThroughIncludeProject() throws Exception {
+        // gitlab-ci-local fetches a project include from the GitLab server into its include cache and uses the
+        // cached file when it is there: the file is put there, as a fetch from acme/deja-ci at 0.1.0 would.
+        Path cached = project.root.resolve(".gitlab-ci-local/includes/gitlab.example.com/acme/deja-ci/0.1.0/"
+                + "templates/deja/template.yml");
+        Files.createDirectories(cached.getParent());
+        Files.copy(GitLabFixture.PROJECT.resolve("ci-templates/gitlab/templates/deja/template.yml"), cached);
+        project.file(".gitignore", ".gitlab-ci-local/\n");
+        project.file(".gitlab-ci.yml", "include:\n  - project: acme/deja-ci\n    ref: 0.1.0\n"
+                + "    file: templates/deja/template.yml\n    inputs:\n" + project.inputs("      ")
+                + "      services: []\n      args: --upto admin\n");
+        project.commit("include: project");
+        GitLabFixture.Result run = project.pipeline();
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(project.dotenv("deja.env")).containsEntry("DEJA_ADMIN_RESULT", "built")
+                .containsEntry("DEJA_BASE_RESULT", "built").doesNotContainKey("DEJA_SHARED_RESULT");
+    }
+
+    @Test
     void aWrongJarChecksumIsRefusedBeforeAnythingRuns() throws Exception {
         include(component("deja"), project.inputs("      ").replace(project.jarSha256, "0".repeat(64))
                 + "      services: []\n");
