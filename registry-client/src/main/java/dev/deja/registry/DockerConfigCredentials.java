@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Credentials from the docker CLI's {@code config.json} ({@code auths}, {@code credsStore}, {@code credHelpers}),
  * read by Jib from {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}. Anonymous when nothing
- * matches.
+ * matches. Credential helpers ({@code docker-credential-<name>}) run with deja's own process environment, as the
+ * docker CLI runs them: the environment given here chooses the config file only.
  */
 public final class DockerConfigCredentials implements CredentialSource {
 
