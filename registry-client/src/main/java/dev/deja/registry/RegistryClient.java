@@ -3,8 +3,12 @@ package dev.deja.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -285,21 +289,55 @@ public final class RegistryClient {
             throw new RegistryException(to.registry(), answer.code(), "BLOB_UPLOAD_INVALID",
                     "mount declined and no upload location given for " + digest);
         }
-        byte[] content = blob(from, digest, scope);
-        HttpUrl upload = base(to).resolve(location).newBuilder().addQueryParameter("digest", digest).build();
-        expectSuccess(to, send(to, scope, "PUT", upload,
-                RequestBody.create(content, MediaType.get("application/octet-stream")), null), "upload " + digest);
+        // The blob goes through a temporary file, never the heap: layers are often larger than deja's memory.
+        Path content = blobToFile(from, digest, scope);
+        try {
+            HttpUrl upload = base(to).resolve(location).newBuilder().addQueryParameter("digest", digest).build();
+            expectSuccess(to, send(to, scope, "PUT", upload, RequestBody.create(content.toFile(),
+                    MediaType.get("application/octet-stream")), null), "upload " + digest);
+        } finally {
+            try {
+                Files.deleteIfExists(content);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
+        }
     }
 
-    private byte[] blob(Repository repository, String digest, String scope) {
+    /** Downloads a blob into a temporary file, checking its digest on the way. */
+    private Path blobToFile(Repository repository, String digest, String scope) {
+        Path file;
+        try {
+            file = Files.createTempFile("deja-blob-", ".bin");
+        } catch (IOException e) {
+            throw new RegistryException(repository.registry(), "cannot create a temporary file for " + digest, e);
+        }
+        String[] received = new String[1];
         Answer answer = send(repository, scope, "GET", base(repository).newBuilder().addPathSegment("blobs")
-                .addPathSegment(digest).build(), null, "*/*");
+                .addPathSegment(digest).build(), null, "*/*", response -> {
+                    MessageDigest sha256 = sha256Digest();
+                    try (InputStream in = response.body().byteStream();
+                         OutputStream out = Files.newOutputStream(file)) {
+                        byte[] buffer = new byte[1 << 16];
+                        for (int n; (n = in.read(buffer)) > 0; ) {
+                            sha256.update(buffer, 0, n);
+                            out.write(buffer, 0, n);
+                        }
+                    }
+                    received[0] = "sha256:" + HexFormat.of().formatHex(sha256.digest());
+                    return new byte[0];
+                });
         expectSuccess(repository, answer, "GET blob " + digest);
-        if (!("sha256:" + sha256(answer.body())).equals(digest)) {
+        if (!digest.equals(received[0])) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
             throw new RegistryException(repository.registry(), answer.code(), "DIGEST_MISMATCH",
                     "blob " + digest + " arrived altered");
         }
-        return answer.body();
+        return file;
     }
 
     private HttpUrl manifestUrl(Repository repository, String reference) {
@@ -338,9 +376,22 @@ public final class RegistryClient {
         return send(repository, repository.scope(push), method, url, body, accept);
     }
 
+    /** How a successful response's body is taken: kept in memory (small JSON), or streamed elsewhere (blobs). */
+    private interface BodyReader {
+        byte[] read(Response response) throws IOException;
+    }
+
+    private static final BodyReader IN_MEMORY = response -> response.body() == null ? new byte[0]
+            : response.body().bytes();
+
     /** As above with an explicit scope: several space-separated scopes share one token (push + mount). */
     private Answer send(Repository repository, String scope, String method, HttpUrl url, RequestBody body,
                         String accept) {
+        return send(repository, scope, method, url, body, accept, IN_MEMORY);
+    }
+
+    private Answer send(Repository repository, String scope, String method, HttpUrl url, RequestBody body,
+                        String accept, BodyReader reader) {
         String registry = repository.registry();
         boolean reauthorized = false;
         IOException lastFailure = null;
@@ -356,7 +407,8 @@ public final class RegistryClient {
             try (Response response = http.newCall(request.build()).execute()) {
                 ResponseBody responseBody = response.body();
                 last = new Answer(response.code(), response.headers().toMultimap(),
-                        responseBody == null || method.equals("HEAD") ? new byte[0] : responseBody.bytes());
+                        responseBody == null || method.equals("HEAD") ? new byte[0]
+                                : response.isSuccessful() ? reader.read(response) : responseBody.bytes());
             } catch (IOException e) {
                 lastFailure = e;
                 last = null;
@@ -524,8 +576,12 @@ public final class RegistryClient {
     }
 
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    private static MessageDigest sha256Digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

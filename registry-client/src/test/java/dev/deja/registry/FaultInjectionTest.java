@@ -278,4 +278,58 @@ class FaultInjectionTest {
         assertThat(error.getMessage()).doesNotContain("s3cret-pass").doesNotContain("tok-secret")
                 .doesNotContain("dXNlcjpzM2NyZXQtcGFzcw==");
     }
+
+    /** An image in acme/app whose one layer is {@code layer}; copy() to acme/copy must move that layer. */
+    private String stubImageForCopy(byte[] layer, byte[] served) {
+        String layerDigest = "sha256:" + RegistryClient.sha256(layer);
+        String config = "{}";
+        String configDigest = "sha256:" + RegistryClient.sha256(config.getBytes(StandardCharsets.UTF_8));
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"size\":2,"
+                + "\"digest\":\"" + configDigest + "\"},\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"size\":" + layer.length + ",\"digest\":\""
+                + layerDigest + "\"}]}";
+        String manifestDigest = "sha256:" + RegistryClient.sha256(manifest.getBytes(StandardCharsets.UTF_8));
+        server.stubFor(get(urlEqualTo("/v2/acme/app/manifests/v1")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
+                .withHeader("Docker-Content-Digest", manifestDigest).withBody(manifest)));
+        // The config mounts; the layer's mount is declined with an upload session (202), as registries may.
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/v2/acme/copy/blobs/uploads/"))
+                .withQueryParam("mount", equalTo(configDigest)).willReturn(aResponse().withStatus(201)));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/v2/acme/copy/blobs/uploads/"))
+                .withQueryParam("mount", equalTo(layerDigest)).willReturn(aResponse().withStatus(202)
+                        .withHeader("Location", "/v2/acme/copy/blobs/uploads/session-1")));
+        server.stubFor(get(urlEqualTo("/v2/acme/app/blobs/" + layerDigest)).willReturn(aResponse().withStatus(200)
+                .withBody(served)));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlPathEqualTo(
+                "/v2/acme/copy/blobs/uploads/session-1")).willReturn(aResponse().withStatus(201)));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlEqualTo("/v2/acme/copy/manifests/v1"))
+                .willReturn(aResponse().withStatus(201).withHeader("Docker-Content-Digest", manifestDigest)));
+        return layerDigest;
+    }
+
+    @Test
+    void aDeclinedMountStreamsTheBlobFromTheSourceAndUploadsItWhole() {
+        byte[] layer = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(layer);
+        String layerDigest = stubImageForCopy(layer, layer);
+        anonymous().copy(repository, new Repository(repository.registry(), "acme/copy"), "v1", List.of("v1"));
+        server.verify(1, com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(urlPathEqualTo(
+                "/v2/acme/copy/blobs/uploads/session-1")).withQueryParam("digest", equalTo(layerDigest))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.binaryEqualTo(layer)));
+        server.verify(1, com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(urlEqualTo(
+                "/v2/acme/copy/manifests/v1")));
+    }
+
+    @Test
+    void aBlobThatArrivesAlteredIsNeverUploaded() {
+        byte[] layer = "the real layer".getBytes(StandardCharsets.UTF_8);
+        stubImageForCopy(layer, "an altered layer".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> anonymous().copy(repository, new Repository(repository.registry(), "acme/copy"),
+                "v1", List.of("v1"))).isInstanceOf(RegistryException.class).hasMessageContaining("arrived altered");
+        server.verify(0, com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(urlPathEqualTo(
+                "/v2/acme/copy/blobs/uploads/session-1")));
+        server.verify(0, com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(urlEqualTo(
+                "/v2/acme/copy/manifests/v1")));
+    }
 }
