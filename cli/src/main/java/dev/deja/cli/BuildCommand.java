@@ -93,15 +93,19 @@ final class BuildCommand implements Callable<Integer> {
             jobs = Runtime.getRuntime().availableProcessors();
         }
         Planner planner = ProjectContext.planner(spec);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         GitFacts git = ProjectContext.git(spec, planner.graph());
-        var environment = ProjectContext.root(spec).environment;
-        BuildListener listener = listener(err);
-        BuildDriver driver = ProjectContext.driver(spec, planner.graph(), builderName);
-        if (push || load || planner.graph().project().config().localMode()) {
-            driver.probeInBackground();
+        BuildListener listener = listener(spec.commandLine().getErr());
+        try (BuildDriver driver = ProjectContext.driver(spec, planner.graph(), builderName)) {
+            if (push || load || planner.graph().project().config().localMode()) {
+                driver.probeInBackground();
+            }
+            return build(planner, git, driver, listener);
         }
+    }
+
+    private int build(Planner planner, GitFacts git, BuildDriver driver, BuildListener listener) {
+        PrintWriter out = spec.commandLine().getOut();
+        var environment = ProjectContext.root(spec).environment;
         if (planner.graph().project().config().localMode()) {
             if (push) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--push needs a registry: set registry:"

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * and build inputs are passed through; the pushed digest is read from {@code --metadata-file} (buildx) or from
  * the push output (classic).
  */
-public final class BuildDriver {
+public final class BuildDriver implements AutoCloseable {
 
     /**
      * One build.
@@ -116,6 +116,22 @@ public final class BuildDriver {
                 thread.setDaemon(true);
                 thread.start();
             });
+        }
+    }
+
+    /** Waits for a probe still running, so that no docker process outlives the run (it writes under ~/.docker). */
+    @Override
+    public void close() {
+        java.util.concurrent.CompletableFuture<Builder> running;
+        synchronized (this) {
+            running = probe;
+        }
+        if (running != null) {
+            try {
+                running.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // what it found is only needed by builds, which report their own errors
+            }
         }
     }
 
