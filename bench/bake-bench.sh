@@ -93,19 +93,20 @@ printf 'hit path, %d images in the registry, fresh daemon: deja %.2f s | bake %.
   "${#names[@]}" "$md" "$mb" "$(echo "$mb / $md" | bc -l)"
 
 # Miss path: leaf1 changes; deja builds it (its parents are reused), buildx builds the same context with the same
-# parent and cache source. BuildKit's export time on vfs swings between runs: the order alternates per round.
+# parent and cache source. BuildKit's export time on vfs swings between runs: the order alternates per round, and
+# dirty pages (the new payload, deja's git commit) are flushed before each timed run.
 declare -a m_deja=() m_buildx=()
 miss_deja() {
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
   git_commit "miss round $r"
-  s=$(now); ./deja -C "$repo" build --push leaf1 >"$work/miss-deja.out" 2>"$work/miss-deja.log"
+  sync; s=$(now); ./deja -C "$repo" build --push leaf1 >"$work/miss-deja.out" 2>"$work/miss-deja.log"
   m_deja+=("$(echo "$(now) - $s" | bc)")
   grep -q '^leaf1 *built' "$work/miss-deja.out" || { echo "deja did not build leaf1" >&2; cat "$work/miss-deja.out"; exit 1; }
 }
 miss_buildx() {
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
   mid=$(./deja -C "$repo" state mid1 | cut -d' ' -f2)
-  s=$(now)
+  sync; s=$(now)
   docker buildx build --progress plain --push -t "$reg/$ns/leaf1:bare-$r" --cache-to type=inline \
     --cache-from "type=registry,ref=$reg/$ns/leaf1:main" --build-arg "PARENT=$reg/$ns/mid1:$mid" \
     "$repo/leaf1" >/dev/null 2>"$work/miss-buildx.log"

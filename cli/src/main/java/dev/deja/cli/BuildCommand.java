@@ -92,6 +92,7 @@ final class BuildCommand implements Callable<Integer> {
         if (jobs <= 0) {
             jobs = Runtime.getRuntime().availableProcessors();
         }
+        var registryAhead = ProjectContext.registryAhead(spec);
         Planner planner = ProjectContext.planner(spec);
         GitFacts git = ProjectContext.git(spec, planner.graph());
         BuildListener listener = listener(spec.commandLine().getErr());
@@ -99,11 +100,12 @@ final class BuildCommand implements Callable<Integer> {
             if (push || load || planner.graph().project().config().localMode()) {
                 driver.probeInBackground();
             }
-            return build(planner, git, driver, listener);
+            return build(planner, git, driver, listener, registryAhead);
         }
     }
 
-    private int build(Planner planner, GitFacts git, BuildDriver driver, BuildListener listener) {
+    private int build(Planner planner, GitFacts git, BuildDriver driver, BuildListener listener,
+                      java.util.function.Supplier<dev.deja.registry.RegistryClient> registryAhead) {
         PrintWriter out = spec.commandLine().getOut();
         var environment = ProjectContext.root(spec).environment;
         if (planner.graph().project().config().localMode()) {
@@ -121,19 +123,20 @@ final class BuildCommand implements Callable<Integer> {
                     driver, jobs);
             return finish(new LocalBuildRun(builder, daemon).run(plan, git, listener), planner, List.of("latest"));
         }
-        var registry = ProjectContext.registry(spec);
         if (load) {
             if (push || !extraTags.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--load writes only to the local"
                         + " daemon: it does not go with --push or --tag");
             }
-            Plan plan = planner.online(selection.selection(), registry);
+            Plan plan = planner.online(selection.selection(), registryAhead, false);
+            var registry = registryAhead.get();
             DockerDaemon daemon = new DockerDaemon(environment);
             GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
                     driver, jobs, false);
             return finish(new LoadRun(builder, daemon).run(plan, git, jobs, listener), planner, List.of());
         }
-        Plan plan = planner.online(selection.selection(), registry, push);
+        Plan plan = planner.online(selection.selection(), registryAhead, push);
+        var registry = registryAhead.get();
         ImageTags tags = ImageTags.of(planner.graph().project().config().tags(), git, extraTags);
         if (!movingTags) {
             tags = new ImageTags(tags.fixed(), List.of());

@@ -43,6 +43,30 @@ final class ProjectContext {
                 } : null);
     }
 
+    /**
+     * The registry client, created on another thread while the caller hashes: its start (TLS, trust store) then
+     * costs nothing. The supplier waits for it and rethrows what creating it threw.
+     */
+    static java.util.function.Supplier<RegistryClient> registryAhead(CommandLine.Model.CommandSpec spec) {
+        java.util.concurrent.CompletableFuture<RegistryClient> client = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                client.complete(registry(spec));
+            } catch (RuntimeException | Error e) {
+                client.completeExceptionally(e);
+            }
+        }, "deja-registry-start");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            try {
+                return client.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            }
+        };
+    }
+
     static GitFacts git(CommandLine.Model.CommandSpec spec, ImageGraph graph) {
         return GitFacts.read(graph.project().root(), root(spec).environment);
     }

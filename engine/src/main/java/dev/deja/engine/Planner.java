@@ -54,10 +54,20 @@ public final class Planner {
      * manifest for a retag (one round trip per image instead of two), else a HEAD.
      */
     public Plan online(Selection selection, RegistryClient registry, boolean fetchManifests) {
+        return online(selection, () -> registry, fetchManifests);
+    }
+
+    /**
+     * As above with a registry client that may still be starting (its TLS set-up takes as long as hashing a
+     * small monorepo): it is asked for only once every state is known.
+     */
+    public Plan online(Selection selection, java.util.function.Supplier<RegistryClient> starting,
+                       boolean fetchManifests) {
         if (graph.project().config().localMode()) {
             throw new IllegalStateException("local mode plans with onlineLocal");
         }
         Plan offline = offline(selection);
+        RegistryClient registry = starting.get();
         Map<String, ImageDefinition> definitions = graph.project().byName();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, offline.images().size())));
         Map<String, Manifest> manifests = new ConcurrentHashMap<>();
