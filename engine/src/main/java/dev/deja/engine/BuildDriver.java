@@ -4,19 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.engine.config.CacheMode;
 import dev.deja.packer.ContextTar;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,7 +67,7 @@ public final class BuildDriver implements AutoCloseable {
 
     private static final Pattern PUSHED_DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
 
-    private final Map<String, String> environment;
+    private final DockerProcesses processes;
     private final Options options;
     private final Cancellation cancellation;
     private final Consumer<String> notices;
@@ -83,7 +77,7 @@ public final class BuildDriver implements AutoCloseable {
     /** @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks) */
     public BuildDriver(Map<String, String> environment, Options options, Cancellation cancellation,
                        Consumer<String> notices) {
-        this.environment = Map.copyOf(environment);
+        this.processes = new DockerProcesses(environment, cancellation);
         this.options = options;
         this.cancellation = cancellation;
         this.notices = notices;
@@ -166,7 +160,7 @@ public final class BuildDriver implements AutoCloseable {
         if (!options.builder().isEmpty()) {
             inspect.add(options.builder());
         }
-        Captured described = capture(inspect);
+        DockerProcesses.Captured described = processes.capture(inspect);
         if (described.code() != 0 && isMissingPlugin(described.output())) {
             if (!options.builder().isEmpty()) {
                 throw new DockerDaemon.DaemonException("--builder " + options.builder() + " needs the docker buildx"
@@ -198,79 +192,8 @@ public final class BuildDriver implements AutoCloseable {
 
     /** The builder command for {@code request}; buildx writes the pushed digest to {@code metadata}. */
     public List<String> command(Request request, Path metadata) {
-        return builder().kind() == Builder.Kind.CLASSIC ? classicCommand(request) : buildxCommand(request, metadata);
-    }
-
-    private List<String> buildxCommand(Request request, Path metadata) {
-        List<String> command = new ArrayList<>(List.of("docker", "buildx", "build"));
-        if (!options.builder().isEmpty()) {
-            command.addAll(List.of("--builder", options.builder()));
-        }
-        command.addAll(List.of("--progress", "plain", "-f", request.packed().context().dockerfile(),
-                "--metadata-file", metadata.toString()));
-        addInputs(request, command);
-        if (registryCache() && request.output() == null) {
-            command.addAll(List.of("--cache-from", "type=registry,ref=" + buildCacheRef(request)));
-        }
-        for (String ref : request.cacheFrom()) {
-            command.addAll(List.of("--cache-from", "type=registry,ref=" + ref));
-        }
-        if (request.output() != null) {
-            command.addAll(List.of("--output", "type=local,dest=" + request.output()));
-        } else {
-            for (String ref : request.refs()) {
-                command.addAll(List.of("--tag", ref));
-            }
-            if (registryCache()) {
-                command.addAll(List.of("--cache-to", "type=registry,ref=" + buildCacheRef(request) + ",mode=max"));
-            } else if (options.cache() != CacheMode.NONE) {
-                // Inline cache metadata: the pushed image is the next build's cache source.
-                command.addAll(List.of("--cache-to", "type=inline"));
-            }
-            command.add(request.push() ? "--push" : "--load");
-        }
-        command.add("-");
-        return command;
-    }
-
-    private List<String> classicCommand(Request request) {
-        List<String> platforms = request.packed().inputs().platforms();
-        if (platforms.size() > 1) {
-            throw new BuildFailedException(request.image().name(), "the classic docker build builds one platform,"
-                    + " this image asks for " + String.join(", ", platforms) + ": install the docker buildx plugin");
-        }
-        List<String> command = new ArrayList<>(List.of("docker", "build", "--progress", "plain", "-f",
-                request.packed().context().dockerfile()));
-        addInputs(request, command);
-        for (String ref : request.cacheFrom()) {
-            command.addAll(List.of("--cache-from", ref));
-        }
-        if (request.output() != null) {
-            command.addAll(List.of("--output", "type=local,dest=" + request.output()));
-        } else {
-            for (String ref : request.refs()) {
-                command.addAll(List.of("--tag", ref));
-            }
-            if (options.cache() != CacheMode.NONE) {
-                command.addAll(List.of("--build-arg", "BUILDKIT_INLINE_CACHE=1"));
-            }
-        }
-        command.add("-");
-        return command;
-    }
-
-    private static void addInputs(Request request, List<String> command) {
-        if (!request.image().target().isEmpty()) {
-            command.addAll(List.of("--target", request.image().target()));
-        }
-        request.packed().inputs().args().forEach((k, v) -> command.addAll(List.of("--build-arg", k + "=" + v)));
-        if (!request.packed().inputs().platforms().isEmpty()) {
-            command.addAll(List.of("--platform", String.join(",", request.packed().inputs().platforms())));
-        }
-    }
-
-    private static String buildCacheRef(Request request) {
-        return request.repository() + ":buildcache";
+        return builder().kind() == Builder.Kind.CLASSIC ? BuildCommandLine.classic(request, options)
+                : BuildCommandLine.buildx(request, options, registryCache(), metadata);
     }
 
     /**
@@ -293,7 +216,7 @@ public final class BuildDriver implements AutoCloseable {
             int code = 0;
             for (int attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
                 PushWatch watch = new PushWatch(log);
-                code = run(name, command(request, metadata), stdin -> ContextTar.write(request.packed().context(),
+                code = processes.run(name, command(request, metadata), stdin -> ContextTar.write(request.packed().context(),
                         stdin), watch);
                 if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
                     break;
@@ -330,7 +253,7 @@ public final class BuildDriver implements AutoCloseable {
         String digest = "";
         for (String ref : request.refs()) {
             List<String> lines = new ArrayList<>();
-            int code = run(name, List.of("docker", "push", ref), null, line -> {
+            int code = processes.run(name, List.of("docker", "push", ref), null, line -> {
                 lines.add(line);
                 log.accept(line);
             });
@@ -374,81 +297,6 @@ public final class BuildDriver implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private interface StdinWriter {
-        void write(OutputStream stdin) throws IOException;
-    }
-
-    /** Runs one builder process, tracked by the cancellation, feeding {@code stdin} from a second thread. */
-    private int run(String name, List<String> command, StdinWriter stdin, Consumer<String> log) {
-        if (cancellation.cancelled()) {
-            throw new BuildFailedException(name, "interrupted");
-        }
-        List<String> resolved = new ArrayList<>(command);
-        if (resolved.get(0).equals("docker")) {
-            resolved.set(0, DockerCli.executable(environment));
-        }
-        ProcessBuilder processBuilder = new ProcessBuilder(resolved).redirectErrorStream(true);
-        processBuilder.environment().clear();
-        processBuilder.environment().putAll(childEnvironment());
-        Process process;
-        try {
-            process = processBuilder.start();
-        } catch (IOException e) {
-            throw new BuildFailedException(name, "cannot run docker: " + e.getMessage()
-                    + " (is the docker CLI installed and on PATH?)");
-        }
-        cancellation.started(process);
-        try {
-            AtomicReference<Exception> feedFailure = new AtomicReference<>();
-            Thread feeder = new Thread(() -> {
-                try (OutputStream out = process.getOutputStream()) {
-                    if (stdin != null) {
-                        stdin.write(out);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    feedFailure.set(e);
-                }
-            }, "deja-context-" + name);
-            feeder.start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    log.accept(line);
-                }
-            }
-            int code = process.waitFor();
-            feeder.join();
-            if (feedFailure.get() != null && !cancellation.cancelled()) {
-                throw new BuildFailedException(name, "sending the context failed: " + feedFailure.get().getMessage()
-                        + (code != 0 ? " (the builder exited with " + code + ")" : ""));
-            }
-            return code;
-        } catch (IOException e) {
-            throw new BuildFailedException(name, "reading the builder's output failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroy();
-            throw new BuildFailedException(name, "interrupted");
-        } finally {
-            cancellation.finished(process);
-        }
-    }
-
-    private Map<String, String> childEnvironment() {
-        Map<String, String> child = new HashMap<>(environment);
-        child.put("DOCKER_BUILDKIT", "1");
-        return child;
-    }
-
-    private record Captured(int code, String output) {
-    }
-
-    private Captured capture(List<String> command) {
-        List<String> lines = new ArrayList<>();
-        int code = run("builder", command, null, lines::add);
-        return new Captured(code, String.join("\n", lines));
     }
 
     private static String firstLine(String text) {
