@@ -64,7 +64,7 @@ final class BuildCommand implements Callable<Integer> {
     String progress = "auto";
 
     @Option(names = "--dotenv", paramLabel = "FILE", description = "Also write GitLab's dotenv report to FILE: per"
-            + " image DEJA_<NAME>_IMAGE (repository@digest), DEJA_<NAME>_RESULT, DEJA_<NAME>_STATE; DEJA_BUILT,"
+            + " image DEJA_<NAME>_IMAGE (repository@digest) and DEJA_<NAME>_RESULT; DEJA_BUILT,"
             + " DEJA_REUSED.")
     java.nio.file.Path dotenvFile;
 
@@ -155,7 +155,11 @@ final class BuildCommand implements Callable<Integer> {
     private void writeCiOutputs(BuildRun.Report report) {
         var environment = ProjectContext.root(spec).environment;
         if (dotenvFile != null) {
-            write(dotenvFile, CiFormat.dotenv(report), false);
+            String dotenv = CiFormat.dotenv(report);
+            write(dotenvFile, dotenv, false);
+            PrintWriter err = spec.commandLine().getErr();
+            CiFormat.dotenvWarnings(report, dotenv).forEach(warning -> err.println("deja: warning: " + warning));
+            err.flush();
         }
         String output = environment.getOrDefault("GITHUB_OUTPUT", "");
         if (!output.isEmpty()) {

@@ -23,10 +23,15 @@ public final class CiFormat {
         return image.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
+    /** GitLab.com's smallest plan limits for a dotenv report (Free): more and the artifact upload fails the job. */
+    public static final int DOTENV_MAX_VARIABLES = 50;
+    public static final int DOTENV_MAX_BYTES = 5120;
+
     /**
-     * GitLab's dotenv report: per image {@code DEJA_<NAME>_IMAGE} (the pushed reference with digest),
-     * {@code DEJA_<NAME>_RESULT} (reused, built, …) and {@code DEJA_<NAME>_STATE}; then {@code DEJA_BUILT} and
-     * {@code DEJA_REUSED}, comma-separated names.
+     * GitLab's dotenv report: per image {@code DEJA_<NAME>_IMAGE} (the pushed reference with digest) and
+     * {@code DEJA_<NAME>_RESULT} (reused, built, …); then {@code DEJA_BUILT} and {@code DEJA_REUSED},
+     * comma-separated names. Two variables an image, because GitLab limits a report's variables (see
+     * {@link #dotenvWarnings}); the states are in the JSON report.
      */
     public static String dotenv(BuildRun.Report report) {
         StringBuilder out = new StringBuilder();
@@ -34,11 +39,35 @@ public final class CiFormat {
             String prefix = "DEJA_" + variable(image.name());
             out.append(prefix).append("_IMAGE=").append(pinned(image)).append('\n');
             out.append(prefix).append("_RESULT=").append(image.result()).append('\n');
-            out.append(prefix).append("_STATE=").append(image.state()).append('\n');
         }
         out.append("DEJA_BUILT=").append(String.join(",", names(report, "built"))).append('\n');
         out.append("DEJA_REUSED=").append(String.join(",", names(report, "reused"))).append('\n');
         return out.toString();
+    }
+
+    /**
+     * What GitLab would refuse or confuse in a dotenv report: more variables or bytes than GitLab.com's Free limits,
+     * two images whose names make the same variable.
+     */
+    public static List<String> dotenvWarnings(BuildRun.Report report, String dotenv) {
+        List<String> warnings = new ArrayList<>();
+        long variables = dotenv.lines().count();
+        int bytes = dotenv.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (variables > DOTENV_MAX_VARIABLES || bytes > DOTENV_MAX_BYTES) {
+            warnings.add("the dotenv report has " + variables + " variables and " + bytes + " bytes; GitLab.com"
+                    + " refuses more than " + DOTENV_MAX_VARIABLES + " variables or " + DOTENV_MAX_BYTES + " bytes"
+                    + " on the Free plan (Premium: 100, Ultimate: 150, self-managed: the instance's dotenv limits):"
+                    + " select fewer images for the dotenv job, or read the JSON report instead");
+        }
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (BuildRun.ImageResult image : report.images()) {
+            String previous = owners.putIfAbsent(variable(image.name()), image.name());
+            if (previous != null) {
+                warnings.add("images " + previous + " and " + image.name() + " both make the dotenv variables DEJA_"
+                        + variable(image.name()) + "_*: the later one wins");
+            }
+        }
+        return warnings;
     }
 
     /**
