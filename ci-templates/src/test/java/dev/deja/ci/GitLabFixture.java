@@ -2,6 +2,7 @@ package dev.deja.ci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deja.packer.TestTree;
 import dev.deja.registry.TestRegistries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +52,8 @@ final class GitLabFixture {
         Assumptions.assumeTrue(onPath("gitlab-ci-local"), "no gitlab-ci-local: npm install -g gitlab-ci-local@4.73.0"
                 + " (scripts/test-env.sh --ci installs it)");
         Path root = tmp.resolve("project");
-        copy(PROJECT.resolve("examples/monorepo"), root);
-        copy(PROJECT.resolve("ci-templates/gitlab/templates"), root.resolve("templates"));
+        TestTree.copyOf(PROJECT.resolve("examples/monorepo"), root, "dist");
+        TestTree.copyOf(PROJECT.resolve("ci-templates/gitlab/templates"), root.resolve("templates"));
         Path home = Files.createDirectories(tmp.resolve("home"));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv("PATH"));
@@ -70,23 +71,6 @@ final class GitLabFixture {
 
     static boolean onPath(String program) {
         return Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path relative = from.relativize(source);
-                if (relative.startsWith("dist")) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 
     /** The inputs every test passes: the local jar with its checksum, the test registry, no dind service. */

@@ -7,9 +7,7 @@ import dev.deja.registry.CredentialSource;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
 import dev.deja.registry.TestRegistries;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -42,32 +39,15 @@ final class ExampleRepo {
     static ExampleRepo create(Path tmp) throws Exception {
         TestRegistries registries = TestRegistries.require();
         Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
-        Path copy = tmp.resolve("monorepo");
-        copyTree(Path.of("..", "examples", "monorepo").toAbsolutePath().normalize(), copy);
+        TestTree copy = TestTree.copyOf(Path.of("..", "examples", "monorepo").toAbsolutePath().normalize(),
+                tmp.resolve("monorepo"), "dist");
         String prefix = registries.plain() + "/e2e-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>(Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_HOST",
                 registries.dockerHost().get(), "HOME", tmp.toString(), "PATH", System.getenv("PATH")));
-        ExampleRepo example = new ExampleRepo(new TestTree(copy), env, prefix);
+        ExampleRepo example = new ExampleRepo(copy, env, prefix);
         example.git("init", "-q", "-b", "main");
         example.commit("import the example");
         return example;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path relative = from.relativize(source);
-                if (relative.startsWith("dist")) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 
     Path root() {

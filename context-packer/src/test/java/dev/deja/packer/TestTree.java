@@ -22,6 +22,28 @@ public final class TestTree {
         }
     }
 
+    /**
+     * A copy of the folder {@code from} at {@code to} (attributes kept), leaving out the top-level folders named in
+     * {@code skipped} (build outputs of an example, say).
+     */
+    public static TestTree copyOf(Path from, Path to, String... skipped) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path relative = from.relativize(source);
+                if (java.util.Arrays.stream(skipped).anyMatch(relative::startsWith)) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                if (java.nio.file.Files.isDirectory(source)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return new TestTree(to);
+    }
+
     public Path root() {
         return root;
     }
