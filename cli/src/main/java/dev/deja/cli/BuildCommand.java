@@ -29,9 +29,13 @@ import picocli.CommandLine.Option;
                 + " reused, its commit and --tag tags by a manifest PUT (same digest, no layer moves), and the"
                 + " moving tags (branch, latest) only when nothing failed.",
             "An image whose parent failed is skipped; the exit code is then 1.",
+            "Without the docker buildx plugin deja says so and builds with DOCKER_BUILDKIT=1 docker build.",
+            "Ctrl-C or SIGTERM stops every running builder; branch and latest are moved all together or not at all.",
             "Without --push nothing is built or written: deja says what it would do."},
         footerHeading = "%nExamples:%n",
         footer = {"  deja build --push", "  deja build --push --tag release-42 --upto service1",
+            "  deja build --push --report deja-report.json --dotenv deja.env     (in a GitLab job)",
+            "  deja build --load     (a developer: pull what CI built, build the rest locally)",
             "  deja build            (a dry run: what --push would do)"})
 final class BuildCommand implements Callable<Integer> {
 
