@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
             "Without --push nothing is built or written: deja says what it would do."},
         footerHeading = "%nExamples:%n",
         footer = {"  deja build --push", "  deja build --push --tag release-42 --upto service1",
-            "  deja build --push --report deja-report.json --dotenv deja.env     (in a GitLab job)",
-            "  deja build --load     (a developer: pull what CI built, build the rest locally)",
+            "  deja build --push --report r.json --dotenv deja.env   (a GitLab job)",
+            "  deja build --load     (pull what CI built, build the rest locally)",
             "  deja build            (a dry run: what --push would do)"})
 final class BuildCommand implements Callable<Integer> {
 
