@@ -126,8 +126,9 @@ class GitHubTemplatesTest {
         GitLabFixture project = GitLabFixture.create(tmp);
         Path output = tmp.resolve("github-output");
         Files.writeString(output, "");
-        GitLabFixture.Result run = project.run(List.of("java", "-jar", project.jar.toString(), "--registry",
-                TestRegistries.require().plain() + "/ghm-" + System.nanoTime(), "ci", "github"), 120);
+        GitLabFixture.Result run = project.run(List.of("env", "GITHUB_OUTPUT=" + output, "java", "-jar",
+                project.jar.toString(), "--registry", TestRegistries.require().plain() + "/ghm-" + System.nanoTime(),
+                "ci", "github", "--max-levels", "4"), 120);
         assertThat(run.code()).as(run.output()).isZero();
         JsonNode matrix = new ObjectMapper().readTree(run.output());
         List<List<String>> levels = new ArrayList<>();
@@ -141,5 +142,20 @@ class GitHubTemplatesTest {
         assertThat(levels.get(0)).containsExactly("base");
         assertThat(levels.get(1)).contains("shared", "admin");
         assertThat(levels.get(2)).contains("service1", "service2", "web");
+
+        // The step outputs the fan-out workflow reads: one matrix per level job, empty past the last level.
+        Map<String, String> outputs = CompositeActionRunner.readOutputs(output);
+        assertThat(outputs).containsEntry("levels", "3").containsEntry("level-3", "");
+        for (int i = 0; i < 3; i++) {
+            assertThat(new ObjectMapper().readTree(outputs.get("level-" + i))).isEqualTo(matrix.path("levels").get(i));
+        }
+        assertThat(new ObjectMapper().readTree(outputs.get("matrix"))).isEqualTo(matrix);
+
+        // A workflow with fewer level jobs than the graph needs is told so, not silently short of a level.
+        GitLabFixture.Result tooDeep = project.run(List.of("java", "-jar", project.jar.toString(), "--registry",
+                TestRegistries.require().plain() + "/ghm-" + System.nanoTime(), "ci", "github", "--max-levels", "2"),
+                120);
+        assertThat(tooDeep.code()).isEqualTo(2);
+        assertThat(tooDeep.output()).contains("3 levels to build, the workflow has 2 level jobs");
     }
 }
