@@ -26,7 +26,7 @@ public interface BuildListener {
 
             @Override
             public void finished(String image, GraphBuilder.Status status, String reason) {
-                if (status == GraphBuilder.Status.FAILED || status == GraphBuilder.Status.SKIPPED) {
+                if (status.broken()) {
                     log.accept("[" + image + "] " + status.name() + ": " + reason);
                 }
             }

@@ -58,8 +58,7 @@ public final class BuildRun {
                     ? image.decided(Decision.REUSE, outcome.digest())
                     : image);
         }
-        boolean succeeded = built.values().stream().noneMatch(o -> o.status() == GraphBuilder.Status.FAILED
-                || o.status() == GraphBuilder.Status.SKIPPED);
+        boolean succeeded = GraphBuilder.succeeded(built);
         Promoter.Result promoted = new Promoter(registry, builder.cancellation()).promote(new Plan(afterBuild, plan.manifests()), tags,
                 succeeded);
         List<ImageResult> results = new ArrayList<>();

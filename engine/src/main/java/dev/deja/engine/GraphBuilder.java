@@ -23,7 +23,19 @@ public final class GraphBuilder {
     public static final String EXPORT_MARKER = ".deja-state";
 
     /** What a build step did. */
-    public enum Status { BUILT, EXPORTED, FAILED, SKIPPED }
+    public enum Status {
+        BUILT, EXPORTED, FAILED, SKIPPED;
+
+        /** Failed, or skipped because a parent did: the run did not succeed, the image's descendants cannot build. */
+        public boolean broken() {
+            return this == FAILED || this == SKIPPED;
+        }
+    }
+
+    /** Whether every build of a run succeeded (nothing failed or skipped): the moving tags may then be written. */
+    public static boolean succeeded(Map<String, Outcome> outcomes) {
+        return outcomes.values().stream().noneMatch(o -> o.status().broken());
+    }
 
     /**
      * @param cacheFrom the refs the build took cache from
@@ -112,7 +124,7 @@ public final class GraphBuilder {
     private String brokenParent(String name, Map<String, Outcome> outcomes) {
         for (Dependency dependency : graph.parents(name)) {
             Outcome parent = outcomes.get(dependency.parent());
-            if (parent != null && (parent.status() == Status.FAILED || parent.status() == Status.SKIPPED)) {
+            if (parent != null && parent.status().broken()) {
                 return dependency.parent();
             }
         }

@@ -21,8 +21,7 @@ public final class LocalBuildRun {
 
     public BuildRun.Report run(Plan plan, GitFacts git, BuildListener listener) {
         Map<String, GraphBuilder.Outcome> built = builder.build(plan, git, listener);
-        boolean succeeded = built.values().stream().noneMatch(o -> o.status() == GraphBuilder.Status.FAILED
-                || o.status() == GraphBuilder.Status.SKIPPED);
+        boolean succeeded = GraphBuilder.succeeded(built);
         List<PlannedImage> movable = plan.images().stream().filter(image -> {
             GraphBuilder.Outcome outcome = built.get(image.name());
             boolean inStore = outcome == null || outcome.status() == GraphBuilder.Status.BUILT;
