@@ -58,13 +58,7 @@ final class ProjectContext {
         }, "deja-registry-start");
         thread.setDaemon(true);
         thread.start();
-        return () -> {
-            try {
-                return client.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-            }
-        };
+        return () -> dev.deja.engine.Futures.get(client);
     }
 
     static GitFacts git(CommandLine.Model.CommandSpec spec, ImageGraph graph) {

@@ -134,11 +134,7 @@ public final class BuildDriver implements AutoCloseable {
         if (builder != null) {
             return builder;
         }
-        try {
-            builder = probe != null ? probe.join() : detect();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-        }
+        builder = probe != null ? Futures.get(probe) : detect();
         if (builder.kind() == Builder.Kind.CLASSIC) {
             notices.accept("the docker buildx plugin is missing (" + builder.name() + "); building with"
                     + " DOCKER_BUILDKIT=1 docker build instead. Install docker-buildx for platform lists, --builder"

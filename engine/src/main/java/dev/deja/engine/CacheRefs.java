@@ -69,12 +69,6 @@ public final class CacheRefs {
 
     /** The first candidate that exists, as {@code <repository>:<tag>}. */
     public static Optional<String> find(RegistryClient registry, String repository, State state, GitFacts git) {
-        Repository repo = Repository.parse(repository);
-        for (String tag : candidates(state, git)) {
-            if (registry.exists(repo, tag).isPresent()) {
-                return Optional.of(repository + ":" + tag);
-            }
-        }
-        return Optional.empty();
+        return existing(registry, repository, state, git).stream().findFirst();
     }
 }

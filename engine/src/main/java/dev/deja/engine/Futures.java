@@ -4,13 +4,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /** Waits for a task and rethrows what it threw as it was thrown. */
-final class Futures {
+public final class Futures {
 
     private Futures() {
     }
 
     /** Every result, in order. */
-    static <T> java.util.List<T> getAll(java.util.List<Future<T>> futures) {
+    public static <T> java.util.List<T> getAll(java.util.List<Future<T>> futures) {
         java.util.List<T> out = new java.util.ArrayList<>(futures.size());
         for (Future<T> future : futures) {
             out.add(get(future));
@@ -18,7 +18,7 @@ final class Futures {
         return out;
     }
 
-    static <T> T get(Future<T> future) {
+    public static <T> T get(Future<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
