@@ -96,20 +96,15 @@ final class BuildCommand implements Callable<Integer> {
         if (jobs <= 0) {
             jobs = Runtime.getRuntime().availableProcessors();
         }
-        var registryAhead = ProjectContext.registryAhead(spec);
         Planner planner = ProjectContext.planner(spec);
         GitFacts git = ProjectContext.git(spec, planner.graph());
         BuildListener listener = listener(spec.commandLine().getErr());
         try (BuildDriver driver = ProjectContext.driver(spec, planner.graph(), builderName)) {
-            if (push || load || planner.graph().project().config().localMode()) {
-                driver.probeInBackground();
-            }
-            return build(planner, git, driver, listener, registryAhead);
+            return build(planner, git, driver, listener);
         }
     }
 
-    private int build(Planner planner, GitFacts git, BuildDriver driver, BuildListener listener,
-                      java.util.function.Supplier<dev.deja.registry.RegistryClient> registryAhead) {
+    private int build(Planner planner, GitFacts git, BuildDriver driver, BuildListener listener) {
         PrintWriter out = spec.commandLine().getOut();
         var environment = ProjectContext.root(spec).environment;
         if (planner.graph().project().config().localMode()) {
@@ -132,6 +127,7 @@ final class BuildCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--load writes only to the local"
                         + " daemon: it does not go with --push or --tag");
             }
+            var registryAhead = ProjectContext.registryAhead(spec);
             Plan plan = planner.online(selection.selection(), registryAhead, false);
             var registry = registryAhead.get();
             DockerDaemon daemon = new DockerDaemon(environment);
@@ -139,6 +135,7 @@ final class BuildCommand implements Callable<Integer> {
                     driver, jobs, false);
             return finish(new LoadRun(builder, daemon).run(plan, git, jobs, listener), planner, List.of());
         }
+        var registryAhead = ProjectContext.registryAhead(spec);
         Plan plan = planner.online(selection.selection(), registryAhead, push);
         var registry = registryAhead.get();
         ImageTags tags = ImageTags.of(planner.graph().project().config().tags(), git, extraTags);

@@ -34,13 +34,12 @@ final class CiCommand implements Runnable {
 
     /** The online plan of the selection, spread into jobs; fan-out needs a registry. */
     static FanOut fanOut(CommandLine.Model.CommandSpec spec, SelectionOptions selection) {
-        var registry = ProjectContext.registryAhead(spec);
         Planner planner = ProjectContext.planner(spec);
         if (planner.graph().project().config().localMode()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "fan-out needs a registry: the jobs of a"
                     + " pipeline share images only through one (set registry: in deja.yaml or --registry)");
         }
-        Plan plan = planner.online(selection.selection(), registry, false);
+        Plan plan = planner.online(selection.selection(), ProjectContext.registryAhead(spec), false);
         planner.saveDigests();
         return FanOut.of(plan, planner.graph());
     }

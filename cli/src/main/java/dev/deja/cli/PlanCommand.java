@@ -33,12 +33,11 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var registry = offline ? null : ProjectContext.registryAhead(spec);
         Planner planner = ProjectContext.planner(spec);
         Plan plan = offline ? planner.offline(selection.selection())
                 : planner.graph().project().config().localMode()
                 ? planner.onlineLocal(selection.selection(), new DockerDaemon(ProjectContext.root(spec).environment))
-                : planner.online(selection.selection(), registry, false);
+                : planner.online(selection.selection(), ProjectContext.registryAhead(spec), false);
         spec.commandLine().getOut().print(json ? PlanFormat.json(plan) : PlanFormat.table(plan));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

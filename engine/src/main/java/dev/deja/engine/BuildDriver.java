@@ -100,8 +100,8 @@ public final class BuildDriver implements AutoCloseable {
     }
 
     /**
-     * Starts finding out what builds while the caller plans (a docker CLI call: tens of milliseconds that a build
-     * would otherwise wait for). Nothing is said until a build asks.
+     * Starts finding out what builds while the caller prepares the first build (a docker CLI call: tens of
+     * milliseconds that the build would otherwise wait for). Nothing is said until a build asks.
      */
     public synchronized void probeInBackground() {
         if (probe == null && builder == null) {

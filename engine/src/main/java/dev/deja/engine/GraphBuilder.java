@@ -80,6 +80,11 @@ public final class GraphBuilder {
         Map<String, Outcome> outcomes = new HashMap<>();
         Map<String, PlannedImage> byName = new HashMap<>();
         plan.images().forEach(i -> byName.put(i.name(), i));
+        if (plan.images().stream().anyMatch(i -> i.decision() == Decision.BUILD || i.decision() == Decision.EXPORT)) {
+            // What builds is asked of the docker CLI while the first images are packed and their cache found;
+            // a run that only reuses never starts it.
+            driver.probeInBackground();
+        }
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         try {
             for (List<String> level : graph.levels()) {
