@@ -154,7 +154,6 @@ final class BuildCommand implements Callable<Integer> {
 
     /** The dotenv report when asked; under GitHub Actions, the step outputs and the step summary. */
     private void writeCiOutputs(BuildRun.Report report) {
-        var environment = ProjectContext.root(spec).environment;
         if (dotenvFile != null) {
             String dotenv = CiFormat.dotenv(report);
             write(dotenvFile, dotenv, false);
@@ -162,25 +161,16 @@ final class BuildCommand implements Callable<Integer> {
             CiFormat.dotenvWarnings(report, dotenv).forEach(warning -> err.println("deja: warning: " + warning));
             err.flush();
         }
-        String output = environment.getOrDefault("GITHUB_OUTPUT", "");
-        if (!output.isEmpty()) {
-            write(java.nio.file.Path.of(output), CiFormat.githubOutput(report, reportFile == null ? ""
-                    : reportFile.toAbsolutePath().toString()), true);
-        }
-        String summary = environment.getOrDefault("GITHUB_STEP_SUMMARY", "");
-        if (!summary.isEmpty()) {
-            write(java.nio.file.Path.of(summary), CiFormat.stepSummary(report), true);
-        }
+        OutputFiles.github(spec, "GITHUB_OUTPUT").ifPresent(file -> write(file, CiFormat.githubOutput(report,
+                reportFile == null ? "" : reportFile.toAbsolutePath().toString()), true));
+        OutputFiles.github(spec, "GITHUB_STEP_SUMMARY").ifPresent(file -> write(file, CiFormat.stepSummary(report),
+                true));
     }
 
+    /** The build is done by now: a file that cannot be written is said, and the exit code stays the build's. */
     private void write(java.nio.file.Path file, String content, boolean append) {
         try {
-            if (append) {
-                java.nio.file.Files.writeString(file, content, java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND);
-            } else {
-                java.nio.file.Files.writeString(file, content);
-            }
+            OutputFiles.write(file, content, append);
         } catch (java.io.IOException e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("deja: cannot write " + file + ": " + e.getMessage());

@@ -5,9 +5,7 @@ import dev.deja.engine.Plan;
 import dev.deja.engine.Planner;
 import dev.deja.engine.report.FanOutFormat;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,14 +42,15 @@ final class CiCommand implements Runnable {
         return FanOut.of(plan, planner.graph());
     }
 
-    static void write(CommandLine.Model.CommandSpec spec, Path output, String content) {
+    /** Writes to {@code output} ({@code -} or none: standard output); a file that cannot be written is an error. */
+    static void write(CommandLine.Model.CommandSpec spec, Path output, String content, boolean append) {
         if (output == null || output.toString().equals("-")) {
             spec.commandLine().getOut().print(content);
             spec.commandLine().getOut().flush();
             return;
         }
         try {
-            Files.writeString(output, content);
+            OutputFiles.write(output, content, append);
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot write " + output + ": "
                     + e.getMessage());
@@ -101,7 +100,7 @@ final class CiCommand implements Runnable {
                     + fanOut.reused().size() + " to retag.\n";
             write(spec, output, FanOutFormat.gitlab(fanOut, new FanOutFormat.GitLabJobs(dejaCommand(spec, deja),
                     ProjectContext.root(spec).directory.toString(), selectionArguments(selection), image,
-                    services, beforeScript), header));
+                    services, beforeScript), header), false);
             return ExitCodes.OK;
         }
     }
@@ -136,17 +135,9 @@ final class CiCommand implements Runnable {
                         + " build, the workflow has " + maxLevels + " level jobs: add level jobs and pass"
                         + " --max-levels");
             }
-            write(spec, output, FanOutFormat.github(fanOut) + "\n");
-            String githubOutput = ProjectContext.root(spec).environment.getOrDefault("GITHUB_OUTPUT", "");
-            if (!githubOutput.isEmpty()) {
-                try {
-                    Files.writeString(Path.of(githubOutput), FanOutFormat.githubOutput(fanOut, maxLevels),
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                } catch (IOException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "cannot write $GITHUB_OUTPUT "
-                            + githubOutput + ": " + e.getMessage());
-                }
-            }
+            write(spec, output, FanOutFormat.github(fanOut) + "\n", false);
+            OutputFiles.github(spec, "GITHUB_OUTPUT").ifPresent(file -> write(spec, file,
+                    FanOutFormat.githubOutput(fanOut, maxLevels), true));
             return ExitCodes.OK;
         }
     }
