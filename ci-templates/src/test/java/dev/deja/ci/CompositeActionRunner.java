@@ -71,7 +71,6 @@ final class CompositeActionRunner {
         Path githubPath = work.resolve("github-path");
         Files.writeString(summary, "");
         Files.writeString(githubPath, "");
-        Map<String, Map<String, String>> stepOutputs = new HashMap<>();
         Map<String, String> context = new HashMap<>();
         inputs.forEach((k, v) -> context.put("inputs." + k, v));
         context.put("runner.temp", temp.toString());
@@ -125,7 +124,6 @@ final class CompositeActionRunner {
             }
             Map<String, String> outputs = readOutputs(output);
             if (step.has("id")) {
-                stepOutputs.put(step.path("id").asText(), outputs);
                 outputs.forEach((k, v) -> context.put("steps." + step.path("id").asText() + ".outputs." + k, v));
             }
         }

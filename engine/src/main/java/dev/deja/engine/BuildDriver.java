@@ -89,11 +89,6 @@ public final class BuildDriver implements AutoCloseable {
         this.builder = known;
     }
 
-    /** A driver with the current builder, inline cache and nobody to stop it (tests, in-process use). */
-    public BuildDriver(Map<String, String> environment) {
-        this(environment, Options.defaults(), Cancellation.never(), notice -> { });
-    }
-
     /** How the run is stopped: no new build may start once it is cancelled. */
     public Cancellation cancellation() {
         return cancellation;

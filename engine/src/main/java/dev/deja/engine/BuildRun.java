@@ -59,8 +59,8 @@ public final class BuildRun {
                     : image);
         }
         boolean succeeded = GraphBuilder.succeeded(built);
-        Promoter.Result promoted = new Promoter(registry, builder.cancellation()).promote(new Plan(afterBuild, plan.manifests()), tags,
-                succeeded);
+        Promoter.Result promoted = new Promoter(registry, builder.cancellation()).promote(
+                new Plan(afterBuild, plan.manifests()), tags, succeeded);
         List<ImageResult> results = new ArrayList<>();
         for (int i = 0; i < plan.images().size(); i++) {
             PlannedImage image = plan.images().get(i);

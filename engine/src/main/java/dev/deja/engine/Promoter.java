@@ -45,19 +45,10 @@ public final class Promoter {
     private final RegistryClient registry;
     private final Cancellation cancellation;
 
-    public Promoter(RegistryClient registry) {
-        this(registry, Cancellation.never());
-    }
-
     /** @param cancellation a stopped run writes no moving tag, and one that started writing them finishes */
     public Promoter(RegistryClient registry, Cancellation cancellation) {
         this.registry = registry;
         this.cancellation = cancellation;
-    }
-
-    /** Retags; moving tags only when every image of the plan is reused. */
-    public Result promote(Plan plan, ImageTags tags) {
-        return promote(plan, tags, plan.images().stream().allMatch(i -> i.decision() == Decision.REUSE));
     }
 
     /**
