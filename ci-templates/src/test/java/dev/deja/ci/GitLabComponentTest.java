@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.deja.registry.CredentialSource;
+import dev.deja.registry.auth.CredentialSource;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
 import java.net.InetSocketAddress;

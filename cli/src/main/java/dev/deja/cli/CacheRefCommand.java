@@ -4,7 +4,7 @@ import dev.deja.engine.CacheRefs;
 import dev.deja.engine.GitFacts;
 import dev.deja.engine.Planner;
 import dev.deja.engine.Selection;
-import dev.deja.packer.State;
+import dev.deja.packer.state.State;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;

@@ -5,9 +5,9 @@ import dev.deja.engine.GitFacts;
 import dev.deja.engine.ImageGraph;
 import dev.deja.engine.Planner;
 import dev.deja.engine.ProjectLoader;
-import dev.deja.packer.ContentHasher;
-import dev.deja.packer.DigestCache;
-import dev.deja.registry.DockerConfigCredentials;
+import dev.deja.packer.state.ContentHasher;
+import dev.deja.packer.state.DigestCache;
+import dev.deja.registry.auth.DockerConfigCredentials;
 import dev.deja.registry.RegistryClient;
 import picocli.CommandLine;
 
@@ -40,7 +40,18 @@ final class ProjectContext {
                         err.println("deja: debug: " + line);
                         err.flush();
                     }
-                } : null);
+                } : null, retryPolicy());
+    }
+
+    /**
+     * The launcher's class-data run sets {@code deja.registry.attempts=1}: it must not wait for retries.
+     */
+    private static dev.deja.registry.transport.RetryPolicy retryPolicy() {
+        Integer attempts = Integer.getInteger("deja.registry.attempts");
+        dev.deja.registry.transport.RetryPolicy standard = dev.deja.registry.transport.RetryPolicy.DEFAULT;
+        return attempts == null ? standard
+                : new dev.deja.registry.transport.RetryPolicy(Math.max(1, attempts), standard.baseDelay(),
+                        standard.maxDelay());
     }
 
     /**

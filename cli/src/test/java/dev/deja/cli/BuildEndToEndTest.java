@@ -3,7 +3,7 @@ package dev.deja.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deja.packer.TestTree;
-import dev.deja.registry.CredentialSource;
+import dev.deja.registry.auth.CredentialSource;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
 import dev.deja.registry.TestRegistries;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.registry.Manifest;
 import dev.deja.registry.Repository;
+import dev.deja.registry.TestRegistryOps;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -221,7 +222,7 @@ class BuildResilienceTest {
             Repository repository = Repository.parse(example.prefix + "/" + image);
             List<String> tags;
             try {
-                tags = example.client.tags(repository, 100);
+                tags = TestRegistryOps.tags(example.client, repository, 100);
             } catch (dev.deja.registry.RegistryException e) {
                 continue; // never pushed
             }
@@ -232,7 +233,7 @@ class BuildResilienceTest {
                     List<String> blobs = new ArrayList<>(List.of(node.path("config").path("digest").asText()));
                     node.path("layers").forEach(l -> blobs.add(l.path("digest").asText()));
                     for (String blob : blobs) {
-                        assertThat(example.client.blobExists(repository, blob)).as(image + ":" + tag + " " + blob)
+                        assertThat(TestRegistryOps.blobExists(example.client, repository, blob)).as(image + ":" + tag + " " + blob)
                                 .isTrue();
                     }
                 } catch (java.io.IOException e) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deja.packer.BuildInputs;
-import dev.deja.packer.EntryDigest;
-import dev.deja.packer.State;
-import dev.deja.packer.TarDigests;
+import dev.deja.packer.state.BuildInputs;
+import dev.deja.packer.state.EntryDigest;
+import dev.deja.packer.state.State;
+import dev.deja.packer.context.TarDigests;
 import dev.deja.packer.TestTree;
 import java.nio.file.Files;
 import java.nio.file.Path;

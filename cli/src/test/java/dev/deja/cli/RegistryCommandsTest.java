@@ -1,11 +1,12 @@
 package dev.deja.cli;
 
+import dev.deja.registry.auth.Credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.packer.TestTree;
-import dev.deja.registry.CredentialSource;
+import dev.deja.registry.auth.CredentialSource;
 import dev.deja.registry.Manifest;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
@@ -170,7 +171,7 @@ class RegistryCommandsTest {
                     "HOME", tmp.toString());
             // Make every image exist under its state, so build --push does a full reuse.
             RegistryClient pusher = RegistryClient.create(CredentialSource.of(Map.of(registries.tokenRegistry(),
-                    new dev.deja.registry.Credentials("deja", password))), Set.of());
+                    new Credentials("deja", password))), Set.of());
             Run states = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", tokenPrefix, "state");
             for (String line : states.stdout().lines().toList()) {
                 String[] parts = line.split(" ");

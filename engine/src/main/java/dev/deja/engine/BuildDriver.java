@@ -3,7 +3,7 @@ package dev.deja.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.engine.config.CacheMode;
-import dev.deja.packer.ContextTar;
+import dev.deja.packer.context.ContextTar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.deja.engine;
 
-import dev.deja.packer.State;
+import dev.deja.packer.state.State;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.deja.engine;
 
-import dev.deja.packer.DigestCache;
-import dev.deja.packer.State;
+import dev.deja.packer.state.DigestCache;
+import dev.deja.packer.state.State;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -1,9 +1,9 @@
 package dev.deja.engine;
 
 import dev.deja.engine.config.ConfigException;
-import dev.deja.packer.Dockerfile;
-import dev.deja.packer.ImageUse;
-import dev.deja.packer.RepoPath;
+import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.dockerfile.ImageUse;
+import dev.deja.packer.context.RepoPath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,13 +1,13 @@
 package dev.deja.engine;
 
-import dev.deja.packer.BuildInputs;
-import dev.deja.packer.ContentHasher;
-import dev.deja.packer.ContextCollector;
-import dev.deja.packer.ContextSpec;
-import dev.deja.packer.Dockerfile;
-import dev.deja.packer.EntryDigest;
-import dev.deja.packer.PackedContext;
-import dev.deja.packer.State;
+import dev.deja.packer.state.BuildInputs;
+import dev.deja.packer.state.ContentHasher;
+import dev.deja.packer.context.ContextCollector;
+import dev.deja.packer.context.ContextSpec;
+import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.state.EntryDigest;
+import dev.deja.packer.context.PackedContext;
+import dev.deja.packer.state.State;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.deja.engine;
 
-import dev.deja.packer.State;
+import dev.deja.packer.state.State;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.deja.engine;
 
-import dev.deja.packer.ContentHasher;
+import dev.deja.packer.state.ContentHasher;
 import dev.deja.registry.Manifest;
 import dev.deja.registry.ManifestDescriptor;
 import dev.deja.registry.RegistryClient;

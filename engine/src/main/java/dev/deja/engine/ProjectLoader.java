@@ -4,7 +4,7 @@ import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ConfigFile;
 import dev.deja.engine.config.ConfigLoader;
 import dev.deja.engine.config.ImageEntry;
-import dev.deja.packer.RepoPath;
+import dev.deja.packer.context.RepoPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

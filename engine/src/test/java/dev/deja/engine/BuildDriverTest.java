@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deja.engine.config.CacheMode;
-import dev.deja.packer.ContentHasher;
+import dev.deja.packer.state.ContentHasher;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

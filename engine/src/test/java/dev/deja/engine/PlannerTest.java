@@ -2,8 +2,8 @@ package dev.deja.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.deja.packer.ContentHasher;
-import dev.deja.packer.ContextEntry;
+import dev.deja.packer.state.ContentHasher;
+import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.TestTree;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

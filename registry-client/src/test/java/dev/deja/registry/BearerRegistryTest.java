@@ -1,5 +1,7 @@
 package dev.deja.registry;
 
+import dev.deja.registry.auth.Credentials;
+import dev.deja.registry.auth.CredentialSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

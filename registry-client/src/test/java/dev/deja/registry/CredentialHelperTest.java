@@ -1,5 +1,7 @@
 package dev.deja.registry;
 
+import dev.deja.registry.auth.DockerConfigCredentials;
+import dev.deja.registry.auth.Credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,9 @@
 package dev.deja.registry;
 
+import dev.deja.registry.transport.RetryPolicy;
+import dev.deja.registry.auth.DockerConfigCredentials;
+import dev.deja.registry.auth.Credentials;
+import dev.deja.registry.auth.CredentialSource;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -34,7 +38,7 @@ class FaultInjectionTest {
 
     private static final String MANIFEST = "{\"schemaVersion\":2,\"mediaType\":"
             + "\"application/vnd.docker.distribution.manifest.v2+json\",\"config\":{},\"layers\":[]}";
-    private static final String DIGEST = "sha256:" + RegistryClient.sha256(MANIFEST.getBytes(StandardCharsets.UTF_8));
+    private static final String DIGEST = TestRegistryOps.digest(MANIFEST.getBytes(StandardCharsets.UTF_8));
     private static final String PATH = "/v2/acme/app/manifests/v1";
     private static final int ATTEMPTS = 4;
 
@@ -200,7 +204,7 @@ class FaultInjectionTest {
     void malformedJsonIsAClearError() {
         server.stubFor(get(urlPathEqualTo("/v2/acme/app/tags/list")).willReturn(aResponse().withStatus(200)
                 .withBody("{\"tags\": [\"a\", ")));
-        assertThatThrownBy(() -> anonymous().tags(repository, 10)).isInstanceOf(RegistryException.class)
+        assertThatThrownBy(() -> TestRegistryOps.tags(anonymous(), repository, 10)).isInstanceOf(RegistryException.class)
                 .satisfies(e -> assertThat(((RegistryException) e).code()).isEqualTo("MALFORMED"));
     }
 
@@ -281,15 +285,15 @@ class FaultInjectionTest {
 
     /** An image in acme/app whose one layer is {@code layer}; copy() to acme/copy must move that layer. */
     private String stubImageForCopy(byte[] layer, byte[] served) {
-        String layerDigest = "sha256:" + RegistryClient.sha256(layer);
+        String layerDigest = TestRegistryOps.digest(layer);
         String config = "{}";
-        String configDigest = "sha256:" + RegistryClient.sha256(config.getBytes(StandardCharsets.UTF_8));
+        String configDigest = TestRegistryOps.digest(config.getBytes(StandardCharsets.UTF_8));
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
                 + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"size\":2,"
                 + "\"digest\":\"" + configDigest + "\"},\"layers\":[{\"mediaType\":"
                 + "\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"size\":" + layer.length + ",\"digest\":\""
                 + layerDigest + "\"}]}";
-        String manifestDigest = "sha256:" + RegistryClient.sha256(manifest.getBytes(StandardCharsets.UTF_8));
+        String manifestDigest = TestRegistryOps.digest(manifest.getBytes(StandardCharsets.UTF_8));
         server.stubFor(get(urlEqualTo("/v2/acme/app/manifests/v1")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
                 .withHeader("Docker-Content-Digest", manifestDigest).withBody(manifest)));

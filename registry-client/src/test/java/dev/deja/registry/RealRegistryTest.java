@@ -1,5 +1,8 @@
 package dev.deja.registry;
 
+import dev.deja.registry.transport.RetryPolicy;
+import dev.deja.registry.auth.Credentials;
+import dev.deja.registry.auth.CredentialSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +41,7 @@ class RealRegistryTest {
         Repository missing = Repository.parse(registries.plain() + "/deja-test/never-pushed-" + UUID.randomUUID());
         assertThat(client.exists(missing, "v1")).isEmpty();
         assertThat(client.manifest(missing, "v1")).isEmpty();
-        assertThat(client.tags(missing, 10)).isEmpty();
+        assertThat(TestRegistryOps.tags(client, missing, 10)).isEmpty();
     }
 
     @Test
@@ -99,8 +102,8 @@ class RealRegistryTest {
             client.putManifest(repository, "t" + i, manifest);
             expected.add("t" + i);
         }
-        assertThat(client.tags(repository, 2)).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(client.tags(repository, 100)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(TestRegistryOps.tags(client, repository, 2)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(TestRegistryOps.tags(client, repository, 100)).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
@@ -140,17 +143,6 @@ class RealRegistryTest {
                 .satisfies(e -> assertThat(((RegistryException) e).unreachable()).isTrue())
                 .hasMessageContaining("after 3 tries");
         assertThat(sleeps[0]).isEqualTo(2);
-    }
-
-    @Test
-    void loopbackIsPlainHttpOthersHttpsUnlessInsecure() {
-        RegistryClient c = RegistryClient.create(CredentialSource.anonymous(), Set.of("registry.internal:5000"));
-        assertThat(c.scheme("127.0.0.1:5000")).isEqualTo("http");
-        assertThat(c.scheme("localhost:5000")).isEqualTo("http");
-        assertThat(c.scheme("[::1]:5000")).isEqualTo("http");
-        assertThat(c.scheme("registry.internal:5000")).isEqualTo("http");
-        assertThat(c.scheme("registry.example.com")).isEqualTo("https");
-        assertThat(c.scheme("10.0.0.1:5000")).isEqualTo("https");
     }
 
     @Test

@@ -17,15 +17,15 @@ public final class TestImages {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
                 + "\"diff_ids\":[]},\"deja\":\"" + content + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] layer = content.getBytes(StandardCharsets.UTF_8);
-        String configDigest = client.pushBlob(repository, config);
-        String layerDigest = client.pushBlob(repository, layer);
+        String configDigest = TestRegistryOps.pushBlob(client, repository, config);
+        String layerDigest = TestRegistryOps.pushBlob(client, repository, layer);
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + SCHEMA2 + "\","
                 + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"size\":"
                 + config.length + ",\"digest\":\"" + configDigest + "\"},"
                 + "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"size\":"
                 + layer.length + ",\"digest\":\"" + layerDigest + "\"}]}";
         byte[] bytes = manifest.getBytes(StandardCharsets.UTF_8);
-        return new Manifest(bytes, SCHEMA2, "sha256:" + RegistryClient.sha256(bytes));
+        return new Manifest(bytes, SCHEMA2, TestRegistryOps.digest(bytes));
     }
 
     public static Manifest index(List<Manifest> children) {
@@ -40,6 +40,6 @@ public final class TestImages {
         }
         byte[] bytes = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[" + entries + "]}")
                 .getBytes(StandardCharsets.UTF_8);
-        return new Manifest(bytes, OCI_INDEX, "sha256:" + RegistryClient.sha256(bytes));
+        return new Manifest(bytes, OCI_INDEX, TestRegistryOps.digest(bytes));
     }
 }

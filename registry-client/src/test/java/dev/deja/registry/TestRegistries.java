@@ -1,5 +1,6 @@
 package dev.deja.registry;
 
+import dev.deja.registry.auth.Credentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

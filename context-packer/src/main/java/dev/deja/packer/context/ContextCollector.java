@@ -1,0 +1,318 @@
+package dev.deja.packer.context;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import dev.deja.packer.InputException;
+import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.ignore.IgnoreRules;
+import dev.deja.packer.state.FileStamp;
+
+/**
+ * Walks the folders of a {@link ContextSpec} and lists what the builder will receive: the context folder, the
+ * includes at their repo-relative path, minus what the ignore rules exclude, plus the (rewritten) Dockerfile.
+ * Symlinks are recorded, never followed; their targets must stay inside the repository. Folders are walked on
+ * every core; the result is sorted, so it does not depend on the walk's order.
+ */
+public final class ContextCollector {
+
+    private static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev";
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFLNK = 0120000;
+
+    private final Path root;
+    private final IgnoreRules rules;
+    private final Consumer<ContextEntry> listener;
+    private final List<ContextEntry> found = new ArrayList<>();
+    private final ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+
+    private ContextCollector(ContextSpec spec, IgnoreRules rules, Consumer<ContextEntry> listener) {
+        this.root = spec.repoRoot();
+        this.rules = rules;
+        this.listener = listener;
+    }
+
+    /**
+     * @param dockerfileContent the Dockerfile as it will be sent (references already rewritten)
+     */
+    public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent) {
+        return collect(spec, dockerfileContent, entry -> { });
+    }
+
+    /**
+     * As {@link #collect(ContextSpec, byte[])}, telling {@code listener} (from several threads) of each entry as it
+     * is found, so that hashing can run while the walk goes on. An entry told may still be refused by a later
+     * error.
+     */
+    public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent,
+                                        Consumer<ContextEntry> listener) {
+        String contextDir = normalized(spec, spec.contextDir(), "context");
+        String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
+        Path contextPath = RepoPath.resolve(spec.repoRoot(), contextDir);
+        if (!Files.isDirectory(contextPath, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InputException(contextPath, "context folder does not exist (or is a symlink)");
+        }
+        ContextCollector collector = new ContextCollector(spec, ignoreRules(spec, contextDir, dockerfile), listener);
+        try {
+            collector.pool.invoke(collector.children(contextPath, contextDir, ""));
+            for (String include : spec.includes()) {
+                collector.addInclude(normalized(spec, include, "include"));
+            }
+        } finally {
+            collector.pool.shutdownNow();
+        }
+        String dockerfileInContext = RepoPath.isWithin(dockerfile, contextDir)
+                ? RepoPath.relativize(contextDir, dockerfile)
+                : dockerfile;
+        Path dockerfilePath = RepoPath.resolve(spec.repoRoot(), dockerfile);
+        List<ContextEntry> entries = new ArrayList<>(collector.found.size() + 1);
+        for (ContextEntry entry : collector.found) {
+            if (!entry.path().equals(dockerfileInContext)) {
+                entries.add(entry);
+            } else if (!dockerfilePath.equals(entry.source())) {
+                throw new InputException(dockerfilePath, "the Dockerfile would land at '" + dockerfileInContext
+                        + "' in the context, where another file already is");
+            }
+        }
+        entries.add(ContextEntry.generated(dockerfileInContext, dockerfileContent));
+        return new PackedContext(withParents(deduplicated(sorted(entries))), dockerfileInContext);
+    }
+
+    /**
+     * BuildKit's choice: {@code <Dockerfile>.dockerignore} beside the Dockerfile wins over the context's
+     * {@code .dockerignore}; the config's excludes come after either.
+     */
+    static IgnoreRules ignoreRules(ContextSpec spec, String contextDir, String dockerfile) {
+        Path specific = RepoPath.resolve(spec.repoRoot(), dockerfile + ".dockerignore");
+        Path general = RepoPath.resolve(spec.repoRoot(), RepoPath.join(contextDir, ".dockerignore"));
+        IgnoreRules fromFile = IgnoreRules.none();
+        for (Path candidate : List.of(specific, general)) {
+            if (Files.isRegularFile(candidate)) {
+                try {
+                    fromFile = IgnoreRules.parse(candidate, Files.readString(candidate, StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new InputException(candidate, "cannot read: " + e.getMessage());
+                }
+                break;
+            }
+        }
+        return fromFile.then(IgnoreRules.of(spec.excludes()));
+    }
+
+    private static String normalized(ContextSpec spec, String path, String what) {
+        String normalized = RepoPath.normalizeOrNull(path);
+        if (normalized == null) {
+            throw new InputException(spec.repoRoot(),
+                    what + " '" + path + "' leaves the repository (paths are relative to the project root)");
+        }
+        return normalized;
+    }
+
+    private void addInclude(String include) {
+        Path path = RepoPath.resolve(root, include);
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InputException(path, "include '" + include + "' does not exist");
+        }
+        pool.invoke(include.isEmpty() ? children(path, include, "") : visitTask(path, include, include));
+    }
+
+    /** A task that visits the children of {@code dir}, whose path in the context is {@code contextPath}. */
+    private RecursiveAction children(Path dir, String repoPath, String contextPath) {
+        return task(() -> {
+            List<ContextEntry> here = new ArrayList<>();
+            List<RecursiveAction> folders = new ArrayList<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+                for (Path child : stream) {
+                    String name = child.getFileName().toString();
+                    if (repoPath.isEmpty() && name.equals(".git")) {
+                        continue;
+                    }
+                    RecursiveAction below = visit(child, RepoPath.join(repoPath, name),
+                            RepoPath.join(contextPath, name), here);
+                    if (below != null) {
+                        folders.add(below);
+                    }
+                }
+            } catch (IOException e) {
+                throw new InputException(dir, "cannot list folder: " + e.getMessage());
+            }
+            found(here);
+            ForkJoinTask.invokeAll(folders);
+        });
+    }
+
+    private RecursiveAction visitTask(Path path, String repoPath, String contextPath) {
+        return task(() -> {
+            List<ContextEntry> here = new ArrayList<>();
+            RecursiveAction below = visit(path, repoPath, contextPath, here);
+            found(here);
+            if (below != null) {
+                below.invoke();
+            }
+        });
+    }
+
+    private static RecursiveAction task(Runnable body) {
+        return new RecursiveAction() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void compute() {
+                body.run();
+            }
+        };
+    }
+
+    private void found(List<ContextEntry> entries) {
+        synchronized (found) {
+            found.addAll(entries);
+        }
+        entries.forEach(listener);
+    }
+
+    /**
+     * One lstat and one ignore check per entry: this runs for every file of every context. Adds the entry to
+     * {@code here} and returns the task that walks below a folder, for the caller to run beside its siblings.
+     */
+    private RecursiveAction visit(Path path, String repoPath, String contextPath, List<ContextEntry> here) {
+        Map<String, Object> attributes;
+        try {
+            attributes = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new InputException(path, "cannot read: " + e.getMessage());
+        }
+        int mode = (Integer) attributes.get("mode");
+        int type = mode & S_IFMT;
+        boolean excluded = rules.excludes(contextPath);
+        if (type == S_IFDIR) {
+            if (!excluded) {
+                here.add(ContextEntry.directory(contextPath));
+            }
+            return !excluded || rules.mayReincludeBelow(contextPath) ? children(path, repoPath, contextPath) : null;
+        } else if (excluded) {
+            return null;
+        } else if (type == S_IFLNK) {
+            here.add(ContextEntry.symlink(contextPath, checkedLinkTarget(path, repoPath), path));
+        } else if (type == S_IFREG) {
+            FileStamp stamp = new FileStamp((Long) attributes.get("size"),
+                    nanos(attributes.get("lastModifiedTime")), nanos(attributes.get("ctime")),
+                    (Long) attributes.get("ino"), (Long) attributes.get("dev"));
+            here.add(ContextEntry.file(contextPath, path, stamp, (mode & 0111) != 0));
+        } else {
+            throw new InputException(path, "cannot pack a special file (socket, device or pipe): exclude it");
+        }
+        return null;
+    }
+
+    private static long nanos(Object fileTime) {
+        return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
+    }
+
+    private String checkedLinkTarget(Path link, String repoPath) {
+        String target;
+        try {
+            target = Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            throw new InputException(link, "cannot read symlink: " + e.getMessage());
+        }
+        if (target.startsWith("/")
+                || RepoPath.normalizeOrNull(RepoPath.join(RepoPath.parent(repoPath), target)) == null) {
+            throw new InputException(link, "symlink target '" + target
+                    + "' is outside the repository; only relative links that stay inside it can be packed");
+        }
+        return target;
+    }
+
+    /**
+     * One entry per path. The same folder reached twice (context and include) is one entry; the same file twice
+     * (an include inside the context) too; anything else at one path is a collision.
+     */
+    private static List<ContextEntry> deduplicated(List<ContextEntry> sorted) {
+        List<ContextEntry> out = new ArrayList<>(sorted.size());
+        for (ContextEntry entry : sorted) {
+            ContextEntry previous = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (previous == null || !previous.path().equals(entry.path())) {
+                out.add(entry);
+                continue;
+            }
+            boolean bothFolders = previous.type() == EntryType.DIRECTORY && entry.type() == EntryType.DIRECTORY;
+            boolean sameSource = entry.source() != null && entry.source().equals(previous.source());
+            if (!bothFolders && !sameSource) {
+                throw new InputException(entry.source(), "an include puts '" + entry.path()
+                        + "' in the context where the context folder already has it");
+            }
+        }
+        return out;
+    }
+
+    /** Adds the folders that hold an entry but were not walked themselves (includes, re-included files). */
+    private static List<ContextEntry> withParents(List<ContextEntry> sorted) {
+        Set<String> folders = new HashSet<>();
+        Set<String> files = new HashSet<>();
+        for (ContextEntry entry : sorted) {
+            (entry.type() == EntryType.DIRECTORY ? folders : files).add(entry.path());
+        }
+        List<ContextEntry> missing = new ArrayList<>();
+        for (ContextEntry entry : sorted) {
+            for (String parent = RepoPath.parent(entry.path()); !parent.isEmpty() && !folders.contains(parent);
+                 parent = RepoPath.parent(parent)) {
+                if (files.contains(parent)) {
+                    throw new InputException(entry.source(), "'" + parent
+                            + "' is both a file and a folder in the context");
+                }
+                folders.add(parent);
+                missing.add(ContextEntry.directory(parent));
+            }
+        }
+        if (missing.isEmpty()) {
+            return sorted;
+        }
+        List<ContextEntry> all = new ArrayList<>(sorted);
+        all.addAll(missing);
+        return sorted(all);
+    }
+
+    /** Orders entries by the UTF-8 bytes of their paths: the same on every JDK and file system. */
+    static List<ContextEntry> sorted(List<ContextEntry> entries) {
+        List<ContextEntry> out = new ArrayList<>(entries);
+        out.sort((a, b) -> compareUtf8(a.path(), b.path()));
+        return out;
+    }
+
+    /**
+     * UTF-8 byte order without encoding: UTF-16 order, except that a supplementary character (a surrogate pair)
+     * sorts after U+E000..U+FFFF, as its 4-byte UTF-8 form does.
+     */
+    public static int compareUtf8(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                boolean xs = Character.isSurrogate(x);
+                boolean ys = Character.isSurrogate(y);
+                if (xs != ys && (xs ? y : x) >= 0xE000) {
+                    return xs ? 1 : -1;
+                }
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
+    }
+}

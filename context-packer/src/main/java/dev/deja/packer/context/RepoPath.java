@@ -1,0 +1,53 @@
+package dev.deja.packer.context;
+
+import java.nio.file.Path;
+import dev.deja.packer.ignore.GoPaths;
+
+/** Repository-relative paths: slash-separated, normalized, never leaving the repository. */
+public final class RepoPath {
+
+    private RepoPath() {
+    }
+
+    /**
+     * Normalizes {@code path} ("" for the root) or returns {@code null} when it is absolute or climbs out of the
+     * repository.
+     */
+    public static String normalizeOrNull(String path) {
+        if (path.startsWith("/") || path.contains("\\") || path.contains("\0")) {
+            return null;
+        }
+        String cleaned = GoPaths.clean(path);
+        if (cleaned.equals(".")) {
+            return "";
+        }
+        if (cleaned.equals("..") || cleaned.startsWith("../")) {
+            return null;
+        }
+        return cleaned;
+    }
+
+    /** The parent of a normalized path, "" at the top. */
+    public static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    public static String join(String parent, String child) {
+        return parent.isEmpty() ? child : parent + "/" + child;
+    }
+
+    public static Path resolve(Path root, String path) {
+        return path.isEmpty() ? root : root.resolve(path);
+    }
+
+    /** Whether {@code path} is {@code dir} or below it (both normalized). */
+    public static boolean isWithin(String path, String dir) {
+        return dir.isEmpty() || path.equals(dir) || path.startsWith(dir + "/");
+    }
+
+    /** {@code path} relative to {@code dir}; call only when {@link #isWithin} holds. */
+    public static String relativize(String dir, String path) {
+        return dir.isEmpty() ? path : path.equals(dir) ? "" : path.substring(dir.length() + 1);
+    }
+}

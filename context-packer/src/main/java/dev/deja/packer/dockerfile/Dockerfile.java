@@ -1,0 +1,214 @@
+package dev.deja.packer.dockerfile;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import dev.deja.packer.InputException;
+
+/**
+ * A parsed Dockerfile (made by {@link DockerfileParser}): its parser directives and instructions. Only what deja
+ * needs is interpreted here: the build stages, the ARG scopes (global and per stage) and the images used by
+ * FROM and COPY/ADD {@code --from}; everything else is kept as text.
+ */
+public final class Dockerfile {
+
+
+    private final Path file;
+    private final List<String> lines;
+    private final char escape;
+    private final Map<String, String> directives;
+    private final List<Instruction> instructions;
+
+    Dockerfile(Path file, List<String> lines, char escape, Map<String, String> directives,
+                       List<Instruction> instructions) {
+        this.file = file;
+        this.lines = lines;
+        this.escape = escape;
+        this.directives = directives;
+        this.instructions = instructions;
+    }
+
+    /** Reads and parses {@code file} (see {@link DockerfileParser}). */
+    public static Dockerfile read(Path file) {
+        return DockerfileParser.read(file);
+    }
+
+    /** Parses {@code content} as if read from {@code file} (see {@link DockerfileParser}). */
+    public static Dockerfile parse(Path file, String content) {
+        return DockerfileParser.parse(file, content);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public List<Instruction> instructions() {
+        return instructions;
+    }
+
+    public Optional<String> directive(String name) {
+        return Optional.ofNullable(directives.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    public char escape() {
+        return escape;
+    }
+
+    /**
+     * The images this Dockerfile uses, with ARG substitution done: each FROM that is not one of its own stages or
+     * {@code scratch}, and each COPY/ADD {@code --from} that is not a stage name or index.
+     *
+     * @param buildArgs the build arguments that override ARG defaults
+     */
+    public List<ImageUse> imageUses(Map<String, String> buildArgs) {
+        Map<String, String> meta = new HashMap<>();
+        Map<String, String> stageVars = null;
+        Set<String> stageNames = new HashSet<>();
+        int stageCount = 0;
+        List<ImageUse> uses = new ArrayList<>();
+        for (Instruction instruction : instructions) {
+            if (instruction.is("ARG")) {
+                Map<String, String> scope = stageVars == null ? meta : stageVars;
+                for (String declaration : splitArgDeclarations(instruction)) {
+                    declareArg(instruction, declaration, buildArgs, meta, scope);
+                }
+            } else if (instruction.is("FROM")) {
+                Flags flags = Flags.parse(instruction.arguments());
+                List<String> words = List.of(flags.rest().split("\\s+"));
+                if (flags.rest().isEmpty() || !(words.size() == 1
+                        || (words.size() == 3 && words.get(1).equalsIgnoreCase("AS")))) {
+                    throw new InputException(file, instruction.line(),
+                            "FROM takes an image and an optional 'AS name', got: FROM " + instruction.arguments());
+                }
+                String written = words.get(0);
+                String reference = expandOrFail(instruction, written, meta);
+                if (reference.isEmpty()) {
+                    throw new InputException(file, instruction.line(), "FROM " + written + " expands to nothing");
+                }
+                if (!stageNames.contains(reference.toLowerCase(Locale.ROOT)) && !reference.equals("scratch")) {
+                    uses.add(new ImageUse(instruction, ImageUse.Kind.FROM, written, reference));
+                }
+                if (words.size() == 3) {
+                    stageNames.add(words.get(2).toLowerCase(Locale.ROOT));
+                }
+                stageVars = new HashMap<>(meta);
+                stageCount++;
+            } else if (stageVars == null) {
+                throw new InputException(file, instruction.line(),
+                        instruction.keyword().toUpperCase(Locale.ROOT)
+                                + " comes before the first FROM (only ARG may)");
+            } else if (instruction.is("COPY") || instruction.is("ADD")) {
+                Optional<String> from = Flags.parse(instruction.arguments()).value("from");
+                if (from.isPresent()) {
+                    String reference = expandOrFail(instruction, from.get(), stageVars);
+                    boolean stageIndex = reference.matches("\\d+") && Integer.parseInt(reference) < stageCount;
+                    if (!stageIndex && !stageNames.contains(reference.toLowerCase(Locale.ROOT))) {
+                        uses.add(new ImageUse(instruction, ImageUse.Kind.COPY_FROM, from.get(), reference));
+                    }
+                }
+            }
+        }
+        if (stageCount == 0) {
+            throw new InputException(file, 0, "no FROM instruction: a Dockerfile needs at least one build stage");
+        }
+        return List.copyOf(uses);
+    }
+
+    private void declareArg(Instruction instruction, String declaration, Map<String, String> buildArgs,
+                            Map<String, String> meta, Map<String, String> scope) {
+        int eq = declaration.indexOf('=');
+        String name = eq < 0 ? declaration : declaration.substring(0, eq);
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new InputException(file, instruction.line(), "invalid ARG name '" + name + "'");
+        }
+        String value;
+        if (buildArgs.containsKey(name)) {
+            value = buildArgs.get(name);
+        } else if (eq >= 0) {
+            value = expandOrFail(instruction, declaration.substring(eq + 1), scope);
+        } else {
+            // A stage may re-declare a global ARG without a value to bring it into scope.
+            value = scope == meta ? null : meta.get(name);
+        }
+        if (value != null) {
+            scope.put(name, value);
+        }
+    }
+
+    private String expandOrFail(Instruction instruction, String word, Map<String, String> variables) {
+        try {
+            return new WordExpander(variables, escape).expand(word);
+        } catch (WordExpander.UnsetVariableException e) {
+            throw new InputException(file, instruction.line(),
+                    instruction.keyword().toUpperCase(Locale.ROOT) + " " + instruction.arguments() + ": "
+                            + e.getMessage() + " (give it a default with ARG " + e.variable
+                            + "=... before FROM, or set it in the image's args)");
+        } catch (IllegalArgumentException e) {
+            throw new InputException(file, instruction.line(), e.getMessage());
+        }
+    }
+
+    /** {@code ARG A=1 B="x y"}: split on white space outside quotes. */
+    private List<String> splitArgDeclarations(Instruction instruction) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        char quote = 0;
+        String s = instruction.arguments();
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == escape && k + 1 < s.length()) {
+                current.append(c).append(s.charAt(++k));
+            } else if (quote != 0) {
+                current.append(c);
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                current.append(c);
+            } else if (Character.isWhitespace(c)) {
+                if (current.length() > 0) {
+                    out.add(current.toString());
+                    current.setLength(0);
+                }
+            } else {
+                current.append(c);
+            }
+        }
+        if (current.length() > 0) {
+            out.add(current.toString());
+        }
+        if (out.isEmpty()) {
+            throw new InputException(file, instruction.line(), "ARG needs a name");
+        }
+        return out;
+    }
+
+    /**
+     * The Dockerfile text with image references replaced, line numbers kept (see {@link DockerfileRewriter}).
+     *
+     * @param buildArgs   as for {@link #imageUses}
+     * @param replacement the new reference for a used image, or empty to leave it
+     */
+    public String rewrite(Map<String, String> buildArgs, Function<ImageUse, Optional<String>> replacement) {
+        return DockerfileRewriter.rewrite(this, buildArgs, replacement);
+    }
+
+    List<String> lines() {
+        return lines;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.deja.packer.state;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.deja.packer.InputException;
+import dev.deja.packer.context.ContextCollector;
+import dev.deja.packer.context.ContextEntry;
+import dev.deja.packer.context.EntryType;
+import dev.deja.packer.context.PackedContext;
+
+/**
+ * Turns context entries into {@link EntryDigest}s, reading files on several threads while the folders are still
+ * being walked. Memory stays bounded: each thread streams through one buffer, whatever the size of the context.
+ */
+public final class ContentHasher {
+
+    private static final int BUFFER_SIZE = 256 * 1024;
+
+    private final int threads;
+    private final DigestCache cache;
+
+    public ContentHasher(int threads, DigestCache cache) {
+        this.threads = Math.max(1, threads);
+        this.cache = cache;
+    }
+
+    public ContentHasher(int threads) {
+        this(threads, DigestCache.none());
+    }
+
+    public static ContentHasher forThisMachine(DigestCache cache) {
+        return new ContentHasher(Runtime.getRuntime().availableProcessors(), cache);
+    }
+
+    /** Writes what this hasher learned to its digest cache (best effort). */
+    public void saveCache() {
+        cache.save();
+    }
+
+    /** Hashes an already collected context. */
+    public List<EntryDigest> digests(PackedContext context) {
+        try (Session session = start()) {
+            context.entries().forEach(session::submit);
+            return session.complete(context);
+        }
+    }
+
+    /**
+     * Starts hashing in the background: {@link Session#submit} files as they are found (a
+     * {@link ContextCollector} listener), then {@link Session#complete} with the collected context.
+     */
+    public Session start() {
+        return new Session(threads, cache);
+    }
+
+    /** Files being hashed in the background. */
+    public static final class Session implements AutoCloseable {
+        private final ExecutorService pool;
+        private final Map<String, String> contentDigests = new ConcurrentHashMap<>();
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
+        private final DigestCache cache;
+
+        private Session(int threads, DigestCache cache) {
+            this.cache = cache;
+            pool = Executors.newFixedThreadPool(threads, runnable -> {
+                Thread thread = new Thread(runnable, "deja-hash");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+
+        /** Queues a file read from disk; other entries are cheap and hashed in {@link #complete}. */
+        public void submit(ContextEntry entry) {
+            if (entry.type() != EntryType.FILE || entry.source() == null) {
+                return;
+            }
+            String cached = cache.lookup(entry.source(), entry.stamp());
+            if (cached != null) {
+                contentDigests.put(entry.path(), cached);
+                return;
+            }
+            pool.execute(() -> {
+                if (failure.get() != null) {
+                    return;
+                }
+                try {
+                    long readStart = epochNanos();
+                    String digest = workers.get().hashFile(entry);
+                    cache.record(entry.source(), entry.stamp(), digest, readStart);
+                    contentDigests.put(entry.path(), digest);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+        }
+
+        /** Waits for the queued files and returns the digests of every entry, in the context's order. */
+        public List<EntryDigest> complete(PackedContext context) {
+            pool.shutdown();
+            try {
+                while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                    if (failure.get() != null) {
+                        pool.shutdownNow();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while hashing the context", e);
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            Worker worker = new Worker();
+            List<EntryDigest> out = new ArrayList<>(context.entries().size());
+            for (ContextEntry entry : context.entries()) {
+                String content = "";
+                if (entry.type() == EntryType.FILE) {
+                    content = entry.generated() != null
+                            ? HexFormat.of().formatHex(worker.sha.digest(entry.generated()))
+                            : contentDigests.get(entry.path());
+                    if (content == null) {
+                        content = worker.hashFile(entry);
+                    }
+                }
+                out.add(new EntryDigest(entry.path(), entry.type(), entry.mode(), entry.linkTarget(), content));
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** One thread's digest and read buffer. */
+    private static final class Worker {
+        private final MessageDigest sha = State.sha256();
+        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+
+        String hashFile(ContextEntry entry) {
+            Path source = entry.source();
+            long total = 0;
+            sha.reset();
+            long size = entry.size();
+            try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
+                // Read the size the walk saw, no more: most files then take one read call. A file that grew
+                // since is caught when the tar is written; one that shrank is caught here.
+                while (total < size) {
+                    buffer.clear();
+                    int n = channel.read(buffer);
+                    if (n < 0) {
+                        break;
+                    }
+                    int used = (int) Math.min(n, size - total);
+                    sha.update(buffer.array(), 0, used);
+                    total += n;
+                }
+            } catch (IOException e) {
+                throw new InputException(source, "cannot read: " + e.getMessage());
+            }
+            if (total != size) {
+                throw new InputException(source, "file changed while deja was reading it; run again");
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        }
+    }
+
+    /** Hashes a stream the way file contents are hashed (used to check what a tar really carried). */
+    public static String sha256Hex(InputStream in) {
+        MessageDigest sha = State.sha256();
+        byte[] buffer = new byte[BUFFER_SIZE];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                sha.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

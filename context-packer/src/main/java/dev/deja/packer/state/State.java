@@ -1,0 +1,121 @@
+package dev.deja.packer.state;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The content address of one image: SHA-256 over a canonical encoding of exactly what the builder receives.
+ * See docs/state.md for the encoding; {@link #FORMAT} changes whenever it does, so old states never collide with
+ * new ones.
+ *
+ * @param digest 64 lower-case hex characters
+ */
+public record State(String digest) {
+
+    public static final String FORMAT = "deja-state/1";
+    /** Tag prefix: names the format, and keeps state tags apart from 40-hex commit tags. */
+    public static final String TAG_PREFIX = "s1-";
+    public static final int TAG_HEX_LENGTH = 40;
+
+    public State {
+        if (!digest.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a SHA-256 hex digest: " + digest);
+        }
+    }
+
+    /**
+     * The registry tag: {@code s1-} and the first 40 hex characters (160 bits) of the digest; 43 characters,
+     * valid as an OCI tag ({@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}).
+     */
+    public String tag() {
+        return TAG_PREFIX + digest.substring(0, TAG_HEX_LENGTH);
+    }
+
+    public static boolean isStateTag(String tag) {
+        return tag.matches(TAG_PREFIX + "[0-9a-f]{" + TAG_HEX_LENGTH + "}");
+    }
+
+    public static State compute(List<EntryDigest> entries, BuildInputs inputs) {
+        Encoder e = new Encoder();
+        e.field(FORMAT);
+        e.field("entries").number(entries.size());
+        for (EntryDigest entry : entries) {
+            e.field(String.valueOf(entry.type().code()))
+                    .field(Integer.toOctalString(entry.mode()))
+                    .field(entry.path())
+                    .field(entry.linkTarget())
+                    .field(entry.contentSha256());
+        }
+        e.field("dockerfile").field(inputs.dockerfile());
+        e.field("args").number(inputs.args().size());
+        for (Map.Entry<String, String> arg : inputs.args().entrySet()) {
+            e.field(arg.getKey()).field(arg.getValue());
+        }
+        e.field("target").field(inputs.target());
+        e.field("platforms").number(inputs.platforms().size());
+        inputs.platforms().forEach(e::field);
+        e.field("parents").number(inputs.parentStates().size());
+        for (Map.Entry<String, String> parent : inputs.parentStates().entrySet()) {
+            e.field(parent.getKey()).field(parent.getValue());
+        }
+        return new State(HexFormat.of().formatHex(e.finish()));
+    }
+
+    /**
+     * Length-prefixed fields ({@code <decimal byte length>:<UTF-8 bytes>}), so no two inputs encode alike;
+     * buffered, because a context has hundreds of thousands of small fields.
+     */
+    private static final class Encoder {
+        private final MessageDigest digest = sha256();
+        private final byte[] buffer = new byte[64 * 1024];
+        private int used;
+
+        Encoder field(String value) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            put(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+            put(COLON);
+            put(bytes);
+            return this;
+        }
+
+        Encoder number(int value) {
+            return field(Integer.toString(value));
+        }
+
+        private void put(byte[] bytes) {
+            if (bytes.length > buffer.length - used) {
+                flush();
+                if (bytes.length > buffer.length) {
+                    digest.update(bytes);
+                    return;
+                }
+            }
+            System.arraycopy(bytes, 0, buffer, used, bytes.length);
+            used += bytes.length;
+        }
+
+        private void flush() {
+            digest.update(buffer, 0, used);
+            used = 0;
+        }
+
+        byte[] finish() {
+            flush();
+            return digest.digest();
+        }
+    }
+
+    private static final byte[] COLON = {':'};
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.deja.packer.dockerfile;
+
+import dev.deja.packer.InputException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DockerfileTest {
+
+    private static final Path FILE = Path.of("svc/Dockerfile");
+
+    private static Dockerfile parse(String text) {
+        return Dockerfile.parse(FILE, text);
+    }
+
+    private static List<String> references(String text, Map<String, String> args) {
+        return parse(text).imageUses(args).stream().map(ImageUse::reference).toList();
+    }
+
+    @Test
+    void instructionsKeepTheirLinesAndJoinContinuations() {
+        Dockerfile d = parse("# syntax=docker/dockerfile:1\n\nFROM base\nRUN echo a \\\n  # a comment inside\n\n"
+                + "  && echo b\nCOPY x /x\n");
+        assertThat(d.directive("syntax")).contains("docker/dockerfile:1");
+        assertThat(d.instructions()).extracting(Instruction::keyword).containsExactly("FROM", "RUN", "COPY");
+        Instruction run = d.instructions().get(1);
+        assertThat(run.line()).isEqualTo(4);
+        assertThat(run.endLine()).isEqualTo(7);
+        assertThat(run.arguments()).isEqualTo("echo a   && echo b");
+        assertThat(d.instructions().get(2).line()).isEqualTo(8);
+    }
+
+    @Test
+    void escapeDirectiveChangesTheContinuationCharacter() {
+        Dockerfile d = parse("# escape=`\nFROM base\nRUN dir c:\\ `\n  && echo done\n");
+        assertThat(d.escape()).isEqualTo('`');
+        assertThat(d.instructions().get(1).arguments()).isEqualTo("dir c:\\   && echo done");
+    }
+
+    @Test
+    void directivesOnlyCountAtTheTop() {
+        Dockerfile d = parse("FROM base\n# escape=`\nRUN a \\\n b\n");
+        assertThat(d.escape()).isEqualTo('\\');
+        assertThat(d.instructions()).hasSize(2);
+    }
+
+    @Test
+    void heredocBodiesAreNotInstructions() {
+        Dockerfile d = parse("FROM base\nRUN <<EOF\nFROM evil\nCOPY --from=other / /\nEOF\nCOPY <<-'END' /etc/x\n"
+                + "\tFROM nope\n\tEND\nCMD run\n");
+        assertThat(d.instructions()).extracting(Instruction::keyword).containsExactly("FROM", "RUN", "COPY", "CMD");
+        assertThat(d.imageUses(Map.of())).extracting(ImageUse::reference).containsExactly("base");
+    }
+
+    @Test
+    void fromWithPlatformAndStageNames() {
+        String text = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM build AS test\n"
+                + "FROM scratch\nCOPY --from=build /a /a\nCOPY --from=0 /b /b\nCOPY --from=tools /c /c\n";
+        assertThat(parse(text).imageUses(Map.of())).extracting(ImageUse::kind, ImageUse::reference)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ImageUse.Kind.FROM, "golang:1.22"),
+                        org.assertj.core.groups.Tuple.tuple(ImageUse.Kind.COPY_FROM, "tools"));
+    }
+
+    @Test
+    void stageNamesAreCaseInsensitive() {
+        assertThat(references("FROM base AS Build\nFROM build\n", Map.of())).containsExactly("base");
+    }
+
+    @Test
+    void argBeforeFromIsSubstitutedWithDefaultsAndOverrides() {
+        String text = "ARG REPO=acme\nARG BASE=${REPO}/shared\nARG TAG\nFROM $BASE:${TAG:-latest}\n";
+        assertThat(references(text, Map.of())).containsExactly("acme/shared:latest");
+        assertThat(references(text, Map.of("TAG", "1.2"))).containsExactly("acme/shared:1.2");
+        assertThat(references(text, Map.of("BASE", "other"))).containsExactly("other:latest");
+    }
+
+    @Test
+    void argInsideAStageFeedsCopyFrom() {
+        String text = "ARG SRC=tools\nFROM base\nARG SRC\nARG DEST=/opt\nCOPY --from=${SRC} /bin $DEST\n";
+        assertThat(references(text, Map.of())).containsExactly("base", "tools");
+    }
+
+    @Test
+    void quotedArgValues() {
+        assertThat(references("ARG B=\"acme/base\"\nFROM ${B}\n", Map.of())).containsExactly("acme/base");
+        assertThat(references("ARG B='lit$X'\nFROM ${B}\n", Map.of())).containsExactly("lit$X");
+    }
+
+    @Test
+    void unsetVariableInFromIsAnErrorNamingTheLine() {
+        assertThatThrownBy(() -> parse("FROM base\nFROM $X\n").imageUses(Map.of()))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("X is not set")
+                .satisfies(e -> assertThat(((InputException) e).line()).isEqualTo(2));
+        assertThatThrownBy(() -> parse("ARG X\nFROM ${X}\n").imageUses(Map.of()))
+                .hasMessageContaining("X is not set");
+        assertThatThrownBy(() -> parse("FROM ${X:?give me X}\n").imageUses(Map.of()))
+                .hasMessageContaining("give me X");
+    }
+
+    @Test
+    void noFromIsAnError() {
+        assertThatThrownBy(() -> parse("# only a comment\nARG X=1\n").imageUses(Map.of()))
+                .isInstanceOf(InputException.class).hasMessageContaining("no FROM");
+    }
+
+    @Test
+    void instructionBeforeFromIsAnError() {
+        assertThatThrownBy(() -> parse("RUN echo\nFROM base\n").imageUses(Map.of()))
+                .isInstanceOf(InputException.class).hasMessageContaining("before the first FROM")
+                .satisfies(e -> assertThat(((InputException) e).line()).isEqualTo(1));
+    }
+
+    @Test
+    void unterminatedHeredocIsAnError() {
+        assertThatThrownBy(() -> parse("FROM base\nRUN <<EOF\necho\n"))
+                .isInstanceOf(InputException.class).hasMessageContaining("not terminated");
+    }
+
+    @Test
+    void rewriteReplacesOnlyRepoImagesAndKeepsLineNumbers() {
+        String text = "ARG BASE=shared\nFROM --platform=linux/amd64 \\\n  ${BASE} \\\n  AS build\n"
+                + "RUN make\nFROM python:3.11\nCOPY --link --from=build /a /a\nCOPY --from=shared:1 /lib /lib\n";
+        String rewritten = parse(text).rewrite(Map.of(), use -> use.reference().startsWith("shared")
+                ? Optional.of("reg/shared:s1-abc") : Optional.empty());
+        List<String> lines = List.of(rewritten.split("\n", -1));
+        assertThat(lines).hasSameSizeAs(List.of(text.split("\n", -1)));
+        assertThat(lines.get(1)).isEqualTo("FROM --platform=linux/amd64 reg/shared:s1-abc AS build");
+        assertThat(lines.get(2)).isEmpty();
+        assertThat(lines.get(3)).isEmpty();
+        assertThat(lines.get(4)).isEqualTo("RUN make");
+        assertThat(lines.get(5)).isEqualTo("FROM python:3.11");
+        assertThat(lines.get(6)).isEqualTo("COPY --link --from=build /a /a");
+        assertThat(lines.get(7)).isEqualTo("COPY --from=reg/shared:s1-abc /lib /lib");
+    }
+
+    @Test
+    void rewriteLeavesHeredocsIntact() {
+        String text = "FROM shared\nRUN <<EOF\nFROM shared\nEOF\n";
+        String rewritten = parse(text).rewrite(Map.of(), use -> Optional.of("x:1"));
+        assertThat(rewritten).isEqualTo("FROM x:1\nRUN <<EOF\nFROM shared\nEOF\n");
+    }
+
+    @Test
+    void windowsLineEndingsAreRead() {
+        assertThat(references("FROM base\r\nRUN a \\\r\n b\r\n", Map.of())).containsExactly("base");
+    }
+}

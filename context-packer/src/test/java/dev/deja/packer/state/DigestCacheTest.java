@@ -1,0 +1,101 @@
+package dev.deja.packer.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import dev.deja.packer.TestTree;
+import dev.deja.packer.context.ContextCollector;
+import dev.deja.packer.context.ContextSpec;
+import dev.deja.packer.context.PackedContext;
+import dev.deja.packer.dockerfile.Dockerfile;
+
+class DigestCacheTest {
+
+    private static final long MUCH_LATER = Long.MAX_VALUE / 2;
+    private static final BuildInputs INPUTS = BuildInputs.of("Dockerfile", Map.of(), "", List.of(), Map.of());
+
+    @TempDir
+    Path tmp;
+
+    private TestTree tree() {
+        TestTree t = new TestTree(tmp.resolve("repo")).file("app/Dockerfile", "FROM x\n").file("app/a.txt", "aaa");
+        t.touch("app/a.txt", 1_000_000L);
+        return t;
+    }
+
+    private static List<EntryDigest> digests(TestTree t, DigestCache cache) {
+        ContextSpec spec = new ContextSpec(t.root(), "app", "app/Dockerfile", List.of(), List.of());
+        ContentHasher hasher = new ContentHasher(2, cache);
+        try (ContentHasher.Session session = hasher.start()) {
+            PackedContext context = ContextCollector.collect(spec, "FROM x\n".getBytes(), session::submit);
+            return session.complete(context);
+        }
+    }
+
+    private static String digestOf(List<EntryDigest> digests, String path) {
+        return digests.stream().filter(d -> d.path().equals(path)).findFirst().orElseThrow().contentSha256();
+    }
+
+    @Test
+    void unchangedFilesAreNotReadAgainAndAChangedFileIs() {
+        TestTree t = tree();
+        Path file = tmp.resolve("cache.bin");
+        DigestCache first = DigestCache.open(file, 0);
+        String real = digestOf(digests(t, first), "a.txt");
+        first.save();
+        assertThat(file).exists();
+
+        // Prove the second run uses the cache: a doctored cache entry with the same stamp wins over the file.
+        DigestCache second = DigestCache.open(file, 0);
+        FileStamp stamp = ContextCollector.collect(new ContextSpec(t.root(), "app", "app/Dockerfile", List.of(),
+                List.of()), new byte[0]).entries().stream().filter(e -> e.path().equals("a.txt")).findFirst()
+                .orElseThrow().stamp();
+        assertThat(second.lookup(t.path("app/a.txt"), stamp)).isEqualTo(real);
+        String fake = "0".repeat(64);
+        second.record(t.path("app/a.txt"), stamp, fake, MUCH_LATER);
+        assertThat(digestOf(digests(t, second), "a.txt")).isEqualTo(fake);
+
+        // A real change moves mtime/ctime (and maybe size): the file is read again.
+        t.file("app/a.txt", "bbb");
+        assertThat(digestOf(digests(t, second), "a.txt")).isNotEqualTo(fake).isNotEqualTo(real);
+    }
+
+    @Test
+    void racyFilesAreNotRecorded() {
+        TestTree t = tree().file("app/fresh.txt", "just written");
+        DigestCache cache = DigestCache.open(tmp.resolve("cache.bin"));
+        digests(t, cache);
+        FileStamp fresh = ContextCollector.collect(new ContextSpec(t.root(), "app", "app/Dockerfile", List.of(),
+                List.of()), new byte[0]).entries().stream().filter(e -> e.path().equals("fresh.txt")).findFirst()
+                .orElseThrow().stamp();
+        assertThat(cache.lookup(t.path("app/fresh.txt"), fresh)).as("written < 2 s ago: racy").isNull();
+    }
+
+    @Test
+    void cachedAndUncachedStatesAreEqual() {
+        TestTree t = tree();
+        DigestCache cache = DigestCache.open(tmp.resolve("cache.bin"), 0);
+        State cold = State.compute(digests(t, DigestCache.none()), INPUTS);
+        assertThat(State.compute(digests(t, cache), INPUTS)).isEqualTo(cold);
+        cache.save();
+        DigestCache reopened = DigestCache.open(tmp.resolve("cache.bin"), 0);
+        assertThat(State.compute(digests(t, reopened), INPUTS)).isEqualTo(cold);
+    }
+
+    @Test
+    void damagedCacheFileIsIgnored() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        Files.write(file, new byte[] {0, 14, 'd', 'e', 'j', 'a', '-', 'd', 'i', 'g', 'e', 's', 't', 's', '/', '1', 0});
+        TestTree t = tree();
+        State cold = State.compute(digests(t, DigestCache.none()), INPUTS);
+        assertThat(State.compute(digests(t, DigestCache.open(file)), INPUTS)).isEqualTo(cold);
+        Files.writeString(file, "garbage");
+        assertThat(State.compute(digests(t, DigestCache.open(file)), INPUTS)).isEqualTo(cold);
+    }
+}
