@@ -1,18 +1,10 @@
 package dev.deja.cli;
 
-import dev.deja.engine.BuildDriver;
-import dev.deja.engine.BuildListener;
-import dev.deja.engine.BuildRun;
-import dev.deja.engine.DockerDaemon;
-import dev.deja.engine.LoadRun;
-import dev.deja.engine.LocalBuildRun;
-import dev.deja.engine.GitFacts;
-import dev.deja.engine.GraphBuilder;
-import dev.deja.engine.ImageTags;
-import dev.deja.engine.Plan;
-import dev.deja.engine.Planner;
-import dev.deja.engine.report.BuildFormat;
-import dev.deja.engine.report.CiFormat;
+import dev.deja.cli.format.BuildFormat;
+import dev.deja.engine.Deja;
+import dev.deja.engine.build.BuildListener;
+import dev.deja.engine.report.BuildReport;
+import dev.deja.cli.format.CiFormat;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,18 +88,30 @@ final class BuildCommand implements Callable<Integer> {
         if (jobs <= 0) {
             jobs = Runtime.getRuntime().availableProcessors();
         }
-        Planner planner = ProjectContext.planner(spec);
-        GitFacts git = ProjectContext.git(spec, planner.graph());
-        BuildListener listener = listener(spec.commandLine().getErr());
-        try (BuildDriver driver = ProjectContext.driver(spec, planner.graph(), builderName)) {
-            return build(planner, git, driver, listener);
+        Deja deja = ProjectContext.deja(spec);
+        Deja.Mode mode = mode(deja);
+        Deja.BuildRequest request = new Deja.BuildRequest(selection.selection(), mode, extraTags, movingTags, jobs,
+                builderName);
+        if (mode == Deja.Mode.PUSH && !push) {
+            Deja.DryRun dryRun = deja.dryRun(request);
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(BuildFormat.dryRun(dryRun.plan(), dryRun.tags()));
+            out.flush();
+            return ExitCodes.OK;
         }
+        BuildListener listener = listener(spec.commandLine().getErr());
+        BuildReport report = deja.build(request, listener);
+        List<String> moving = switch (mode) {
+            case LOCAL -> List.of("latest");
+            case LOAD -> List.of();
+            case PUSH -> deja.tags(request).moving();
+        };
+        return finish(report, moving);
     }
 
-    private int build(Planner planner, GitFacts git, BuildDriver driver, BuildListener listener) {
-        PrintWriter out = spec.commandLine().getOut();
-        var environment = ProjectContext.root(spec).environment;
-        if (planner.graph().project().config().localMode()) {
+    /** Where images go; the options that do not fit it are usage errors. */
+    private Deja.Mode mode(Deja deja) {
+        if (deja.localMode()) {
             if (push) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--push needs a registry: set registry:"
                         + " in deja.yaml or --registry (without one, deja build loads into the local daemon)");
@@ -116,44 +120,20 @@ final class BuildCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tag needs a registry (local mode"
                         + " tags <name>:<state> and <name>:latest)");
             }
-            DockerDaemon daemon = new DockerDaemon(environment);
-            Plan plan = planner.onlineLocal(selection.selection(), daemon);
-            GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), null,
-                    driver, jobs);
-            return finish(new LocalBuildRun(builder, daemon).run(plan, git, listener), planner, List.of("latest"));
+            return Deja.Mode.LOCAL;
         }
         if (load) {
             if (push || !extraTags.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--load writes only to the local"
                         + " daemon: it does not go with --push or --tag");
             }
-            var registryAhead = ProjectContext.registryAhead(spec);
-            Plan plan = planner.online(selection.selection(), registryAhead, false);
-            var registry = registryAhead.get();
-            DockerDaemon daemon = new DockerDaemon(environment);
-            GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
-                    driver, jobs, false);
-            return finish(new LoadRun(builder, daemon).run(plan, git, jobs, listener), planner, List.of());
+            return Deja.Mode.LOAD;
         }
-        var registryAhead = ProjectContext.registryAhead(spec);
-        Plan plan = planner.online(selection.selection(), registryAhead, push);
-        var registry = registryAhead.get();
-        ImageTags tags = ImageTags.of(planner.graph().project().config().tags(), git, extraTags);
-        if (!movingTags) {
-            tags = new ImageTags(tags.fixed(), List.of());
-        }
-        if (!push) {
-            out.print(BuildFormat.dryRun(plan, tags));
-            out.flush();
-            return ExitCodes.OK;
-        }
-        GraphBuilder builder = new GraphBuilder(planner.graph(), planner.packer(), registry,
-                driver, jobs);
-        return finish(new BuildRun(builder, registry).run(plan, tags, git, listener), planner, tags.moving());
+        return Deja.Mode.PUSH;
     }
 
     /** The dotenv report when asked; under GitHub Actions, the step outputs and the step summary. */
-    private void writeCiOutputs(BuildRun.Report report) {
+    private void writeCiOutputs(BuildReport report) {
         if (dotenvFile != null) {
             String dotenv = CiFormat.dotenv(report);
             write(dotenvFile, dotenv, false);
@@ -199,13 +179,11 @@ final class BuildCommand implements Callable<Integer> {
         });
     }
 
-    private int finish(BuildRun.Report report, Planner planner, List<String> movingTags) {
+    private int finish(BuildReport report, List<String> movingTags) {
         if (live != null) {
             live.close();
         }
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        planner.saveDigests();
         if (reportFile != null) {
             write(reportFile, BuildFormat.json(report), false);
         }

@@ -1,10 +1,5 @@
 package dev.deja.cli;
 
-import dev.deja.engine.CacheRefs;
-import dev.deja.engine.GitFacts;
-import dev.deja.engine.Planner;
-import dev.deja.engine.Selection;
-import dev.deja.packer.state.State;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,13 +31,7 @@ final class CacheRefCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Planner planner = ProjectContext.planner(spec);
-        String name = Selection.of(List.of(image)).apply(planner.graph()).get(0);
-        State state = planner.packer().state(name);
-        planner.saveDigests();
-        GitFacts git = ProjectContext.git(spec, planner.graph());
-        Optional<String> ref = CacheRefs.find(ProjectContext.registry(spec),
-                planner.graph().project().repository(name), state, git);
+        Optional<String> ref = ProjectContext.deja(spec).cacheRef(image);
         ref.ifPresent(r -> spec.commandLine().getOut().println(format == Format.BUILDX ? "type=registry,ref=" + r : r));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -1,9 +1,8 @@
 package dev.deja.cli;
 
-import dev.deja.engine.FanOut;
-import dev.deja.engine.Plan;
-import dev.deja.engine.Planner;
-import dev.deja.engine.report.FanOutFormat;
+import dev.deja.engine.Deja;
+import dev.deja.engine.plan.FanOut;
+import dev.deja.cli.format.FanOutFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,14 +31,12 @@ final class CiCommand implements Runnable {
 
     /** The online plan of the selection, spread into jobs; fan-out needs a registry. */
     static FanOut fanOut(CommandLine.Model.CommandSpec spec, SelectionOptions selection) {
-        Planner planner = ProjectContext.planner(spec);
-        if (planner.graph().project().config().localMode()) {
+        Deja deja = ProjectContext.deja(spec);
+        if (deja.localMode()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "fan-out needs a registry: the jobs of a"
                     + " pipeline share images only through one (set registry: in deja.yaml or --registry)");
         }
-        Plan plan = planner.online(selection.selection(), ProjectContext.registryAhead(spec), false);
-        planner.saveDigests();
-        return FanOut.of(plan, planner.graph());
+        return deja.fanOut(selection.selection());
     }
 
     /** Writes to {@code output} ({@code -} or none: standard output); a file that cannot be written is an error. */

@@ -1,8 +1,7 @@
 package dev.deja.cli;
 
-import dev.deja.engine.PackedImage;
-import dev.deja.engine.Selection;
-import dev.deja.engine.report.PlanFormat;
+import dev.deja.engine.pack.PackedImage;
+import dev.deja.cli.format.PlanFormat;
 import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.EntryType;
@@ -49,10 +48,8 @@ final class ContextCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "say where the tar goes: -o FILE, -o -"
                     + " for standard output, or --list to see its entries");
         }
-        var planner = ProjectContext.planner(spec);
-        String name = Selection.of(java.util.List.of(image)).apply(planner.graph()).get(0);
-        PackedImage packed = planner.packer().pack(name);
-        planner.saveDigests();
+        PackedImage packed = ProjectContext.deja(spec).context(image);
+        String name = packed.name();
         if (list) {
             PrintWriter out = spec.commandLine().getOut();
             for (ContextEntry entry : packed.context().entries()) {

@@ -1,9 +1,13 @@
 package dev.deja.cli;
 
+import dev.deja.engine.exec.Cancellation;
+import dev.deja.registry.transport.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -61,7 +65,7 @@ final class DejaCommand implements Runnable {
 
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", scope = ScopeType.INHERIT,
             description = "Talk plain HTTP to this registry (loopback registries always are). Repeatable.")
-    java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
+    List<String> insecureRegistries = new ArrayList<>();
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Print every registry request (method, URL, status, time) on stderr. Never a secret.")
@@ -77,17 +81,21 @@ final class DejaCommand implements Runnable {
     final Map<String, String> environment;
 
     /** How a signal stops the run: builders stopped, moving tags all written or none. */
-    final dev.deja.engine.Cancellation cancellation;
+    final Cancellation cancellation;
 
     /** Whether a person watches: a terminal, outside CI (builds then show a live status line per image). */
     final boolean interactive;
 
-    DejaCommand(OutputStream stdout, Map<String, String> environment, dev.deja.engine.Cancellation cancellation,
-                boolean interactive) {
+    /** How the registry client retries. */
+    final RetryPolicy retry;
+
+    DejaCommand(OutputStream stdout, Map<String, String> environment, Cancellation cancellation,
+                boolean interactive, RetryPolicy retry) {
         this.stdout = stdout;
         this.environment = Map.copyOf(environment);
         this.cancellation = cancellation;
         this.interactive = interactive;
+        this.retry = retry;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.deja.cli;
 
-import dev.deja.engine.ImageGraph;
-import dev.deja.engine.report.GraphFormat;
+import dev.deja.cli.format.GraphFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +26,7 @@ final class GraphCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImageGraph graph = ProjectContext.graph(spec);
+        var graph = ProjectContext.deja(spec).graph();
         spec.commandLine().getOut().print(format.render(graph, selection.selection().apply(graph)));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -1,7 +1,7 @@
 package dev.deja.cli;
 
-import dev.deja.engine.BuildListener;
-import dev.deja.engine.GraphBuilder;
+import dev.deja.engine.build.BuildListener;
+import dev.deja.engine.report.Result;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -62,7 +62,7 @@ final class LiveStatus implements BuildListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void finished(String image, GraphBuilder.Status status, String reason) {
+    public synchronized void finished(String image, Result status, String reason) {
         Row row = rows.computeIfAbsent(image, i -> new Row());
         row.phase = status.name().toLowerCase(Locale.ROOT);
         row.end = System.nanoTime();

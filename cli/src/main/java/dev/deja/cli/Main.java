@@ -1,6 +1,6 @@
 package dev.deja.cli;
 
-import dev.deja.engine.Cancellation;
+import dev.deja.engine.exec.Cancellation;
 import dev.deja.packer.InputException;
 import dev.deja.registry.RegistryException;
 import java.io.FileDescriptor;
@@ -62,7 +62,8 @@ public final class Main {
                           Cancellation cancellation, boolean interactive) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-        CommandLine cli = new CommandLine(new DejaCommand(stdout, environment, cancellation, interactive));
+        CommandLine cli = new CommandLine(new DejaCommand(stdout, environment, cancellation, interactive,
+                ProjectContext.retryPolicy(System.getProperty("deja.registry.attempts"))));
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -73,7 +74,7 @@ public final class Main {
                 err.flush();
                 return ExitCodes.USAGE_OR_CONFIG;
             }
-            if (exception instanceof dev.deja.engine.DockerDaemon.DaemonException daemon) {
+            if (exception instanceof dev.deja.engine.docker.DockerDaemon.DaemonException daemon) {
                 err.println("deja: docker error: " + daemon.getMessage());
                 err.flush();
                 return ExitCodes.UNREACHABLE;

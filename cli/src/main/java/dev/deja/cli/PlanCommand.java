@@ -1,9 +1,7 @@
 package dev.deja.cli;
 
-import dev.deja.engine.DockerDaemon;
-import dev.deja.engine.Plan;
-import dev.deja.engine.Planner;
-import dev.deja.engine.report.PlanFormat;
+import dev.deja.engine.plan.Plan;
+import dev.deja.cli.format.PlanFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,11 +31,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Planner planner = ProjectContext.planner(spec);
-        Plan plan = offline ? planner.offline(selection.selection())
-                : planner.graph().project().config().localMode()
-                ? planner.onlineLocal(selection.selection(), new DockerDaemon(ProjectContext.root(spec).environment))
-                : planner.online(selection.selection(), ProjectContext.registryAhead(spec), false);
+        Plan plan = ProjectContext.deja(spec).plan(selection.selection(), offline);
         spec.commandLine().getOut().print(json ? PlanFormat.json(plan) : PlanFormat.table(plan));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -1,10 +1,8 @@
 package dev.deja.cli;
 
-import dev.deja.engine.DockerDaemon;
-import dev.deja.engine.Plan;
-import dev.deja.engine.Planner;
-import dev.deja.engine.Puller;
-import dev.deja.engine.report.Table;
+import dev.deja.engine.Deja;
+import dev.deja.engine.build.Puller;
+import dev.deja.cli.format.Table;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,15 +32,12 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Planner planner = ProjectContext.planner(spec);
-        if (planner.graph().project().config().localMode()) {
+        Deja deja = ProjectContext.deja(spec);
+        if (deja.localMode()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "pull needs a registry: set registry: in"
                     + " deja.yaml or --registry");
         }
-        Plan plan = planner.online(selection.selection(), ProjectContext.registry(spec));
-        planner.saveDigests();
-        List<Puller.Pulled> pulled = new Puller(new DockerDaemon(ProjectContext.root(spec).environment))
-                .pull(plan, jobs);
+        List<Puller.Pulled> pulled = deja.pull(selection.selection(), jobs);
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"IMAGE", "PULLED", "LOCAL TAG", "TIME", "REASON"});
         for (Puller.Pulled p : pulled) {

@@ -1,6 +1,6 @@
 package dev.deja.cli;
 
-import dev.deja.engine.Selection;
+import dev.deja.engine.graph.Selection;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;

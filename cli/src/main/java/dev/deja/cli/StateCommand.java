@@ -1,7 +1,7 @@
 package dev.deja.cli;
 
-import dev.deja.engine.Plan;
-import dev.deja.engine.PlannedImage;
+import dev.deja.engine.plan.Plan;
+import dev.deja.engine.plan.PlannedImage;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,7 +23,7 @@ final class StateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan plan = ProjectContext.planner(spec).offline(selection.selection());
+        Plan plan = ProjectContext.deja(spec).states(selection.selection());
         PrintWriter out = spec.commandLine().getOut();
         for (PlannedImage image : plan.images()) {
             out.println(image.name() + " " + image.state().tag());

@@ -1,0 +1,32 @@
+package dev.deja.engine;
+
+import dev.deja.engine.exec.Cancellation;
+import dev.deja.registry.transport.RetryPolicy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything a run of deja is told from outside: where the project is, which registry, the environment (the only
+ * place deja reads variables from), how the run is stopped, and where it says things.
+ *
+ * @param directory          where to start looking for the project ({@code -C})
+ * @param config             an explicit config file ({@code -c}), or {@code null}
+ * @param registry           a registry prefix that replaces deja.yaml's ({@code --registry}), or {@code null}
+ * @param insecureRegistries registries spoken to in plain HTTP besides loopback ones
+ * @param environment        the environment variables deja reads and passes to docker
+ * @param cancellation       how a signal stops the run
+ * @param retry              how the registry client retries
+ * @param debug              one line per registry request, or {@code null} for none
+ * @param notices            what deja says once about how it builds (a missing plugin, a cache mode)
+ */
+public record DejaSettings(Path directory, Path config, String registry, List<String> insecureRegistries,
+                           Map<String, String> environment, Cancellation cancellation, RetryPolicy retry,
+                           Consumer<String> debug, Consumer<String> notices) {
+
+    public DejaSettings {
+        insecureRegistries = List.copyOf(insecureRegistries);
+        environment = Map.copyOf(environment);
+    }
+}

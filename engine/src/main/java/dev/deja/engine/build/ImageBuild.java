@@ -1,0 +1,91 @@
+package dev.deja.engine.build;
+
+import dev.deja.engine.docker.BuildFailedException;
+import dev.deja.engine.docker.ImageBuilder;
+import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.pack.ImagePacker;
+import dev.deja.engine.pack.PackedImage;
+import dev.deja.engine.plan.PlannedImage;
+import dev.deja.engine.project.ImageDefinition;
+import dev.deja.engine.report.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Builds one image the plan says is missing: its packed context to the builder with the state tag only (the other
+ * tags are written afterwards, the same way for built and reused images), or, for a builder image, its files
+ * exported to its output folder unless that folder already holds this state.
+ */
+final class ImageBuild {
+
+    /** The file in an output folder that names the state its files came from; an equal state skips the export. */
+    static final String EXPORT_MARKER = ".deja-state";
+
+    private final ImageGraph graph;
+    private final ImagePacker packer;
+    private final ImageBuilder builder;
+    private final Function<PlannedImage, List<String>> cacheFrom;
+    private final boolean push;
+
+    /**
+     * @param cacheFrom the {@code --cache-from} refs of an image (none in local mode: the daemon's cache serves)
+     * @param push      push built images, or load them into the daemon
+     */
+    ImageBuild(ImageGraph graph, ImagePacker packer, ImageBuilder builder,
+               Function<PlannedImage, List<String>> cacheFrom, boolean push) {
+        this.graph = graph;
+        this.packer = packer;
+        this.builder = builder;
+        this.cacheFrom = cacheFrom;
+        this.push = push;
+    }
+
+    void prepare() {
+        builder.prepare();
+    }
+
+    Outcome build(PlannedImage image, Consumer<String> log) {
+        ImageDefinition definition = graph.project().byName().get(image.name());
+        try {
+            PackedImage packed = packer.pack(image.name());
+            boolean export = definition.exportsFiles();
+            Path output = export ? graph.project().root().resolve(definition.output()) : null;
+            if (export && image.state().tag().equals(exportedState(output))) {
+                return new Outcome(image.name(), Result.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
+            }
+            List<String> sources = export ? List.of() : cacheFrom.apply(image);
+            ImageBuilder.Result result = builder.build(new ImageBuilder.Request(packed, definition,
+                    image.repository(), List.of(image.stateRef()), sources, push, output), log);
+            if (export) {
+                writeExportedState(output, image.state().tag());
+            }
+            return new Outcome(image.name(), export ? Result.EXPORTED : Result.BUILT, result.digest(),
+                    result.duration(), sources, "");
+        } catch (BuildFailedException e) {
+            return new Outcome(image.name(), Result.FAILED, "", Duration.ZERO, List.of(), e.getMessage());
+        }
+    }
+
+    /** The state an output folder was last exported from (its {@value #EXPORT_MARKER} file), or "". */
+    static String exportedState(Path output) {
+        try {
+            Path marker = output.resolve(EXPORT_MARKER);
+            return Files.isRegularFile(marker) ? Files.readString(marker).strip() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void writeExportedState(Path output, String stateTag) {
+        try {
+            Files.writeString(output.resolve(EXPORT_MARKER), stateTag + "\n");
+        } catch (IOException e) {
+            throw new BuildFailedException(output.toString(), "cannot record the exported state: " + e.getMessage());
+        }
+    }
+}

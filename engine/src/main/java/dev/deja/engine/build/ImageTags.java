@@ -1,0 +1,38 @@
+package dev.deja.engine.build;
+
+import dev.deja.engine.config.TagsConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import dev.deja.engine.git.GitFacts;
+
+/**
+ * The tags an image gets besides its state tag. Fixed tags (commit, {@code --tag}) may be written at once; moving
+ * tags (branch, latest) only after every image of the run succeeded, so they never point at a half-done release.
+ */
+public record ImageTags(List<String> fixed, List<String> moving) {
+
+    public ImageTags {
+        fixed = List.copyOf(fixed);
+        moving = List.copyOf(moving);
+    }
+
+    public static ImageTags of(TagsConfig config, GitFacts git, List<String> extra) {
+        Set<String> fixed = new LinkedHashSet<>();
+        Set<String> moving = new LinkedHashSet<>();
+        if (config.commit() && !git.commit().isEmpty()) {
+            fixed.add(git.commit());
+        }
+        fixed.addAll(extra);
+        String slug = GitFacts.slug(git.branch());
+        if (config.branch() && !slug.isEmpty()) {
+            moving.add(slug);
+        }
+        if (!config.latestOn().isEmpty() && config.latestOn().equals(git.branch())) {
+            moving.add("latest");
+        }
+        moving.removeAll(fixed);
+        return new ImageTags(new ArrayList<>(fixed), new ArrayList<>(moving));
+    }
+}

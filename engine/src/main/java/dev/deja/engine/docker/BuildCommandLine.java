@@ -1,0 +1,91 @@
+package dev.deja.engine.docker;
+
+import dev.deja.engine.config.CacheMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command lines of one build: {@code docker buildx build …} or the classic {@code docker build …}. */
+final class BuildCommandLine {
+
+    private BuildCommandLine() {
+    }
+
+    /**
+     * @param registryCache the builder writes cache to {@code <repository>:buildcache} (cache: registry and a
+     *                      builder that can)
+     */
+    static List<String> buildx(ImageBuilder.Request request, BuildDriver.Options options, boolean registryCache,
+                               Path metadata) {
+        List<String> command = new ArrayList<>(List.of("docker", "buildx", "build"));
+        if (!options.builder().isEmpty()) {
+            command.addAll(List.of("--builder", options.builder()));
+        }
+        command.addAll(List.of("--progress", "plain", "-f", request.packed().context().dockerfile(),
+                "--metadata-file", metadata.toString()));
+        addInputs(request, command);
+        if (registryCache && request.output() == null) {
+            command.addAll(List.of("--cache-from", "type=registry,ref=" + buildCacheRef(request)));
+        }
+        for (String ref : request.cacheFrom()) {
+            command.addAll(List.of("--cache-from", "type=registry,ref=" + ref));
+        }
+        if (request.output() != null) {
+            command.addAll(List.of("--output", "type=local,dest=" + request.output()));
+        } else {
+            for (String ref : request.refs()) {
+                command.addAll(List.of("--tag", ref));
+            }
+            if (registryCache) {
+                command.addAll(List.of("--cache-to", "type=registry,ref=" + buildCacheRef(request) + ",mode=max"));
+            } else if (options.cache() != CacheMode.NONE) {
+                // Inline cache metadata: the pushed image is the next build's cache source.
+                command.addAll(List.of("--cache-to", "type=inline"));
+            }
+            command.add(request.push() ? "--push" : "--load");
+        }
+        command.add("-");
+        return command;
+    }
+
+    /** The classic builder: one platform, inline cache by build arg; pushing is a separate {@code docker push}. */
+    static List<String> classic(ImageBuilder.Request request, BuildDriver.Options options) {
+        List<String> platforms = request.packed().inputs().platforms();
+        if (platforms.size() > 1) {
+            throw new BuildFailedException(request.image().name(), "the classic docker build builds one platform,"
+                    + " this image asks for " + String.join(", ", platforms) + ": install the docker buildx plugin");
+        }
+        List<String> command = new ArrayList<>(List.of("docker", "build", "--progress", "plain", "-f",
+                request.packed().context().dockerfile()));
+        addInputs(request, command);
+        for (String ref : request.cacheFrom()) {
+            command.addAll(List.of("--cache-from", ref));
+        }
+        if (request.output() != null) {
+            command.addAll(List.of("--output", "type=local,dest=" + request.output()));
+        } else {
+            for (String ref : request.refs()) {
+                command.addAll(List.of("--tag", ref));
+            }
+            if (options.cache() != CacheMode.NONE) {
+                command.addAll(List.of("--build-arg", "BUILDKIT_INLINE_CACHE=1"));
+            }
+        }
+        command.add("-");
+        return command;
+    }
+
+    private static void addInputs(ImageBuilder.Request request, List<String> command) {
+        if (!request.image().target().isEmpty()) {
+            command.addAll(List.of("--target", request.image().target()));
+        }
+        request.packed().inputs().args().forEach((k, v) -> command.addAll(List.of("--build-arg", k + "=" + v)));
+        if (!request.packed().inputs().platforms().isEmpty()) {
+            command.addAll(List.of("--platform", String.join(",", request.packed().inputs().platforms())));
+        }
+    }
+
+    private static String buildCacheRef(ImageBuilder.Request request) {
+        return request.repository() + ":buildcache";
+    }
+}

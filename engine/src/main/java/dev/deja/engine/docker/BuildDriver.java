@@ -1,0 +1,199 @@
+package dev.deja.engine.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deja.engine.config.CacheMode;
+import dev.deja.engine.exec.Cancellation;
+import dev.deja.engine.exec.ProcessRunner;
+import dev.deja.packer.context.ContextTar;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one build with the packed context on stdin (the exact bytes that were hashed into the state):
+ * {@code docker buildx build -f <Dockerfile in the tar> -}, or, when the buildx plugin is missing,
+ * {@code DOCKER_BUILDKIT=1 docker build} with the same context followed by {@code docker push}. A push the registry
+ * refused is retried by building again (cached by then). The pushed digest is read from {@code --metadata-file}
+ * (buildx) or from the push output (classic).
+ */
+public final class BuildDriver implements ImageBuilder, AutoCloseable {
+
+    /**
+     * @param builder {@code --builder}: a buildx builder name, "" for the current one
+     * @param cache   where cache metadata goes (deja.yaml's {@code cache:})
+     */
+    public record Options(String builder, CacheMode cache) {
+        public static Options defaults() {
+            return new Options("", CacheMode.INLINE);
+        }
+    }
+
+    private static final Pattern PUSHED_DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
+    private static final int PUSH_ATTEMPTS = 3;
+
+    private final ProcessRunner processes;
+    private final Options options;
+    private final Cancellation cancellation;
+    private final BuilderProbe probe;
+
+    /** @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks) */
+    public BuildDriver(Map<String, String> environment, Options options, Cancellation cancellation,
+                       Consumer<String> notices) {
+        this(environment, options, cancellation, notices, null);
+    }
+
+    /** A driver that already knows its builder (tests of the command line for builders this machine lacks). */
+    BuildDriver(Map<String, String> environment, Options options, BuilderProbe.Builder known) {
+        this(environment, options, Cancellation.never(), notice -> { }, known);
+    }
+
+    private BuildDriver(Map<String, String> environment, Options options, Cancellation cancellation,
+                        Consumer<String> notices, BuilderProbe.Builder known) {
+        Map<String, String> buildKit = new HashMap<>(environment);
+        buildKit.put("DOCKER_BUILDKIT", "1");
+        this.processes = new ProcessRunner(buildKit, cancellation);
+        this.options = options;
+        this.cancellation = cancellation;
+        this.probe = new BuilderProbe(processes, options, notices, known);
+    }
+
+    @Override
+    public void prepare() {
+        probe.inBackground();
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+    }
+
+    /** The builder command for {@code request}; buildx writes the pushed digest to {@code metadata}. */
+    List<String> command(Request request, Path metadata) {
+        BuilderProbe.Builder builder = probe.builder();
+        boolean registryCache = options.cache() == CacheMode.REGISTRY && builder.exportsRegistryCache();
+        return builder.kind() == BuilderProbe.Builder.Kind.CLASSIC ? BuildCommandLine.classic(request, options)
+                : BuildCommandLine.buildx(request, options, registryCache, metadata);
+    }
+
+    @Override
+    public Result build(Request request, Consumer<String> log) {
+        long start = System.nanoTime();
+        String name = request.image().name();
+        Path metadata;
+        try {
+            metadata = Files.createTempFile("deja-build-" + name.replace('/', '-'), ".json");
+        } catch (IOException e) {
+            throw new BuildFailedException(name, "cannot create a temporary file: " + e.getMessage());
+        }
+        try {
+            boolean classic = probe.builder().kind() == BuilderProbe.Builder.Kind.CLASSIC;
+            String tool = classic ? "docker build" : "docker buildx build";
+            int code = 0;
+            for (int attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
+                PushWatch watch = new PushWatch(log);
+                code = run(name, command(request, metadata), stdin -> ContextTar.write(request.packed().context(),
+                        stdin), watch);
+                if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
+                    break;
+                }
+                // Registries refuse concurrent uploads of one blob now and then (two runs pushing the same layer):
+                // the build is cached by now, so building again costs only the push.
+                log.accept("deja: the push failed; building again to retry it (" + (attempt + 1) + "/"
+                        + PUSH_ATTEMPTS + ")");
+                sleep(attempt);
+            }
+            if (code != 0) {
+                throw new BuildFailedException(name, cancellation.cancelled() ? "interrupted"
+                        : tool + " exited with " + code);
+            }
+            String digest = classic ? pushClassic(request, log) : digest(metadata);
+            return new Result(digest, Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException e) {
+            throw new BuildFailedException(name, "reading the builder's output failed: " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(metadata);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
+        }
+    }
+
+    private int run(String name, List<String> command, ProcessRunner.StdinWriter stdin, Consumer<String> log) {
+        try {
+            return processes.stream(name, command, stdin, log);
+        } catch (ProcessRunner.ProcessException e) {
+            throw new BuildFailedException(name, e.getMessage());
+        }
+    }
+
+    /** Pushes what the classic build tagged; the digest comes from the push output. */
+    private String pushClassic(Request request, Consumer<String> log) {
+        if (!request.push() || request.output() != null) {
+            return "";
+        }
+        String name = request.image().name();
+        String digest = "";
+        for (String ref : request.refs()) {
+            List<String> lines = new ArrayList<>();
+            int code = run(name, List.of("docker", "push", ref), null, line -> {
+                lines.add(line);
+                log.accept(line);
+            });
+            if (code != 0) {
+                throw new BuildFailedException(name, cancellation.cancelled() ? "interrupted"
+                        : "docker push " + ref + " exited with " + code);
+            }
+            for (String line : lines) {
+                Matcher matcher = PUSHED_DIGEST.matcher(line);
+                if (matcher.find()) {
+                    digest = matcher.group(1);
+                }
+            }
+        }
+        return digest;
+    }
+
+    /** Passes lines on and notices a failed push (buildx: " > pushing …", classic builds push separately). */
+    private static final class PushWatch implements Consumer<String> {
+        private final Consumer<String> log;
+        private boolean pushFailed;
+
+        PushWatch(Consumer<String> log) {
+            this.log = log;
+        }
+
+        @Override
+        public void accept(String line) {
+            if (line.startsWith(" > pushing ") || line.contains("failed to push")) {
+                pushFailed = true;
+            }
+            log.accept(line);
+        }
+    }
+
+    private static void sleep(int attempt) {
+        try {
+            Thread.sleep(500L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String digest(Path metadata) throws IOException {
+        if (!Files.isRegularFile(metadata) || Files.size(metadata) == 0) {
+            return "";
+        }
+        JsonNode node = new ObjectMapper().readTree(metadata.toFile());
+        return node.path("containerimage.digest").asText("");
+    }
+}

@@ -1,0 +1,125 @@
+package dev.deja.engine.docker;
+
+import dev.deja.engine.config.CacheMode;
+import dev.deja.engine.exec.Parallel;
+import dev.deja.engine.exec.ProcessRunner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Finds out what runs the builds (the docker CLI asked for the buildx plugin and its builder's driver), once, and
+ * says once what that means (a missing plugin, a cache mode the builder lacks).
+ */
+final class BuilderProbe implements AutoCloseable {
+
+    /** What runs the builds: the buildx plugin (with its builder's driver) or the classic docker build. */
+    record Builder(Kind kind, String name, String driver) {
+        enum Kind { BUILDX, CLASSIC }
+
+        /** Only buildx builders with a driver other than {@code docker} can write cache to a registry. */
+        boolean exportsRegistryCache() {
+            return kind == Kind.BUILDX && !driver.equals("docker");
+        }
+    }
+
+    private final ProcessRunner processes;
+    private final BuildDriver.Options options;
+    private final Consumer<String> notices;
+    private Builder builder;
+    private CompletableFuture<Builder> probe;
+
+    BuilderProbe(ProcessRunner processes, BuildDriver.Options options, Consumer<String> notices, Builder known) {
+        this.processes = processes;
+        this.options = options;
+        this.notices = notices;
+        this.builder = known;
+    }
+
+    /** Starts the docker CLI call in the background (tens of milliseconds a build would otherwise wait for). */
+    synchronized void inBackground() {
+        if (probe == null && builder == null) {
+            probe = Parallel.ahead("deja-builder-probe", this::detect);
+        }
+    }
+
+    /** Waits for a probe still running, so that no docker process outlives the run (it writes under ~/.docker). */
+    @Override
+    public void close() {
+        CompletableFuture<Builder> running;
+        synchronized (this) {
+            running = probe;
+        }
+        if (running != null) {
+            try {
+                running.get(30, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // what it found is only needed by builds, which report their own errors
+            }
+        }
+    }
+
+    /** The builder, found once and said once. */
+    synchronized Builder builder() {
+        if (builder != null) {
+            return builder;
+        }
+        builder = probe != null ? Parallel.get(probe) : detect();
+        if (builder.kind() == Builder.Kind.CLASSIC) {
+            notices.accept("the docker buildx plugin is missing (" + builder.name() + "); building with"
+                    + " DOCKER_BUILDKIT=1 docker build instead. Install docker-buildx for platform lists, --builder"
+                    + " and cache: registry.");
+        }
+        if (options.cache() == CacheMode.REGISTRY && !builder.exportsRegistryCache()) {
+            notices.accept((builder.kind() == Builder.Kind.CLASSIC ? "the classic docker build"
+                    : "builder " + builder.name() + " (driver " + builder.driver() + ")")
+                    + " cannot write cache to a registry (cache: registry); using inline cache instead."
+                    + " A docker-container builder can: docker buildx create --use --driver docker-container,"
+                    + " then deja build --builder NAME.");
+        }
+        return builder;
+    }
+
+    /** For the classic builder, {@code name} holds what the docker CLI said about the missing plugin. */
+    private Builder detect() {
+        List<String> inspect = new ArrayList<>(List.of("docker", "buildx", "inspect"));
+        if (!options.builder().isEmpty()) {
+            inspect.add(options.builder());
+        }
+        List<String> lines = new ArrayList<>();
+        int code;
+        try {
+            code = processes.stream("builder", inspect, null, lines::add);
+        } catch (ProcessRunner.ProcessException e) {
+            throw new BuildFailedException("builder", e.getMessage());
+        }
+        String described = String.join("\n", lines);
+        if (code != 0 && isMissingPlugin(described)) {
+            if (!options.builder().isEmpty()) {
+                throw new DockerDaemon.DaemonException("--builder " + options.builder() + " needs the docker buildx"
+                        + " plugin, which is missing (" + firstLine(described) + ")");
+            }
+            return new Builder(Builder.Kind.CLASSIC, firstLine(described), "docker");
+        }
+        if (code != 0) {
+            throw new DockerDaemon.DaemonException(String.join(" ", inspect) + " failed: " + firstLine(described));
+        }
+        return new Builder(Builder.Kind.BUILDX, field(described, "Name"), field(described, "Driver"));
+    }
+
+    /** What the docker CLI says when it has no buildx plugin (20.10: "'buildx' is not a docker command"). */
+    private static boolean isMissingPlugin(String output) {
+        return output.contains("is not a docker command") || output.contains("unknown command");
+    }
+
+    private static String field(String inspect, String name) {
+        return inspect.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
+                .findFirst().orElse("");
+    }
+
+    static String firstLine(String text) {
+        return text.strip().lines().findFirst().orElse("(no output)");
+    }
+}

@@ -1,0 +1,44 @@
+package dev.deja.engine.docker;
+
+import dev.deja.engine.pack.PackedImage;
+import dev.deja.engine.project.ImageDefinition;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** What builds one image: {@link BuildDriver} on a real docker, a fake in the scheduler's tests. */
+public interface ImageBuilder {
+
+    /**
+     * One build.
+     *
+     * @param repository where the image lives (for {@code cache: registry}'s {@code <repository>:buildcache})
+     * @param refs       every {@code <repository>:<tag>} the image gets
+     * @param cacheFrom  refs to take cache from
+     * @param push       push (registry mode) or load into the daemon (local mode)
+     * @param output     for builder images: the folder to export the files to; otherwise {@code null}
+     */
+    record Request(PackedImage packed, ImageDefinition image, String repository, List<String> refs,
+                   List<String> cacheFrom, boolean push, Path output) {
+        public Request {
+            refs = List.copyOf(refs);
+            cacheFrom = List.copyOf(cacheFrom);
+        }
+    }
+
+    /** @param digest the pushed manifest digest ("" for exports and loads without one) */
+    record Result(String digest, Duration duration) {
+    }
+
+    /**
+     * Builds, streaming every output line to {@code log}.
+     *
+     * @throws BuildFailedException when the build fails or the run was cancelled
+     */
+    Result build(Request request, Consumer<String> log);
+
+    /** Starts finding out what builds while the caller prepares the first build; called once a build is certain. */
+    default void prepare() {
+    }
+}

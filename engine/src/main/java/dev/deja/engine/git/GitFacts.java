@@ -1,0 +1,74 @@
+package dev.deja.engine.git;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What deja needs to know of the checkout: the commit, the branch (from git, or from the CI's variables when the
+ * checkout is detached), the default branch, and the commits before this one on the first-parent line.
+ *
+ * @param commit        full sha of HEAD, "" outside git
+ * @param branch        branch name, "" when unknown (detached without CI variables)
+ * @param defaultBranch the repository's default branch (origin/HEAD, CI variables, else "main")
+ * @param ancestors     first-parent ancestors of HEAD, nearest first (at most {@link #ANCESTORS})
+ */
+public record GitFacts(String commit, String branch, String defaultBranch, List<String> ancestors) {
+
+    public static final int ANCESTORS = 20;
+
+    public GitFacts {
+        ancestors = List.copyOf(ancestors);
+    }
+
+    public static GitFacts read(Path root, Map<String, String> environment) {
+        String commit = orEmpty(Git.line(root, "rev-parse", "HEAD"));
+        String branch = orEmpty(Git.line(root, "symbolic-ref", "--quiet", "--short", "HEAD"));
+        if (branch.isEmpty()) {
+            branch = firstSet(environment, "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME", "GITHUB_HEAD_REF",
+                    "GITHUB_REF_NAME");
+        }
+        String defaultBranch = firstSet(environment, "CI_DEFAULT_BRANCH");
+        if (defaultBranch.isEmpty()) {
+            String originHead = Git.line(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD");
+            defaultBranch = originHead == null ? "main" : originHead.replaceFirst("^origin/", "");
+        }
+        List<String> ancestors = new ArrayList<>();
+        if (!commit.isEmpty()) {
+            String out = Git.run(root, "rev-list", "--first-parent", "--max-count=" + ANCESTORS, commit + "~1");
+            if (out != null) {
+                out.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(ancestors::add);
+            }
+        }
+        return new GitFacts(commit, branch, defaultBranch, ancestors);
+    }
+
+    /**
+     * A branch name as a tag: lower case, anything outside {@code [a-z0-9._-]} becomes '-', at most 128
+     * characters, never starting with '.' or '-'. Different branches may share a slug ({@code feat/x} and
+     * {@code feat-x}); the state tag, not the branch tag, is what deja trusts.
+     */
+    public static String slug(String branch) {
+        String slug = branch.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[.-]+", "");
+        if (slug.length() > 128) {
+            slug = slug.substring(0, 128);
+        }
+        return slug;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String firstSet(Map<String, String> environment, String... names) {
+        for (String name : names) {
+            String value = environment.get(name);
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        return "";
+    }
+}

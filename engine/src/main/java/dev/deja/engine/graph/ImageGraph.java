@@ -1,0 +1,238 @@
+package dev.deja.engine.graph;
+
+import dev.deja.engine.config.ConfigException;
+import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.dockerfile.ImageUse;
+import dev.deja.packer.context.RepoPath;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import dev.deja.engine.project.ImageDefinition;
+import dev.deja.engine.project.ImageNames;
+import dev.deja.engine.project.Project;
+
+/**
+ * The images of a project and the dependencies between them, read from their Dockerfiles ({@code FROM},
+ * {@code COPY --from}, {@code ARG} used in {@code FROM}) and from {@code depends_on}. Acyclic by construction.
+ */
+public final class ImageGraph {
+
+    private final Project project;
+    private final Map<String, Dockerfile> dockerfiles;
+    private final Map<String, List<Dependency>> parents;
+    private final Map<String, Set<String>> children;
+    private final List<List<String>> levels;
+    private final Map<String, String> referenceNames;
+
+    private ImageGraph(Project project, Map<String, Dockerfile> dockerfiles, Map<String, List<Dependency>> parents) {
+        this.project = project;
+        this.referenceNames = referenceNames(project);
+        this.dockerfiles = dockerfiles;
+        this.parents = parents;
+        this.children = new LinkedHashMap<>();
+        for (String name : parents.keySet()) {
+            children.put(name, new TreeSet<>());
+        }
+        parents.values().forEach(list -> list.forEach(d -> children.get(d.parent()).add(d.child())));
+        checkAcyclic();
+        this.levels = computeLevels();
+    }
+
+    public static ImageGraph of(Project project) {
+        Map<String, Dockerfile> dockerfiles = new LinkedHashMap<>();
+        Map<String, List<Dependency>> parents = new LinkedHashMap<>();
+        Map<String, String> names = referenceNames(project);
+        for (ImageDefinition image : project.images()) {
+            Dockerfile dockerfile = Dockerfile.read(RepoPath.resolve(project.root(), image.dockerfile()));
+            dockerfiles.put(image.name(), dockerfile);
+            List<Dependency> deps = new ArrayList<>();
+            Set<String> seen = new LinkedHashSet<>();
+            for (ImageUse use : dockerfile.imageUses(image.args())) {
+                String parent = names.get(ImageNames.repositoryOf(use.reference()));
+                // An image never uses itself: FROM python in the image named python means the public one.
+                if (parent != null && !parent.equals(image.name()) && seen.add(parent)) {
+                    deps.add(new Dependency(image.name(), parent, use.kind().label(), dockerfile.file(), use.line()));
+                }
+            }
+            for (String dependsOn : image.dependsOn()) {
+                if (!names.containsKey(dependsOn)) {
+                    throw new ConfigException(image.declaredIn(), image.line(), "image '" + image.name()
+                            + "': depends_on '" + dependsOn + "' is not an image of this project (images: "
+                            + String.join(", ", project.byName().keySet()) + ")");
+                }
+                String parent = names.get(dependsOn);
+                if (parent.equals(image.name())) {
+                    throw new ConfigException(image.declaredIn(), image.line(), "image '" + image.name()
+                            + "' depends on itself");
+                }
+                if (seen.add(parent)) {
+                    deps.add(new Dependency(image.name(), parent, "depends_on", image.declaredIn(), image.line()));
+                }
+            }
+            parents.put(image.name(), List.copyOf(deps));
+        }
+        return new ImageGraph(project, dockerfiles, parents);
+    }
+
+    /** Every way a Dockerfile can name an image of the project: its name, its aliases, its full repository. */
+    private static Map<String, String> referenceNames(Project project) {
+        Map<String, String> names = new HashMap<>();
+        for (ImageDefinition image : project.images()) {
+            names.put(image.name(), image.name());
+            names.put(project.repository(image.name()), image.name());
+            image.aliases().forEach(alias -> names.put(alias, image.name()));
+        }
+        return names;
+    }
+
+    /** The image a reference means, if it is one of the project's (tag and digest ignored). */
+    public Optional<String> resolve(String reference) {
+        return Optional.ofNullable(referenceNames.get(ImageNames.repositoryOf(reference)));
+    }
+
+    public Project project() {
+        return project;
+    }
+
+    public Dockerfile dockerfile(String name) {
+        return dockerfiles.get(name);
+    }
+
+    public List<Dependency> parents(String name) {
+        return parents.get(name);
+    }
+
+    public Set<String> children(String name) {
+        return Collections.unmodifiableSet(children.get(name));
+    }
+
+    public List<String> names() {
+        return List.copyOf(parents.keySet());
+    }
+
+    /** Level 0 has no parents; every other image sits one level below its deepest parent. */
+    public List<List<String>> levels() {
+        return levels;
+    }
+
+    /** Parents before children; within a level, by name. */
+    public List<String> topologicalOrder() {
+        List<String> order = new ArrayList<>();
+        levels.forEach(order::addAll);
+        return order;
+    }
+
+    public int level(String name) {
+        for (int i = 0; i < levels.size(); i++) {
+            if (levels.get(i).contains(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    /** {@code name} and every image it depends on, directly or not. */
+    public Set<String> ancestorsAndSelf(String name) {
+        Set<String> out = new LinkedHashSet<>();
+        collect(name, out, true);
+        return out;
+    }
+
+    /** {@code name} and every image that depends on it, directly or not. */
+    public Set<String> descendantsAndSelf(String name) {
+        Set<String> out = new LinkedHashSet<>();
+        collect(name, out, false);
+        return out;
+    }
+
+    private void collect(String name, Set<String> out, boolean up) {
+        if (!out.add(name)) {
+            return;
+        }
+        if (up) {
+            parents.get(name).forEach(d -> collect(d.parent(), out, true));
+        } else {
+            children.get(name).forEach(c -> collect(c, out, false));
+        }
+    }
+
+    private void checkAcyclic() {
+        Map<String, Integer> color = new HashMap<>();
+        for (String name : parents.keySet()) {
+            List<Dependency> path = new ArrayList<>();
+            visit(name, color, path);
+        }
+    }
+
+    private void visit(String name, Map<String, Integer> color, List<Dependency> path) {
+        Integer c = color.get(name);
+        if (c != null && c == 2) {
+            return;
+        }
+        if (c != null && c == 1) {
+            int start = 0;
+            while (!path.get(start).child().equals(name)) {
+                start++;
+            }
+            List<Dependency> cycle = path.subList(start, path.size());
+            StringBuilder text = new StringBuilder(name);
+            StringBuilder where = new StringBuilder();
+            for (Dependency d : cycle) {
+                text.append(" -> ").append(d.parent());
+                if (where.length() > 0) {
+                    where.append("; ");
+                }
+                where.append(d.child()).append(" uses ").append(d.parent()).append(" by ").append(d.how())
+                        .append(" at ").append(relative(d.file())).append(d.line() > 0 ? ":" + d.line() : "");
+            }
+            Dependency first = cycle.get(0);
+            throw new ConfigException(first.file(), first.line(), "dependency cycle: " + text + " (" + where + ")");
+        }
+        color.put(name, 1);
+        for (Dependency d : parents.get(name)) {
+            path.add(d);
+            visit(d.parent(), color, path);
+            path.remove(path.size() - 1);
+        }
+        color.put(name, 2);
+    }
+
+    private String relative(Path file) {
+        return file.startsWith(project.root()) ? project.root().relativize(file).toString() : file.toString();
+    }
+
+    private List<List<String>> computeLevels() {
+        Map<String, Integer> depth = new HashMap<>();
+        int max = -1;
+        for (String name : parents.keySet()) {
+            max = Math.max(max, depth(name, depth));
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i <= max; i++) {
+            final int level = i;
+            out.add(parents.keySet().stream().filter(n -> depth.get(n) == level).sorted().toList());
+        }
+        return List.copyOf(out);
+    }
+
+    private int depth(String name, Map<String, Integer> depth) {
+        Integer known = depth.get(name);
+        if (known != null) {
+            return known;
+        }
+        int d = 0;
+        for (Dependency p : parents.get(name)) {
+            d = Math.max(d, depth(p.parent(), depth) + 1);
+        }
+        depth.put(name, d);
+        return d;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.deja.engine.pack;
+
+import dev.deja.packer.state.BuildInputs;
+import dev.deja.packer.state.ContentHasher;
+import dev.deja.packer.context.ContextCollector;
+import dev.deja.packer.context.ContextSpec;
+import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.state.EntryDigest;
+import dev.deja.packer.context.PackedContext;
+import dev.deja.packer.state.State;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import dev.deja.engine.graph.Dependency;
+import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.project.ImageDefinition;
+
+/**
+ * Packs images and computes their states, parents first: a child's Dockerfile names its parents by their exact
+ * state ({@code <repository>:<state tag>}), so a parent's change reaches every descendant and nothing else.
+ */
+public final class ImagePacker {
+
+    private final ImageGraph graph;
+    private final ContentHasher hasher;
+    private final Map<String, PackedImage> packed = new HashMap<>();
+
+    public ImagePacker(ImageGraph graph, ContentHasher hasher) {
+        this.graph = graph;
+        this.hasher = hasher;
+    }
+
+    /** The state of one image (and, on the way, of its ancestors). */
+    public State state(String name) {
+        return pack(name).state();
+    }
+
+    /** Packs one image (once per packer): its context entries, rewritten Dockerfile and build inputs, hashed. */
+    public PackedImage pack(String name) {
+        PackedImage known = packed.get(name);
+        if (known == null) {
+            known = packUncached(name);
+            packed.put(name, known);
+        }
+        return known;
+    }
+
+    private PackedImage packUncached(String name) {
+        ImageDefinition image = graph.project().byName().get(name);
+        Map<String, String> parentStates = new TreeMap<>();
+        for (Dependency dependency : graph.parents(name)) {
+            parentStates.put(dependency.parent(), state(dependency.parent()).digest());
+        }
+        Dockerfile dockerfile = graph.dockerfile(name);
+        String rewritten = dockerfile.rewrite(image.args(), use -> parentReference(name, use.reference()));
+        ContextSpec spec = new ContextSpec(graph.project().root(), image.context(), image.dockerfile(),
+                image.include(), image.exclude());
+        PackedContext context;
+        List<EntryDigest> digests;
+        try (ContentHasher.Session hashing = hasher.start()) {
+            context = ContextCollector.collect(spec, rewritten.getBytes(StandardCharsets.UTF_8), hashing::submit);
+            digests = hashing.complete(context);
+        }
+        BuildInputs inputs = BuildInputs.of(context.dockerfile(), image.args(), image.target(), image.platforms(),
+                parentStates);
+        State state = State.compute(digests, inputs);
+        return new PackedImage(name, context, inputs, state);
+    }
+
+    private Optional<String> parentReference(String child, String reference) {
+        return graph.resolve(reference)
+                .filter(parent -> !parent.equals(child))
+                .map(parent -> graph.project().repository(parent) + ":" + state(parent).tag());
+    }
+}

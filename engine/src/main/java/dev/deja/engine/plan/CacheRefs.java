@@ -1,0 +1,68 @@
+package dev.deja.engine.plan;
+
+import dev.deja.engine.exec.Parallel;
+import dev.deja.engine.git.GitFacts;
+import dev.deja.packer.state.State;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The best {@code --cache-from} references for an image, in this order: its current state tag, the branch tag,
+ * the default branch's tag, the commit tags of the first-parent ancestors; else nothing.
+ */
+public final class CacheRefs {
+
+    /** At most this many distinct images go into {@code --cache-from}: each one costs the builder a fetch. */
+    static final int MAX_CACHE_SOURCES = 3;
+
+    private final Manifests manifests;
+    private final GitFacts git;
+
+    public CacheRefs(Manifests manifests, GitFacts git) {
+        this.manifests = manifests;
+        this.git = git;
+    }
+
+    /** The tags to try, best first. */
+    public static List<String> candidates(State state, GitFacts git) {
+        Set<String> tags = new LinkedHashSet<>();
+        tags.add(state.tag());
+        if (!git.branch().isEmpty()) {
+            tags.add(GitFacts.slug(git.branch()));
+        }
+        if (!git.defaultBranch().isEmpty()) {
+            tags.add(GitFacts.slug(git.defaultBranch()));
+        }
+        tags.addAll(git.ancestors());
+        tags.remove("");
+        return new ArrayList<>(tags);
+    }
+
+    /**
+     * The candidates that exist, best first, one per distinct image (the commit tags of a branch mostly name the
+     * same few images) and at most {@value #MAX_CACHE_SOURCES}: the {@code --cache-from} list of a build.
+     */
+    public List<String> existing(String repository, State state) {
+        List<String> tags = candidates(state, git);
+        List<Optional<String>> digests = Parallel.map(tags, Parallel.DEFAULT_WIDTH,
+                tag -> manifests.digest(repository, tag));
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < tags.size() && out.size() < MAX_CACHE_SOURCES; i++) {
+            Optional<String> digest = digests.get(i);
+            if (digest.isPresent() && seen.add(digest.get())) {
+                out.add(repository + ":" + tags.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** The first candidate that exists, as {@code <repository>:<tag>}. */
+    public Optional<String> find(String repository, State state) {
+        return existing(repository, state).stream().findFirst();
+    }
+}

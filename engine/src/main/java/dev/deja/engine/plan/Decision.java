@@ -1,0 +1,17 @@
+package dev.deja.engine.plan;
+
+/** What deja does with one image. */
+public enum Decision {
+    /** Not decided: the plan was made without asking the registry. */
+    UNKNOWN,
+    /** The state exists: retag (or pull), no build. */
+    REUSE,
+    /** The state is missing: build and push. */
+    BUILD,
+    /** A builder image: build and export its files. */
+    EXPORT;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.deja.engine.plan;
+
+import dev.deja.registry.Manifest;
+import java.util.Optional;
+
+/**
+ * The registry as the engine sees it: manifests by repository and tag. {@link RegistryManifests} speaks to a real
+ * registry; the engine's tests keep manifests in memory.
+ */
+public interface Manifests {
+
+    /** The digest of {@code <repository>:<tag>} when it exists (a HEAD). */
+    Optional<String> digest(String repository, String tag);
+
+    /** The manifest of {@code <repository>:<tag>} when it exists, bytes as stored (a GET). */
+    Optional<Manifest> manifest(String repository, String tag);
+
+    /** Stores {@code manifest} under {@code tag}, byte for byte: the digest stays, no layer moves. */
+    void put(String repository, String tag, Manifest manifest);
+}

@@ -1,0 +1,30 @@
+package dev.deja.engine.plan;
+
+import dev.deja.packer.state.State;
+import java.util.List;
+
+/**
+ * One image of a plan.
+ *
+ * @param repository where it lives ({@code <registry>/<name>} or the local name)
+ * @param parents    the images it depends on
+ * @param files      entries in its context
+ * @param bytes      bytes of file content in its context
+ * @param digest     for a reused image: the digest of its manifest in the registry; otherwise ""
+ */
+public record PlannedImage(String name, String repository, State state, Decision decision, int level,
+                           List<String> parents, int files, long bytes, String digest) {
+
+    public PlannedImage {
+        parents = List.copyOf(parents);
+    }
+
+    public PlannedImage decided(Decision newDecision, String newDigest) {
+        return new PlannedImage(name, repository, state, newDecision, level, parents, files, bytes, newDigest);
+    }
+
+    /** {@code <repository>:<state tag>}. */
+    public String stateRef() {
+        return repository + ":" + state.tag();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.deja.engine.plan;
+
+import dev.deja.engine.exec.Parallel;
+import dev.deja.engine.graph.Dependency;
+import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.graph.Selection;
+import dev.deja.engine.pack.ImagePacker;
+import dev.deja.engine.pack.PackedImage;
+import dev.deja.engine.project.ImageDefinition;
+import dev.deja.packer.state.ContentHasher;
+import dev.deja.registry.Manifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** Makes the plan: the selected images in dependency order with their states, and what exists of them. */
+public final class Planner {
+
+    private final ImageGraph graph;
+    private final ContentHasher hasher;
+    private final ImagePacker packer;
+
+    public Planner(ImageGraph graph, ContentHasher hasher) {
+        this.graph = graph;
+        this.hasher = hasher;
+        this.packer = new ImagePacker(graph, hasher);
+    }
+
+    /** A plan that does not ask the registry: every decision is {@link Decision#UNKNOWN}. */
+    public Plan offline(Selection selection) {
+        List<PlannedImage> images = new ArrayList<>();
+        for (String name : selection.apply(graph)) {
+            PackedImage packed = packer.pack(name);
+            images.add(new PlannedImage(name, graph.project().repository(name), packed.state(), Decision.UNKNOWN,
+                    graph.level(name), graph.parents(name).stream().map(Dependency::parent).toList(),
+                    packed.context().entries().size(), packed.context().totalBytes(), ""));
+        }
+        saveDigests();
+        return new Plan(images);
+    }
+
+    /**
+     * A plan that asks where states live, all images at once: {@link Decision#REUSE} when the state exists,
+     * {@link Decision#BUILD} when it does not, {@link Decision#EXPORT} for builder images (never pushed). A lookup
+     * that refuses or cannot be reached is an error, never a decision.
+     *
+     * @param lookup asked for only once every state is known: it may still be starting (a registry client's TLS
+     *               set-up takes as long as hashing a small monorepo)
+     */
+    public Plan online(Selection selection, Supplier<StateLookup> lookup) {
+        Plan offline = offline(selection);
+        StateLookup states = lookup.get();
+        Map<String, ImageDefinition> definitions = graph.project().byName();
+        Map<String, Manifest> manifests = new ConcurrentHashMap<>();
+        List<PlannedImage> decided = Parallel.map(offline.images(), Parallel.DEFAULT_WIDTH, image -> {
+            if (definitions.get(image.name()).exportsFiles()) {
+                return image.decided(Decision.EXPORT, "");
+            }
+            Optional<StateLookup.Found> found = states.find(image);
+            found.flatMap(StateLookup.Found::manifest).ifPresent(m -> manifests.put(image.name(), m));
+            return found.map(f -> image.decided(Decision.REUSE, f.id()))
+                    .orElseGet(() -> image.decided(Decision.BUILD, ""));
+        });
+        return new Plan(decided, manifests);
+    }
+
+    /** Keeps what was hashed for the next run (see {@code DigestCaches}). */
+    public void saveDigests() {
+        hasher.saveCache();
+    }
+
+    public ImageGraph graph() {
+        return graph;
+    }
+
+    public ImagePacker packer() {
+        return packer;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.deja.engine.project;
+
+import dev.deja.engine.config.ConfigFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A loaded project: its root, its config and its images (in config order, then discovered ones by path).
+ */
+public record Project(Path root, ConfigFile config, List<ImageDefinition> images) {
+
+    public Project {
+        images = List.copyOf(images);
+    }
+
+    public Optional<ImageDefinition> image(String name) {
+        return images.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    public Map<String, ImageDefinition> byName() {
+        return images.stream().collect(Collectors.toMap(ImageDefinition::name, Function.identity(),
+                (a, b) -> a, java.util.LinkedHashMap::new));
+    }
+
+    /** Where an image lives: {@code <registry>/<name>}, or just the name in local mode. */
+    public String repository(String name) {
+        return config.localMode() ? name : config.registry() + "/" + name;
+    }
+
+    /** The config file, or the root when there is none, for messages. */
+    public Path configPath() {
+        return config.file() != null ? config.file() : root;
+    }
+}

@@ -1,0 +1,259 @@
+package dev.deja.engine.project;
+
+import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.ConfigFile;
+import dev.deja.engine.config.ConfigLoader;
+import dev.deja.engine.config.ImageEntry;
+import dev.deja.packer.context.RepoPath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import dev.deja.engine.git.Git;
+
+/**
+ * Finds the project root, reads deja.yaml and turns it (and, without a config or with {@code discover: true}, the
+ * Dockerfiles of the checkout) into validated {@link ImageDefinition}s.
+ */
+public final class ProjectLoader {
+
+    private final ConfigLoader configLoader = new ConfigLoader();
+
+    /**
+     * @param startDir   where to start looking ({@code -C}, or the current folder)
+     * @param configFile an explicit config ({@code -c}), or {@code null}
+     */
+    public Project load(Path startDir, Path configFile, String registryOverride) {
+        Project project = load(startDir, configFile);
+        if (registryOverride == null) {
+            return project;
+        }
+        return fromConfig(project.root(), project.config().withRegistry(registryOverride.replaceAll("/+$", "")));
+    }
+
+    public Project load(Path startDir, Path configFile) {
+        Path start = startDir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(start)) {
+            throw new ConfigException(start, "no such folder");
+        }
+        if (configFile != null) {
+            Path file = start.resolve(configFile).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(file, "config file does not exist");
+            }
+            return fromConfig(file.getParent(), configLoader.load(file));
+        }
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(ConfigLoader.FILE_NAME);
+            if (Files.isRegularFile(candidate)) {
+                return fromConfig(dir, configLoader.load(candidate));
+            }
+        }
+        Path gitTop = gitTopLevel(start);
+        if (gitTop == null) {
+            throw new ConfigException(start, "no " + ConfigLoader.FILE_NAME
+                    + " here or above, and not inside a git checkout: nothing says which images to build");
+        }
+        return fromConfig(gitTop, ConfigFile.none());
+    }
+
+    Project fromConfig(Path root, ConfigFile config) {
+        Path configPath = config.file() != null ? config.file() : root;
+        if (!config.localMode() && !ImageNames.isValidRepository(config.registry())) {
+            throw new ConfigException(configPath, lineOf(config, "registry:"),
+                    "registry '" + config.registry() + "' is not a valid repository prefix"
+                            + " (host[:port]/path, lower-case path; from deja.yaml or --registry)");
+        }
+        List<ImageDefinition> images = new ArrayList<>();
+        Set<String> configuredDockerfiles = new LinkedHashSet<>();
+        for (Map.Entry<String, ImageEntry> entry : config.images().entrySet()) {
+            ImageDefinition image = define(root, configPath, entry.getKey(), entry.getValue());
+            images.add(image);
+            configuredDockerfiles.add(image.dockerfile());
+        }
+        if (config.discover() || config.images().isEmpty()) {
+            for (String dockerfile : discoverDockerfiles(root)) {
+                if (!configuredDockerfiles.contains(dockerfile)) {
+                    images.add(discovered(root, dockerfile));
+                }
+            }
+        }
+        checkUnique(images, configPath);
+        return new Project(root, config, images);
+    }
+
+    private ImageDefinition define(Path root, Path configPath, String name, ImageEntry entry) {
+        int line = entry.line();
+        if (!ImageNames.isValidName(name)) {
+            throw new ConfigException(configPath, line, "image name '" + name + "' is not a valid repository name"
+                    + " (lower-case letters, digits, and . _ - / between them)");
+        }
+        if (entry.dockerfile() == null || entry.dockerfile().isBlank()) {
+            throw new ConfigException(configPath, line, "image '" + name + "' needs 'dockerfile:'");
+        }
+        String dockerfile = repoPath(configPath, line, name, "dockerfile", entry.dockerfile());
+        if (!Files.isRegularFile(RepoPath.resolve(root, dockerfile))) {
+            throw new ConfigException(configPath, line, "image '" + name + "': dockerfile '" + dockerfile
+                    + "' does not exist");
+        }
+        String context = entry.context() == null
+                ? RepoPath.parent(dockerfile)
+                : repoPath(configPath, line, name, "context", entry.context());
+        if (!Files.isDirectory(RepoPath.resolve(root, context), LinkOption.NOFOLLOW_LINKS)) {
+            throw new ConfigException(configPath, line, "image '" + name + "': context '" + context
+                    + "' is not a folder");
+        }
+        List<String> includes = new ArrayList<>();
+        for (String include : entry.include()) {
+            String normalized = repoPath(configPath, line, name, "include", include);
+            if (!Files.exists(RepoPath.resolve(root, normalized), LinkOption.NOFOLLOW_LINKS)) {
+                throw new ConfigException(configPath, line, "image '" + name + "': include '" + include
+                        + "' does not exist");
+            }
+            includes.add(normalized);
+        }
+        for (String alias : entry.aliases()) {
+            if (!ImageNames.isValidRepository(alias)) {
+                throw new ConfigException(configPath, line, "image '" + name + "': alias '" + alias
+                        + "' is not a valid image name (no tag, lower-case path)");
+            }
+        }
+        String output = entry.output().isEmpty() ? "" : repoPath(configPath, line, name, "output", entry.output());
+        for (String platform : entry.platforms()) {
+            if (!platform.matches("[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?")) {
+                throw new ConfigException(configPath, line, "image '" + name + "': platform '" + platform
+                        + "' is not os/arch[/variant]");
+            }
+        }
+        for (String argName : entry.args().keySet()) {
+            if (!argName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException(configPath, line, "image '" + name + "': build arg name '" + argName
+                        + "' is not valid");
+            }
+        }
+        return new ImageDefinition(name, dockerfile, context, includes, entry.exclude(), entry.args(),
+                entry.target(), entry.platforms(), entry.aliases(), entry.dependsOn(), output, configPath, line);
+    }
+
+    private static String repoPath(Path configPath, int line, String image, String key, String value) {
+        String normalized = RepoPath.normalizeOrNull(value);
+        if (normalized == null) {
+            throw new ConfigException(configPath, line, "image '" + image + "': " + key + " '" + value
+                    + "' leaves the repository (paths are relative to the project root)");
+        }
+        return normalized;
+    }
+
+    private static void checkUnique(List<ImageDefinition> images, Path configPath) {
+        Map<String, ImageDefinition> seen = new HashMap<>();
+        for (ImageDefinition image : images) {
+            List<String> names = new ArrayList<>();
+            names.add(image.name());
+            names.addAll(image.aliases());
+            for (String name : names) {
+                ImageDefinition other = seen.putIfAbsent(name, image);
+                if (other != null && other != image) {
+                    throw new ConfigException(image.line() > 0 ? configPath : image.declaredIn(), image.line(),
+                            "duplicate image name '" + name + "': used by " + describe(other) + " and "
+                                    + describe(image));
+                }
+            }
+        }
+    }
+
+    private static String describe(ImageDefinition image) {
+        return "image '" + image.name() + "' (" + image.dockerfile() + ")";
+    }
+
+    private ImageDefinition discovered(Path root, String dockerfile) {
+        String folder = RepoPath.parent(dockerfile);
+        String base = folder.isEmpty() ? root.getFileName().toString() : folder.substring(folder.lastIndexOf('/') + 1);
+        String fileName = dockerfile.substring(dockerfile.lastIndexOf('/') + 1);
+        String variant = "";
+        if (fileName.endsWith(".Dockerfile")) {
+            variant = fileName.substring(0, fileName.length() - ".Dockerfile".length());
+        } else if (fileName.startsWith("Dockerfile.")) {
+            variant = fileName.substring("Dockerfile.".length());
+        }
+        String name = (variant.isEmpty() ? base : base + "-" + variant).toLowerCase(Locale.ROOT);
+        Path file = RepoPath.resolve(root, dockerfile);
+        if (!ImageNames.isValidName(name)) {
+            throw new ConfigException(file, "discovered image name '" + name + "' is not a valid repository name;"
+                    + " name it in deja.yaml");
+        }
+        return new ImageDefinition(name, dockerfile, folder, List.of(), List.of(), Map.of(), "", List.of(),
+                List.of(), List.of(), "", file, 0);
+    }
+
+    static boolean isDockerfileName(String fileName) {
+        return fileName.equals("Dockerfile") || fileName.endsWith(".Dockerfile")
+                || (fileName.startsWith("Dockerfile.") && !fileName.endsWith(".dockerignore"));
+    }
+
+    /** Dockerfiles git knows (tracked, or untracked and not ignored); every file when git is not there. */
+    static List<String> discoverDockerfiles(Path root) {
+        List<String> files = gitFiles(root);
+        if (files == null) {
+            files = new ArrayList<>();
+            try (Stream<Path> walk = Files.walk(root)) {
+                List<String> all = files;
+                walk.filter(p -> !p.toString().contains("/.git/") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                        .forEach(p -> all.add(root.relativize(p).toString()));
+            } catch (IOException e) {
+                throw new ConfigException(root, "cannot list files: " + e.getMessage());
+            }
+        }
+        return files.stream()
+                .filter(f -> isDockerfileName(f.substring(f.lastIndexOf('/') + 1)))
+                .filter(f -> Files.isRegularFile(root.resolve(f), LinkOption.NOFOLLOW_LINKS))
+                .sorted()
+                .toList();
+    }
+
+    private static List<String> gitFiles(Path root) {
+        String out = Git.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".");
+        if (out == null) {
+            return null;
+        }
+        List<String> files = new ArrayList<>();
+        for (String file : out.split("\0")) {
+            if (!file.isEmpty()) {
+                files.add(file);
+            }
+        }
+        return files.stream().distinct().toList();
+    }
+
+    static Path gitTopLevel(Path dir) {
+        String out = Git.run(dir, "rev-parse", "--show-toplevel");
+        return out == null ? null : Path.of(out.strip());
+    }
+
+    private static int lineOf(ConfigFile config, String prefix) {
+        if (config.file() == null) {
+            return 0;
+        }
+        try {
+            List<String> lines = Files.readAllLines(config.file());
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith(prefix)) {
+                    return i + 1;
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+}
