@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -57,9 +58,14 @@ final class CompositeActionRunner {
             throw new IllegalArgumentException(action + " is not a composite action");
         }
         Map<String, String> inputs = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = definition.path("inputs").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        definition.path("inputs").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> input = it.next();
-            inputs.put(input.getKey(), given.getOrDefault(input.getKey(), input.getValue().path("default").asText("")));
+            inputs.put(
+                    input.getKey(),
+                    given.getOrDefault(
+                            input.getKey(), input.getValue().path("default").asText("")));
         }
         for (String name : given.keySet()) {
             if (!inputs.containsKey(name)) {
@@ -91,8 +97,9 @@ final class CompositeActionRunner {
             Map<String, String> env = new HashMap<>(environment);
             // $GITHUB_PATH lines go before PATH, the last added first.
             List<String> path = new ArrayList<>(Files.readAllLines(githubPath).stream()
-                    .filter(l -> !l.isBlank()).toList());
-            java.util.Collections.reverse(path);
+                    .filter(l -> !l.isBlank())
+                    .toList());
+            Collections.reverse(path);
             if (!path.isEmpty()) {
                 env.put("PATH", String.join(":", path) + ":" + env.get("PATH"));
             }
@@ -107,8 +114,10 @@ final class CompositeActionRunner {
             }
             Path script = work.resolve("step-" + index + ".sh");
             Files.writeString(script, substitute(step.path("run").asText(), context));
-            ProcessBuilder builder = new ProcessBuilder("bash", "--noprofile", "--norc", "-eo", "pipefail",
-                    script.toString()).directory(work.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(
+                            "bash", "--noprofile", "--norc", "-eo", "pipefail", script.toString())
+                    .directory(work.toFile())
+                    .redirectErrorStream(true);
             builder.environment().clear();
             builder.environment().putAll(env);
             Process process = builder.start();
@@ -128,7 +137,9 @@ final class CompositeActionRunner {
             }
         }
         Map<String, String> outputs = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = definition.path("outputs").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        definition.path("outputs").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> out = it.next();
             outputs.put(out.getKey(), substitute(out.getValue().path("value").asText(), context));
         }
@@ -164,7 +175,8 @@ final class CompositeActionRunner {
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
             String expression = matcher.group(1);
-            boolean known = context.containsKey(expression) || expression.matches("steps\\.[\\w-]+\\.outputs\\.[\\w-]+");
+            boolean known =
+                    context.containsKey(expression) || expression.matches("steps\\.[\\w-]+\\.outputs\\.[\\w-]+");
             if (!known) {
                 throw new UnsupportedOperationException("expression not supported here: " + expression);
             }

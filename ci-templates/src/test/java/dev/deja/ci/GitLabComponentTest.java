@@ -6,17 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.deja.registry.auth.CredentialSource;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
+import dev.deja.registry.auth.CredentialSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +52,12 @@ class GitLabComponentTest {
     }
 
     private String stateDigest(String image, String tag) {
-        RegistryClient client = RegistryClient.create(CredentialSource.of(Map.of(project.registries.authenticated(),
-                project.registries.credentials())), Set.of());
-        return client.exists(Repository.parse(project.prefix + "/" + image), tag).map(d -> d.digest()).orElse("");
+        RegistryClient client = RegistryClient.create(
+                CredentialSource.of(Map.of(project.registries.authenticated(), project.registries.credentials())),
+                Set.of());
+        return client.exists(Repository.parse(project.prefix + "/" + image), tag)
+                .map(d -> d.digest())
+                .orElse("");
     }
 
     @Test
@@ -62,17 +67,22 @@ class GitLabComponentTest {
         assertThat(first.code()).as(first.output()).isZero();
         assertThat(first.output()).contains("Login Succeeded").contains("PASS  deja-build");
         Map<String, String> env = project.dotenv("deja.env");
-        JsonNode report = new ObjectMapper().readTree(project.root.resolve("deja-report.json").toFile());
+        JsonNode report = new ObjectMapper()
+                .readTree(project.root.resolve("deja-report.json").toFile());
         assertThat(report.path("succeeded").asBoolean()).isTrue();
-        Map<String, String> states = new java.util.HashMap<>();
-        report.path("images").forEach(i -> states.put(i.path("name").asText(), i.path("state").asText()));
+        Map<String, String> states = new HashMap<>();
+        report.path("images")
+                .forEach(
+                        i -> states.put(i.path("name").asText(), i.path("state").asText()));
         for (String image : PUSHED) {
             String variable = "DEJA_" + image.toUpperCase() + "_";
             assertThat(env).containsEntry(variable + "RESULT", "built");
-            assertThat(env.get(variable + "IMAGE")).isEqualTo(project.prefix + "/" + image + "@"
-                    + stateDigest(image, states.get(image)));
+            assertThat(env.get(variable + "IMAGE"))
+                    .isEqualTo(project.prefix + "/" + image + "@" + stateDigest(image, states.get(image)));
         }
-        assertThat(env).containsEntry("DEJA_WHEELS_RESULT", "exported").containsEntry("DEJA_WHEELS_IMAGE", "")
+        assertThat(env)
+                .containsEntry("DEJA_WHEELS_RESULT", "exported")
+                .containsEntry("DEJA_WHEELS_IMAGE", "")
                 .hasSize(2 * 7 + 2);
 
         project.commit("second pipeline, nothing changed");
@@ -81,7 +91,8 @@ class GitLabComponentTest {
         Map<String, String> again = project.dotenv("deja.env");
         for (String image : PUSHED) {
             String variable = "DEJA_" + image.toUpperCase() + "_";
-            assertThat(again).containsEntry(variable + "RESULT", "reused")
+            assertThat(again)
+                    .containsEntry(variable + "RESULT", "reused")
                     .containsEntry(variable + "IMAGE", env.get(variable + "IMAGE"));
         }
         assertThat(again.get("DEJA_REUSED").split(",")).containsExactlyInAnyOrderElementsOf(PUSHED);
@@ -92,8 +103,8 @@ class GitLabComponentTest {
     @Test
     void theSameFileWorksThroughIncludeRemote() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] template = Files.readAllBytes(GitLabFixture.PROJECT.resolve(
-                "ci-templates/gitlab/templates/deja/template.yml"));
+        byte[] template =
+                Files.readAllBytes(GitLabFixture.PROJECT.resolve("ci-templates/gitlab/templates/deja/template.yml"));
         server.createContext("/deja/template.yml", exchange -> {
             exchange.sendResponseHeaders(200, template.length);
             exchange.getResponseBody().write(template);
@@ -101,11 +112,13 @@ class GitLabComponentTest {
         });
         server.start();
         try {
-            include("remote: http://127.0.0.1:" + server.getAddress().getPort() + "/deja/template.yml",
+            include(
+                    "remote: http://127.0.0.1:" + server.getAddress().getPort() + "/deja/template.yml",
                     project.inputs("      ") + "      services: []\n      args: --upto shared\n");
             GitLabFixture.Result run = project.pipeline();
             assertThat(run.code()).as(run.output()).isZero();
-            assertThat(project.dotenv("deja.env")).containsEntry("DEJA_SHARED_RESULT", "built")
+            assertThat(project.dotenv("deja.env"))
+                    .containsEntry("DEJA_SHARED_RESULT", "built")
                     .doesNotContainKey("DEJA_SERVICE1_RESULT");
         } finally {
             server.stop(0);
@@ -116,40 +129,50 @@ class GitLabComponentTest {
     void theSameFileWorksThroughIncludeProject() throws Exception {
         // gitlab-ci-local fetches a project include from the GitLab server into its include cache and uses the
         // cached file when it is there: the file is put there, as a fetch from acme/deja-ci at 0.1.0 would.
-        Path cached = project.root.resolve(".gitlab-ci-local/includes/gitlab.example.com/acme/deja-ci/0.1.0/"
-                + "templates/deja/template.yml");
+        Path cached = project.root.resolve(
+                ".gitlab-ci-local/includes/gitlab.example.com/acme/deja-ci/0.1.0/" + "templates/deja/template.yml");
         Files.createDirectories(cached.getParent());
         Files.copy(GitLabFixture.PROJECT.resolve("ci-templates/gitlab/templates/deja/template.yml"), cached);
         project.file(".gitignore", ".gitlab-ci-local/\n");
-        project.file(".gitlab-ci.yml", "include:\n  - project: acme/deja-ci\n    ref: 0.1.0\n"
-                + "    file: templates/deja/template.yml\n    inputs:\n" + project.inputs("      ")
-                + "      services: []\n      args: --upto admin\n");
+        project.file(
+                ".gitlab-ci.yml",
+                "include:\n  - project: acme/deja-ci\n    ref: 0.1.0\n"
+                        + "    file: templates/deja/template.yml\n    inputs:\n" + project.inputs("      ")
+                        + "      services: []\n      args: --upto admin\n");
         project.commit("include: project");
         GitLabFixture.Result run = project.pipeline();
         assertThat(run.code()).as(run.output()).isZero();
-        assertThat(project.dotenv("deja.env")).containsEntry("DEJA_ADMIN_RESULT", "built")
-                .containsEntry("DEJA_BASE_RESULT", "built").doesNotContainKey("DEJA_SHARED_RESULT");
+        assertThat(project.dotenv("deja.env"))
+                .containsEntry("DEJA_ADMIN_RESULT", "built")
+                .containsEntry("DEJA_BASE_RESULT", "built")
+                .doesNotContainKey("DEJA_SHARED_RESULT");
     }
 
     @Test
     void aWrongJarChecksumIsRefusedBeforeAnythingRuns() throws Exception {
-        include(component("deja"), project.inputs("      ").replace(project.jarSha256, "0".repeat(64))
-                + "      services: []\n");
+        include(
+                component("deja"),
+                project.inputs("      ").replace(project.jarSha256, "0".repeat(64)) + "      services: []\n");
         GitLabFixture.Result run = project.pipeline();
         assertThat(run.code()).isNotZero();
-        assertThat(run.output()).contains("does not match jar-sha256 " + "0".repeat(64))
+        assertThat(run.output())
+                .contains("does not match jar-sha256 " + "0".repeat(64))
                 .doesNotContain("Login Succeeded");
     }
 
     @Test
     void inputsGitLabRefusesAreRefused() throws Exception {
         Map<String, String> cases = Map.of(
-                "      jobs: 2\n", "`version` input: required value has not been provided",
+                "      jobs: 2\n",
+                "`version` input: required value has not been provided",
                 "      version: 0.1.0\n      progress: fancy\n",
                 "`progress` input: `fancy` cannot be used because it is not in the list of allowed options",
-                "      version: 0.1.0\n      jobs: many\n", "`jobs` input: provided value is not a number",
-                "      version: 0.1.0\n      login: maybe\n", "`login` input: provided value is not a boolean",
-                "      version: latest\n", "`version` input: `latest` does not match required regex");
+                "      version: 0.1.0\n      jobs: many\n",
+                "`jobs` input: provided value is not a number",
+                "      version: 0.1.0\n      login: maybe\n",
+                "`login` input: provided value is not a boolean",
+                "      version: latest\n",
+                "`version` input: `latest` does not match required regex");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             include(component("deja"), c.getKey());
             GitLabFixture.Result run = project.pipeline("--list");
@@ -169,9 +192,13 @@ class GitLabComponentTest {
         YAMLMapper yaml = new YAMLMapper();
         JsonNode pipeline = yaml.readTree(project.root.resolve(".gitlab-ci.yml").toFile());
         String spec = Files.readString(project.root.resolve("templates/" + template + "/template.yml"));
-        JsonNode declared = yaml.readTree(spec.substring(0, spec.indexOf("\n---\n"))).path("spec").path("inputs");
+        JsonNode declared = yaml.readTree(spec.substring(0, spec.indexOf("\n---\n")))
+                .path("spec")
+                .path("inputs");
         List<String> unknown = new ArrayList<>();
-        for (Iterator<String> names = pipeline.path("include").get(0).path("inputs").fieldNames(); names.hasNext(); ) {
+        for (Iterator<String> names =
+                        pipeline.path("include").get(0).path("inputs").fieldNames();
+                names.hasNext(); ) {
             String name = names.next();
             if (!declared.has(name)) {
                 unknown.add(name);
@@ -187,28 +214,36 @@ class GitLabComponentTest {
         assertThat(plan.code()).as(plan.output()).isZero();
         Path child = project.root.resolve("deja-pipeline.yml");
         JsonNode pipeline = new YAMLMapper().readTree(child.toFile());
-        assertThat(pipeline.path("deja:build:service1").path("needs").toString()).isEqualTo("[\"deja:build:shared\"]");
+        assertThat(pipeline.path("deja:build:service1").path("needs").toString())
+                .isEqualTo("[\"deja:build:shared\"]");
         assertThat(pipeline.path("deja:build:web").path("needs").toString())
                 .isEqualTo("[\"deja:build:base\",\"deja:build:shared\"]");
 
         // The trigger job forwards the plan job's variables (the scripts themselves are in the child's
         // before_script): give the child run the ones the scripts read.
-        JsonNode variables = new YAMLMapper().readTree(project.root.resolve(".gitlab-ci-local/expanded-gitlab-ci.yml")
-                .toFile()).path("deja-plan").path("variables");
+        JsonNode variables = new YAMLMapper()
+                .readTree(project.root
+                        .resolve(".gitlab-ci-local/expanded-gitlab-ci.yml")
+                        .toFile())
+                .path("deja-plan")
+                .path("variables");
         StringBuilder file = new StringBuilder();
         for (String name : List.of("DEJA_VERSION", "DEJA_JAR_SHA256", "DEJA_JAR_URL", "DEJA_REGISTRY")) {
             file.append(name).append(": ").append(variables.path(name)).append('\n');
         }
         project.file(".child-variables.yml", file.toString());
-        GitLabFixture.Result run = project.pipeline("--file", "deja-pipeline.yml", "--variables-file",
-                ".child-variables.yml");
+        GitLabFixture.Result run =
+                project.pipeline("--file", "deja-pipeline.yml", "--variables-file", ".child-variables.yml");
         assertThat(run.code()).as(run.output()).isZero();
-        List<String> events = run.output().lines()
-                .filter(l -> l.matches("^deja:\\S+\\s+(starting|finished).*")).toList();
+        List<String> events = run.output()
+                .lines()
+                .filter(l -> l.matches("^deja:\\S+\\s+(starting|finished).*"))
+                .toList();
         for (Iterator<String> jobs = pipeline.fieldNames(); jobs.hasNext(); ) {
             String job = jobs.next();
             for (JsonNode need : pipeline.path(job).path("needs")) {
-                assertThat(index(events, need.asText(), "finished")).as(job + " after " + need.asText())
+                assertThat(index(events, need.asText(), "finished"))
+                        .as(job + " after " + need.asText())
                         .isLessThan(index(events, job, "starting"));
             }
         }
@@ -218,13 +253,14 @@ class GitLabComponentTest {
         }
         assertThat(run.output()).contains("moving tags written: main");
         Map<String, String> env = project.dotenv("deja.env");
-        assertThat(stateDigest("service1", "main")).isEqualTo(env.get("DEJA_SERVICE1_IMAGE").replaceFirst(".*@", ""))
+        assertThat(stateDigest("service1", "main"))
+                .isEqualTo(env.get("DEJA_SERVICE1_IMAGE").replaceFirst(".*@", ""))
                 .startsWith("sha256:");
     }
 
     private static int index(List<String> events, String job, String what) {
         for (int i = 0; i < events.size(); i++) {
-            if (events.get(i).matches("^" + java.util.regex.Pattern.quote(job) + "\\s+" + what + ".*")) {
+            if (events.get(i).matches("^" + Pattern.quote(job) + "\\s+" + what + ".*")) {
                 return i;
             }
         }

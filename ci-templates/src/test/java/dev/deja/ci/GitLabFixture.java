@@ -41,16 +41,20 @@ final class GitLabFixture {
         this.registries = registries;
         this.env = env;
         this.jar = PROJECT.resolve("cli/target/deja.jar");
-        this.jarSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
-        this.prefix = registries.authenticated() + "/gl-" + UUID.randomUUID().toString().substring(0, 8);
+        this.jarSha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
+        this.prefix = registries.authenticated() + "/gl-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Skips the test (with how to fix it) when the registry, dockerd or gitlab-ci-local is missing. */
     static GitLabFixture create(Path tmp) throws Exception {
         TestRegistries registries = TestRegistries.require();
         Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
-        Assumptions.assumeTrue(onPath("gitlab-ci-local"), "no gitlab-ci-local: npm install -g gitlab-ci-local@4.73.0"
-                + " (scripts/test-env.sh --ci installs it)");
+        Assumptions.assumeTrue(
+                onPath("gitlab-ci-local"),
+                "no gitlab-ci-local: npm install -g gitlab-ci-local@4.73.0"
+                        + " (scripts/test-env.sh --ci installs it)");
         Path root = tmp.resolve("project");
         TestTree.copyOf(PROJECT.resolve("examples/monorepo"), root, "dist");
         TestTree.copyOf(PROJECT.resolve("ci-templates/gitlab/templates"), root.resolve("templates"));
@@ -88,8 +92,7 @@ final class GitLabFixture {
     }
 
     String git(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=ci@example.com", "-c",
-                "user.name=ci"));
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"));
         command.addAll(List.of(args));
         return run(command, 60).requireSuccess().output().strip();
     }
@@ -108,16 +111,22 @@ final class GitLabFixture {
 
     /** Runs gitlab-ci-local (shell executor) in the project, logged in as the test registry's user. */
     Result pipeline(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("gitlab-ci-local", "--force-shell-executor",
-                "--variable", "CI_REGISTRY=" + registries.authenticated(),
-                "--variable", "CI_REGISTRY_USER=" + registries.credentials().username(),
-                "--variable", "CI_REGISTRY_PASSWORD=" + registries.credentials().secret()));
+        List<String> command = new ArrayList<>(List.of(
+                "gitlab-ci-local",
+                "--force-shell-executor",
+                "--variable",
+                "CI_REGISTRY=" + registries.authenticated(),
+                "--variable",
+                "CI_REGISTRY_USER=" + registries.credentials().username(),
+                "--variable",
+                "CI_REGISTRY_PASSWORD=" + registries.credentials().secret()));
         command.addAll(List.of(args));
         return run(command, 900);
     }
 
     Result run(List<String> command, int timeoutSeconds) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(env);
         Process process = builder.start();

@@ -1,11 +1,13 @@
 package dev.deja.cli;
 
 import dev.deja.cli.format.BuildFormat;
+import dev.deja.cli.format.CiFormat;
 import dev.deja.engine.Deja;
 import dev.deja.engine.build.BuildListener;
 import dev.deja.engine.report.BuildReport;
-import dev.deja.cli.format.CiFormat;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,57 +16,83 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Builds every image whose state is not in the registry (docker buildx build, the packed"
-                + " context on stdin, --cache-from the best existing refs, inline cache, pushed), in dependency"
-                + " order, --jobs at a time; exports builder images (output:). Then gives every image, built or"
-                + " reused, its commit and --tag tags by a manifest PUT (same digest, no layer moves), and the"
-                + " moving tags (branch, latest) only when nothing failed.",
+@Command(
+        name = "build",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Builds every image whose state is not in the registry (docker buildx build, the packed"
+                    + " context on stdin, --cache-from the best existing refs, inline cache, pushed), in dependency"
+                    + " order, --jobs at a time; exports builder images (output:). Then gives every image, built or"
+                    + " reused, its commit and --tag tags by a manifest PUT (same digest, no layer moves), and the"
+                    + " moving tags (branch, latest) only when nothing failed.",
             "An image whose parent failed is skipped; the exit code is then 1.",
             "Without the docker buildx plugin deja says so and builds with DOCKER_BUILDKIT=1 docker build.",
             "Ctrl-C or SIGTERM stops every running builder; branch and latest are moved all together or not at all.",
-            "Without --push nothing is built or written: deja says what it would do."},
+            "Without --push nothing is built or written: deja says what it would do."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  deja build --push", "  deja build --push --tag release-42 --upto service1",
+        footer = {
+            "  deja build --push",
+            "  deja build --push --tag release-42 --upto service1",
             "  deja build --push --report r.json --dotenv deja.env   (a GitLab job)",
             "  deja build --load     (pull what CI built, build the rest locally)",
-            "  deja build            (a dry run: what --push would do)"})
+            "  deja build            (a dry run: what --push would do)"
+        })
 final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--push", description = "Build what is missing and write the tags to the registry.")
     boolean push;
 
-    @Option(names = "--load", description = "A developer's build: pull what the registry has, build the rest into"
-            + " the local daemon (--cache-from the registry). Writes nothing to the registry.")
+    @Option(
+            names = "--load",
+            description = "A developer's build: pull what the registry has, build the rest into"
+                    + " the local daemon (--cache-from the registry). Writes nothing to the registry.")
     boolean load;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "An extra tag for every selected image. Repeatable.")
     List<String> extraTags = new ArrayList<>();
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Builds at a time (default, or 0: the number of"
-            + " cores).")
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            description = "Builds at a time (default, or 0: the number of" + " cores).")
     int jobs = 0;
 
-    @Option(names = "--report", paramLabel = "FILE",
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
             description = "Also write the JSON report (per image: name, repository, state, decision, result, digest,"
                     + " tags, cache-from, duration, reason) to FILE.")
-    java.nio.file.Path reportFile;
+    Path reportFile;
 
-    @Option(names = "--builder", paramLabel = "NAME", description = "The buildx builder to build with (default: the"
-            + " current one, see docker buildx ls). A docker-container builder can write cache: registry.")
+    @Option(
+            names = "--builder",
+            paramLabel = "NAME",
+            description = "The buildx builder to build with (default: the"
+                    + " current one, see docker buildx ls). A docker-container builder can write cache: registry.")
     String builderName = "";
 
-    @Option(names = "--progress", paramLabel = "MODE", description = "How builds show: plain (every builder line as"
-            + " [image] line, for CI logs), tty (a live status line per image), auto (tty on a terminal outside CI;"
-            + " the default).")
+    @Option(
+            names = "--progress",
+            paramLabel = "MODE",
+            description = "How builds show: plain (every builder line as"
+                    + " [image] line, for CI logs), tty (a live status line per image), auto (tty on a terminal outside CI;"
+                    + " the default).")
     String progress = "auto";
 
-    @Option(names = "--dotenv", paramLabel = "FILE", description = "Also write GitLab's dotenv report to FILE: per"
-            + " image DEJA_<NAME>_IMAGE (repository@digest) and DEJA_<NAME>_RESULT; DEJA_BUILT,"
-            + " DEJA_REUSED.")
-    java.nio.file.Path dotenvFile;
+    @Option(
+            names = "--dotenv",
+            paramLabel = "FILE",
+            description = "Also write GitLab's dotenv report to FILE: per"
+                    + " image DEJA_<NAME>_IMAGE (repository@digest) and DEJA_<NAME>_RESULT; DEJA_BUILT,"
+                    + " DEJA_REUSED.")
+    Path dotenvFile;
 
-    @Option(names = "--moving-tags", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--moving-tags",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Write the moving tags (branch, latest) when every image succeeded (default). A fan-out"
                     + " job passes --no-moving-tags: the last job of the pipeline writes them.")
     boolean movingTags;
@@ -81,8 +109,8 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         for (String tag : extraTags) {
             if (!tag.matches("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--tag " + tag
-                        + " is not a valid tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--tag " + tag + " is not a valid tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})");
             }
         }
         if (jobs <= 0) {
@@ -90,8 +118,8 @@ final class BuildCommand implements Callable<Integer> {
         }
         Deja deja = ProjectContext.deja(spec);
         Deja.Mode mode = mode(deja);
-        Deja.BuildRequest request = new Deja.BuildRequest(selection.selection(), mode, extraTags, movingTags, jobs,
-                builderName);
+        Deja.BuildRequest request =
+                new Deja.BuildRequest(selection.selection(), mode, extraTags, movingTags, jobs, builderName);
         if (mode == Deja.Mode.PUSH && !push) {
             Deja.DryRun dryRun = deja.dryRun(request);
             PrintWriter out = spec.commandLine().getOut();
@@ -101,11 +129,12 @@ final class BuildCommand implements Callable<Integer> {
         }
         BuildListener listener = listener(spec.commandLine().getErr());
         BuildReport report = deja.build(request, listener);
-        List<String> moving = switch (mode) {
-            case LOCAL -> List.of("latest");
-            case LOAD -> List.of();
-            case PUSH -> deja.tags(request).moving();
-        };
+        List<String> moving =
+                switch (mode) {
+                    case LOCAL -> List.of("latest");
+                    case LOAD -> List.of();
+                    case PUSH -> deja.tags(request).moving();
+                };
         return finish(report, moving);
     }
 
@@ -113,19 +142,23 @@ final class BuildCommand implements Callable<Integer> {
     private Deja.Mode mode(Deja deja) {
         if (deja.localMode()) {
             if (push) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--push needs a registry: set registry:"
-                        + " in deja.yaml or --registry (without one, deja build loads into the local daemon)");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--push needs a registry: set registry:"
+                                + " in deja.yaml or --registry (without one, deja build loads into the local daemon)");
             }
             if (!extraTags.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--tag needs a registry (local mode"
-                        + " tags <name>:<state> and <name>:latest)");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--tag needs a registry (local mode" + " tags <name>:<state> and <name>:latest)");
             }
             return Deja.Mode.LOCAL;
         }
         if (load) {
             if (push || !extraTags.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--load writes only to the local"
-                        + " daemon: it does not go with --push or --tag");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--load writes only to the local" + " daemon: it does not go with --push or --tag");
             }
             return Deja.Mode.LOAD;
         }
@@ -141,17 +174,24 @@ final class BuildCommand implements Callable<Integer> {
             CiFormat.dotenvWarnings(report, dotenv).forEach(warning -> err.println("deja: warning: " + warning));
             err.flush();
         }
-        OutputFiles.github(spec, "GITHUB_OUTPUT").ifPresent(file -> write(file, CiFormat.githubOutput(report,
-                reportFile == null ? "" : reportFile.toAbsolutePath().toString()), true));
-        OutputFiles.github(spec, "GITHUB_STEP_SUMMARY").ifPresent(file -> write(file, CiFormat.stepSummary(report),
-                true));
+        OutputFiles.github(spec, "GITHUB_OUTPUT")
+                .ifPresent(file -> write(
+                        file,
+                        CiFormat.githubOutput(
+                                report,
+                                reportFile == null
+                                        ? ""
+                                        : reportFile.toAbsolutePath().toString()),
+                        true));
+        OutputFiles.github(spec, "GITHUB_STEP_SUMMARY")
+                .ifPresent(file -> write(file, CiFormat.stepSummary(report), true));
     }
 
     /** The build is done by now: a file that cannot be written is said, and the exit code stays the build's. */
-    private void write(java.nio.file.Path file, String content, boolean append) {
+    private void write(Path file, String content, boolean append) {
         try {
             OutputFiles.write(file, content, append);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("deja: cannot write " + file + ": " + e.getMessage());
             err.flush();
@@ -159,13 +199,14 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private BuildListener listener(PrintWriter err) {
-        boolean tty = switch (progress) {
-            case "tty" -> true;
-            case "plain" -> false;
-            case "auto" -> ProjectContext.root(spec).interactive;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--progress " + progress
-                    + ": use auto, plain or tty");
-        };
+        boolean tty =
+                switch (progress) {
+                    case "tty" -> true;
+                    case "plain" -> false;
+                    case "auto" -> ProjectContext.root(spec).interactive;
+                    default -> throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--progress " + progress + ": use auto, plain or tty");
+                };
         if (tty) {
             String columns = ProjectContext.root(spec).environment.getOrDefault("COLUMNS", "");
             live = new LiveStatus(err, columns.matches("\\d{2,4}") ? Integer.parseInt(columns) : 100);
@@ -190,9 +231,11 @@ final class BuildCommand implements Callable<Integer> {
         writeCiOutputs(report);
         out.print(BuildFormat.report(report));
         if (!movingTags.isEmpty()) {
-            out.println(report.movingTagsWritten()
-                    ? "moving tags written: " + String.join(", ", movingTags)
-                    : "moving tags (" + String.join(", ", movingTags) + ") not written: not every image succeeded");
+            out.println(
+                    report.movingTagsWritten()
+                            ? "moving tags written: " + String.join(", ", movingTags)
+                            : "moving tags (" + String.join(", ", movingTags)
+                                    + ") not written: not every image succeeded");
         }
         out.flush();
         return report.succeeded() ? ExitCodes.OK : ExitCodes.BUILD_FAILED;

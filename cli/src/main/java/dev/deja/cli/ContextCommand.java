@@ -1,7 +1,7 @@
 package dev.deja.cli;
 
-import dev.deja.engine.pack.PackedImage;
 import dev.deja.cli.format.PlanFormat;
+import dev.deja.engine.pack.PackedImage;
 import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.EntryType;
@@ -18,21 +18,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "context", mixinStandardHelpOptions = true,
-        description = {"Writes the build context of one image as the tar deja sends to the builder: the context"
-                + " folder, its includes, minus .dockerignore and excludes, with the Dockerfile's references to"
-                + " other images of the repo rewritten to their exact states.",
-            "The tar is deterministic: the same content gives the same bytes anywhere."},
+@Command(
+        name = "context",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes the build context of one image as the tar deja sends to the builder: the context"
+                    + " folder, its includes, minus .dockerignore and excludes, with the Dockerfile's references to"
+                    + " other images of the repo rewritten to their exact states.",
+            "The tar is deterministic: the same content gives the same bytes anywhere."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  deja context service1 --list",
+        footer = {
+            "  deja context service1 --list",
             "  deja context service1 -o service1.tar",
-            "  deja context service1 -o - | docker buildx build -f service1/Dockerfile -"})
+            "  deja context service1 -o - | docker buildx build -f service1/Dockerfile -"
+        })
 final class ContextCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", description = "The image.")
     String image;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
             description = "Write the tar to FILE ('-' for standard output). Nothing is written on error.")
     String output;
 
@@ -45,26 +53,33 @@ final class ContextCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (output == null && !list) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "say where the tar goes: -o FILE, -o -"
-                    + " for standard output, or --list to see its entries");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "say where the tar goes: -o FILE, -o -" + " for standard output, or --list to see its entries");
         }
         PackedImage packed = ProjectContext.deja(spec).context(image);
         String name = packed.name();
         if (list) {
             PrintWriter out = spec.commandLine().getOut();
             for (ContextEntry entry : packed.context().entries()) {
-                out.printf("%s %04o %10s  %s%s%n", entry.type().code(), entry.mode(),
+                out.printf(
+                        "%s %04o %10s  %s%s%n",
+                        entry.type().code(),
+                        entry.mode(),
                         entry.type() == EntryType.FILE ? PlanFormat.humanBytes(entry.size()) : "-",
-                        entry.path(), entry.type() == EntryType.SYMLINK ? " -> " + entry.linkTarget() : "");
+                        entry.path(),
+                        entry.type() == EntryType.SYMLINK ? " -> " + entry.linkTarget() : "");
             }
-            out.printf("# %s: state %s, Dockerfile %s%n", name, packed.state().tag(), packed.context().dockerfile());
+            out.printf(
+                    "# %s: state %s, Dockerfile %s%n",
+                    name, packed.state().tag(), packed.context().dockerfile());
             out.flush();
         }
         if (output != null) {
             if (output.equals("-")) {
                 spec.commandLine().getOut().flush();
-                OutputStream stdout = new BufferedOutputStream(
-                        ((DejaCommand) spec.root().userObject()).stdout, 1 << 16);
+                OutputStream stdout =
+                        new BufferedOutputStream(((DejaCommand) spec.root().userObject()).stdout, 1 << 16);
                 ContextTar.write(packed.context(), stdout);
                 stdout.flush();
             } else {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-@Command(name = "deja",
+@Command(
+        name = "deja",
         versionProvider = DejaCommand.Version.class,
         mixinStandardHelpOptions = true,
         sortOptions = false,
@@ -24,7 +25,8 @@ import picocli.CommandLine.ScopeType;
             "Builds every Docker image of a monorepo exactly once per content.",
             "",
             "For each image deja packs the build context it really needs, hashes it into a state, and reuses the"
-                    + " image built for that state or builds it."},
+                    + " image built for that state or builds it."
+        },
         subcommands = {
             PlanCommand.class,
             BuildCommand.class,
@@ -34,7 +36,8 @@ import picocli.CommandLine.ScopeType;
             ContextCommand.class,
             GraphCommand.class,
             CiCommand.class,
-            CommandLine.HelpCommand.class},
+            CommandLine.HelpCommand.class
+        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  deja plan --offline -C examples/monorepo   states of every image, no registry needed",
@@ -47,27 +50,42 @@ import picocli.CommandLine.ScopeType;
             "  deja graph --format mermaid                the dependency graph for a README",
             "  deja ci gitlab -o pipeline.yml             a child pipeline: a job per image to build",
             "",
-            "Exit codes: 0 success, 1 a build failed, 2 usage or config error, 3 registry or daemon unreachable."})
+            "Exit codes: 0 success, 1 a build failed, 2 usage or config error, 3 registry or daemon unreachable."
+        })
 final class DejaCommand implements Runnable {
 
-    @Option(names = "-C", paramLabel = "DIR", scope = ScopeType.INHERIT,
+    @Option(
+            names = "-C",
+            paramLabel = "DIR",
+            scope = ScopeType.INHERIT,
             description = "Run as if started in DIR: the project is the nearest folder from there upward holding"
                     + " deja.yaml, else the git top level.")
     Path directory = Path.of("");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
             description = "Use this config file; its folder is the project root.")
     Path config;
 
-    @Option(names = "--registry", paramLabel = "PREFIX", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--registry",
+            paramLabel = "PREFIX",
+            scope = ScopeType.INHERIT,
             description = "Use this repository prefix instead of deja.yaml's registry: (host[:port]/path).")
     String registry;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--insecure-registry",
+            paramLabel = "HOST[:PORT]",
+            scope = ScopeType.INHERIT,
             description = "Talk plain HTTP to this registry (loopback registries always are). Repeatable.")
     List<String> insecureRegistries = new ArrayList<>();
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--debug",
+            scope = ScopeType.INHERIT,
             description = "Print every registry request (method, URL, status, time) on stderr. Never a secret.")
     boolean debug;
 
@@ -89,8 +107,12 @@ final class DejaCommand implements Runnable {
     /** How the registry client retries. */
     final RetryPolicy retry;
 
-    DejaCommand(OutputStream stdout, Map<String, String> environment, Cancellation cancellation,
-                boolean interactive, RetryPolicy retry) {
+    DejaCommand(
+            OutputStream stdout,
+            Map<String, String> environment,
+            Cancellation cancellation,
+            boolean interactive,
+            RetryPolicy retry) {
         this.stdout = stdout;
         this.environment = Map.copyOf(environment);
         this.cancellation = cancellation;
@@ -112,8 +134,10 @@ final class DejaCommand implements Runnable {
                     properties.load(in);
                 }
             }
-            return new String[] {"deja " + properties.getProperty("version", "unknown"),
-                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+            return new String[] {
+                "deja " + properties.getProperty("version", "unknown"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+            };
         }
     }
 }

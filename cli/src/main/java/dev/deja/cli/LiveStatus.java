@@ -80,9 +80,16 @@ final class LiveStatus implements BuildListener, AutoCloseable {
         for (Map.Entry<String, Row> entry : rows.entrySet()) {
             Row row = entry.getValue();
             double seconds = ((row.end == 0 ? System.nanoTime() : row.end) - row.start) / 1e9;
-            String line = String.format(Locale.ROOT, "%s %-" + nameWidth + "s  %-8s %6.1fs  %s", symbol(row.phase),
-                    entry.getKey(), row.phase, seconds, row.last);
-            frame.append("\r\033[2K").append(line.length() > width ? line.substring(0, width - 1) + "…" : line)
+            String line = String.format(
+                    Locale.ROOT,
+                    "%s %-" + nameWidth + "s  %-8s %6.1fs  %s",
+                    symbol(row.phase),
+                    entry.getKey(),
+                    row.phase,
+                    seconds,
+                    row.last);
+            frame.append("\r\033[2K")
+                    .append(line.length() > width ? line.substring(0, width - 1) + "…" : line)
                     .append('\n');
         }
         drawn = rows.size();

@@ -1,5 +1,6 @@
 package dev.deja.cli;
 
+import dev.deja.engine.docker.DockerDaemon;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.packer.InputException;
 import dev.deja.registry.RegistryException;
@@ -9,16 +10,15 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** Entry point: the only place that calls {@code System.exit}. */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
@@ -27,18 +27,23 @@ public final class Main {
         AtomicBoolean finished = new AtomicBoolean();
         // Ctrl-C and SIGTERM run the shutdown hooks while the run goes on: stop the builders, and let a moving-tag
         // write that already started finish, so no branch or latest tag is left half-moved.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (finished.get()) {
-                return;
-            }
-            int stopped = cancellation.cancel();
-            PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-            err.println("deja: interrupted: " + stopped + " build(s) stopped; no moving tag was left half-written");
-            err.flush();
-        }, "deja-interrupt"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (finished.get()) {
+                                return;
+                            }
+                            int stopped = cancellation.cancel();
+                            PrintWriter err =
+                                    new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+                            err.println("deja: interrupted: " + stopped
+                                    + " build(s) stopped; no moving tag was left half-written");
+                            err.flush();
+                        },
+                        "deja-interrupt"));
         Map<String, String> environment = System.getenv();
-        boolean interactive = System.console() != null && !environment.containsKey("CI")
-                && !"dumb".equals(environment.get("TERM"));
+        boolean interactive =
+                System.console() != null && !environment.containsKey("CI") && !"dumb".equals(environment.get("TERM"));
         int code = run(args, stdout, stderr, environment, cancellation, interactive);
         finished.set(true);
         System.exit(code);
@@ -58,11 +63,20 @@ public final class Main {
      * @param cancellation how a signal stops the run
      * @param interactive  a person watches a terminal (live build status instead of prefixed lines)
      */
-    public static int run(String[] args, OutputStream stdout, OutputStream stderr, Map<String, String> environment,
-                          Cancellation cancellation, boolean interactive) {
+    public static int run(
+            String[] args,
+            OutputStream stdout,
+            OutputStream stderr,
+            Map<String, String> environment,
+            Cancellation cancellation,
+            boolean interactive) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-        CommandLine cli = new CommandLine(new DejaCommand(stdout, environment, cancellation, interactive,
+        CommandLine cli = new CommandLine(new DejaCommand(
+                stdout,
+                environment,
+                cancellation,
+                interactive,
                 ProjectContext.retryPolicy(System.getProperty("deja.registry.attempts"))));
         cli.setOut(out);
         cli.setErr(err);
@@ -74,7 +88,7 @@ public final class Main {
                 err.flush();
                 return ExitCodes.USAGE_OR_CONFIG;
             }
-            if (exception instanceof dev.deja.engine.docker.DockerDaemon.DaemonException daemon) {
+            if (exception instanceof DockerDaemon.DaemonException daemon) {
                 err.println("deja: docker error: " + daemon.getMessage());
                 err.flush();
                 return ExitCodes.UNREACHABLE;

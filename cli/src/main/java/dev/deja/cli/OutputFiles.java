@@ -10,8 +10,7 @@ import picocli.CommandLine;
 /** The files deja writes besides standard output: reports, and the files GitHub Actions names in variables. */
 final class OutputFiles {
 
-    private OutputFiles() {
-    }
+    private OutputFiles() {}
 
     /** Writes {@code content} to {@code file}, replacing it, or appending (GitHub's output and summary files). */
     static void write(Path file, String content, boolean append) throws IOException {

@@ -1,20 +1,28 @@
 package dev.deja.cli;
 
-import dev.deja.engine.plan.Plan;
 import dev.deja.cli.format.PlanFormat;
+import dev.deja.engine.plan.Plan;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Shows, per image in dependency order, its state and what a build would do with it:",
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Shows, per image in dependency order, its state and what a build would do with it:",
             "reuse (the registry has <repo>:<state tag>), build (it does not) or export (a builder image).",
-            "With --offline the registry is not asked and every decision is 'unknown'."},
+            "With --offline the registry is not asked and every decision is 'unknown'."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  deja plan", "  deja plan --offline", "  deja plan --json --upto service1",
-            "  deja plan --registry 127.0.0.1:5000/acme"})
+        footer = {
+            "  deja plan",
+            "  deja plan --offline",
+            "  deja plan --json --upto service1",
+            "  deja plan --registry 127.0.0.1:5000/acme"
+        })
 final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--offline", description = "Do not ask the registry: states only, decisions 'unknown'.")

@@ -10,8 +10,7 @@ import picocli.CommandLine;
 /** The global options of a run turned into the engine's façade. */
 final class ProjectContext {
 
-    private ProjectContext() {
-    }
+    private ProjectContext() {}
 
     static DejaCommand root(CommandLine.Model.CommandSpec spec) {
         return (DejaCommand) spec.root().userObject();
@@ -21,8 +20,15 @@ final class ProjectContext {
     static Deja deja(CommandLine.Model.CommandSpec spec) {
         DejaCommand root = root(spec);
         PrintWriter err = spec.commandLine().getErr();
-        return new Deja(new DejaSettings(root.directory, root.config, root.registry, root.insecureRegistries,
-                root.environment, root.cancellation, root.retry, root.debug ? say(err, "deja: debug: ") : null,
+        return new Deja(new DejaSettings(
+                root.directory,
+                root.config,
+                root.registry,
+                root.insecureRegistries,
+                root.environment,
+                root.cancellation,
+                root.retry,
+                root.debug ? say(err, "deja: debug: ") : null,
                 say(err, "deja: ")));
     }
 

@@ -1,8 +1,8 @@
 package dev.deja.cli;
 
+import dev.deja.cli.format.Table;
 import dev.deja.engine.Deja;
 import dev.deja.engine.build.Puller;
-import dev.deja.cli.format.Table;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +13,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "pull", mixinStandardHelpOptions = true,
-        description = {"Pulls every image whose state is in the registry into the local daemon and tags it"
-                + " <name>:latest: the local cache holds exactly what CI built for this checkout.",
-            "Images whose state is missing are listed; deja build --load builds them locally."},
+@Command(
+        name = "pull",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Pulls every image whose state is in the registry into the local daemon and tags it"
+                    + " <name>:latest: the local cache holds exactly what CI built for this checkout.",
+            "Images whose state is missing are listed; deja build --load builds them locally."
+        },
         footerHeading = "%nExamples:%n",
         footer = {"  deja pull", "  deja pull --upto service1"})
 final class PullCommand implements Callable<Integer> {
@@ -34,16 +38,20 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() {
         Deja deja = ProjectContext.deja(spec);
         if (deja.localMode()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "pull needs a registry: set registry: in"
-                    + " deja.yaml or --registry");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "pull needs a registry: set registry: in" + " deja.yaml or --registry");
         }
         List<Puller.Pulled> pulled = deja.pull(selection.selection(), jobs);
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"IMAGE", "PULLED", "LOCAL TAG", "TIME", "REASON"});
         for (Puller.Pulled p : pulled) {
-            rows.add(new String[] {p.name(), p.localTag().isEmpty() ? "-" : p.ref(),
+            rows.add(new String[] {
+                p.name(),
+                p.localTag().isEmpty() ? "-" : p.ref(),
                 p.localTag().isEmpty() ? "-" : p.localTag(),
-                String.format(Locale.ROOT, "%.1fs", p.duration().toMillis() / 1000.0), p.reason()});
+                String.format(Locale.ROOT, "%.1fs", p.duration().toMillis() / 1000.0),
+                p.reason()
+            });
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(Table.render(rows));

@@ -18,7 +18,10 @@ final class SelectionOptions {
     @Option(names = "--dependents", paramLabel = "IMAGE", description = "IMAGE and every image that depends on it.")
     List<String> dependents = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "IMAGE", description = "Leave out IMAGE and every image that depends on it.")
+    @Option(
+            names = "--exclude",
+            paramLabel = "IMAGE",
+            description = "Leave out IMAGE and every image that depends on it.")
     List<String> exclude = new ArrayList<>();
 
     Selection selection() {

@@ -8,9 +8,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "state", mixinStandardHelpOptions = true,
-        description = {"Prints one 'NAME STATE-TAG' line per image, parents first.",
-            "The state tag is the tag deja gives the image built from exactly this content (see docs/state.md)."},
+@Command(
+        name = "state",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints one 'NAME STATE-TAG' line per image, parents first.",
+            "The state tag is the tag deja gives the image built from exactly this content (see docs/state.md)."
+        },
         footerHeading = "%nExamples:%n",
         footer = {"  deja state", "  deja state service1 service2", "  deja state --dependents shared"})
 final class StateCommand implements Callable<Integer> {

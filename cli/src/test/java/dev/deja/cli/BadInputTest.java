@@ -24,8 +24,10 @@ class BadInputTest {
 
     static TestTree valid(Path root) {
         return new TestTree(root)
-                .file("deja.yaml", "registry: reg.example.com/acme\nimages:\n  base:\n    dockerfile: base/Dockerfile\n"
-                        + "  app:\n    dockerfile: app/Dockerfile\n    include: [libs]\n")
+                .file(
+                        "deja.yaml",
+                        "registry: reg.example.com/acme\nimages:\n  base:\n    dockerfile: base/Dockerfile\n"
+                                + "  app:\n    dockerfile: app/Dockerfile\n    include: [libs]\n")
                 .file("base/Dockerfile", "FROM busybox\n")
                 .file("app/Dockerfile", "FROM base\nCOPY . /app\n")
                 .file("app/main.sh", "echo hi\n")
@@ -42,59 +44,138 @@ class BadInputTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                bad("dependency cycle", t -> t.file("base/Dockerfile", "FROM app\n"),
-                        "base/Dockerfile:1", "dependency cycle: base -> app -> base"),
-                bad("unknown depends_on", appendImage("  x:\n    dockerfile: base/Dockerfile\n    depends_on: [nope]\n"),
-                        "deja.yaml:8", "depends_on 'nope' is not an image"),
-                bad("duplicate name", appendImage("  app:\n    dockerfile: app/Dockerfile\n"),
-                        "deja.yaml:8", "Duplicate field 'app'"),
-                bad("alias equal to another name", appendImage("  other:\n    dockerfile: base/Dockerfile\n"
-                        + "    aliases: [app]\n"), "deja.yaml:8", "duplicate image name 'app'"),
-                bad("include leaving the repo", config("images:\n  app:\n    dockerfile: app/Dockerfile\n"
-                        + "    include: [../outside]\n"), "deja.yaml:2", "include '../outside' leaves the repository"),
-                bad("absolute include", config("images:\n  app:\n    dockerfile: app/Dockerfile\n"
-                        + "    include: [/etc]\n"), "deja.yaml:2", "include '/etc' leaves the repository"),
-                bad("symlink escaping the repo", t -> t.symlink("app/escape", "../../../etc/passwd"),
-                        "app/escape", "outside the repository"),
-                bad("invalid YAML", config("images:\n  app:\n   dockerfile: a\n  - broken\n"),
-                        "deja.yaml:4", "invalid YAML"),
-                bad("Dockerfile without FROM", t -> t.file("app/Dockerfile", "# nothing\nRUN echo\n"),
-                        "app/Dockerfile:2", "before the first FROM"),
-                bad("Dockerfile with only ARG", t -> t.file("app/Dockerfile", "ARG X=1\n"),
-                        "app/Dockerfile", "no FROM instruction"),
-                bad("FROM $X with X unset", t -> t.file("app/Dockerfile", "FROM base\nFROM $X\n"),
-                        "app/Dockerfile:2", "X is not set"),
-                bad("invalid repository name", config("images:\n  App_Server:\n    dockerfile: app/Dockerfile\n"),
-                        "deja.yaml:2", "not a valid repository name"),
-                bad("unknown key", config("images:\n  app:\n    dockerfile: app/Dockerfile\n    tagret: x\n"),
-                        "deja.yaml:4:5", "unknown key 'tagret'"),
-                bad("include not a list", config("images:\n  app:\n    dockerfile: app/Dockerfile\n    include: libs\n"),
-                        "deja.yaml:4", "expected a list"),
-                bad("dockerfile missing", config("images:\n  app:\n    dockerfile: app/Nope\n"),
-                        "deja.yaml:2", "dockerfile 'app/Nope' does not exist"),
-                bad("context missing", config("images:\n  app:\n    dockerfile: app/Dockerfile\n    context: nowhere\n"),
-                        "deja.yaml:2", "context 'nowhere' is not a folder"),
-                bad("include missing", config("images:\n  app:\n    dockerfile: app/Dockerfile\n    include: [gone]\n"),
-                        "deja.yaml:2", "include 'gone' does not exist"),
-                bad("invalid cache mode", t -> t.file("deja.yaml", "cache: sometimes\n" + t.read("deja.yaml")),
-                        "deja.yaml:1", "invalid value 'sometimes'"),
-                bad("boolean given as a string", t -> t.file("deja.yaml", "tags:\n  commit: \"yes\"\n"
-                        + t.read("deja.yaml")), "deja.yaml:2", "commit"),
-                bad("bad .dockerignore", t -> t.file("app/.dockerignore", "ok\n!\n"),
-                        "app/.dockerignore:2", "illegal exclusion pattern"),
-                bad("unterminated heredoc", t -> t.file("app/Dockerfile", "FROM base\nRUN <<EOF\necho\n"),
-                        "app/Dockerfile:2", "not terminated"),
-                bad("image without dockerfile", config("images:\n  app:\n    target: x\n"),
-                        "deja.yaml:2", "needs 'dockerfile:'"),
-                bad("depends on itself", config("images:\n  app:\n    dockerfile: app/Dockerfile\n"
-                        + "    depends_on: [app]\n"), "deja.yaml:2", "depends on itself"),
-                bad("invalid registry", t -> t.file("deja.yaml", t.read("deja.yaml")
-                        .replace("registry: reg.example.com/acme", "registry: Reg Example")),
-                        "deja.yaml:1", "registry 'Reg Example'"),
-                bad("bad platform", config("images:\n  app:\n    dockerfile: app/Dockerfile\n    platforms: [amd64]\n"),
-                        "deja.yaml:2", "platform 'amd64'"),
-                bad("FROM with extra words", t -> t.file("app/Dockerfile", "FROM base extra words\n"),
-                        "app/Dockerfile:1", "FROM takes an image"),
+                bad(
+                        "dependency cycle",
+                        t -> t.file("base/Dockerfile", "FROM app\n"),
+                        "base/Dockerfile:1",
+                        "dependency cycle: base -> app -> base"),
+                bad(
+                        "unknown depends_on",
+                        appendImage("  x:\n    dockerfile: base/Dockerfile\n    depends_on: [nope]\n"),
+                        "deja.yaml:8",
+                        "depends_on 'nope' is not an image"),
+                bad(
+                        "duplicate name",
+                        appendImage("  app:\n    dockerfile: app/Dockerfile\n"),
+                        "deja.yaml:8",
+                        "Duplicate field 'app'"),
+                bad(
+                        "alias equal to another name",
+                        appendImage("  other:\n    dockerfile: base/Dockerfile\n" + "    aliases: [app]\n"),
+                        "deja.yaml:8",
+                        "duplicate image name 'app'"),
+                bad(
+                        "include leaving the repo",
+                        config("images:\n  app:\n    dockerfile: app/Dockerfile\n" + "    include: [../outside]\n"),
+                        "deja.yaml:2",
+                        "include '../outside' leaves the repository"),
+                bad(
+                        "absolute include",
+                        config("images:\n  app:\n    dockerfile: app/Dockerfile\n" + "    include: [/etc]\n"),
+                        "deja.yaml:2",
+                        "include '/etc' leaves the repository"),
+                bad(
+                        "symlink escaping the repo",
+                        t -> t.symlink("app/escape", "../../../etc/passwd"),
+                        "app/escape",
+                        "outside the repository"),
+                bad(
+                        "invalid YAML",
+                        config("images:\n  app:\n   dockerfile: a\n  - broken\n"),
+                        "deja.yaml:4",
+                        "invalid YAML"),
+                bad(
+                        "Dockerfile without FROM",
+                        t -> t.file("app/Dockerfile", "# nothing\nRUN echo\n"),
+                        "app/Dockerfile:2",
+                        "before the first FROM"),
+                bad(
+                        "Dockerfile with only ARG",
+                        t -> t.file("app/Dockerfile", "ARG X=1\n"),
+                        "app/Dockerfile",
+                        "no FROM instruction"),
+                bad(
+                        "FROM $X with X unset",
+                        t -> t.file("app/Dockerfile", "FROM base\nFROM $X\n"),
+                        "app/Dockerfile:2",
+                        "X is not set"),
+                bad(
+                        "invalid repository name",
+                        config("images:\n  App_Server:\n    dockerfile: app/Dockerfile\n"),
+                        "deja.yaml:2",
+                        "not a valid repository name"),
+                bad(
+                        "unknown key",
+                        config("images:\n  app:\n    dockerfile: app/Dockerfile\n    tagret: x\n"),
+                        "deja.yaml:4:5",
+                        "unknown key 'tagret'"),
+                bad(
+                        "include not a list",
+                        config("images:\n  app:\n    dockerfile: app/Dockerfile\n    include: libs\n"),
+                        "deja.yaml:4",
+                        "expected a list"),
+                bad(
+                        "dockerfile missing",
+                        config("images:\n  app:\n    dockerfile: app/Nope\n"),
+                        "deja.yaml:2",
+                        "dockerfile 'app/Nope' does not exist"),
+                bad(
+                        "context missing",
+                        config("images:\n  app:\n    dockerfile: app/Dockerfile\n    context: nowhere\n"),
+                        "deja.yaml:2",
+                        "context 'nowhere' is not a folder"),
+                bad(
+                        "include missing",
+                        config("images:\n  app:\n    dockerfile: app/Dockerfile\n    include: [gone]\n"),
+                        "deja.yaml:2",
+                        "include 'gone' does not exist"),
+                bad(
+                        "invalid cache mode",
+                        t -> t.file("deja.yaml", "cache: sometimes\n" + t.read("deja.yaml")),
+                        "deja.yaml:1",
+                        "invalid value 'sometimes'"),
+                bad(
+                        "boolean given as a string",
+                        t -> t.file("deja.yaml", "tags:\n  commit: \"yes\"\n" + t.read("deja.yaml")),
+                        "deja.yaml:2",
+                        "commit"),
+                bad(
+                        "bad .dockerignore",
+                        t -> t.file("app/.dockerignore", "ok\n!\n"),
+                        "app/.dockerignore:2",
+                        "illegal exclusion pattern"),
+                bad(
+                        "unterminated heredoc",
+                        t -> t.file("app/Dockerfile", "FROM base\nRUN <<EOF\necho\n"),
+                        "app/Dockerfile:2",
+                        "not terminated"),
+                bad(
+                        "image without dockerfile",
+                        config("images:\n  app:\n    target: x\n"),
+                        "deja.yaml:2",
+                        "needs 'dockerfile:'"),
+                bad(
+                        "depends on itself",
+                        config("images:\n  app:\n    dockerfile: app/Dockerfile\n" + "    depends_on: [app]\n"),
+                        "deja.yaml:2",
+                        "depends on itself"),
+                bad(
+                        "invalid registry",
+                        t -> t.file(
+                                "deja.yaml",
+                                t.read("deja.yaml").replace("registry: reg.example.com/acme", "registry: Reg Example")),
+                        "deja.yaml:1",
+                        "registry 'Reg Example'"),
+                bad(
+                        "bad platform",
+                        config("images:\n  app:\n    dockerfile: app/Dockerfile\n    platforms: [amd64]\n"),
+                        "deja.yaml:2",
+                        "platform 'amd64'"),
+                bad(
+                        "FROM with extra words",
+                        t -> t.file("app/Dockerfile", "FROM base extra words\n"),
+                        "app/Dockerfile:1",
+                        "FROM takes an image"),
                 bad("image with no settings", config("images:\n  app:\n"), "deja.yaml", "has no settings"),
                 bad("special file in context", t -> mkfifo(t.path("app/pipe")), "app/pipe", "special file"));
     }
@@ -120,7 +201,8 @@ class BadInputTest {
         for (String[] args : new String[][] {
             {"-C", tree.root().toString(), "state"},
             {"-C", tree.root().toString(), "context", "app", "-o", output.toString()},
-            {"-C", tree.root().toString(), "plan", "--offline", "--json"}}) {
+            {"-C", tree.root().toString(), "plan", "--offline", "--json"}
+        }) {
             Run run = Run.of(args);
             assertThat(run.code()).as("exit code of %s", String.join(" ", args)).isEqualTo(2);
             assertThat(run.stdout()).as("stdout").isEmpty();

@@ -2,23 +2,14 @@ package dev.deja.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.packer.TestTree;
-import dev.deja.registry.auth.CredentialSource;
-import dev.deja.registry.RegistryClient;
-import dev.deja.registry.Repository;
-import dev.deja.registry.TestRegistries;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,23 +61,30 @@ class BuildEndToEndTest {
     void firstBuildsThenReusesThenRebuildsExactlyWhatChanged() throws Exception {
         Run first = build();
         assertThat(first.code()).as(first.stderr()).isZero();
-        assertThat(results(first)).containsEntry("base", "built").containsEntry("shared", "built")
-                .containsEntry("service1", "built").containsEntry("service2", "built").containsEntry("admin", "built")
-                .containsEntry("web", "built").containsEntry("wheels", "exported");
+        assertThat(results(first))
+                .containsEntry("base", "built")
+                .containsEntry("shared", "built")
+                .containsEntry("service1", "built")
+                .containsEntry("service2", "built")
+                .containsEntry("admin", "built")
+                .containsEntry("web", "built")
+                .containsEntry("wheels", "exported");
         assertThat(first.stderr()).contains("[service1] ").contains("[base] ");
         assertThat(repo.path("dist/wheels/MANIFEST")).exists();
         assertThat(repo.path("dist/wheels/luamods.tar")).exists();
         String commit1 = git("rev-parse", "HEAD");
         String service1 = digest("service1", commit1);
-        assertThat(service1).startsWith("sha256:").isEqualTo(digest("service1", "main"))
+        assertThat(service1)
+                .startsWith("sha256:")
+                .isEqualTo(digest("service1", "main"))
                 .isEqualTo(digest("service1", "latest"));
 
         // Second run, new commit: nothing is built, every image gets the new commit's tag, digests unchanged.
         String commit2 = commit("nothing changed");
         Run second = build();
         assertThat(second.code()).as(second.stderr()).isZero();
-        assertThat(results(second).entrySet()).allSatisfy(e -> assertThat(e.getValue())
-                .isIn("reused", "exported"));
+        assertThat(results(second).entrySet())
+                .allSatisfy(e -> assertThat(e.getValue()).isIn("reused", "exported"));
         assertThat(digest("service1", commit2)).isEqualTo(service1);
         assertThat(second.stderr()).doesNotContain("[service1] ").doesNotContain("[wheels] ");
         assertThat(second.stdout()).contains("up to date");
@@ -97,11 +95,10 @@ class BuildEndToEndTest {
         commit("bump shared");
         Path report = tmp.resolve("report.json");
         Run third = build("--report", report.toString());
-        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(report.toFile());
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertThat(json.path("succeeded").asBoolean()).isTrue();
-        com.fasterxml.jackson.databind.JsonNode sharedEntry = null;
-        for (com.fasterxml.jackson.databind.JsonNode image : json.path("images")) {
+        JsonNode sharedEntry = null;
+        for (JsonNode image : json.path("images")) {
             if (image.path("name").asText().equals("shared")) {
                 sharedEntry = image;
             }
@@ -112,9 +109,13 @@ class BuildEndToEndTest {
         assertThat(sharedEntry.path("cacheFrom").toString()).contains(prefix + "/shared:main");
         assertThat(sharedEntry.path("digest").asText()).startsWith("sha256:");
         assertThat(third.code()).as(third.stderr()).isZero();
-        assertThat(results(third)).containsEntry("base", "reused").containsEntry("admin", "reused")
-                .containsEntry("shared", "built").containsEntry("service1", "built")
-                .containsEntry("service2", "built").containsEntry("web", "built");
+        assertThat(results(third))
+                .containsEntry("base", "reused")
+                .containsEntry("admin", "reused")
+                .containsEntry("shared", "built")
+                .containsEntry("service1", "built")
+                .containsEntry("service2", "built")
+                .containsEntry("web", "built");
 
         // An ignored file changes nothing; an include-only folder rebuilds its one user.
         repo.file("service2/NOTES.md", "more notes\n");
@@ -123,8 +124,11 @@ class BuildEndToEndTest {
         repo.file("src/lua/luamods/extra.lua", "return {}\n");
         commit("new lua module");
         Map<String, String> afterInclude = results(build());
-        assertThat(afterInclude).containsEntry("service1", "built").containsEntry("service2", "reused")
-                .containsEntry("shared", "reused").containsEntry("web", "reused");
+        assertThat(afterInclude)
+                .containsEntry("service1", "built")
+                .containsEntry("service2", "reused")
+                .containsEntry("shared", "reused")
+                .containsEntry("web", "reused");
     }
 
     @Test
@@ -133,15 +137,20 @@ class BuildEndToEndTest {
         commit("local mode");
         // Unique names: the daemon is shared by the tests.
         String suffix = UUID.randomUUID().toString().substring(0, 6);
-        repo.file("deja.yaml", repo.read("deja.yaml").replaceAll("(?m)^  (base|shared|service1|service2|admin|web"
-                + "|wheels):$", "  $1" + suffix + ":")
-                .replace("aliases: [acme/shared]", "aliases: [acme/shared, shared]"));
+        repo.file(
+                "deja.yaml",
+                repo.read("deja.yaml")
+                        .replaceAll(
+                                "(?m)^  (base|shared|service1|service2|admin|web" + "|wheels):$", "  $1" + suffix + ":")
+                        .replace("aliases: [acme/shared]", "aliases: [acme/shared, shared]"));
         repo.file("admin/Dockerfile", repo.read("admin/Dockerfile").replace("FROM base", "FROM base" + suffix));
         repo.file("web/Dockerfile", repo.read("web/Dockerfile").replace("FROM base", "FROM base" + suffix));
-        repo.file("shared/libs/Dockerfile", repo.read("shared/libs/Dockerfile").replace("FROM base",
-                "FROM base" + suffix));
-        repo.file("docker/wheels/Dockerfile", repo.read("docker/wheels/Dockerfile").replace("FROM base",
-                "FROM base" + suffix));
+        repo.file(
+                "shared/libs/Dockerfile",
+                repo.read("shared/libs/Dockerfile").replace("FROM base", "FROM base" + suffix));
+        repo.file(
+                "docker/wheels/Dockerfile",
+                repo.read("docker/wheels/Dockerfile").replace("FROM base", "FROM base" + suffix));
         commit("unique names");
         List<String> args = List.of("-C", repo.root().toString(), "build");
         Run first = Run.withEnvironment(env, args.toArray(String[]::new));
@@ -149,8 +158,10 @@ class BuildEndToEndTest {
         assertThat(results(first)).containsEntry("base" + suffix, "built").containsEntry("service1" + suffix, "built");
         Run second = Run.withEnvironment(env, args.toArray(String[]::new));
         assertThat(second.code()).isZero();
-        assertThat(results(second)).containsEntry("base" + suffix, "reused").containsEntry("service1" + suffix,
-                "reused").containsEntry("web" + suffix, "reused");
+        assertThat(results(second))
+                .containsEntry("base" + suffix, "reused")
+                .containsEntry("service1" + suffix, "reused")
+                .containsEntry("web" + suffix, "reused");
         assertThat(second.stdout()).contains("moving tags written: latest");
         Run push = Run.withEnvironment(env, "-C", repo.root().toString(), "build", "--push");
         assertThat(push.code()).isEqualTo(2);
@@ -161,12 +172,17 @@ class BuildEndToEndTest {
     void developersPullWhatCiBuiltAndBuildTheRestLocally() throws Exception {
         assertThat(build().code()).isZero();
         Map<String, String> states = new HashMap<>();
-        Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "state").stdout().lines()
+        Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "state")
+                .stdout()
+                .lines()
                 .forEach(l -> states.put(l.split(" ")[0], l.split(" ")[1]));
         Run pull = Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "pull");
         assertThat(pull.code()).as(pull.stderr()).isZero();
-        assertThat(pull.stdout()).contains(prefix + "/service1:" + states.get("service1")).contains("service1:latest");
-        assertThat(docker("image", "inspect", prefix + "/service1:" + states.get("service1"))).isZero();
+        assertThat(pull.stdout())
+                .contains(prefix + "/service1:" + states.get("service1"))
+                .contains("service1:latest");
+        assertThat(docker("image", "inspect", prefix + "/service1:" + states.get("service1")))
+                .isZero();
 
         // A local change: build --load builds it into the daemon, pushes nothing.
         repo.file("service1/app.sh", "#!/bin/sh\necho changed locally\n");
@@ -174,8 +190,11 @@ class BuildEndToEndTest {
         assertThat(load.code()).as(load.stderr()).isZero();
         Map<String, String> results = results(load);
         assertThat(results).containsEntry("service1", "built").containsEntry("shared", "pulled");
-        String newState = Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "state",
-                "service1").stdout().split(" ")[1].strip();
+        String newState = Run.withEnvironment(
+                        env, "-C", repo.root().toString(), "--registry", prefix, "state", "service1")
+                .stdout()
+                .split(" ")[1]
+                .strip();
         assertThat(docker("image", "inspect", prefix + "/service1:" + newState)).isZero();
         assertThat(digest("service1", newState)).as("nothing pushed").isEmpty();
     }
@@ -193,14 +212,21 @@ class BuildEndToEndTest {
         Run broken = build("--progress", "tty");
         assertThat(broken.code()).isEqualTo(1);
         // On a terminal: status lines redrawn in place, and the failed build's last lines kept on screen.
-        assertThat(broken.stderr()).contains("\033[2K").containsPattern("✗ shared +failed")
+        assertThat(broken.stderr())
+                .contains("\033[2K")
+                .containsPattern("✗ shared +failed")
                 .containsPattern("- service1 +skipped .*parent shared failed")
-                .contains("--- shared: the last lines of its build ---").contains("[shared] ")
+                .contains("--- shared: the last lines of its build ---")
+                .contains("[shared] ")
                 .contains("exit code: 3");
         Map<String, String> results = results(broken);
-        assertThat(results).containsEntry("shared", "failed").containsEntry("service1", "skipped")
-                .containsEntry("service2", "skipped").containsEntry("web", "skipped")
-                .containsEntry("base", "reused").containsEntry("admin", "reused");
+        assertThat(results)
+                .containsEntry("shared", "failed")
+                .containsEntry("service1", "skipped")
+                .containsEntry("service2", "skipped")
+                .containsEntry("web", "skipped")
+                .containsEntry("base", "reused")
+                .containsEntry("admin", "reused");
         assertThat(broken.stdout()).contains("parent shared failed").contains("not written");
         assertThat(digest("shared", "main")).isEqualTo(goodShared);
         // The images that did not fail got the new commit's tag.

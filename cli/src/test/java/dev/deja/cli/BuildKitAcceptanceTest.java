@@ -47,17 +47,48 @@ class BuildKitAcceptanceTest {
         assertThat(context.code()).as(context.stderr()).isZero();
 
         String image = "deja-acceptance:" + UUID.randomUUID().toString().substring(0, 8);
-        String built = run(dockerHost, context.stdoutBytes(), "docker", "buildx", "build", "-q", "-f", "Dockerfile",
-                "-t", image, "--load", "-");
+        String built = run(
+                dockerHost,
+                context.stdoutBytes(),
+                "docker",
+                "buildx",
+                "build",
+                "-q",
+                "-f",
+                "Dockerfile",
+                "-t",
+                image,
+                "--load",
+                "-");
         assertThat(built).contains("sha256:");
         try {
-            String listing = run(dockerHost, new byte[0], "docker", "run", "--rm", image, "sh", "-c",
+            String listing = run(
+                    dockerHost,
+                    new byte[0],
+                    "docker",
+                    "run",
+                    "--rm",
+                    image,
+                    "sh",
+                    "-c",
                     "cd /ctx && find . | sort && echo mode:$(stat -c %a run.sh) && echo link:$(readlink link)"
                             + " && ./run.sh && cat libs/lib.txt");
             List<String> lines = listing.lines().toList();
-            assertThat(lines).contains("./" + longName, "./ünïcödé-名前.txt", "./empty", "./link", "./plain.txt",
-                    "./run.sh", "./libs/lib.txt", "./Dockerfile", "./.dockerignore", "mode:755", "link:plain.txt",
-                    "ran", "included");
+            assertThat(lines)
+                    .contains(
+                            "./" + longName,
+                            "./ünïcödé-名前.txt",
+                            "./empty",
+                            "./link",
+                            "./plain.txt",
+                            "./run.sh",
+                            "./libs/lib.txt",
+                            "./Dockerfile",
+                            "./.dockerignore",
+                            "mode:755",
+                            "link:plain.txt",
+                            "ran",
+                            "included");
             assertThat(lines).doesNotContain("./debug.log");
         } finally {
             run(dockerHost, new byte[0], "docker", "rmi", "-f", image);
@@ -76,7 +107,9 @@ class BuildKitAcceptanceTest {
             output.transferTo(out);
         }
         String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("%s:%n%s", String.join(" ", command), text).isZero();
+        assertThat(process.waitFor())
+                .as("%s:%n%s", String.join(" ", command), text)
+                .isZero();
         return text;
     }
 }

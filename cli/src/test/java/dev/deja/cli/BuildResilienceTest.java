@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.registry.Manifest;
+import dev.deja.registry.RegistryException;
 import dev.deja.registry.Repository;
 import dev.deja.registry.TestRegistryOps;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,8 +55,11 @@ class BuildResilienceTest {
         for (String image : PUSHED) {
             String state = example.digest(image, states.get(image));
             assertThat(state).as(image).startsWith("sha256:");
-            assertThat(List.of(example.digest(image, commit), example.digest(image, "main"),
-                    example.digest(image, "latest"))).as(image + ": commit, branch and latest = the state tag")
+            assertThat(List.of(
+                            example.digest(image, commit),
+                            example.digest(image, "main"),
+                            example.digest(image, "latest")))
+                    .as(image + ": commit, branch and latest = the state tag")
                     .containsOnly(state);
         }
         assertCompleteImagesOnly();
@@ -68,13 +74,19 @@ class BuildResilienceTest {
         List<ProcessHandle> children = deja.descendants().toList();
         assertThat(children).as("the builder runs as a child").isNotEmpty();
         deja.destroy();
-        assertThat(deja.waitFor(60, TimeUnit.SECONDS)).as("deja stops on SIGTERM").isTrue();
+        assertThat(deja.waitFor(60, TimeUnit.SECONDS))
+                .as("deja stops on SIGTERM")
+                .isTrue();
         assertThat(deja.exitValue()).isEqualTo(128 + 15);
         assertThat(Files.readString(err)).contains("deja: interrupted: 1 build(s) stopped");
         awaitGone(children, Duration.ofSeconds(30));
         String commit = example.git("rev-parse", "HEAD");
-        assertThat(example.digest("slow", states().get("slow"))).as("slow never finished").isEmpty();
-        assertThat(example.digest("base", states().get("base"))).as("base was built before").isNotEmpty();
+        assertThat(example.digest("slow", states().get("slow")))
+                .as("slow never finished")
+                .isEmpty();
+        assertThat(example.digest("base", states().get("base")))
+                .as("base was built before")
+                .isNotEmpty();
         assertThat(example.digest("base", "main")).as("no moving tag").isEmpty();
         assertThat(example.digest("base", commit)).isEmpty();
     }
@@ -102,12 +114,15 @@ class BuildResilienceTest {
         Run first = example.build();
         assertThat(first.code()).as(first.stderr()).isZero();
         // Every image of this run and the daemon's build cache go; deja-busybox stays (nothing can be pulled).
-        for (String ref : example.docker(true, "images", "--format", "{{.Repository}}:{{.Tag}}").lines()
-                .filter(r -> r.startsWith(example.prefix)).toList()) {
+        for (String ref : example.docker(true, "images", "--format", "{{.Repository}}:{{.Tag}}")
+                .lines()
+                .filter(r -> r.startsWith(example.prefix))
+                .toList()) {
             example.docker(true, "rmi", "-f", ref);
         }
         example.docker(true, "builder", "prune", "-af");
-        assertThat(example.docker(true, "images", "--format", "{{.Repository}}")).doesNotContain(example.prefix);
+        assertThat(example.docker(true, "images", "--format", "{{.Repository}}"))
+                .doesNotContain(example.prefix);
 
         example.commit("a new commit on an empty daemon");
         Run reuse = example.build();
@@ -118,11 +133,17 @@ class BuildResilienceTest {
         example.commit("one line");
         Run rebuild = example.build();
         assertThat(rebuild.code()).as(rebuild.stderr()).isZero();
-        assertThat(ExampleRepo.results(rebuild)).containsEntry("service1", "built").containsEntry("shared", "reused");
-        List<String> service1 = rebuild.stderr().lines().filter(l -> l.startsWith("[service1] ")).toList();
-        assertThat(service1).anyMatch(l -> l.contains("importing cache manifest from " + example.prefix
-                + "/service1:"));
-        assertThat(service1).as("steps before the changed COPY come from the registry's cache")
+        assertThat(ExampleRepo.results(rebuild))
+                .containsEntry("service1", "built")
+                .containsEntry("shared", "reused");
+        List<String> service1 = rebuild.stderr()
+                .lines()
+                .filter(l -> l.startsWith("[service1] "))
+                .toList();
+        assertThat(service1)
+                .anyMatch(l -> l.contains("importing cache manifest from " + example.prefix + "/service1:"));
+        assertThat(service1)
+                .as("steps before the changed COPY come from the registry's cache")
                 .anyMatch(l -> l.contains("CACHED"));
     }
 
@@ -132,18 +153,25 @@ class BuildResilienceTest {
         String docker = which("docker");
         Path wrapper = bin.resolve("docker");
         // The docker CLI as on a machine without the plugin: everything but buildx passes through.
-        Files.writeString(wrapper, "#!/bin/sh\nif [ \"$1\" = buildx ]; then\n"
-                + "  echo \"docker: 'buildx' is not a docker command.\" >&2\n  exit 1\nfi\nexec " + docker + " \"$@\"\n");
+        Files.writeString(
+                wrapper,
+                "#!/bin/sh\nif [ \"$1\" = buildx ]; then\n"
+                        + "  echo \"docker: 'buildx' is not a docker command.\" >&2\n  exit 1\nfi\nexec " + docker
+                        + " \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = new java.util.HashMap<>(example.env);
+        Map<String, String> env = new HashMap<>(example.env);
         env.put("PATH", bin + ":" + env.get("PATH"));
 
         Run first = Run.withEnvironment(env, example.buildArgs());
         assertThat(first.code()).as(first.stdout() + first.stderr()).isZero();
-        assertThat(first.stderr()).contains("the docker buildx plugin is missing")
+        assertThat(first.stderr())
+                .contains("the docker buildx plugin is missing")
                 .contains("DOCKER_BUILDKIT=1 docker build");
-        assertThat(ExampleRepo.results(first)).containsEntry("base", "built").containsEntry("service1", "built")
-                .containsEntry("web", "built").containsEntry("wheels", "exported");
+        assertThat(ExampleRepo.results(first))
+                .containsEntry("base", "built")
+                .containsEntry("service1", "built")
+                .containsEntry("web", "built")
+                .containsEntry("wheels", "exported");
         assertThat(example.repo.path("dist/wheels/MANIFEST")).exists();
         String service1 = example.digest("service1", states().get("service1"));
         assertThat(service1).startsWith("sha256:").isEqualTo(example.digest("service1", "main"));
@@ -160,8 +188,9 @@ class BuildResilienceTest {
         example.commit("registry cache");
         Run run = example.build("--upto", "shared");
         assertThat(run.code()).as(run.stderr()).isZero();
-        assertThat(run.stderr()).contains("(driver docker) cannot write cache to a registry (cache: registry);"
-                + " using inline cache instead");
+        assertThat(run.stderr())
+                .contains("(driver docker) cannot write cache to a registry (cache: registry);"
+                        + " using inline cache instead");
         assertThat(example.digest("shared", "main")).startsWith("sha256:");
 
         Run unknown = example.build("--builder", "no-such-builder", "--upto", "admin");
@@ -170,25 +199,31 @@ class BuildResilienceTest {
     }
 
     private void addSlowImage(int seconds) throws Exception {
-        example.repo.file("slow/Dockerfile", "FROM base\nRUN echo slow-start && sleep " + seconds
-                + " && echo slow-done\n");
+        example.repo.file(
+                "slow/Dockerfile", "FROM base\nRUN echo slow-start && sleep " + seconds + " && echo slow-done\n");
         example.repo.file("deja.yaml", example.repo.read("deja.yaml") + "  slow:\n    dockerfile: slow/Dockerfile\n");
         example.commit("a slow image");
     }
 
     private Map<String, String> states() {
-        Map<String, String> states = new java.util.HashMap<>();
+        Map<String, String> states = new HashMap<>();
         Run.withEnvironment(example.env, "-C", example.root().toString(), "--registry", example.prefix, "state")
-                .stdout().lines().forEach(l -> states.put(l.split(" ")[0], l.split(" ")[1]));
+                .stdout()
+                .lines()
+                .forEach(l -> states.put(l.split(" ")[0], l.split(" ")[1]));
         return states;
     }
 
     /** deja in a JVM of its own, so that it can be signalled and killed. */
     private Process launch(Path stderr, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectError(stderr.toFile())
                 .redirectOutput(tmp.resolve("launched.out").toFile());
         builder.environment().clear();
         builder.environment().putAll(example.env);
@@ -201,7 +236,9 @@ class BuildResilienceTest {
             if (Files.exists(log) && Files.readString(log).contains(text)) {
                 return;
             }
-            assertThat(deja.isAlive()).as("deja ended before '" + text + "': " + Files.readString(log)).isTrue();
+            assertThat(deja.isAlive())
+                    .as("deja ended before '" + text + "': " + Files.readString(log))
+                    .isTrue();
             Thread.sleep(200);
         }
         throw new AssertionError("no '" + text + "' in " + Files.readString(log));
@@ -209,7 +246,8 @@ class BuildResilienceTest {
 
     private static void awaitGone(List<ProcessHandle> processes, Duration within) throws Exception {
         Instant deadline = Instant.now().plus(within);
-        while (processes.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
+        while (processes.stream().anyMatch(ProcessHandle::isAlive)
+                && Instant.now().isBefore(deadline)) {
             Thread.sleep(200);
         }
         assertThat(processes).as("builder processes left running").noneMatch(ProcessHandle::isAlive);
@@ -223,20 +261,22 @@ class BuildResilienceTest {
             List<String> tags;
             try {
                 tags = TestRegistryOps.tags(example.client, repository, 100);
-            } catch (dev.deja.registry.RegistryException e) {
+            } catch (RegistryException e) {
                 continue; // never pushed
             }
             for (String tag : tags) {
                 Manifest manifest = example.client.manifest(repository, tag).orElseThrow();
                 try {
                     JsonNode node = json.readTree(manifest.content());
-                    List<String> blobs = new ArrayList<>(List.of(node.path("config").path("digest").asText()));
+                    List<String> blobs = new ArrayList<>(
+                            List.of(node.path("config").path("digest").asText()));
                     node.path("layers").forEach(l -> blobs.add(l.path("digest").asText()));
                     for (String blob : blobs) {
-                        assertThat(TestRegistryOps.blobExists(example.client, repository, blob)).as(image + ":" + tag + " " + blob)
+                        assertThat(TestRegistryOps.blobExists(example.client, repository, blob))
+                                .as(image + ":" + tag + " " + blob)
                                 .isTrue();
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new AssertionError(e);
                 }
             }

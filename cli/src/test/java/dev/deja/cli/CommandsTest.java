@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deja.packer.TestTree;
+import dev.deja.packer.context.TarDigests;
 import dev.deja.packer.state.BuildInputs;
 import dev.deja.packer.state.EntryDigest;
 import dev.deja.packer.state.State;
-import dev.deja.packer.context.TarDigests;
-import dev.deja.packer.TestTree;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,9 +26,11 @@ class CommandsTest {
 
     private TestTree repo() {
         return BadInputTest.valid(tmp.resolve("repo"))
-                .file("deja.yaml", "registry: reg.example.com/acme\nimages:\n  base:\n    dockerfile: base/Dockerfile\n"
-                        + "  app:\n    dockerfile: app/Dockerfile\n    include: [libs]\n    args: {MODE: fast}\n"
-                        + "    target: runtime\n    platforms: [linux/arm64, linux/amd64]\n")
+                .file(
+                        "deja.yaml",
+                        "registry: reg.example.com/acme\nimages:\n  base:\n    dockerfile: base/Dockerfile\n"
+                                + "  app:\n    dockerfile: app/Dockerfile\n    include: [libs]\n    args: {MODE: fast}\n"
+                                + "    target: runtime\n    platforms: [linux/arm64, linux/amd64]\n")
                 .file("app/Dockerfile", "FROM base AS runtime\nCOPY . /app\n");
     }
 
@@ -45,7 +49,8 @@ class CommandsTest {
     void theTarOnStdoutHashesToThePrintedState() throws Exception {
         TestTree t = repo();
         String root = t.root().toString();
-        JsonNode plan = new ObjectMapper().readTree(Run.of("-C", root, "plan", "--offline", "--json").stdout());
+        JsonNode plan = new ObjectMapper()
+                .readTree(Run.of("-C", root, "plan", "--offline", "--json").stdout());
         String baseState = plan.at("/images/0/state").asText();
         String appTag = plan.at("/images/1/stateTag").asText();
         assertThat(Run.of("-C", root, "state", "app").stdout()).isEqualTo("app " + appTag + "\n");
@@ -53,8 +58,12 @@ class CommandsTest {
         Run context = Run.of("-C", root, "context", "app", "-o", "-");
         assertThat(context.code()).isZero();
         List<EntryDigest> entries = TarDigests.read(context.stdoutBytes());
-        BuildInputs inputs = BuildInputs.of("Dockerfile", Map.of("MODE", "fast"), "runtime",
-                List.of("linux/amd64", "linux/arm64"), Map.of("base", baseState));
+        BuildInputs inputs = BuildInputs.of(
+                "Dockerfile",
+                Map.of("MODE", "fast"),
+                "runtime",
+                List.of("linux/amd64", "linux/arm64"),
+                Map.of("base", baseState));
         assertThat(State.compute(entries, inputs).tag()).isEqualTo(appTag);
 
         // Changing any single entry of what was sent changes the state.
@@ -65,8 +74,8 @@ class CommandsTest {
             assertThat(State.compute(altered, inputs).tag()).isNotEqualTo(appTag);
         }
         // And the Dockerfile that was sent names the parent by its exact state.
-        String sent = new String(java.util.Arrays.copyOf(context.stdoutBytes(), context.stdoutBytes().length),
-                java.nio.charset.StandardCharsets.ISO_8859_1);
+        String sent = new String(
+                Arrays.copyOf(context.stdoutBytes(), context.stdoutBytes().length), StandardCharsets.ISO_8859_1);
         assertThat(sent).contains("FROM reg.example.com/acme/base:s1-" + baseState.substring(0, 40) + " AS runtime");
     }
 
@@ -74,7 +83,9 @@ class CommandsTest {
     void contextToAFileAndList() throws Exception {
         TestTree t = repo();
         Path out = tmp.resolve("app.tar");
-        assertThat(Run.of("-C", t.root().toString(), "context", "app", "-o", out.toString()).code()).isZero();
+        assertThat(Run.of("-C", t.root().toString(), "context", "app", "-o", out.toString())
+                        .code())
+                .isZero();
         assertThat(Files.size(out)).isPositive();
         assertThat(Files.list(tmp).map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
         Run list = Run.of("-C", t.root().toString(), "context", "app", "--list");
@@ -90,7 +101,8 @@ class CommandsTest {
         assertThat(Run.of("-C", root, "graph").stdout()).isEqualTo("base\napp  <- base (FROM app/Dockerfile:1)\n");
         assertThat(Run.of("-C", root, "graph", "--format", "dot").stdout()).contains("\"base\" -> \"app\"");
         assertThat(Run.of("-C", root, "graph", "--format", "mermaid").stdout()).contains("i0 -->|FROM| i1");
-        JsonNode json = new ObjectMapper().readTree(Run.of("-C", root, "graph", "--format", "json").stdout());
+        JsonNode json = new ObjectMapper()
+                .readTree(Run.of("-C", root, "graph", "--format", "json").stdout());
         assertThat(json.at("/images/1/parents/0/name").asText()).isEqualTo("base");
         assertThat(json.at("/levels/1/0").asText()).isEqualTo("app");
         assertThat(Run.of("-C", root, "graph", "--format", "svg").code()).isEqualTo(2);
@@ -102,8 +114,12 @@ class CommandsTest {
         Run run = Run.of("-c", t.path("deja.yaml").toString(), "plan", "--offline", "--exclude", "app");
         assertThat(run.code()).isZero();
         assertThat(run.stdout()).contains("base").doesNotContain("app ");
-        assertThat(Run.of("-C", t.root().toString(), "state", "--upto", "app").stdout().lines()).hasSize(2);
-        assertThat(Run.of("-C", t.path("app").toString(), "state", "--dependents", "app").stdout())
+        assertThat(Run.of("-C", t.root().toString(), "state", "--upto", "app")
+                        .stdout()
+                        .lines())
+                .hasSize(2);
+        assertThat(Run.of("-C", t.path("app").toString(), "state", "--dependents", "app")
+                        .stdout())
                 .startsWith("app ");
     }
 
@@ -113,14 +129,20 @@ class CommandsTest {
         // Files changed in the last two seconds are racy and never cached: let them age.
         Thread.sleep(2_100);
         Path cacheDir = tmp.resolve("cache");
-        Run run = Run.withEnvironment(Map.of("DEJA_DIGEST_CACHE", cacheDir.toString()), "-C", t.root().toString(),
-                "state");
+        Run run = Run.withEnvironment(
+                Map.of("DEJA_DIGEST_CACHE", cacheDir.toString()), "-C", t.root().toString(), "state");
         assertThat(run.code()).isZero();
-        assertThat(Files.list(cacheDir)).singleElement().satisfies(f -> assertThat(f.getFileName().toString())
-                .startsWith("digests-"));
-        assertThat(Run.withEnvironment(Map.of("DEJA_DIGEST_CACHE", cacheDir.toString()), "-C", t.root().toString(),
-                "state").stdout()).isEqualTo(run.stdout()).isEqualTo(Run.of("-C", t.root().toString(), "state")
-                .stdout());
+        assertThat(Files.list(cacheDir))
+                .singleElement()
+                .satisfies(f -> assertThat(f.getFileName().toString()).startsWith("digests-"));
+        assertThat(Run.withEnvironment(
+                                Map.of("DEJA_DIGEST_CACHE", cacheDir.toString()),
+                                "-C",
+                                t.root().toString(),
+                                "state")
+                        .stdout())
+                .isEqualTo(run.stdout())
+                .isEqualTo(Run.of("-C", t.root().toString(), "state").stdout());
     }
 
     @Test

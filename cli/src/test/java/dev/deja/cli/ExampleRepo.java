@@ -3,10 +3,10 @@ package dev.deja.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deja.packer.TestTree;
-import dev.deja.registry.auth.CredentialSource;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
 import dev.deja.registry.TestRegistries;
+import dev.deja.registry.auth.CredentialSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,11 +39,19 @@ final class ExampleRepo {
     static ExampleRepo create(Path tmp) throws Exception {
         TestRegistries registries = TestRegistries.require();
         Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
-        TestTree copy = TestTree.copyOf(Path.of("..", "examples", "monorepo").toAbsolutePath().normalize(),
-                tmp.resolve("monorepo"), "dist");
-        String prefix = registries.plain() + "/e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> env = new HashMap<>(Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_HOST",
-                registries.dockerHost().get(), "HOME", tmp.toString(), "PATH", System.getenv("PATH")));
+        TestTree copy = TestTree.copyOf(
+                Path.of("..", "examples", "monorepo").toAbsolutePath().normalize(), tmp.resolve("monorepo"), "dist");
+        String prefix =
+                registries.plain() + "/e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> env = new HashMap<>(Map.of(
+                "DEJA_DIGEST_CACHE",
+                "off",
+                "DOCKER_HOST",
+                registries.dockerHost().get(),
+                "HOME",
+                tmp.toString(),
+                "PATH",
+                System.getenv("PATH")));
         ExampleRepo example = new ExampleRepo(copy, env, prefix);
         example.git("init", "-q", "-b", "main");
         example.commit("import the example");
@@ -55,10 +63,13 @@ final class ExampleRepo {
     }
 
     String git(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=e2e@example.com", "-c",
-                "user.name=e2e"));
+        List<String> command =
+                new ArrayList<>(List.of("git", "-c", "user.email=e2e@example.com", "-c", "user.name=e2e"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(repo.root().toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(repo.root().toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor()).as(out).isZero();
         return out;
@@ -72,8 +83,8 @@ final class ExampleRepo {
 
     /** The arguments of {@code deja -C <copy> --registry <prefix> build --push EXTRA…}. */
     String[] buildArgs(String... extra) {
-        List<String> args = new ArrayList<>(List.of("-C", repo.root().toString(), "--registry", prefix, "build",
-                "--push"));
+        List<String> args =
+                new ArrayList<>(List.of("-C", repo.root().toString(), "--registry", prefix, "build", "--push"));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -94,7 +105,9 @@ final class ExampleRepo {
 
     /** The digest {@code <prefix>/<image>:<tag>} points at, "" when the tag does not exist. */
     String digest(String image, String tag) {
-        return client.exists(Repository.parse(prefix + "/" + image), tag).map(d -> d.digest()).orElse("");
+        return client.exists(Repository.parse(prefix + "/" + image), tag)
+                .map(d -> d.digest())
+                .orElse("");
     }
 
     /** Runs the docker CLI against the test dockerd; returns its output, asserting success when asked. */

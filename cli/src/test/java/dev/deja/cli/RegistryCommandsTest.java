@@ -1,20 +1,22 @@
 package dev.deja.cli;
 
-import dev.deja.registry.auth.Credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.packer.TestTree;
-import dev.deja.registry.auth.CredentialSource;
 import dev.deja.registry.Manifest;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
 import dev.deja.registry.TestImages;
 import dev.deja.registry.TestRegistries;
+import dev.deja.registry.TokenServer;
+import dev.deja.registry.auth.CredentialSource;
+import dev.deja.registry.auth.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -43,26 +45,32 @@ class RegistryCommandsTest {
     void setUp() throws Exception {
         registries = TestRegistries.require();
         client = RegistryClient.create(CredentialSource.anonymous(), Set.of());
-        prefix = registries.plain() + "/deja-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        prefix =
+                registries.plain() + "/deja-e2e-" + UUID.randomUUID().toString().substring(0, 8);
         tree = BadInputTest.valid(tmp.resolve("repo"));
-        tree.file("deja.yaml", tree.read("deja.yaml").replace("reg.example.com/acme", prefix)
-                + "tags:\n  commit: true\n  branch: true\n  latest-on: feature/x\n");
+        tree.file(
+                "deja.yaml",
+                tree.read("deja.yaml").replace("reg.example.com/acme", prefix)
+                        + "tags:\n  commit: true\n  branch: true\n  latest-on: feature/x\n");
         git("init", "-q", "-b", "feature/x");
         git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", "-A");
         git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "one");
     }
 
     private String git(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(tree.root().toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(tree.root().toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
         return out;
     }
 
     private Run deja(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of("-C", tree.root().toString()));
+        List<String> all = new ArrayList<>(List.of("-C", tree.root().toString()));
         all.addAll(List.of(args));
         return Run.of(all.toArray(String[]::new));
     }
@@ -110,8 +118,12 @@ class RegistryCommandsTest {
         assertThat(all.stdout()).contains("moving tags written: feature-x, latest");
         Repository appRepo = Repository.parse(prefix + "/app");
         for (String tag : List.of(commit, "release-1", "feature-x", "latest")) {
-            assertThat(client.exists(appRepo, tag).orElseThrow().digest()).as(tag).isEqualTo(app.digest());
-            assertThat(client.exists(baseRepo, tag).orElseThrow().digest()).as(tag).isEqualTo(base.digest());
+            assertThat(client.exists(appRepo, tag).orElseThrow().digest())
+                    .as(tag)
+                    .isEqualTo(app.digest());
+            assertThat(client.exists(baseRepo, tag).orElseThrow().digest())
+                    .as(tag)
+                    .isEqualTo(base.digest());
         }
 
         // Dry run writes nothing.
@@ -157,31 +169,33 @@ class RegistryCommandsTest {
 
     @Test
     void debugLogOfAFullBearerPlanAndReuseHoldsNoSecret() throws Exception {
-        try (dev.deja.registry.TokenServer tokens = new dev.deja.registry.TokenServer(registries.tokenPort(),
-                registries.tokenKey(), registries.tokenCertificate())) {
-            String tokenPrefix = registries.tokenRegistry() + "/deja-e2e-" + UUID.randomUUID().toString()
-                    .substring(0, 8);
+        try (TokenServer tokens =
+                new TokenServer(registries.tokenPort(), registries.tokenKey(), registries.tokenCertificate())) {
+            String tokenPrefix = registries.tokenRegistry() + "/deja-e2e-"
+                    + UUID.randomUUID().toString().substring(0, 8);
             String password = "pw-" + UUID.randomUUID();
             Path dockerConfig = tmp.resolve("docker-bearer");
             Files.createDirectories(dockerConfig);
             String auth = Base64.getEncoder().encodeToString(("deja:" + password).getBytes(StandardCharsets.UTF_8));
-            Files.writeString(dockerConfig.resolve("config.json"), "{\"auths\":{\"" + registries.tokenRegistry()
-                    + "\":{\"auth\":\"" + auth + "\"}}}");
-            Map<String, String> env = Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_CONFIG", dockerConfig.toString(),
-                    "HOME", tmp.toString());
+            Files.writeString(
+                    dockerConfig.resolve("config.json"),
+                    "{\"auths\":{\"" + registries.tokenRegistry() + "\":{\"auth\":\"" + auth + "\"}}}");
+            Map<String, String> env = Map.of(
+                    "DEJA_DIGEST_CACHE", "off", "DOCKER_CONFIG", dockerConfig.toString(), "HOME", tmp.toString());
             // Make every image exist under its state, so build --push does a full reuse.
-            RegistryClient pusher = RegistryClient.create(CredentialSource.of(Map.of(registries.tokenRegistry(),
-                    new Credentials("deja", password))), Set.of());
+            RegistryClient pusher = RegistryClient.create(
+                    CredentialSource.of(Map.of(registries.tokenRegistry(), new Credentials("deja", password))),
+                    Set.of());
             Run states = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", tokenPrefix, "state");
             for (String line : states.stdout().lines().toList()) {
                 String[] parts = line.split(" ");
                 Repository repository = Repository.parse(tokenPrefix + "/" + parts[0]);
                 pusher.putManifest(repository, parts[1], TestImages.image(pusher, repository, line));
             }
-            Run plan = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", tokenPrefix, "--debug",
-                    "plan");
-            Run build = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", tokenPrefix, "--debug",
-                    "build", "--push");
+            Run plan = Run.withEnvironment(
+                    env, "-C", tree.root().toString(), "--registry", tokenPrefix, "--debug", "plan");
+            Run build = Run.withEnvironment(
+                    env, "-C", tree.root().toString(), "--registry", tokenPrefix, "--debug", "build", "--push");
             assertThat(plan.code()).as(plan.stderr()).isZero();
             assertThat(build.code()).as(build.stderr()).isZero();
             assertThat(build.stderr()).contains("deja: debug: PUT").contains("[Bearer] -> 201");
@@ -190,7 +204,9 @@ class RegistryCommandsTest {
                 String everything = run.stdout() + run.stderr();
                 assertThat(everything).doesNotContain(password).doesNotContain(auth);
                 for (String token : tokens.issuedTokens()) {
-                    assertThat(everything).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.')));
+                    assertThat(everything)
+                            .doesNotContain(token)
+                            .doesNotContain(token.substring(token.lastIndexOf('.')));
                 }
             }
         }
@@ -198,25 +214,35 @@ class RegistryCommandsTest {
 
     @Test
     void dockerConfigCredentialsAreUsedAndNeverPrinted() throws Exception {
-        String authPrefix = registries.authenticated() + "/deja-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        String authPrefix = registries.authenticated() + "/deja-e2e-"
+                + UUID.randomUUID().toString().substring(0, 8);
         Path dockerConfig = tmp.resolve("docker");
         Files.createDirectories(dockerConfig);
-        String auth = Base64.getEncoder().encodeToString((registries.credentials().username() + ":"
-                + registries.credentials().secret()).getBytes(StandardCharsets.UTF_8));
-        Files.writeString(dockerConfig.resolve("config.json"), "{\"auths\":{\"" + registries.authenticated()
-                + "\":{\"auth\":\"" + auth + "\"}}}");
-        Map<String, String> env = Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_CONFIG", dockerConfig.toString(),
-                "HOME", tmp.toString());
+        String auth = Base64.getEncoder()
+                .encodeToString((registries.credentials().username() + ":"
+                                + registries.credentials().secret())
+                        .getBytes(StandardCharsets.UTF_8));
+        Files.writeString(
+                dockerConfig.resolve("config.json"),
+                "{\"auths\":{\"" + registries.authenticated() + "\":{\"auth\":\"" + auth + "\"}}}");
+        Map<String, String> env =
+                Map.of("DEJA_DIGEST_CACHE", "off", "DOCKER_CONFIG", dockerConfig.toString(), "HOME", tmp.toString());
         Run ok = Run.withEnvironment(env, "-C", tree.root().toString(), "--registry", authPrefix, "plan", "--json");
         assertThat(ok.code()).as(ok.stderr()).isZero();
         assertThat(ok.stdout()).contains("\"decision\" : \"build\"");
 
-        Run refused = Run.withEnvironment(Map.of("DEJA_DIGEST_CACHE", "off", "HOME", tmp.toString()),
-                "-C", tree.root().toString(), "--registry", authPrefix, "plan");
+        Run refused = Run.withEnvironment(
+                Map.of("DEJA_DIGEST_CACHE", "off", "HOME", tmp.toString()),
+                "-C",
+                tree.root().toString(),
+                "--registry",
+                authPrefix,
+                "plan");
         assertThat(refused.code()).isEqualTo(3);
         assertThat(refused.stderr()).contains("401");
         for (Run run : List.of(ok, refused)) {
-            assertThat(run.stdout() + run.stderr()).doesNotContain(registries.credentials().secret())
+            assertThat(run.stdout() + run.stderr())
+                    .doesNotContain(registries.credentials().secret())
                     .doesNotContain(auth);
         }
     }

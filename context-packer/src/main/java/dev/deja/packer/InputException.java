@@ -2,7 +2,6 @@ package dev.deja.packer;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import dev.deja.packer.dockerfile.Dockerfile;
 
 /**
  * Bad input from the user's files: a Dockerfile, an ignore file, a context path, a config. Carries the file and line

@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 /** Builds small repositories in a temporary folder for tests. */
 public final class TestTree {
@@ -26,18 +29,18 @@ public final class TestTree {
      * A copy of the folder {@code from} at {@code to} (attributes kept), leaving out the top-level folders named in
      * {@code skipped} (build outputs of an example, say).
      */
-    public static TestTree copyOf(Path from, Path to, String... skipped) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(from)) {
+    public static TestTree copyOf(Path from, Path to, String... skipped) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
             for (Path source : walk.toList()) {
                 Path relative = from.relativize(source);
-                if (java.util.Arrays.stream(skipped).anyMatch(relative::startsWith)) {
+                if (Arrays.stream(skipped).anyMatch(relative::startsWith)) {
                     continue;
                 }
                 Path target = to.resolve(relative.toString());
-                if (java.nio.file.Files.isDirectory(source)) {
-                    java.nio.file.Files.createDirectories(target);
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
                 } else {
-                    java.nio.file.Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }

@@ -45,8 +45,8 @@ public final class Deja {
      * @param jobs        builds at a time
      * @param builderName {@code --builder}, "" for the current one
      */
-    public record BuildRequest(Selection selection, Mode mode, List<String> extraTags, boolean movingTags, int jobs,
-                               String builderName) {
+    public record BuildRequest(
+            Selection selection, Mode mode, List<String> extraTags, boolean movingTags, int jobs, String builderName) {
         public BuildRequest {
             extraTags = List.copyOf(extraTags);
         }
@@ -63,8 +63,7 @@ public final class Deja {
     }
 
     /** What {@code build} without {@code --push} would do: the plan and the tags it would write. */
-    public record DryRun(Plan plan, ImageTags tags) {
-    }
+    public record DryRun(Plan plan, ImageTags tags) {}
 
     private final DejaSettings settings;
     private final Planner planner;
@@ -73,10 +72,12 @@ public final class Deja {
 
     public Deja(DejaSettings settings) {
         this.settings = settings;
-        ImageGraph graph = ImageGraph.of(new ProjectLoader().load(settings.directory(), settings.config(),
-                settings.registry()));
-        this.planner = new Planner(graph, ContentHasher.forThisMachine(
-                DigestCaches.forProject(graph.project().root(), settings.environment())));
+        ImageGraph graph =
+                ImageGraph.of(new ProjectLoader().load(settings.directory(), settings.config(), settings.registry()));
+        this.planner = new Planner(
+                graph,
+                ContentHasher.forThisMachine(
+                        DigestCaches.forProject(graph.project().root(), settings.environment())));
     }
 
     public ImageGraph graph() {
@@ -98,7 +99,8 @@ public final class Deja {
         if (offline) {
             return planner.offline(selection);
         }
-        return localMode() ? planner.online(selection, () -> StateLookup.daemon(daemon()))
+        return localMode()
+                ? planner.online(selection, () -> StateLookup.daemon(daemon()))
                 : planner.online(selection, lookupAhead(false));
     }
 
@@ -137,28 +139,50 @@ public final class Deja {
 
     /** Builds what is missing and writes the tags, the way {@code request.mode()} says. */
     public BuildReport build(BuildRequest request, BuildListener listener) {
-        BuildDriver.Options options = new BuildDriver.Options(request.builderName(), graph().project().config()
-                .cache());
-        try (BuildDriver driver = new BuildDriver(settings.environment(), options, settings.cancellation(),
-                settings.notices())) {
-            BuildReport report = switch (request.mode()) {
-                case LOCAL -> {
-                    Plan plan = planner.online(request.selection(), () -> StateLookup.daemon(daemon()));
-                    yield BuildRun.local(graph(), planner.packer(), driver, daemon(), request.jobs(),
-                            settings.cancellation()).run(plan, listener);
-                }
-                case LOAD -> {
-                    Supplier<StateLookup> lookup = lookupAhead(false);
-                    Plan plan = planner.online(request.selection(), lookup);
-                    yield BuildRun.load(graph(), planner.packer(), driver, new CacheRefs(registry(), git()), daemon(),
-                            request.jobs(), settings.cancellation()).run(plan, listener);
-                }
-                case PUSH -> {
-                    Plan plan = planner.online(request.selection(), lookupAhead(true));
-                    yield BuildRun.push(graph(), planner.packer(), driver, registry(), new CacheRefs(registry(), git()),
-                            tags(request), request.jobs(), settings.cancellation()).run(plan, listener);
-                }
-            };
+        BuildDriver.Options options = new BuildDriver.Options(
+                request.builderName(), graph().project().config().cache());
+        try (BuildDriver driver =
+                new BuildDriver(settings.environment(), options, settings.cancellation(), settings.notices())) {
+            BuildReport report =
+                    switch (request.mode()) {
+                        case LOCAL -> {
+                            Plan plan = planner.online(request.selection(), () -> StateLookup.daemon(daemon()));
+                            yield BuildRun.local(
+                                            graph(),
+                                            planner.packer(),
+                                            driver,
+                                            daemon(),
+                                            request.jobs(),
+                                            settings.cancellation())
+                                    .run(plan, listener);
+                        }
+                        case LOAD -> {
+                            Supplier<StateLookup> lookup = lookupAhead(false);
+                            Plan plan = planner.online(request.selection(), lookup);
+                            yield BuildRun.load(
+                                            graph(),
+                                            planner.packer(),
+                                            driver,
+                                            new CacheRefs(registry(), git()),
+                                            daemon(),
+                                            request.jobs(),
+                                            settings.cancellation())
+                                    .run(plan, listener);
+                        }
+                        case PUSH -> {
+                            Plan plan = planner.online(request.selection(), lookupAhead(true));
+                            yield BuildRun.push(
+                                            graph(),
+                                            planner.packer(),
+                                            driver,
+                                            registry(),
+                                            new CacheRefs(registry(), git()),
+                                            tags(request),
+                                            request.jobs(),
+                                            settings.cancellation())
+                                    .run(plan, listener);
+                        }
+                    };
             planner.saveDigests();
             return report;
         }
@@ -202,9 +226,13 @@ public final class Deja {
 
     private void startRegistry() {
         if (registry == null) {
-            registry = Parallel.ahead("deja-registry-start", () -> new RegistryManifests(RegistryClient.create(
-                    new DockerConfigCredentials(settings.environment()), Set.copyOf(settings.insecureRegistries()),
-                    settings.debug(), settings.retry())));
+            registry = Parallel.ahead(
+                    "deja-registry-start",
+                    () -> new RegistryManifests(RegistryClient.create(
+                            new DockerConfigCredentials(settings.environment()),
+                            Set.copyOf(settings.insecureRegistries()),
+                            settings.debug(),
+                            settings.retry())));
         }
     }
 }

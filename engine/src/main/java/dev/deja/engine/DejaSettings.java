@@ -21,9 +21,16 @@ import java.util.function.Consumer;
  * @param debug              one line per registry request, or {@code null} for none
  * @param notices            what deja says once about how it builds (a missing plugin, a cache mode)
  */
-public record DejaSettings(Path directory, Path config, String registry, List<String> insecureRegistries,
-                           Map<String, String> environment, Cancellation cancellation, RetryPolicy retry,
-                           Consumer<String> debug, Consumer<String> notices) {
+public record DejaSettings(
+        Path directory,
+        Path config,
+        String registry,
+        List<String> insecureRegistries,
+        Map<String, String> environment,
+        Cancellation cancellation,
+        RetryPolicy retry,
+        Consumer<String> debug,
+        Consumer<String> notices) {
 
     public DejaSettings {
         insecureRegistries = List.copyOf(insecureRegistries);

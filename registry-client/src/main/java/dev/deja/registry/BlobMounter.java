@@ -32,25 +32,42 @@ final class BlobMounter {
 
     /** @param scope the token scopes of the copy (push to {@code to}, pull from {@code from}) */
     void mount(Repository from, Repository to, String digest, String scope) {
-        HttpUrl url = base.apply(to).newBuilder().addPathSegments("blobs/uploads/").addQueryParameter("mount", digest)
-                .addQueryParameter("from", from.path()).build();
-        Answer answer = exchange.send(new Exchange.Call(to.registry(), scope, "POST", url,
-                RequestBody.create(new byte[0])));
+        HttpUrl url = base.apply(to)
+                .newBuilder()
+                .addPathSegments("blobs/uploads/")
+                .addQueryParameter("mount", digest)
+                .addQueryParameter("from", from.path())
+                .build();
+        Answer answer =
+                exchange.send(new Exchange.Call(to.registry(), scope, "POST", url, RequestBody.create(new byte[0])));
         if (answer.code() == 201) {
             return;
         }
         expectSuccess(to, answer, "mount blob " + digest);
         String location = answer.header("Location");
         if (location == null) {
-            throw new RegistryException(to.registry(), answer.code(), "BLOB_UPLOAD_INVALID",
+            throw new RegistryException(
+                    to.registry(),
+                    answer.code(),
+                    "BLOB_UPLOAD_INVALID",
                     "mount declined and no upload location given for " + digest);
         }
         // Layers are often larger than deja's memory.
         Path content = download(from, digest, scope);
         try {
-            HttpUrl upload = base.apply(to).resolve(location).newBuilder().addQueryParameter("digest", digest).build();
-            expectSuccess(to, exchange.send(new Exchange.Call(to.registry(), scope, "PUT", upload,
-                    RequestBody.create(content.toFile(), MediaType.get("application/octet-stream")))),
+            HttpUrl upload = base.apply(to)
+                    .resolve(location)
+                    .newBuilder()
+                    .addQueryParameter("digest", digest)
+                    .build();
+            expectSuccess(
+                    to,
+                    exchange.send(new Exchange.Call(
+                            to.registry(),
+                            scope,
+                            "PUT",
+                            upload,
+                            RequestBody.create(content.toFile(), MediaType.get("application/octet-stream")))),
                     "upload " + digest);
         } finally {
             deleteQuietly(content);
@@ -66,12 +83,16 @@ final class BlobMounter {
             throw new RegistryException(repository.registry(), "cannot create a temporary file for " + digest, e);
         }
         String[] received = new String[1];
-        HttpUrl url = base.apply(repository).newBuilder().addPathSegment("blobs").addPathSegment(digest).build();
-        Answer answer = exchange.send(new Exchange.Call(repository.registry(), scope, "GET", url, null, "*/*",
-                response -> {
+        HttpUrl url = base.apply(repository)
+                .newBuilder()
+                .addPathSegment("blobs")
+                .addPathSegment(digest)
+                .build();
+        Answer answer =
+                exchange.send(new Exchange.Call(repository.registry(), scope, "GET", url, null, "*/*", response -> {
                     MessageDigest sha256 = Digests.sha256();
                     try (InputStream in = response.body().byteStream();
-                         OutputStream out = Files.newOutputStream(file)) {
+                            OutputStream out = Files.newOutputStream(file)) {
                         byte[] buffer = new byte[1 << 16];
                         for (int n; (n = in.read(buffer)) > 0; ) {
                             sha256.update(buffer, 0, n);
@@ -84,8 +105,8 @@ final class BlobMounter {
         expectSuccess(repository, answer, "GET blob " + digest);
         if (!digest.equals(received[0])) {
             deleteQuietly(file);
-            throw new RegistryException(repository.registry(), answer.code(), "DIGEST_MISMATCH",
-                    "blob " + digest + " arrived altered");
+            throw new RegistryException(
+                    repository.registry(), answer.code(), "DIGEST_MISMATCH", "blob " + digest + " arrived altered");
         }
         return file;
     }

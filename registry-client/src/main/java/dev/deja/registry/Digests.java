@@ -7,8 +7,7 @@ import java.util.HexFormat;
 /** SHA-256 as the registry writes it. */
 final class Digests {
 
-    private Digests() {
-    }
+    private Digests() {}
 
     /** {@code sha256:<hex>} of {@code bytes}. */
     static String of(byte[] bytes) {

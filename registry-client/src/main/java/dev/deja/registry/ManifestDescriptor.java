@@ -1,5 +1,4 @@
 package dev.deja.registry;
 
 /** What a registry says about a manifest without sending it: its digest, media type and size. */
-public record ManifestDescriptor(String digest, String mediaType, long size) {
-}
+public record ManifestDescriptor(String digest, String mediaType, long size) {}

@@ -34,8 +34,12 @@ public final class RegistryClient {
     private final Schemes schemes;
     private final BlobMounter mounter;
 
-    public RegistryClient(OkHttpClient http, CredentialSource credentials, RetryPolicy retry,
-                          Set<String> insecureRegistries, Exchange.Sleeper sleeper) {
+    public RegistryClient(
+            OkHttpClient http,
+            CredentialSource credentials,
+            RetryPolicy retry,
+            Set<String> insecureRegistries,
+            Exchange.Sleeper sleeper) {
         this.exchange = new Exchange(http, new TokenAuthenticator(http, credentials), retry, sleeper);
         this.schemes = new Schemes(insecureRegistries);
         this.mounter = new BlobMounter(exchange, this::base);
@@ -49,8 +53,8 @@ public final class RegistryClient {
      * @param debug where to write one line per HTTP exchange ({@link DebugLog}), or {@code null}
      * @param retry how often and how long to retry
      */
-    public static RegistryClient create(CredentialSource credentials, Set<String> insecureRegistries,
-                                        Consumer<String> debug, RetryPolicy retry) {
+    public static RegistryClient create(
+            CredentialSource credentials, Set<String> insecureRegistries, Consumer<String> debug, RetryPolicy retry) {
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(60))
@@ -58,8 +62,8 @@ public final class RegistryClient {
         if (debug != null) {
             builder.addNetworkInterceptor(new DebugLog(debug));
         }
-        return new RegistryClient(builder.build(), credentials, retry, insecureRegistries,
-                d -> Thread.sleep(d.toMillis()));
+        return new RegistryClient(
+                builder.build(), credentials, retry, insecureRegistries, d -> Thread.sleep(d.toMillis()));
     }
 
     /** The manifest's descriptor if {@code reference} (tag or digest) exists; empty on 404. */
@@ -71,13 +75,13 @@ public final class RegistryClient {
         String digest = answer.header("Docker-Content-Digest");
         if (answer.code() == 405 || (answer.successful() && digest == null)) {
             // Some registries refuse HEAD or omit the digest: read the manifest and hash it.
-            return manifest(repository, reference).map(m -> new ManifestDescriptor(m.digest(), m.mediaType(),
-                    m.content().length));
+            return manifest(repository, reference)
+                    .map(m -> new ManifestDescriptor(m.digest(), m.mediaType(), m.content().length));
         }
         expectSuccess(repository, answer, "HEAD manifest " + reference);
         String length = answer.header("Content-Length");
-        return Optional.of(new ManifestDescriptor(digest, answer.mediaType(),
-                length == null ? -1 : Long.parseLong(length)));
+        return Optional.of(
+                new ManifestDescriptor(digest, answer.mediaType(), length == null ? -1 : Long.parseLong(length)));
     }
 
     /** The manifest as stored, digest verified; empty on 404. */
@@ -91,7 +95,10 @@ public final class RegistryClient {
         String announced = answer.header("Docker-Content-Digest");
         String expected = reference.startsWith("sha256:") ? reference : announced;
         if (expected != null && expected.startsWith("sha256:") && !expected.equals(digest)) {
-            throw new RegistryException(repository.registry(), answer.code(), "DIGEST_MISMATCH",
+            throw new RegistryException(
+                    repository.registry(),
+                    answer.code(),
+                    "DIGEST_MISMATCH",
                     "manifest " + repository.path() + "@" + reference + " hashes to " + digest + ", not " + expected
                             + " (truncated or altered in transit)");
         }
@@ -100,7 +107,11 @@ public final class RegistryClient {
 
     /** Stores {@code manifest} under {@code tag} byte for byte (so a retag keeps the digest); returns the digest. */
     public String putManifest(Repository repository, String tag, Manifest manifest) {
-        Answer answer = send(repository, true, "PUT", manifestUrl(repository, tag),
+        Answer answer = send(
+                repository,
+                true,
+                "PUT",
+                manifestUrl(repository, tag),
                 RequestBody.create(manifest.content(), MediaType.get(manifest.mediaType())));
         expectSuccess(repository, answer, "PUT manifest " + tag);
         String digest = answer.header("Docker-Content-Digest");
@@ -125,18 +136,19 @@ public final class RegistryClient {
     }
 
     private Manifest copyManifestTree(Repository from, Repository to, String reference, String scope) {
-        Manifest manifest = manifest(from, reference).orElseThrow(() -> new RegistryException(from.registry(), 404,
-                "MANIFEST_UNKNOWN", from + ":" + reference + " does not exist"));
+        Manifest manifest = manifest(from, reference)
+                .orElseThrow(() -> new RegistryException(
+                        from.registry(), 404, "MANIFEST_UNKNOWN", from + ":" + reference + " does not exist"));
         JsonNode node;
         try {
             node = JSON.readTree(manifest.content());
         } catch (IOException e) {
-            throw new RegistryException(from.registry(), 200, "MALFORMED", "manifest " + reference
-                    + " is not JSON");
+            throw new RegistryException(from.registry(), 200, "MALFORMED", "manifest " + reference + " is not JSON");
         }
         if (node.has("manifests")) {
             for (JsonNode child : node.path("manifests")) {
-                Manifest copied = copyManifestTree(from, to, child.path("digest").asText(), scope);
+                Manifest copied =
+                        copyManifestTree(from, to, child.path("digest").asText(), scope);
                 putManifest(to, copied.digest(), copied);
             }
         } else {
@@ -151,7 +163,11 @@ public final class RegistryClient {
     }
 
     private HttpUrl manifestUrl(Repository repository, String reference) {
-        return base(repository).newBuilder().addPathSegment("manifests").addPathSegment(reference).build();
+        return base(repository)
+                .newBuilder()
+                .addPathSegment("manifests")
+                .addPathSegment(reference)
+                .build();
     }
 
     /** {@code <scheme>://<registry>/v2/<path>/}. */

@@ -1,9 +1,9 @@
 package dev.deja.registry;
 
-import dev.deja.registry.auth.Credentials;
-import dev.deja.registry.auth.CredentialSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deja.registry.auth.CredentialSource;
+import dev.deja.registry.auth.Credentials;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +36,9 @@ class BearerRegistryTest {
 
     @Test
     void tokensAreFetchedOncePerScopeAndUnitedForPushAndMount() {
-        RegistryClient client = RegistryClient.create(CredentialSource.of(Map.of(registries.tokenRegistry(),
-                new Credentials("deja", "token-user-secret"))), Set.of());
+        RegistryClient client = RegistryClient.create(
+                CredentialSource.of(Map.of(registries.tokenRegistry(), new Credentials("deja", "token-user-secret"))),
+                Set.of());
         String name = "deja-test/bearer-" + UUID.randomUUID();
         Repository source = Repository.parse(registries.tokenRegistry() + "/" + name);
 
@@ -49,15 +50,17 @@ class BearerRegistryTest {
         for (int i = 0; i < 5; i++) {
             assertThat(client.exists(source, "v1").orElseThrow().digest()).isEqualTo(manifest.digest());
         }
-        assertThat(tokens.requestedScopes().size()).as("the pull token of the push, reused five times")
+        assertThat(tokens.requestedScopes().size())
+                .as("the pull token of the push, reused five times")
                 .isEqualTo(afterPush);
-        assertThat(tokens.requestedScopes()).filteredOn(s -> s.equals(List.of("repository:" + name + ":pull")))
+        assertThat(tokens.requestedScopes())
+                .filteredOn(s -> s.equals(List.of("repository:" + name + ":pull")))
                 .hasSize(1);
 
         Repository target = Repository.parse(registries.tokenRegistry() + "/" + name + "-copy");
         client.copy(source, target, "v1", List.of("v1"));
-        assertThat(tokens.requestedScopes()).contains(List.of("repository:" + name + "-copy:pull,push",
-                "repository:" + name + ":pull"));
+        assertThat(tokens.requestedScopes())
+                .contains(List.of("repository:" + name + "-copy:pull,push", "repository:" + name + ":pull"));
         assertThat(client.exists(target, "v1").orElseThrow().digest()).isEqualTo(manifest.digest());
     }
 
@@ -69,6 +72,8 @@ class BearerRegistryTest {
         Repository repo = Repository.parse(registries.tokenRegistry() + "/deja-test/none");
         Throwable error = org.assertj.core.api.Assertions.catchThrowable(() -> client.exists(repo, "v1"));
         assertThat(error).isInstanceOf(RegistryException.class);
-        assertThat(((RegistryException) error).unreachable()).as("token service down").isTrue();
+        assertThat(((RegistryException) error).unreachable())
+                .as("token service down")
+                .isTrue();
     }
 }

@@ -1,10 +1,11 @@
 package dev.deja.registry;
 
-import dev.deja.registry.auth.DockerConfigCredentials;
-import dev.deja.registry.auth.Credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deja.registry.auth.Credentials;
+import dev.deja.registry.auth.DockerConfigCredentials;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,52 +32,63 @@ class CredentialHelperTest {
     void setUp() throws Exception {
         registries = TestRegistries.require();
         Path bin = Path.of("target", "test-bin").toAbsolutePath();
-        Assumptions.assumeTrue(System.getenv("PATH").startsWith(bin.toString()),
+        Assumptions.assumeTrue(
+                System.getenv("PATH").startsWith(bin.toString()),
                 "surefire puts target/test-bin first on PATH (see registry-client/pom.xml)");
         Files.createDirectories(bin);
         helperLog = config.resolve("helper.log");
         Path helper = bin.resolve("docker-credential-deja-test");
         // The docker-credential-helpers protocol: "get" reads the server URL on stdin, answers JSON or fails. Jib
         // starts helpers with the JVM's own environment, so what this one answers comes from a file beside it.
-        Files.writeString(helper, "#!/bin/sh\n"
-                + ". \"$(dirname \"$0\")/deja-test-helper.conf\"\n"
-                + "echo \"$*\" >> \"$HELPER_LOG\"\n"
-                + "[ \"$1\" = get ] || exit 1\n"
-                + "read -r server\n"
-                + "echo \"$server\" >> \"$HELPER_LOG\"\n"
-                + "if [ \"$server\" = \"$HELPER_REGISTRY\" ]; then\n"
-                + "  printf '{\"ServerURL\":\"%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}\\n' \"$server\""
-                + " \"$HELPER_USER\" \"$HELPER_SECRET\"\n"
-                + "else\n  echo 'credentials not found in native keychain'; exit 1\nfi\n");
+        Files.writeString(
+                helper,
+                "#!/bin/sh\n"
+                        + ". \"$(dirname \"$0\")/deja-test-helper.conf\"\n"
+                        + "echo \"$*\" >> \"$HELPER_LOG\"\n"
+                        + "[ \"$1\" = get ] || exit 1\n"
+                        + "read -r server\n"
+                        + "echo \"$server\" >> \"$HELPER_LOG\"\n"
+                        + "if [ \"$server\" = \"$HELPER_REGISTRY\" ]; then\n"
+                        + "  printf '{\"ServerURL\":\"%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}\\n' \"$server\""
+                        + " \"$HELPER_USER\" \"$HELPER_SECRET\"\n"
+                        + "else\n  echo 'credentials not found in native keychain'; exit 1\nfi\n");
         Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     /** The helper answers {@code secret} for the htpasswd registry; deja reads config.json from here. */
-    private Map<String, String> environment(String secret) throws java.io.IOException {
-        Files.writeString(Path.of("target", "test-bin", "deja-test-helper.conf"), "HELPER_LOG='" + helperLog
-                + "'\nHELPER_REGISTRY='" + registries.authenticated() + "'\nHELPER_USER='"
-                + registries.credentials().username() + "'\nHELPER_SECRET='" + secret + "'\n");
+    private Map<String, String> environment(String secret) throws IOException {
+        Files.writeString(
+                Path.of("target", "test-bin", "deja-test-helper.conf"),
+                "HELPER_LOG='" + helperLog
+                        + "'\nHELPER_REGISTRY='" + registries.authenticated() + "'\nHELPER_USER='"
+                        + registries.credentials().username() + "'\nHELPER_SECRET='" + secret + "'\n");
         return Map.of("DOCKER_CONFIG", config.toString(), "PATH", System.getenv("PATH"));
     }
 
     private void assertTheRegistryAccepts(Map<String, String> environment) {
         DockerConfigCredentials credentials = new DockerConfigCredentials(environment);
-        assertThat(credentials.forRegistry(registries.authenticated())).as(() -> {
-            try {
-                return "helper log: " + (Files.exists(helperLog) ? Files.readString(helperLog) : "(never called)");
-            } catch (java.io.IOException e) {
-                return e.toString();
-            }
-        }).get()
-                .extracting(Credentials::username).isEqualTo(registries.credentials().username());
+        assertThat(credentials.forRegistry(registries.authenticated()))
+                .as(() -> {
+                    try {
+                        return "helper log: "
+                                + (Files.exists(helperLog) ? Files.readString(helperLog) : "(never called)");
+                    } catch (IOException e) {
+                        return e.toString();
+                    }
+                })
+                .get()
+                .extracting(Credentials::username)
+                .isEqualTo(registries.credentials().username());
         RegistryClient client = RegistryClient.create(credentials, Set.of());
-        assertThat(client.exists(Repository.parse(registries.authenticated() + "/helper-test"), "missing")).isEmpty();
+        assertThat(client.exists(Repository.parse(registries.authenticated() + "/helper-test"), "missing"))
+                .isEmpty();
     }
 
     @Test
     void aCredHelperForTheRegistryIsAskedAndItsCredentialsWork() throws Exception {
-        Files.writeString(config.resolve("config.json"), "{\"credHelpers\": {\"" + registries.authenticated()
-                + "\": \"deja-test\"}}");
+        Files.writeString(
+                config.resolve("config.json"),
+                "{\"credHelpers\": {\"" + registries.authenticated() + "\": \"deja-test\"}}");
         assertTheRegistryAccepts(environment(registries.credentials().secret()));
         assertThat(Files.readString(helperLog)).contains(registries.authenticated());
     }
@@ -89,10 +101,11 @@ class CredentialHelperTest {
 
     @Test
     void aHelperWithAWrongSecretEndsInAClearRefusalWithoutTheSecret() throws Exception {
-        Files.writeString(config.resolve("config.json"), "{\"credHelpers\": {\"" + registries.authenticated()
-                + "\": \"deja-test\"}}");
-        RegistryClient client = RegistryClient.create(new DockerConfigCredentials(environment("not-the-secret-42")),
-                Set.of());
+        Files.writeString(
+                config.resolve("config.json"),
+                "{\"credHelpers\": {\"" + registries.authenticated() + "\": \"deja-test\"}}");
+        RegistryClient client =
+                RegistryClient.create(new DockerConfigCredentials(environment("not-the-secret-42")), Set.of());
         assertThatThrownBy(() -> client.exists(Repository.parse(registries.authenticated() + "/helper-test"), "x"))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("401")
@@ -101,8 +114,9 @@ class CredentialHelperTest {
 
     @Test
     void aHelperThatKnowsNothingMeansAnonymous() throws Exception {
-        Files.writeString(config.resolve("config.json"), "{\"credHelpers\": {\"" + registries.plain()
-                + "\": \"deja-test\"}}");
-        assertThat(new DockerConfigCredentials(environment("x")).forRegistry(registries.plain())).isEmpty();
+        Files.writeString(
+                config.resolve("config.json"), "{\"credHelpers\": {\"" + registries.plain() + "\": \"deja-test\"}}");
+        assertThat(new DockerConfigCredentials(environment("x")).forRegistry(registries.plain()))
+                .isEmpty();
     }
 }

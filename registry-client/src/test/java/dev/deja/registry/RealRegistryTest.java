@@ -1,16 +1,18 @@
 package dev.deja.registry;
 
-import dev.deja.registry.transport.RetryPolicy;
-import dev.deja.registry.auth.Credentials;
-import dev.deja.registry.auth.CredentialSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deja.registry.auth.CredentialSource;
+import dev.deja.registry.auth.Credentials;
+import dev.deja.registry.transport.RetryPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +54,8 @@ class RealRegistryTest {
         assertThat(stored.content()).isEqualTo(manifest.content());
         String digest = client.putManifest(repository, "commit-abc", stored);
         assertThat(digest).isEqualTo(manifest.digest());
-        assertThat(client.exists(repository, "commit-abc").orElseThrow().digest()).isEqualTo(manifest.digest());
+        assertThat(client.exists(repository, "commit-abc").orElseThrow().digest())
+                .isEqualTo(manifest.digest());
     }
 
     @Test
@@ -120,27 +123,35 @@ class RealRegistryTest {
     void wrongPasswordAndAnonymousAreRefusedWithoutLeakingTheSecret() {
         Repository repo = Repository.parse(registries.authenticated() + "/deja-test/" + UUID.randomUUID());
         String wrongSecret = "wrong-" + UUID.randomUUID();
-        RegistryClient wrong = RegistryClient.create(CredentialSource.of(Map.of(registries.authenticated(),
-                new Credentials("deja", wrongSecret))), Set.of());
+        RegistryClient wrong = RegistryClient.create(
+                CredentialSource.of(Map.of(registries.authenticated(), new Credentials("deja", wrongSecret))),
+                Set.of());
         assertThatThrownBy(() -> wrong.exists(repo, "v1"))
                 .isInstanceOf(RegistryException.class)
                 .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(401))
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrongSecret)
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain(wrongSecret)
                         .doesNotContain(registries.credentials().secret()));
         RegistryClient anonymous = RegistryClient.create(CredentialSource.anonymous(), Set.of());
-        assertThatThrownBy(() -> anonymous.exists(repo, "v1")).isInstanceOf(RegistryException.class)
+        assertThatThrownBy(() -> anonymous.exists(repo, "v1"))
+                .isInstanceOf(RegistryException.class)
                 .satisfies(e -> assertThat(((RegistryException) e).code()).isEqualTo("UNAUTHORIZED"));
     }
 
     @Test
     void unreachableRegistryIsAClearErrorAfterBoundedRetries() {
         int[] sleeps = {0};
-        RegistryClient quick = new RegistryClient(new okhttp3.OkHttpClient(), CredentialSource.anonymous(),
-                new RetryPolicy(3, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2)), Set.of(),
+        RegistryClient quick = new RegistryClient(
+                new OkHttpClient(),
+                CredentialSource.anonymous(),
+                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)),
+                Set.of(),
                 d -> sleeps[0]++);
         Repository nowhere = Repository.parse("127.0.0.1:1/deja-test/x");
-        assertThatThrownBy(() -> quick.exists(nowhere, "v1")).isInstanceOf(RegistryException.class)
-                .satisfies(e -> assertThat(((RegistryException) e).unreachable()).isTrue())
+        assertThatThrownBy(() -> quick.exists(nowhere, "v1"))
+                .isInstanceOf(RegistryException.class)
+                .satisfies(
+                        e -> assertThat(((RegistryException) e).unreachable()).isTrue())
                 .hasMessageContaining("after 3 tries");
         assertThat(sleeps[0]).isEqualTo(2);
     }

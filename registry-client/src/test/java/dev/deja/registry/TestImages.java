@@ -9,13 +9,13 @@ public final class TestImages {
     public static final String SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** Pushes a one-layer image whose layer holds {@code content}; returns its manifest (not yet tagged). */
     public static Manifest image(RegistryClient client, Repository repository, String content) {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-                + "\"diff_ids\":[]},\"deja\":\"" + content + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + "\"diff_ids\":[]},\"deja\":\"" + content + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] layer = content.getBytes(StandardCharsets.UTF_8);
         String configDigest = TestRegistryOps.pushBlob(client, repository, config);
         String layerDigest = TestRegistryOps.pushBlob(client, repository, layer);
@@ -34,8 +34,12 @@ public final class TestImages {
             if (entries.length() > 0) {
                 entries.append(',');
             }
-            entries.append("{\"mediaType\":\"").append(child.mediaType()).append("\",\"size\":")
-                    .append(child.content().length).append(",\"digest\":\"").append(child.digest())
+            entries.append("{\"mediaType\":\"")
+                    .append(child.mediaType())
+                    .append("\",\"size\":")
+                    .append(child.content().length)
+                    .append(",\"digest\":\"")
+                    .append(child.digest())
                     .append("\",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}");
         }
         byte[] bytes = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[" + entries + "]}")

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -39,8 +40,8 @@ public final class TestRegistries {
                 break;
             }
         }
-        Assumptions.assumeTrue(values.containsKey("DEJA_TEST_REGISTRY"),
-                "no test registry: run scripts/test-env.sh first (CI does)");
+        Assumptions.assumeTrue(
+                values.containsKey("DEJA_TEST_REGISTRY"), "no test registry: run scripts/test-env.sh first (CI does)");
         return new TestRegistries(values);
     }
 
@@ -53,8 +54,8 @@ public final class TestRegistries {
     }
 
     /** The test dockerd's socket (scripts/test-env.sh --docker), if it was started. */
-    public java.util.Optional<String> dockerHost() {
-        return java.util.Optional.ofNullable(values.get("DEJA_TEST_DOCKER_HOST"));
+    public Optional<String> dockerHost() {
+        return Optional.ofNullable(values.get("DEJA_TEST_DOCKER_HOST"));
     }
 
     public String tokenRegistry() {
@@ -65,12 +66,12 @@ public final class TestRegistries {
         return Integer.parseInt(values.get("DEJA_TEST_TOKEN_PORT"));
     }
 
-    public java.nio.file.Path tokenKey() {
-        return java.nio.file.Path.of(values.get("DEJA_TEST_TOKEN_KEY"));
+    public Path tokenKey() {
+        return Path.of(values.get("DEJA_TEST_TOKEN_KEY"));
     }
 
-    public java.nio.file.Path tokenCertificate() {
-        return java.nio.file.Path.of(values.get("DEJA_TEST_TOKEN_CERT"));
+    public Path tokenCertificate() {
+        return Path.of(values.get("DEJA_TEST_TOKEN_CERT"));
     }
 
     public Credentials credentials() {

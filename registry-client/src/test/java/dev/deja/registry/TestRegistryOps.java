@@ -19,14 +19,16 @@ public final class TestRegistryOps {
 
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
-    private TestRegistryOps() {
-    }
+    private TestRegistryOps() {}
 
     /** All tags of the repository, following {@code Link} pagination; empty when the repository does not exist. */
     public static List<String> tags(RegistryClient client, Repository repository, int pageSize) {
         List<String> tags = new ArrayList<>();
-        HttpUrl url = client.base(repository).newBuilder().addPathSegments("tags/list")
-                .addQueryParameter("n", Integer.toString(pageSize)).build();
+        HttpUrl url = client.base(repository)
+                .newBuilder()
+                .addPathSegments("tags/list")
+                .addQueryParameter("n", Integer.toString(pageSize))
+                .build();
         while (url != null) {
             Answer answer = send(client, repository, false, "GET", url, null);
             if (answer.code() == 404) {
@@ -42,8 +44,17 @@ public final class TestRegistryOps {
     }
 
     public static boolean blobExists(RegistryClient client, Repository repository, String digest) {
-        Answer answer = send(client, repository, false, "HEAD", client.base(repository).newBuilder()
-                .addPathSegment("blobs").addPathSegment(digest).build(), null);
+        Answer answer = send(
+                client,
+                repository,
+                false,
+                "HEAD",
+                client.base(repository)
+                        .newBuilder()
+                        .addPathSegment("blobs")
+                        .addPathSegment(digest)
+                        .build(),
+                null);
         if (answer.code() == 404) {
             return false;
         }
@@ -57,18 +68,40 @@ public final class TestRegistryOps {
         if (blobExists(client, repository, digest)) {
             return digest;
         }
-        Answer start = send(client, repository, true, "POST", client.base(repository).newBuilder()
-                .addPathSegments("blobs/uploads/").build(), RequestBody.create(new byte[0]));
+        Answer start = send(
+                client,
+                repository,
+                true,
+                "POST",
+                client.base(repository)
+                        .newBuilder()
+                        .addPathSegments("blobs/uploads/")
+                        .build(),
+                RequestBody.create(new byte[0]));
         expectSuccess(repository, start, "start blob upload");
         String location = start.header("Location");
         if (location == null) {
-            throw new RegistryException(repository.registry(), start.code(), "BLOB_UPLOAD_INVALID",
+            throw new RegistryException(
+                    repository.registry(),
+                    start.code(),
+                    "BLOB_UPLOAD_INVALID",
                     "upload started without a Location header");
         }
-        HttpUrl upload = client.base(repository).resolve(location).newBuilder().addQueryParameter("digest", digest)
+        HttpUrl upload = client.base(repository)
+                .resolve(location)
+                .newBuilder()
+                .addQueryParameter("digest", digest)
                 .build();
-        expectSuccess(repository, send(client, repository, true, "PUT", upload,
-                RequestBody.create(content, MediaType.get("application/octet-stream"))), "finish blob upload");
+        expectSuccess(
+                repository,
+                send(
+                        client,
+                        repository,
+                        true,
+                        "PUT",
+                        upload,
+                        RequestBody.create(content, MediaType.get("application/octet-stream"))),
+                "finish blob upload");
         return digest;
     }
 
@@ -77,10 +110,10 @@ public final class TestRegistryOps {
         return Digests.of(bytes);
     }
 
-    private static Answer send(RegistryClient client, Repository repository, boolean push, String method, HttpUrl url,
-                               RequestBody body) {
-        return client.exchange().send(new Exchange.Call(repository.registry(), repository.scope(push), method, url,
-                body));
+    private static Answer send(
+            RegistryClient client, Repository repository, boolean push, String method, HttpUrl url, RequestBody body) {
+        return client.exchange()
+                .send(new Exchange.Call(repository.registry(), repository.scope(push), method, url, body));
     }
 
     private static void expectSuccess(Repository repository, Answer answer, String what) {

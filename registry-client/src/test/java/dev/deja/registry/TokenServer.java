@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -33,8 +34,10 @@ public final class TokenServer implements AutoCloseable {
     private final List<String> issued = Collections.synchronizedList(new ArrayList<>());
 
     public TokenServer(int port, Path keyFile, Path certificateFile) throws Exception {
-        String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        String pem =
+                Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        key = KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
         X509Certificate cert;
         try (var in = Files.newInputStream(certificateFile)) {
             cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -70,21 +73,30 @@ public final class TokenServer implements AutoCloseable {
             if (parts.length < 3) {
                 continue;
             }
-            String name = String.join(":", java.util.Arrays.copyOfRange(parts, 1, parts.length - 1));
+            String name = String.join(":", Arrays.copyOfRange(parts, 1, parts.length - 1));
             StringBuilder actions = new StringBuilder();
             for (String action : parts[parts.length - 1].split(",")) {
-                actions.append(actions.length() > 0 ? "," : "").append('"').append(action).append('"');
+                actions.append(actions.length() > 0 ? "," : "")
+                        .append('"')
+                        .append(action)
+                        .append('"');
             }
-            access.append(access.length() > 0 ? "," : "").append("{\"type\":\"").append(parts[0])
-                    .append("\",\"name\":\"").append(name).append("\",\"actions\":[").append(actions).append("]}");
+            access.append(access.length() > 0 ? "," : "")
+                    .append("{\"type\":\"")
+                    .append(parts[0])
+                    .append("\",\"name\":\"")
+                    .append(name)
+                    .append("\",\"actions\":[")
+                    .append(actions)
+                    .append("]}");
         }
         long now = Instant.now().getEpochSecond();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5c\":[\"" + certificate + "\"]}";
         String claims = "{\"iss\":\"deja-test-issuer\",\"sub\":\"deja\",\"aud\":\"deja-test-registry\",\"exp\":"
                 + (now + 300) + ",\"nbf\":" + (now - 10) + ",\"iat\":" + now + ",\"jti\":\"" + UUID.randomUUID()
                 + "\",\"access\":[" + access + "]}";
-        String unsigned = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(
-                StandardCharsets.UTF_8));
+        String unsigned =
+                b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initSign(key);
@@ -111,5 +123,4 @@ public final class TokenServer implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
-
 }

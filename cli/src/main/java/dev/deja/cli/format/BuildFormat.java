@@ -1,38 +1,44 @@
 package dev.deja.cli.format;
 
-import dev.deja.engine.plan.Decision;
 import dev.deja.engine.build.ImageTags;
+import dev.deja.engine.plan.Decision;
 import dev.deja.engine.plan.Plan;
 import dev.deja.engine.plan.PlannedImage;
 import dev.deja.engine.report.BuildReport;
 import dev.deja.engine.report.ImageResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** What {@code build} did (or, dry, would do), as a table. */
 public final class BuildFormat {
 
-    private BuildFormat() {
-    }
+    private BuildFormat() {}
 
     public static String report(BuildReport report) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"IMAGE", "RESULT", "STATE", "DIGEST", "TAGS", "TIME", "REASON"});
         for (ImageResult r : report.images()) {
-            rows.add(new String[] {r.name(), r.result().label(), r.state(), shortDigest(r.digest()),
+            rows.add(new String[] {
+                r.name(),
+                r.result().label(),
+                r.state(),
+                shortDigest(r.digest()),
                 r.tags().isEmpty() ? "-" : String.join(",", r.tags()),
                 String.format(Locale.ROOT, "%.1fs", r.duration().toMillis() / 1000.0),
-                r.reason().isEmpty() ? "" : r.reason()});
+                r.reason().isEmpty() ? "" : r.reason()
+            });
         }
         return Table.render(rows);
     }
 
-    /** The JSON report of PRODUCT.md: per image name, repository, state, decision, digest, tags, cache-from. */
+    /** The JSON report (--report): per image name, repository, state, decision, digest, tags, cache-from. */
     public static String json(BuildReport report) {
-        List<java.util.Map<String, Object>> images = new ArrayList<>();
+        List<Map<String, Object>> images = new ArrayList<>();
         for (ImageResult r : report.images()) {
-            java.util.Map<String, Object> image = new java.util.LinkedHashMap<>();
+            Map<String, Object> image = new LinkedHashMap<>();
             image.put("name", r.name());
             image.put("repository", r.repository());
             image.put("state", r.state());
@@ -45,7 +51,7 @@ public final class BuildFormat {
             image.put("reason", r.reason());
             images.add(image);
         }
-        java.util.Map<String, Object> root = new java.util.LinkedHashMap<>();
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("succeeded", report.succeeded());
         root.put("movingTagsWritten", report.movingTagsWritten());
         root.put("images", images);
@@ -64,8 +70,12 @@ public final class BuildFormat {
                     would.addAll(tags.moving());
                 }
             }
-            rows.add(new String[] {image.name(), image.decision().label(), image.state().tag(),
-                would.isEmpty() ? "-" : String.join(",", would)});
+            rows.add(new String[] {
+                image.name(),
+                image.decision().label(),
+                image.state().tag(),
+                would.isEmpty() ? "-" : String.join(",", would)
+            });
         }
         return Table.render(rows) + "(dry run: nothing written; add --push)\n";
     }

@@ -2,6 +2,7 @@ package dev.deja.cli.format;
 
 import dev.deja.engine.report.BuildReport;
 import dev.deja.engine.report.ImageResult;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,7 @@ import java.util.Map;
 /** A build report in the forms CI systems read: GitLab's dotenv, GitHub's step outputs and step summary. */
 public final class CiFormat {
 
-    private CiFormat() {
-    }
+    private CiFormat() {}
 
     /** {@code <repository>@<digest>}, or "" when the image has no digest (exports, failures). */
     static String pinned(ImageResult image) {
@@ -26,6 +26,7 @@ public final class CiFormat {
 
     /** GitLab.com's smallest plan limits for a dotenv report (Free): more and the artifact upload fails the job. */
     public static final int DOTENV_MAX_VARIABLES = 50;
+
     public static final int DOTENV_MAX_BYTES = 5120;
 
     /**
@@ -41,8 +42,12 @@ public final class CiFormat {
             out.append(prefix).append("_IMAGE=").append(pinned(image)).append('\n');
             out.append(prefix).append("_RESULT=").append(image.result().label()).append('\n');
         }
-        out.append("DEJA_BUILT=").append(String.join(",", names(report, "built"))).append('\n');
-        out.append("DEJA_REUSED=").append(String.join(",", names(report, "reused"))).append('\n');
+        out.append("DEJA_BUILT=")
+                .append(String.join(",", names(report, "built")))
+                .append('\n');
+        out.append("DEJA_REUSED=")
+                .append(String.join(",", names(report, "reused")))
+                .append('\n');
         return out.toString();
     }
 
@@ -53,7 +58,7 @@ public final class CiFormat {
     public static List<String> dotenvWarnings(BuildReport report, String dotenv) {
         List<String> warnings = new ArrayList<>();
         long variables = dotenv.lines().count();
-        int bytes = dotenv.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int bytes = dotenv.getBytes(StandardCharsets.UTF_8).length;
         if (variables > DOTENV_MAX_VARIABLES || bytes > DOTENV_MAX_BYTES) {
             warnings.add("the dotenv report has " + variables + " variables and " + bytes + " bytes; GitLab.com"
                     + " refuses more than " + DOTENV_MAX_VARIABLES + " variables or " + DOTENV_MAX_BYTES + " bytes"
@@ -91,17 +96,25 @@ public final class CiFormat {
 
     /** A markdown table for {@code $GITHUB_STEP_SUMMARY}: image, decision, state, digest, time. */
     public static String stepSummary(BuildReport report) {
-        StringBuilder out = new StringBuilder("### deja build\n\n| image | decision | state | digest | time |\n"
-                + "|---|---|---|---|---|\n");
+        StringBuilder out = new StringBuilder(
+                "### deja build\n\n| image | decision | state | digest | time |\n" + "|---|---|---|---|---|\n");
         for (ImageResult image : report.images()) {
-            out.append("| ").append(cell(image.name())).append(" | ").append(cell(image.result().label()))
+            out.append("| ")
+                    .append(cell(image.name()))
+                    .append(" | ")
+                    .append(cell(image.result().label()))
                     .append(image.reason().isEmpty() ? "" : " (" + cell(image.reason()) + ")")
-                    .append(" | `").append(image.state()).append("` | ")
+                    .append(" | `")
+                    .append(image.state())
+                    .append("` | ")
                     .append(image.digest().isEmpty() ? "-" : "`" + image.digest() + "`")
-                    .append(" | ").append(String.format(Locale.ROOT, "%.1f s", image.duration().toMillis() / 1000.0))
+                    .append(" | ")
+                    .append(String.format(
+                            Locale.ROOT, "%.1f s", image.duration().toMillis() / 1000.0))
                     .append(" |\n");
         }
-        out.append('\n').append(report.succeeded() ? "Every image succeeded" : "Some images failed")
+        out.append('\n')
+                .append(report.succeeded() ? "Every image succeeded" : "Some images failed")
                 .append(report.movingTagsWritten() ? "; moving tags written.\n" : "; moving tags not written.\n");
         return out.toString();
     }

@@ -12,8 +12,7 @@ import java.util.Map;
 /** A {@link FanOut} as CI configuration: a GitLab child pipeline, or the per-level matrices of a GitHub run. */
 public final class FanOutFormat {
 
-    private FanOutFormat() {
-    }
+    private FanOutFormat() {}
 
     /**
      * How the child pipeline's jobs run deja.
@@ -25,8 +24,13 @@ public final class FanOutFormat {
      * @param services     the jobs' services (a Docker daemon), none when empty
      * @param beforeScript what every job does first (install deja, log in to the registry)
      */
-    public record GitLabJobs(String deja, String projectDir, List<String> selection, String image,
-                             List<String> services, List<String> beforeScript) {
+    public record GitLabJobs(
+            String deja,
+            String projectDir,
+            List<String> selection,
+            String image,
+            List<String> services,
+            List<String> beforeScript) {
         public GitLabJobs {
             selection = List.copyOf(selection);
             services = List.copyOf(services);
@@ -36,6 +40,7 @@ public final class FanOutFormat {
 
     /** The stages of the child pipeline: builds and the retag first, then the job that moves branch/latest. */
     public static final String BUILD_STAGE = "deja-build";
+
     public static final String FINISH_STAGE = "deja-finish";
 
     public static String jobName(String image) {
@@ -68,8 +73,10 @@ public final class FanOutFormat {
             Map<String, Object> job = new LinkedHashMap<>();
             job.put("stage", BUILD_STAGE);
             job.put("needs", build.needs().stream().map(FanOutFormat::jobName).toList());
-            job.put("script", List.of(jobs.deja() + " build --push --no-moving-tags --report deja-report.json "
-                    + Shell.quote(build.image())));
+            job.put(
+                    "script",
+                    List.of(jobs.deja() + " build --push --no-moving-tags --report deja-report.json "
+                            + Shell.quote(build.image())));
             List<String> paths = new ArrayList<>(List.of("deja-report.json"));
             if (!build.output().isEmpty()) {
                 paths.add(jobs.projectDir().isEmpty() ? build.output() : jobs.projectDir() + "/" + build.output());
@@ -81,21 +88,42 @@ public final class FanOutFormat {
             Map<String, Object> retag = new LinkedHashMap<>();
             retag.put("stage", BUILD_STAGE);
             retag.put("needs", List.of());
-            retag.put("script", List.of(jobs.deja() + " build --push --no-moving-tags " + String.join(" ",
-                    fanOut.reused().stream().map(Shell::quote).toList())));
+            retag.put(
+                    "script",
+                    List.of(jobs.deja() + " build --push --no-moving-tags "
+                            + String.join(
+                                    " ",
+                                    fanOut.reused().stream().map(Shell::quote).toList())));
             pipeline.put("deja:retag", retag);
         }
         Map<String, Object> finish = new LinkedHashMap<>();
         finish.put("stage", FINISH_STAGE);
-        finish.put("script", List.of((jobs.deja() + " build --push --report deja-report.json --dotenv deja.env "
-                + String.join(" ", jobs.selection().stream().map(Shell::quote).toList())).strip()));
-        finish.put("artifacts", ordered("when", "always", "paths", List.of("deja-report.json"),
-                "reports", Map.of("dotenv", "deja.env")));
+        finish.put(
+                "script",
+                List.of((jobs.deja() + " build --push --report deja-report.json --dotenv deja.env "
+                                + String.join(
+                                        " ",
+                                        jobs.selection().stream()
+                                                .map(Shell::quote)
+                                                .toList()))
+                        .strip()));
+        finish.put(
+                "artifacts",
+                ordered(
+                        "when",
+                        "always",
+                        "paths",
+                        List.of("deja-report.json"),
+                        "reports",
+                        Map.of("dotenv", "deja.env")));
         pipeline.put("deja:finish", finish);
         try {
-            return header + new YAMLMapper().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .disable(YAMLGenerator.Feature.SPLIT_LINES).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    .writeValueAsString(pipeline);
+            return header
+                    + new YAMLMapper()
+                            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                            .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                            .writeValueAsString(pipeline);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -115,7 +143,9 @@ public final class FanOutFormat {
      */
     public static String github(FanOut fanOut) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("levels", fanOut.levels().stream().map(level -> Map.of("image", level)).toList());
+        root.put(
+                "levels",
+                fanOut.levels().stream().map(level -> Map.of("image", level)).toList());
         root.put("build", fanOut.builds().stream().map(FanOut.Job::image).toList());
         root.put("reused", fanOut.reused());
         return GraphFormat.Json.compact(root);
@@ -127,7 +157,9 @@ public final class FanOutFormat {
         List<List<String>> levels = fanOut.levels();
         out.append("levels=").append(levels.size()).append('\n');
         for (int i = 0; i < max; i++) {
-            out.append("level-").append(i).append('=')
+            out.append("level-")
+                    .append(i)
+                    .append('=')
                     .append(i < levels.size() ? GraphFormat.Json.compact(Map.of("image", levels.get(i))) : "")
                     .append('\n');
         }
@@ -137,8 +169,7 @@ public final class FanOutFormat {
 
     /** POSIX shell quoting, only where needed. */
     static final class Shell {
-        private Shell() {
-        }
+        private Shell() {}
 
         static String quote(String word) {
             return word.matches("[A-Za-z0-9._/:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";

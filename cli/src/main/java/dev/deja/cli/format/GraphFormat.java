@@ -42,8 +42,13 @@ public enum GraphFormat {
             for (String name : names) {
                 for (Dependency d : graph.parents(name)) {
                     if (names.contains(d.parent())) {
-                        out.append("  ").append(quote(d.parent())).append(" -> ").append(quote(name))
-                                .append(" [label=").append(quote(d.how())).append("];\n");
+                        out.append("  ")
+                                .append(quote(d.parent()))
+                                .append(" -> ")
+                                .append(quote(name))
+                                .append(" [label=")
+                                .append(quote(d.how()))
+                                .append("];\n");
                     }
                 }
             }
@@ -55,13 +60,22 @@ public enum GraphFormat {
         public String render(ImageGraph graph, List<String> names) {
             StringBuilder out = new StringBuilder("graph LR\n");
             for (String name : names) {
-                out.append("  ").append(id(names, name)).append("[\"").append(name).append("\"]\n");
+                out.append("  ")
+                        .append(id(names, name))
+                        .append("[\"")
+                        .append(name)
+                        .append("\"]\n");
             }
             for (String name : names) {
                 for (Dependency d : graph.parents(name)) {
                     if (names.contains(d.parent())) {
-                        out.append("  ").append(id(names, d.parent())).append(" -->|").append(d.how()).append("| ")
-                                .append(id(names, name)).append('\n');
+                        out.append("  ")
+                                .append(id(names, d.parent()))
+                                .append(" -->|")
+                                .append(d.how())
+                                .append("| ")
+                                .append(id(names, name))
+                                .append('\n');
                     }
                 }
             }
@@ -125,8 +139,7 @@ public enum GraphFormat {
     public static final class Json {
         private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-        private Json() {
-        }
+        private Json() {}
 
         /** One line, for CI outputs. */
         public static String compact(Object value) {

@@ -5,23 +5,28 @@ import dev.deja.engine.plan.PlannedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The plan as a table for people and as JSON for tools. */
 public final class PlanFormat {
 
-    private PlanFormat() {
-    }
+    private PlanFormat() {}
 
     public static String table(Plan plan) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"LEVEL", "IMAGE", "DECISION", "STATE", "DIGEST", "FILES", "SIZE", "PARENTS"});
         for (PlannedImage image : plan.images()) {
             rows.add(new String[] {
-                String.valueOf(image.level()), image.name(), image.decision().label(), image.state().tag(),
+                String.valueOf(image.level()),
+                image.name(),
+                image.decision().label(),
+                image.state().tag(),
                 BuildFormat.shortDigest(image.digest()),
-                String.valueOf(image.files()), humanBytes(image.bytes()),
-                image.parents().isEmpty() ? "-" : String.join(",", image.parents())});
+                String.valueOf(image.files()),
+                humanBytes(image.bytes()),
+                image.parents().isEmpty() ? "-" : String.join(",", image.parents())
+            });
         }
         return Table.render(rows);
     }
@@ -57,6 +62,6 @@ public final class PlanFormat {
             value /= 1024;
             unit++;
         }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

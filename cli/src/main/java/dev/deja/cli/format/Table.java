@@ -5,8 +5,7 @@ import java.util.List;
 /** Left-aligned columns separated by two spaces; the first row is the header. */
 public final class Table {
 
-    private Table() {
-    }
+    private Table() {}
 
     public static String render(List<String[]> rows) {
         int columns = rows.get(0).length;

@@ -1,5 +1,8 @@
 package dev.deja.packer.context;
 
+import dev.deja.packer.InputException;
+import dev.deja.packer.ignore.IgnoreRules;
+import dev.deja.packer.state.FileStamp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -17,10 +20,6 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import dev.deja.packer.InputException;
-import dev.deja.packer.dockerfile.Dockerfile;
-import dev.deja.packer.ignore.IgnoreRules;
-import dev.deja.packer.state.FileStamp;
 
 /**
  * Walks the folders of a {@link ContextSpec} and lists what the builder will receive: the context folder, the
@@ -52,7 +51,7 @@ public final class ContextCollector {
      * @param dockerfileContent the Dockerfile as it will be sent (references already rewritten)
      */
     public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent) {
-        return collect(spec, dockerfileContent, entry -> { });
+        return collect(spec, dockerfileContent, entry -> {});
     }
 
     /**
@@ -60,8 +59,7 @@ public final class ContextCollector {
      * is found, so that hashing can run while the walk goes on. An entry told may still be refused by a later
      * error.
      */
-    public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent,
-                                        Consumer<ContextEntry> listener) {
+    public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent, Consumer<ContextEntry> listener) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
         Path contextPath = RepoPath.resolve(spec.repoRoot(), contextDir);
@@ -77,17 +75,18 @@ public final class ContextCollector {
         } finally {
             collector.pool.shutdownNow();
         }
-        String dockerfileInContext = RepoPath.isWithin(dockerfile, contextDir)
-                ? RepoPath.relativize(contextDir, dockerfile)
-                : dockerfile;
+        String dockerfileInContext =
+                RepoPath.isWithin(dockerfile, contextDir) ? RepoPath.relativize(contextDir, dockerfile) : dockerfile;
         Path dockerfilePath = RepoPath.resolve(spec.repoRoot(), dockerfile);
         List<ContextEntry> entries = new ArrayList<>(collector.found.size() + 1);
         for (ContextEntry entry : collector.found) {
             if (!entry.path().equals(dockerfileInContext)) {
                 entries.add(entry);
             } else if (!dockerfilePath.equals(entry.source())) {
-                throw new InputException(dockerfilePath, "the Dockerfile would land at '" + dockerfileInContext
-                        + "' in the context, where another file already is");
+                throw new InputException(
+                        dockerfilePath,
+                        "the Dockerfile would land at '" + dockerfileInContext
+                                + "' in the context, where another file already is");
             }
         }
         entries.add(ContextEntry.generated(dockerfileInContext, dockerfileContent));
@@ -118,7 +117,8 @@ public final class ContextCollector {
     private static String normalized(ContextSpec spec, String path, String what) {
         String normalized = RepoPath.normalizeOrNull(path);
         if (normalized == null) {
-            throw new InputException(spec.repoRoot(),
+            throw new InputException(
+                    spec.repoRoot(),
                     what + " '" + path + "' leaves the repository (paths are relative to the project root)");
         }
         return normalized;
@@ -143,8 +143,8 @@ public final class ContextCollector {
                     if (repoPath.isEmpty() && name.equals(".git")) {
                         continue;
                     }
-                    RecursiveAction below = visit(child, RepoPath.join(repoPath, name),
-                            RepoPath.join(contextPath, name), here);
+                    RecursiveAction below =
+                            visit(child, RepoPath.join(repoPath, name), RepoPath.join(contextPath, name), here);
                     if (below != null) {
                         folders.add(below);
                     }
@@ -210,9 +210,12 @@ public final class ContextCollector {
         } else if (type == S_IFLNK) {
             here.add(ContextEntry.symlink(contextPath, checkedLinkTarget(path, repoPath), path));
         } else if (type == S_IFREG) {
-            FileStamp stamp = new FileStamp((Long) attributes.get("size"),
-                    nanos(attributes.get("lastModifiedTime")), nanos(attributes.get("ctime")),
-                    (Long) attributes.get("ino"), (Long) attributes.get("dev"));
+            FileStamp stamp = new FileStamp(
+                    (Long) attributes.get("size"),
+                    nanos(attributes.get("lastModifiedTime")),
+                    nanos(attributes.get("ctime")),
+                    (Long) attributes.get("ino"),
+                    (Long) attributes.get("dev"));
             here.add(ContextEntry.file(contextPath, path, stamp, (mode & 0111) != 0));
         } else {
             throw new InputException(path, "cannot pack a special file (socket, device or pipe): exclude it");
@@ -233,8 +236,10 @@ public final class ContextCollector {
         }
         if (target.startsWith("/")
                 || RepoPath.normalizeOrNull(RepoPath.join(RepoPath.parent(repoPath), target)) == null) {
-            throw new InputException(link, "symlink target '" + target
-                    + "' is outside the repository; only relative links that stay inside it can be packed");
+            throw new InputException(
+                    link,
+                    "symlink target '" + target
+                            + "' is outside the repository; only relative links that stay inside it can be packed");
         }
         return target;
     }
@@ -254,8 +259,10 @@ public final class ContextCollector {
             boolean bothFolders = previous.type() == EntryType.DIRECTORY && entry.type() == EntryType.DIRECTORY;
             boolean sameSource = entry.source() != null && entry.source().equals(previous.source());
             if (!bothFolders && !sameSource) {
-                throw new InputException(entry.source(), "an include puts '" + entry.path()
-                        + "' in the context where the context folder already has it");
+                throw new InputException(
+                        entry.source(),
+                        "an include puts '" + entry.path()
+                                + "' in the context where the context folder already has it");
             }
         }
         return out;
@@ -270,11 +277,12 @@ public final class ContextCollector {
         }
         List<ContextEntry> missing = new ArrayList<>();
         for (ContextEntry entry : sorted) {
-            for (String parent = RepoPath.parent(entry.path()); !parent.isEmpty() && !folders.contains(parent);
-                 parent = RepoPath.parent(parent)) {
+            for (String parent = RepoPath.parent(entry.path());
+                    !parent.isEmpty() && !folders.contains(parent);
+                    parent = RepoPath.parent(parent)) {
                 if (files.contains(parent)) {
-                    throw new InputException(entry.source(), "'" + parent
-                            + "' is both a file and a folder in the context");
+                    throw new InputException(
+                            entry.source(), "'" + parent + "' is both a file and a folder in the context");
                 }
                 folders.add(parent);
                 missing.add(ContextEntry.directory(parent));

@@ -1,12 +1,11 @@
 package dev.deja.packer.context;
 
+import dev.deja.packer.state.FileStamp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.deja.packer.dockerfile.Dockerfile;
-import dev.deja.packer.state.FileStamp;
 
 /**
  * One entry of a packed context, before hashing.
@@ -20,8 +19,15 @@ import dev.deja.packer.state.FileStamp;
  * @param generated  for generated files (the rewritten Dockerfile): the bytes; otherwise {@code null}
  * @param stamp      for files read from disk: what the walk saw of them (for the digest cache)
  */
-public record ContextEntry(String path, EntryType type, boolean executable, String linkTarget, long size,
-                           Path source, byte[] generated, FileStamp stamp) {
+public record ContextEntry(
+        String path,
+        EntryType type,
+        boolean executable,
+        String linkTarget,
+        long size,
+        Path source,
+        byte[] generated,
+        FileStamp stamp) {
 
     public static ContextEntry directory(String path) {
         return new ContextEntry(path, EntryType.DIRECTORY, false, "", 0, null, null, null);

@@ -2,7 +2,6 @@ package dev.deja.packer.context;
 
 import java.nio.file.Path;
 import java.util.List;
-import dev.deja.packer.dockerfile.Dockerfile;
 
 /**
  * What goes into one image's build context.
@@ -13,8 +12,8 @@ import dev.deja.packer.dockerfile.Dockerfile;
  * @param includes   repo-relative paths added to the context at the same relative path
  * @param excludes   extra ignore patterns, applied after the .dockerignore ones
  */
-public record ContextSpec(Path repoRoot, String contextDir, String dockerfile, List<String> includes,
-                          List<String> excludes) {
+public record ContextSpec(
+        Path repoRoot, String contextDir, String dockerfile, List<String> includes, List<String> excludes) {
 
     public ContextSpec {
         includes = List.copyOf(includes);

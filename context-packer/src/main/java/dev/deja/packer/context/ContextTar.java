@@ -1,5 +1,7 @@
 package dev.deja.packer.context;
 
+import dev.deja.packer.InputException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,7 +9,6 @@ import java.nio.file.attribute.FileTime;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import dev.deja.packer.InputException;
 
 /**
  * Writes a packed context as a deterministic tar: entries in order, PAX headers for long and non-ASCII names,
@@ -18,8 +19,7 @@ public final class ContextTar {
 
     private static final FileTime EPOCH = FileTime.fromMillis(0);
 
-    private ContextTar() {
-    }
+    private ContextTar() {}
 
     public static void write(PackedContext context, OutputStream out) throws IOException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosingOutputStream(out), 64 * 1024, "UTF-8");
@@ -76,7 +76,7 @@ public final class ContextTar {
     }
 
     /** The tar's close must not close stdout or a caller's stream. */
-    private static final class NonClosingOutputStream extends java.io.FilterOutputStream {
+    private static final class NonClosingOutputStream extends FilterOutputStream {
         NonClosingOutputStream(OutputStream out) {
             super(out);
         }

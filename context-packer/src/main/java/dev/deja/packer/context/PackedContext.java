@@ -1,7 +1,6 @@
 package dev.deja.packer.context;
 
 import java.util.List;
-import dev.deja.packer.dockerfile.Dockerfile;
 
 /**
  * The sorted entries of one build context, the Dockerfile among them, ready to hash or to stream as a tar.

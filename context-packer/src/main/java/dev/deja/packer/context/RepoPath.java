@@ -1,13 +1,12 @@
 package dev.deja.packer.context;
 
-import java.nio.file.Path;
 import dev.deja.packer.ignore.GoPaths;
+import java.nio.file.Path;
 
 /** Repository-relative paths: slash-separated, normalized, never leaving the repository. */
 public final class RepoPath {
 
-    private RepoPath() {
-    }
+    private RepoPath() {}
 
     /**
      * Normalizes {@code path} ("" for the root) or returns {@code null} when it is absolute or climbs out of the

@@ -1,23 +1,16 @@
 package dev.deja.packer.dockerfile;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.deja.packer.InputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import dev.deja.packer.InputException;
 
 /**
  * A parsed Dockerfile (made by {@link DockerfileParser}): its parser directives and instructions. Only what deja
@@ -26,15 +19,18 @@ import dev.deja.packer.InputException;
  */
 public final class Dockerfile {
 
-
     private final Path file;
     private final List<String> lines;
     private final char escape;
     private final Map<String, String> directives;
     private final List<Instruction> instructions;
 
-    Dockerfile(Path file, List<String> lines, char escape, Map<String, String> directives,
-                       List<Instruction> instructions) {
+    Dockerfile(
+            Path file,
+            List<String> lines,
+            char escape,
+            Map<String, String> directives,
+            List<Instruction> instructions) {
         this.file = file;
         this.lines = lines;
         this.escape = escape;
@@ -89,9 +85,12 @@ public final class Dockerfile {
             } else if (instruction.is("FROM")) {
                 Flags flags = Flags.parse(instruction.arguments());
                 List<String> words = List.of(flags.rest().split("\\s+"));
-                if (flags.rest().isEmpty() || !(words.size() == 1
-                        || (words.size() == 3 && words.get(1).equalsIgnoreCase("AS")))) {
-                    throw new InputException(file, instruction.line(),
+                if (flags.rest().isEmpty()
+                        || !(words.size() == 1
+                                || (words.size() == 3 && words.get(1).equalsIgnoreCase("AS")))) {
+                    throw new InputException(
+                            file,
+                            instruction.line(),
                             "FROM takes an image and an optional 'AS name', got: FROM " + instruction.arguments());
                 }
                 String written = words.get(0);
@@ -108,9 +107,10 @@ public final class Dockerfile {
                 stageVars = new HashMap<>(meta);
                 stageCount++;
             } else if (stageVars == null) {
-                throw new InputException(file, instruction.line(),
-                        instruction.keyword().toUpperCase(Locale.ROOT)
-                                + " comes before the first FROM (only ARG may)");
+                throw new InputException(
+                        file,
+                        instruction.line(),
+                        instruction.keyword().toUpperCase(Locale.ROOT) + " comes before the first FROM (only ARG may)");
             } else if (instruction.is("COPY") || instruction.is("ADD")) {
                 Optional<String> from = Flags.parse(instruction.arguments()).value("from");
                 if (from.isPresent()) {
@@ -128,8 +128,12 @@ public final class Dockerfile {
         return List.copyOf(uses);
     }
 
-    private void declareArg(Instruction instruction, String declaration, Map<String, String> buildArgs,
-                            Map<String, String> meta, Map<String, String> scope) {
+    private void declareArg(
+            Instruction instruction,
+            String declaration,
+            Map<String, String> buildArgs,
+            Map<String, String> meta,
+            Map<String, String> scope) {
         int eq = declaration.indexOf('=');
         String name = eq < 0 ? declaration : declaration.substring(0, eq);
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -153,7 +157,9 @@ public final class Dockerfile {
         try {
             return new WordExpander(variables, escape).expand(word);
         } catch (WordExpander.UnsetVariableException e) {
-            throw new InputException(file, instruction.line(),
+            throw new InputException(
+                    file,
+                    instruction.line(),
                     instruction.keyword().toUpperCase(Locale.ROOT) + " " + instruction.arguments() + ": "
                             + e.getMessage() + " (give it a default with ARG " + e.variable
                             + "=... before FROM, or set it in the image's args)");

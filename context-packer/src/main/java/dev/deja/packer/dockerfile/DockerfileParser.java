@@ -28,8 +28,7 @@ final class DockerfileParser {
     private static final Pattern HEREDOC = Pattern.compile("<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\\2");
     private static final Set<String> KNOWN_DIRECTIVES = Set.of("syntax", "escape", "check");
 
-    private DockerfileParser() {
-    }
+    private DockerfileParser() {}
 
     static Dockerfile read(Path file) {
         try {
@@ -108,8 +107,7 @@ final class DockerfileParser {
                 i = skipHeredocs(file, lines, i, instruction);
             }
         }
-        return new Dockerfile(file, lines, escape, Collections.unmodifiableMap(directives),
-                List.copyOf(instructions));
+        return new Dockerfile(file, lines, escape, Collections.unmodifiableMap(directives), List.copyOf(instructions));
     }
 
     private static int skipHeredocs(Path file, List<String> lines, int i, Instruction instruction) {
@@ -119,8 +117,8 @@ final class DockerfileParser {
             String terminator = m.group(3);
             while (true) {
                 if (i >= lines.size()) {
-                    throw new InputException(file, instruction.line(),
-                            "heredoc <<" + terminator + " is not terminated");
+                    throw new InputException(
+                            file, instruction.line(), "heredoc <<" + terminator + " is not terminated");
                 }
                 String body = stripCr(lines.get(i++));
                 if (stripTabs) {
@@ -151,5 +149,4 @@ final class DockerfileParser {
     private static String stripCr(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
-
 }

@@ -9,8 +9,7 @@ import java.util.function.Function;
 /** Replaces the image references of a Dockerfile (FROM, COPY/ADD {@code --from}) and leaves every other byte. */
 final class DockerfileRewriter {
 
-    private DockerfileRewriter() {
-    }
+    private DockerfileRewriter() {}
 
     /**
      * The Dockerfile text with image references replaced. Line numbers are kept: a rewritten instruction that
@@ -20,8 +19,8 @@ final class DockerfileRewriter {
      * @param buildArgs   as for {@link Dockerfile#imageUses}
      * @param replacement the new reference for a used image, or empty to leave it
      */
-    static String rewrite(Dockerfile dockerfile, Map<String, String> buildArgs,
-                          Function<ImageUse, Optional<String>> replacement) {
+    static String rewrite(
+            Dockerfile dockerfile, Map<String, String> buildArgs, Function<ImageUse, Optional<String>> replacement) {
         List<String> out = new ArrayList<>(dockerfile.lines());
         for (ImageUse use : dockerfile.imageUses(buildArgs)) {
             Optional<String> replaced = replacement.apply(use);

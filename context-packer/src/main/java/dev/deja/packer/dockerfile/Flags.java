@@ -41,9 +41,10 @@ record Flags(List<String> tokens, String rest) {
         String prefix = "--" + name + "=";
         List<String> replaced = new ArrayList<>();
         for (String token : tokens) {
-            replaced.add(token.regionMatches(true, 0, prefix, 0, prefix.length())
-                    ? token.substring(0, prefix.length()) + value
-                    : token);
+            replaced.add(
+                    token.regionMatches(true, 0, prefix, 0, prefix.length())
+                            ? token.substring(0, prefix.length()) + value
+                            : token);
         }
         return new Flags(List.copyOf(replaced), rest);
     }

@@ -6,8 +6,7 @@ import java.util.Deque;
 /** Go's {@code path.Clean}, which Docker applies to ignore patterns before matching. */
 public final class GoPaths {
 
-    private GoPaths() {
-    }
+    private GoPaths() {}
 
     public static String clean(String path) {
         if (path.isEmpty()) {
@@ -32,7 +31,8 @@ public final class GoPaths {
         }
         StringBuilder out = new StringBuilder(rooted ? "/" : "");
         for (int k = 0; k < leadingDotDots; k++) {
-            out.append(out.length() > 0 && out.charAt(out.length() - 1) != '/' ? "/" : "").append("..");
+            out.append(out.length() > 0 && out.charAt(out.length() - 1) != '/' ? "/" : "")
+                    .append("..");
         }
         for (String part : parts) {
             if (out.length() > 0 && out.charAt(out.length() - 1) != '/') {

@@ -9,7 +9,12 @@ import java.util.regex.Pattern;
  */
 record IgnorePattern(String cleaned, boolean exception, Kind kind, Pattern regex) {
 
-    enum Kind { EXACT, PREFIX, SUFFIX, REGEX }
+    enum Kind {
+        EXACT,
+        PREFIX,
+        SUFFIX,
+        REGEX
+    }
 
     private static final String META = ".+()|{}$";
 

@@ -1,10 +1,10 @@
 package dev.deja.packer.ignore;
 
+import dev.deja.packer.InputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.PatternSyntaxException;
-import dev.deja.packer.InputException;
 
 /**
  * The exclusion rules of one context, with BuildKit's semantics: patterns apply in order, a later {@code !}
@@ -97,7 +97,8 @@ public final class IgnoreRules {
         }
         boolean matched = false;
         int lastSlash = path.lastIndexOf('/');
-        String[] parents = lastSlash < 0 ? new String[0] : path.substring(0, lastSlash).split("/");
+        String[] parents =
+                lastSlash < 0 ? new String[0] : path.substring(0, lastSlash).split("/");
         for (IgnorePattern pattern : patterns) {
             if (pattern.exception() != matched) {
                 continue;

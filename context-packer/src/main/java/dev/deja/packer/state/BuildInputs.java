@@ -1,10 +1,10 @@
 package dev.deja.packer.state;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import dev.deja.packer.dockerfile.Dockerfile;
 
 /**
  * Everything besides the context entries that reaches the builder and so enters the state.
@@ -15,18 +15,26 @@ import dev.deja.packer.dockerfile.Dockerfile;
  * @param platforms    target platforms, sorted, no duplicates
  * @param parentStates state of every image this one depends on, by image name
  */
-public record BuildInputs(String dockerfile, SortedMap<String, String> args, String target, List<String> platforms,
-                          SortedMap<String, String> parentStates) {
+public record BuildInputs(
+        String dockerfile,
+        SortedMap<String, String> args,
+        String target,
+        List<String> platforms,
+        SortedMap<String, String> parentStates) {
 
     public BuildInputs {
-        args = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(args));
+        args = Collections.unmodifiableSortedMap(new TreeMap<>(args));
         platforms = platforms.stream().distinct().sorted().toList();
-        parentStates = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(parentStates));
+        parentStates = Collections.unmodifiableSortedMap(new TreeMap<>(parentStates));
         target = target == null ? "" : target;
     }
 
-    public static BuildInputs of(String dockerfile, Map<String, String> args, String target, List<String> platforms,
-                                 Map<String, String> parentStates) {
+    public static BuildInputs of(
+            String dockerfile,
+            Map<String, String> args,
+            String target,
+            List<String> platforms,
+            Map<String, String> parentStates) {
         return new BuildInputs(dockerfile, new TreeMap<>(args), target, platforms, new TreeMap<>(parentStates));
     }
 }

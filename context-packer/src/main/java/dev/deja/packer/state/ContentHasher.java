@@ -1,5 +1,10 @@
 package dev.deja.packer.state;
 
+import dev.deja.packer.InputException;
+import dev.deja.packer.context.ContextCollector;
+import dev.deja.packer.context.ContextEntry;
+import dev.deja.packer.context.EntryType;
+import dev.deja.packer.context.PackedContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,11 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import dev.deja.packer.InputException;
-import dev.deja.packer.context.ContextCollector;
-import dev.deja.packer.context.ContextEntry;
-import dev.deja.packer.context.EntryType;
-import dev.deja.packer.context.PackedContext;
 
 /**
  * Turns context entries into {@link EntryDigest}s, reading files on several threads while the folders are still
@@ -150,7 +151,7 @@ public final class ContentHasher {
     }
 
     private static long epochNanos() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 

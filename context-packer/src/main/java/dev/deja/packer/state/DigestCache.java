@@ -26,8 +26,7 @@ public final class DigestCache {
     static final long RACY_NANOS = 2_000_000_000L;
     private static final int MAX_ENTRIES = 2_000_000;
 
-    private record Cached(FileStamp stamp, String digest) {
-    }
+    private record Cached(FileStamp stamp, String digest) {}
 
     private final Path file;
     private final long racyNanos;
@@ -53,8 +52,8 @@ public final class DigestCache {
     static DigestCache open(Path file, long racyNanos) {
         DigestCache cache = new DigestCache(file, racyNanos);
         if (Files.isRegularFile(file)) {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file),
-                    1 << 16))) {
+            try (DataInputStream in =
+                    new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
                 if (!MAGIC.equals(in.readUTF())) {
                     return cache;
                 }
@@ -63,8 +62,8 @@ public final class DigestCache {
                 byte[] digest = new byte[32];
                 for (int i = 0; i < count; i++) {
                     String path = in.readUTF();
-                    FileStamp stamp = new FileStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                            in.readLong());
+                    FileStamp stamp =
+                            new FileStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
                     in.readFully(digest);
                     cache.entries.put(path, new Cached(stamp, hex.formatHex(digest)));
                 }
@@ -113,9 +112,10 @@ public final class DigestCache {
         Path temporary = null;
         try {
             Files.createDirectories(file.getParent());
-            temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(temporary), 1 << 16))) {
+            temporary =
+                    Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+            try (DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16))) {
                 out.writeUTF(MAGIC);
                 int count = Math.min(entries.size(), MAX_ENTRIES);
                 out.writeInt(count);

@@ -7,5 +7,4 @@ import dev.deja.packer.context.EntryType;
  *
  * @param contentSha256 lower-case hex SHA-256 of a file's bytes; empty for folders and symlinks
  */
-public record EntryDigest(String path, EntryType type, int mode, String linkTarget, String contentSha256) {
-}
+public record EntryDigest(String path, EntryType type, int mode, String linkTarget, String contentSha256) {}

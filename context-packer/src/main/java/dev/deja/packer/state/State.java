@@ -19,6 +19,7 @@ public record State(String digest) {
     public static final String FORMAT = "deja-state/1";
     /** Tag prefix: names the format, and keeps state tags apart from 40-hex commit tags. */
     public static final String TAG_PREFIX = "s1-";
+
     public static final int TAG_HEX_LENGTH = 40;
 
     public State {

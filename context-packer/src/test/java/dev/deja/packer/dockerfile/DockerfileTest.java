@@ -1,9 +1,9 @@
 package dev.deja.packer.dockerfile;
 
-import dev.deja.packer.InputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deja.packer.InputException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +61,8 @@ class DockerfileTest {
     void fromWithPlatformAndStageNames() {
         String text = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM build AS test\n"
                 + "FROM scratch\nCOPY --from=build /a /a\nCOPY --from=0 /b /b\nCOPY --from=tools /c /c\n";
-        assertThat(parse(text).imageUses(Map.of())).extracting(ImageUse::kind, ImageUse::reference)
+        assertThat(parse(text).imageUses(Map.of()))
+                .extracting(ImageUse::kind, ImageUse::reference)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(ImageUse.Kind.FROM, "golang:1.22"),
                         org.assertj.core.groups.Tuple.tuple(ImageUse.Kind.COPY_FROM, "tools"));
@@ -107,28 +108,35 @@ class DockerfileTest {
     @Test
     void noFromIsAnError() {
         assertThatThrownBy(() -> parse("# only a comment\nARG X=1\n").imageUses(Map.of()))
-                .isInstanceOf(InputException.class).hasMessageContaining("no FROM");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("no FROM");
     }
 
     @Test
     void instructionBeforeFromIsAnError() {
         assertThatThrownBy(() -> parse("RUN echo\nFROM base\n").imageUses(Map.of()))
-                .isInstanceOf(InputException.class).hasMessageContaining("before the first FROM")
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("before the first FROM")
                 .satisfies(e -> assertThat(((InputException) e).line()).isEqualTo(1));
     }
 
     @Test
     void unterminatedHeredocIsAnError() {
         assertThatThrownBy(() -> parse("FROM base\nRUN <<EOF\necho\n"))
-                .isInstanceOf(InputException.class).hasMessageContaining("not terminated");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("not terminated");
     }
 
     @Test
     void rewriteReplacesOnlyRepoImagesAndKeepsLineNumbers() {
         String text = "ARG BASE=shared\nFROM --platform=linux/amd64 \\\n  ${BASE} \\\n  AS build\n"
                 + "RUN make\nFROM python:3.11\nCOPY --link --from=build /a /a\nCOPY --from=shared:1 /lib /lib\n";
-        String rewritten = parse(text).rewrite(Map.of(), use -> use.reference().startsWith("shared")
-                ? Optional.of("reg/shared:s1-abc") : Optional.empty());
+        String rewritten = parse(text)
+                .rewrite(
+                        Map.of(),
+                        use -> use.reference().startsWith("shared")
+                                ? Optional.of("reg/shared:s1-abc")
+                                : Optional.empty());
         List<String> lines = List.of(rewritten.split("\n", -1));
         assertThat(lines).hasSameSizeAs(List.of(text.split("\n", -1)));
         assertThat(lines.get(1)).isEqualTo("FROM --platform=linux/amd64 reg/shared:s1-abc AS build");

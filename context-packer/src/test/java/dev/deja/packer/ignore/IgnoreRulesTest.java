@@ -1,9 +1,9 @@
 package dev.deja.packer.ignore;
 
-import dev.deja.packer.InputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deja.packer.InputException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -121,6 +121,7 @@ class IgnoreRulesTest {
         IgnoreRules rules = IgnoreRules.parse(Path.of(".dockerignore"), "node_modules\nbuild\n!build/keep.txt");
         assertThat(rules.mayReincludeBelow("node_modules")).isFalse();
         assertThat(rules.mayReincludeBelow("build")).isTrue();
-        assertThat(IgnoreRules.parse(Path.of("x"), "a\n!**/keep").mayReincludeBelow("a")).isTrue();
+        assertThat(IgnoreRules.parse(Path.of("x"), "a\n!**/keep").mayReincludeBelow("a"))
+                .isTrue();
     }
 }

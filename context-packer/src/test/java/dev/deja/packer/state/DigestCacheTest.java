@@ -2,6 +2,10 @@ package dev.deja.packer.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deja.packer.TestTree;
+import dev.deja.packer.context.ContextCollector;
+import dev.deja.packer.context.ContextSpec;
+import dev.deja.packer.context.PackedContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.deja.packer.TestTree;
-import dev.deja.packer.context.ContextCollector;
-import dev.deja.packer.context.ContextSpec;
-import dev.deja.packer.context.PackedContext;
-import dev.deja.packer.dockerfile.Dockerfile;
 
 class DigestCacheTest {
 
@@ -24,7 +23,9 @@ class DigestCacheTest {
     Path tmp;
 
     private TestTree tree() {
-        TestTree t = new TestTree(tmp.resolve("repo")).file("app/Dockerfile", "FROM x\n").file("app/a.txt", "aaa");
+        TestTree t = new TestTree(tmp.resolve("repo"))
+                .file("app/Dockerfile", "FROM x\n")
+                .file("app/a.txt", "aaa");
         t.touch("app/a.txt", 1_000_000L);
         return t;
     }
@@ -39,7 +40,11 @@ class DigestCacheTest {
     }
 
     private static String digestOf(List<EntryDigest> digests, String path) {
-        return digests.stream().filter(d -> d.path().equals(path)).findFirst().orElseThrow().contentSha256();
+        return digests.stream()
+                .filter(d -> d.path().equals(path))
+                .findFirst()
+                .orElseThrow()
+                .contentSha256();
     }
 
     @Test
@@ -53,9 +58,14 @@ class DigestCacheTest {
 
         // Prove the second run uses the cache: a doctored cache entry with the same stamp wins over the file.
         DigestCache second = DigestCache.open(file, 0);
-        FileStamp stamp = ContextCollector.collect(new ContextSpec(t.root(), "app", "app/Dockerfile", List.of(),
-                List.of()), new byte[0]).entries().stream().filter(e -> e.path().equals("a.txt")).findFirst()
-                .orElseThrow().stamp();
+        FileStamp stamp = ContextCollector.collect(
+                        new ContextSpec(t.root(), "app", "app/Dockerfile", List.of(), List.of()), new byte[0])
+                .entries()
+                .stream()
+                .filter(e -> e.path().equals("a.txt"))
+                .findFirst()
+                .orElseThrow()
+                .stamp();
         assertThat(second.lookup(t.path("app/a.txt"), stamp)).isEqualTo(real);
         String fake = "0".repeat(64);
         second.record(t.path("app/a.txt"), stamp, fake, MUCH_LATER);
@@ -71,10 +81,17 @@ class DigestCacheTest {
         TestTree t = tree().file("app/fresh.txt", "just written");
         DigestCache cache = DigestCache.open(tmp.resolve("cache.bin"));
         digests(t, cache);
-        FileStamp fresh = ContextCollector.collect(new ContextSpec(t.root(), "app", "app/Dockerfile", List.of(),
-                List.of()), new byte[0]).entries().stream().filter(e -> e.path().equals("fresh.txt")).findFirst()
-                .orElseThrow().stamp();
-        assertThat(cache.lookup(t.path("app/fresh.txt"), fresh)).as("written < 2 s ago: racy").isNull();
+        FileStamp fresh = ContextCollector.collect(
+                        new ContextSpec(t.root(), "app", "app/Dockerfile", List.of(), List.of()), new byte[0])
+                .entries()
+                .stream()
+                .filter(e -> e.path().equals("fresh.txt"))
+                .findFirst()
+                .orElseThrow()
+                .stamp();
+        assertThat(cache.lookup(t.path("app/fresh.txt"), fresh))
+                .as("written < 2 s ago: racy")
+                .isNull();
     }
 
     @Test

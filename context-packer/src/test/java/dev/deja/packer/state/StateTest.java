@@ -1,19 +1,9 @@
 package dev.deja.packer.state;
 
-import dev.deja.packer.InputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import dev.deja.packer.InputException;
 import dev.deja.packer.TestTree;
 import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextEntry;
@@ -22,9 +12,20 @@ import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.EntryType;
 import dev.deja.packer.context.PackedContext;
 import dev.deja.packer.context.TarDigests;
-import dev.deja.packer.dockerfile.Dockerfile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The state rules of PRODUCT.md: what changes the state and what must not. */
+/** The state rules of docs/design.md: what changes the state and what must not. */
 class StateTest {
 
     private static final byte[] DOCKERFILE = "FROM base\nCOPY . /app\n".getBytes(StandardCharsets.UTF_8);
@@ -84,7 +85,9 @@ class StateTest {
                 .file("app/src/main.py", "print('hi')\n")
                 .file("app/.dockerignore", "*.log\n")
                 .file("app/Dockerfile", "FROM base\n");
-        b.chmod("app/src/main.py", "rw-------").chmod("lib/util.py", "rw-rw-rw-").chmod("app/run.sh", "rwx------");
+        b.chmod("app/src/main.py", "rw-------")
+                .chmod("lib/util.py", "rw-rw-rw-")
+                .chmod("app/run.sh", "rwx------");
         b.touch("app/src/main.py", 1_000_000L).touch("lib/util.py", 2_000_000_000_000L);
 
         assertThat(state(b.root())).isEqualTo(reference);
@@ -93,16 +96,25 @@ class StateTest {
     @Test
     void everyRealChangeGivesANewState() {
         State reference = state(fresh("ref").root());
-        assertThat(changed(t -> t.file("app/src/main.py", "print('hi!')\n"))).as("changed byte").isNotEqualTo(reference);
-        assertThat(changed(t -> t.chmod("app/src/main.py", "rwxr--r--"))).as("exec bit").isNotEqualTo(reference);
+        assertThat(changed(t -> t.file("app/src/main.py", "print('hi!')\n")))
+                .as("changed byte")
+                .isNotEqualTo(reference);
+        assertThat(changed(t -> t.chmod("app/src/main.py", "rwxr--r--")))
+                .as("exec bit")
+                .isNotEqualTo(reference);
         assertThat(changed(t -> t.file("app/src/new.py", ""))).as("new file").isNotEqualTo(reference);
         assertThat(changed(t -> t.delete("app/src/main.py").file("app/src/renamed.py", "print('hi')\n")))
-                .as("renamed file").isNotEqualTo(reference);
-        assertThat(changed(t -> t.dir("app/empty"))).as("new empty folder").isNotEqualTo(reference);
-        assertThat(changed(t -> t.file("lib/util.py", "x = 2\n"))).as("included file").isNotEqualTo(reference);
-        assertThat(changed(t -> t.delete("app/link").symlink("app/link", "src"))).as("link target")
+                .as("renamed file")
                 .isNotEqualTo(reference);
-        assertThat(changed(t -> t.file("app/.dockerignore", "*.log\n*.tmp\n"))).as("ignore file itself")
+        assertThat(changed(t -> t.dir("app/empty"))).as("new empty folder").isNotEqualTo(reference);
+        assertThat(changed(t -> t.file("lib/util.py", "x = 2\n")))
+                .as("included file")
+                .isNotEqualTo(reference);
+        assertThat(changed(t -> t.delete("app/link").symlink("app/link", "src")))
+                .as("link target")
+                .isNotEqualTo(reference);
+        assertThat(changed(t -> t.file("app/.dockerignore", "*.log\n*.tmp\n")))
+                .as("ignore file itself")
                 .isNotEqualTo(reference);
     }
 
@@ -111,17 +123,21 @@ class StateTest {
         Path root = fresh("inputs").root();
         State reference = state(root);
         assertThat(state(root, BuildInputs.of("Dockerfile", Map.of("A", "2"), "", List.of(), Map.of())))
-                .as("build arg").isNotEqualTo(reference);
+                .as("build arg")
+                .isNotEqualTo(reference);
         assertThat(state(root, BuildInputs.of("Dockerfile", Map.of("A", "1"), "runtime", List.of(), Map.of())))
-                .as("target").isNotEqualTo(reference);
+                .as("target")
+                .isNotEqualTo(reference);
         assertThat(state(root, BuildInputs.of("Dockerfile", Map.of("A", "1"), "", List.of("linux/arm64"), Map.of())))
-                .as("platform").isNotEqualTo(reference);
+                .as("platform")
+                .isNotEqualTo(reference);
         assertThat(state(root, BuildInputs.of("Dockerfile", Map.of("A", "1"), "", List.of(), Map.of("base", "x"))))
-                .as("parent state").isNotEqualTo(reference);
+                .as("parent state")
+                .isNotEqualTo(reference);
         assertThat(state(root, BuildInputs.of("Dockerfile", Map.of("A", "1"), "", List.of("b/x", "a/y"), Map.of())))
                 .as("platform order does not matter")
-                .isEqualTo(state(root, BuildInputs.of("Dockerfile", Map.of("A", "1"), "", List.of("a/y", "b/x"),
-                        Map.of())));
+                .isEqualTo(state(
+                        root, BuildInputs.of("Dockerfile", Map.of("A", "1"), "", List.of("a/y", "b/x"), Map.of())));
     }
 
     @Test
@@ -129,21 +145,25 @@ class StateTest {
         State reference = state(fresh("ign").root());
         assertThat(changed(t -> t.file("app/debug.log", "other noise"))).isEqualTo(reference);
         assertThat(changed(t -> t.file("app/more.log", "new noise"))).isEqualTo(reference);
-        assertThat(changed(t -> t.file("unrelated/file.txt", "outside the context"))).isEqualTo(reference);
+        assertThat(changed(t -> t.file("unrelated/file.txt", "outside the context")))
+                .isEqualTo(reference);
     }
 
     @Test
     void argumentEncodingIsUnambiguous() {
         Path root = fresh("enc").root();
         assertThat(state(root, BuildInputs.of("Dockerfile", Map.of("A", "1B=2"), "", List.of(), Map.of())))
-                .isNotEqualTo(state(root, BuildInputs.of("Dockerfile", Map.of("A", "1", "B", "2"), "", List.of(),
-                        Map.of())));
+                .isNotEqualTo(
+                        state(root, BuildInputs.of("Dockerfile", Map.of("A", "1", "B", "2"), "", List.of(), Map.of())));
     }
 
     @Test
     void tagIsAValidOciTag() {
         State state = state(fresh("tag").root());
-        assertThat(state.tag()).matches("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}").startsWith("s1-").hasSize(43);
+        assertThat(state.tag())
+                .matches("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}")
+                .startsWith("s1-")
+                .hasSize(43);
         assertThat(State.isStateTag(state.tag())).isTrue();
         assertThat(State.isStateTag("0123456789012345678901234567890123456789")).isFalse();
     }
@@ -158,10 +178,12 @@ class StateTest {
         // Any change to any entry of that tar is seen.
         List<EntryDigest> entries = TarDigests.read(tar);
         for (int i = 0; i < entries.size(); i++) {
-            List<EntryDigest> altered = new java.util.ArrayList<>(entries);
+            List<EntryDigest> altered = new ArrayList<>(entries);
             EntryDigest e = entries.get(i);
             altered.set(i, new EntryDigest(e.path(), e.type(), e.mode() ^ 0100, e.linkTarget(), e.contentSha256()));
-            assertThat(State.compute(altered, INPUTS)).as("mode of %s", e.path()).isNotEqualTo(fromTar);
+            assertThat(State.compute(altered, INPUTS))
+                    .as("mode of %s", e.path())
+                    .isNotEqualTo(fromTar);
         }
     }
 
@@ -180,7 +202,8 @@ class StateTest {
         t.file(longName, "long").file("app/ünïcödé-名前.txt", "utf8");
         byte[] tar = tar(pack(t.root()));
         List<TarArchiveEntry> headers = TarDigests.headers(tar);
-        assertThat(headers).extracting(TarArchiveEntry::getName)
+        assertThat(headers)
+                .extracting(TarArchiveEntry::getName)
                 .contains(longName.substring(4), "ünïcödé-名前.txt", "src/", "link", "lib/util.py");
         for (TarArchiveEntry h : headers) {
             assertThat(h.getLongUserId()).isZero();
@@ -198,8 +221,13 @@ class StateTest {
                 assertThat(mode).isIn(0644, 0755);
             }
         }
-        assertThat(headers.stream().filter(h -> h.getName().equals("run.sh")).findFirst().orElseThrow().getMode()
-                & 0777).isEqualTo(0755);
+        assertThat(headers.stream()
+                                .filter(h -> h.getName().equals("run.sh"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getMode()
+                        & 0777)
+                .isEqualTo(0755);
         // Entries are sorted, parents before children.
         List<String> names = headers.stream().map(TarArchiveEntry::getName).toList();
         assertThat(names.indexOf("src/")).isLessThan(names.indexOf("src/main.py"));
@@ -211,7 +239,8 @@ class StateTest {
     void dockerfileSpecificIgnoreFileWins() {
         TestTree t = fresh("specific");
         t.file("app/Dockerfile.dockerignore", "src\n");
-        List<String> paths = pack(t.root()).entries().stream().map(ContextEntry::path).toList();
+        List<String> paths =
+                pack(t.root()).entries().stream().map(ContextEntry::path).toList();
         assertThat(paths).doesNotContain("src/main.py").contains("debug.log");
     }
 
@@ -219,7 +248,8 @@ class StateTest {
     void configExcludesComeAfterTheIgnoreFile() {
         Path root = fresh("excl").root();
         ContextSpec spec = new ContextSpec(root, "app", "app/Dockerfile", List.of(), List.of("src", "!debug.log"));
-        List<String> paths = ContextCollector.collect(spec, DOCKERFILE).entries().stream().map(ContextEntry::path)
+        List<String> paths = ContextCollector.collect(spec, DOCKERFILE).entries().stream()
+                .map(ContextEntry::path)
                 .toList();
         assertThat(paths).contains("debug.log", "run.sh", "Dockerfile").doesNotContain("src/main.py", "src");
     }
@@ -229,13 +259,18 @@ class StateTest {
         TestTree t = fresh("ignored-df");
         t.file("app/.dockerignore", "Dockerfile\nsrc\n");
         PackedContext context = pack(t.root());
-        assertThat(context.entries()).extracting(ContextEntry::path).contains("Dockerfile").doesNotContain("src");
+        assertThat(context.entries())
+                .extracting(ContextEntry::path)
+                .contains("Dockerfile")
+                .doesNotContain("src");
         assertThat(context.dockerfile()).isEqualTo("Dockerfile");
     }
 
     @Test
     void includesLandAtTheirRepoPath() {
-        List<String> paths = pack(fresh("inc").root()).entries().stream().map(ContextEntry::path).toList();
+        List<String> paths = pack(fresh("inc").root()).entries().stream()
+                .map(ContextEntry::path)
+                .toList();
         assertThat(paths).contains("lib", "lib/util.py");
     }
 
@@ -253,11 +288,13 @@ class StateTest {
     void symlinkLeavingTheRepositoryIsAnError() {
         TestTree t = fresh("escape");
         t.symlink("app/evil", "../../outside");
-        assertThatThrownBy(() -> pack(t.root())).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> pack(t.root()))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("outside the repository");
         TestTree abs = fresh("absolute");
         abs.symlink("app/abs", "/etc/passwd");
-        assertThatThrownBy(() -> pack(abs.root())).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> pack(abs.root()))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("outside the repository");
     }
 
@@ -266,7 +303,9 @@ class StateTest {
         TestTree t = fresh("dirlink");
         t.symlink("app/lib-link", "../lib");
         List<ContextEntry> entries = pack(t.root()).entries();
-        assertThat(entries).filteredOn(e -> e.path().startsWith("lib-link")).singleElement()
+        assertThat(entries)
+                .filteredOn(e -> e.path().startsWith("lib-link"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.type()).isEqualTo(EntryType.SYMLINK));
     }
 
@@ -274,7 +313,8 @@ class StateTest {
     void includeLeavingTheRepositoryIsAnError() {
         Path root = fresh("incleave").root();
         ContextSpec spec = new ContextSpec(root, "app", "app/Dockerfile", List.of("../x"), List.of());
-        assertThatThrownBy(() -> ContextCollector.collect(spec, DOCKERFILE)).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> ContextCollector.collect(spec, DOCKERFILE))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("leaves the repository");
     }
 
@@ -282,7 +322,8 @@ class StateTest {
     void includeCollidingWithAContextFileIsAnError() {
         TestTree t = fresh("collide");
         t.file("app/lib/util.py", "other\n");
-        assertThatThrownBy(() -> pack(t.root())).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> pack(t.root()))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("lib/util.py");
     }
 
@@ -298,11 +339,11 @@ class StateTest {
 
     @Test
     void pathOrderIsUtf8ByteOrder() {
-        List<String> paths = new java.util.ArrayList<>(List.of("a", "a.txt", "a/b", "\uE000", "\uD83D\uDE00", "z",
-                "\u00e9", "A"));
-        List<String> byBytes = new java.util.ArrayList<>(paths);
-        byBytes.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8),
-                y.getBytes(StandardCharsets.UTF_8)));
+        List<String> paths =
+                new ArrayList<>(List.of("a", "a.txt", "a/b", "\uE000", "\uD83D\uDE00", "z", "\u00e9", "A"));
+        List<String> byBytes = new ArrayList<>(paths);
+        byBytes.sort((x, y) ->
+                Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)));
         paths.sort(ContextCollector::compareUtf8);
         assertThat(paths).isEqualTo(byBytes);
     }

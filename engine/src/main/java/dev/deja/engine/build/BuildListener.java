@@ -17,8 +17,7 @@ public interface BuildListener {
     static BuildListener prefixed(Consumer<String> log) {
         return new BuildListener() {
             @Override
-            public void started(String image) {
-            }
+            public void started(String image) {}
 
             @Override
             public void line(String image, String text) {

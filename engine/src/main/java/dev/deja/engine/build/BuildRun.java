@@ -26,8 +26,7 @@ public final class BuildRun {
     /** What a mode does around the builds. */
     interface Finish {
         /** Before any build starts. */
-        default void beforeBuilds(Plan plan) {
-        }
+        default void beforeBuilds(Plan plan) {}
 
         /** Once every build is done: the tags, and the report. */
         BuildReport afterBuilds(Plan plan, Map<String, Outcome> built);
@@ -45,11 +44,19 @@ public final class BuildRun {
      * {@code deja build --push}: builds push their state tag; then every image, built or reused, gets the fixed tags
      * by a manifest PUT, and the moving tags only when nothing failed.
      */
-    public static BuildRun push(ImageGraph graph, ImagePacker packer, ImageBuilder builder, Manifests registry,
-                                CacheRefs cacheRefs, ImageTags tags, int jobs, Cancellation cancellation) {
-        ImageBuild step = new ImageBuild(graph, packer, builder,
-                image -> cacheRefs.existing(image.repository(), image.state()), true);
-        return new BuildRun(new Scheduler(graph, step, jobs, cancellation),
+    public static BuildRun push(
+            ImageGraph graph,
+            ImagePacker packer,
+            ImageBuilder builder,
+            Manifests registry,
+            CacheRefs cacheRefs,
+            ImageTags tags,
+            int jobs,
+            Cancellation cancellation) {
+        ImageBuild step = new ImageBuild(
+                graph, packer, builder, image -> cacheRefs.existing(image.repository(), image.state()), true);
+        return new BuildRun(
+                new Scheduler(graph, step, jobs, cancellation),
                 new RegistryFinish(new Promoter(registry, cancellation), tags));
     }
 
@@ -57,20 +64,31 @@ public final class BuildRun {
      * {@code deja build --load}: images whose state is in the registry are pulled first; the rest are built into
      * the daemon with {@code --cache-from} the registry. Nothing is written to the registry.
      */
-    public static BuildRun load(ImageGraph graph, ImagePacker packer, ImageBuilder builder, CacheRefs cacheRefs,
-                                DockerDaemon daemon, int jobs, Cancellation cancellation) {
-        ImageBuild step = new ImageBuild(graph, packer, builder,
-                image -> cacheRefs.existing(image.repository(), image.state()), false);
-        return new BuildRun(new Scheduler(graph, step, jobs, cancellation), new PullFirst(new Puller(daemon, jobs),
-                daemon));
+    public static BuildRun load(
+            ImageGraph graph,
+            ImagePacker packer,
+            ImageBuilder builder,
+            CacheRefs cacheRefs,
+            DockerDaemon daemon,
+            int jobs,
+            Cancellation cancellation) {
+        ImageBuild step = new ImageBuild(
+                graph, packer, builder, image -> cacheRefs.existing(image.repository(), image.state()), false);
+        return new BuildRun(
+                new Scheduler(graph, step, jobs, cancellation), new PullFirst(new Puller(daemon, jobs), daemon));
     }
 
     /**
      * {@code deja build} without a registry: missing images are built into the daemon as {@code <name>:<state>};
      * when nothing failed, every image's {@code <name>:latest} moves to its state.
      */
-    public static BuildRun local(ImageGraph graph, ImagePacker packer, ImageBuilder builder, DockerDaemon daemon,
-                                 int jobs, Cancellation cancellation) {
+    public static BuildRun local(
+            ImageGraph graph,
+            ImagePacker packer,
+            ImageBuilder builder,
+            DockerDaemon daemon,
+            int jobs,
+            Cancellation cancellation) {
         ImageBuild step = new ImageBuild(graph, packer, builder, image -> List.of(), false);
         return new BuildRun(new Scheduler(graph, step, jobs, cancellation), new DaemonLatest(daemon, cancellation));
     }
@@ -94,10 +112,21 @@ public final class BuildRun {
      * @param tags      the tags written
      * @param extraTime time spent on it after the build (retag, pull)
      */
-    static ImageResult result(PlannedImage image, Outcome outcome, Result notBuilt, String digest, List<String> tags,
-                              Duration extraTime) {
-        return new ImageResult(image.name(), image.repository(), image.decision(),
-                outcome == null ? notBuilt : outcome.result(), image.state().tag(), digest, tags,
+    static ImageResult result(
+            PlannedImage image,
+            Outcome outcome,
+            Result notBuilt,
+            String digest,
+            List<String> tags,
+            Duration extraTime) {
+        return new ImageResult(
+                image.name(),
+                image.repository(),
+                image.decision(),
+                outcome == null ? notBuilt : outcome.result(),
+                image.state().tag(),
+                digest,
+                tags,
                 outcome == null ? List.of() : outcome.cacheFrom(),
                 (outcome == null ? Duration.ZERO : outcome.duration()).plus(extraTime),
                 outcome == null ? "" : outcome.reason());

@@ -26,21 +26,26 @@ final class DaemonLatest implements BuildRun.Finish {
 
     @Override
     public BuildReport afterBuilds(Plan plan, Map<String, Outcome> built) {
-        List<PlannedImage> movable = plan.images().stream().filter(image -> {
-            Outcome outcome = built.get(image.name());
-            boolean inStore = outcome == null || outcome.result() == Result.BUILT;
-            return inStore && image.decision() != Decision.EXPORT;
-        }).toList();
-        boolean moved = BuildRun.succeeded(built) && cancellation.unlessCancelled(() -> {
-            movable.forEach(image -> daemon.tag(image.stateRef(), image.repository() + ":latest"));
-            return true;
-        }) != null;
+        List<PlannedImage> movable = plan.images().stream()
+                .filter(image -> {
+                    Outcome outcome = built.get(image.name());
+                    boolean inStore = outcome == null || outcome.result() == Result.BUILT;
+                    return inStore && image.decision() != Decision.EXPORT;
+                })
+                .toList();
+        boolean moved = BuildRun.succeeded(built)
+                && cancellation.unlessCancelled(() -> {
+                            movable.forEach(image -> daemon.tag(image.stateRef(), image.repository() + ":latest"));
+                            return true;
+                        })
+                        != null;
         List<ImageResult> results = new ArrayList<>();
         for (PlannedImage image : plan.images()) {
             Outcome outcome = built.get(image.name());
             List<String> tags = moved && movable.contains(image) ? List.of("latest") : List.of();
             String id = outcome != null && outcome.result() == Result.BUILT
-                    ? daemon.imageId(image.stateRef()).orElse("") : image.digest();
+                    ? daemon.imageId(image.stateRef()).orElse("")
+                    : image.digest();
             results.add(BuildRun.result(image, outcome, Result.REUSED, id, tags, Duration.ZERO));
         }
         return new BuildReport(results, moved);

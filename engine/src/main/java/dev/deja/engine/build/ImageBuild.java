@@ -36,8 +36,12 @@ final class ImageBuild {
      * @param cacheFrom the {@code --cache-from} refs of an image (none in local mode: the daemon's cache serves)
      * @param push      push built images, or load them into the daemon
      */
-    ImageBuild(ImageGraph graph, ImagePacker packer, ImageBuilder builder,
-               Function<PlannedImage, List<String>> cacheFrom, boolean push) {
+    ImageBuild(
+            ImageGraph graph,
+            ImagePacker packer,
+            ImageBuilder builder,
+            Function<PlannedImage, List<String>> cacheFrom,
+            boolean push) {
         this.graph = graph;
         this.packer = packer;
         this.builder = builder;
@@ -59,13 +63,20 @@ final class ImageBuild {
                 return new Outcome(image.name(), Result.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
             }
             List<String> sources = export ? List.of() : cacheFrom.apply(image);
-            ImageBuilder.Result result = builder.build(new ImageBuilder.Request(packed, definition,
-                    image.repository(), List.of(image.stateRef()), sources, push, output), log);
+            ImageBuilder.Result result = builder.build(
+                    new ImageBuilder.Request(
+                            packed, definition, image.repository(), List.of(image.stateRef()), sources, push, output),
+                    log);
             if (export) {
                 writeExportedState(output, image.state().tag());
             }
-            return new Outcome(image.name(), export ? Result.EXPORTED : Result.BUILT, result.digest(),
-                    result.duration(), sources, "");
+            return new Outcome(
+                    image.name(),
+                    export ? Result.EXPORTED : Result.BUILT,
+                    result.digest(),
+                    result.duration(),
+                    sources,
+                    "");
         } catch (BuildFailedException e) {
             return new Outcome(image.name(), Result.FAILED, "", Duration.ZERO, List.of(), e.getMessage());
         }

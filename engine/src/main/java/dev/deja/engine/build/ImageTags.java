@@ -1,11 +1,11 @@
 package dev.deja.engine.build;
 
 import dev.deja.engine.config.TagsConfig;
+import dev.deja.engine.git.GitFacts;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import dev.deja.engine.git.GitFacts;
 
 /**
  * The tags an image gets besides its state tag. Fixed tags (commit, {@code --tag}) may be written at once; moving

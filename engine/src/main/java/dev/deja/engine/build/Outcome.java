@@ -11,8 +11,8 @@ import java.util.List;
  * @param cacheFrom the refs the build took cache from
  * @param reason    why it failed or was skipped; "" otherwise
  */
-public record Outcome(String name, Result result, String digest, Duration duration, List<String> cacheFrom,
-                      String reason) {
+public record Outcome(
+        String name, Result result, String digest, Duration duration, List<String> cacheFrom, String reason) {
     public Outcome {
         cacheFrom = List.copyOf(cacheFrom);
     }

@@ -26,8 +26,8 @@ public final class Promoter {
      * @param tags   the tags written (state tag excluded)
      * @param reason why nothing was done, for images not reused
      */
-    public record Retag(String name, Decision decision, String digest, List<String> tags, Duration duration,
-                        String reason) {
+    public record Retag(
+            String name, Decision decision, String digest, List<String> tags, Duration duration, String reason) {
         public Retag {
             tags = List.copyOf(tags);
         }
@@ -54,8 +54,10 @@ public final class Promoter {
      * image of the run was reused, built or exported).
      */
     public Result promote(Plan plan, ImageTags tags, boolean runSucceeded) {
-        List<Retag> outcomes = Parallel.map(plan.images(), Parallel.DEFAULT_WIDTH, image ->
-                image.decision() == Decision.REUSE ? retag(plan, image, tags.fixed()) : notReused(image));
+        List<Retag> outcomes = Parallel.map(
+                plan.images(),
+                Parallel.DEFAULT_WIDTH,
+                image -> image.decision() == Decision.REUSE ? retag(plan, image, tags.fixed()) : notReused(image));
         if (!runSucceeded || tags.moving().isEmpty()) {
             return new Result(outcomes, false);
         }
@@ -64,7 +66,12 @@ public final class Promoter {
     }
 
     private static Retag notReused(PlannedImage image) {
-        return new Retag(image.name(), image.decision(), "", List.of(), Duration.ZERO,
+        return new Retag(
+                image.name(),
+                image.decision(),
+                "",
+                List.of(),
+                Duration.ZERO,
                 image.decision() == Decision.EXPORT
                         ? "builder image: its files are exported by a build, not reused"
                         : "state " + image.state().tag() + " is not in the registry: needs a build");
@@ -83,7 +90,12 @@ public final class Promoter {
             Retag more = retag(plan, plan.images().get(i), tags.moving());
             List<String> all = new ArrayList<>(done.tags());
             all.addAll(more.tags());
-            return new Retag(done.name(), done.decision(), done.digest(), all, done.duration().plus(more.duration()),
+            return new Retag(
+                    done.name(),
+                    done.decision(),
+                    done.digest(),
+                    all,
+                    done.duration().plus(more.duration()),
                     "");
         });
     }
@@ -93,8 +105,13 @@ public final class Promoter {
         if (plan.manifest(image.name()).isPresent()) {
             Manifest manifest = plan.manifest(image.name()).get();
             putAll(image, tags, manifest);
-            return new Retag(image.name(), Decision.REUSE, manifest.digest(), tags,
-                    Duration.ofNanos(System.nanoTime() - start), "");
+            return new Retag(
+                    image.name(),
+                    Decision.REUSE,
+                    manifest.digest(),
+                    tags,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    "");
         }
         // Just built: another run building the same state may push it again at any moment. Tag what the state tag
         // holds now and check afterwards that it still does, so every tag ends on the state tag's last image.
@@ -103,16 +120,24 @@ public final class Promoter {
             putAll(image, tags, manifest);
             Manifest now = stateManifest(image);
             if (now.digest().equals(manifest.digest()) || attempt == 3) {
-                return new Retag(image.name(), Decision.REUSE, manifest.digest(), tags,
-                        Duration.ofNanos(System.nanoTime() - start), "");
+                return new Retag(
+                        image.name(),
+                        Decision.REUSE,
+                        manifest.digest(),
+                        tags,
+                        Duration.ofNanos(System.nanoTime() - start),
+                        "");
             }
             manifest = now;
         }
     }
 
     private Manifest stateManifest(PlannedImage image) {
-        return registry.manifest(image.repository(), image.state().tag()).orElseThrow(() ->
-                new RegistryException(Repository.parse(image.repository()).registry(), 404, "MANIFEST_UNKNOWN",
+        return registry.manifest(image.repository(), image.state().tag())
+                .orElseThrow(() -> new RegistryException(
+                        Repository.parse(image.repository()).registry(),
+                        404,
+                        "MANIFEST_UNKNOWN",
                         image.stateRef() + " disappeared between plan and retag"));
     }
 

@@ -14,8 +14,7 @@ import java.util.List;
 public final class Puller {
 
     /** @param localTag the tag given in the local store ("" when the image was not pulled) */
-    public record Pulled(String name, String ref, String localTag, Duration duration, String reason) {
-    }
+    public record Pulled(String name, String ref, String localTag, Duration duration, String reason) {}
 
     private final DockerDaemon daemon;
     private final int jobs;
@@ -28,8 +27,13 @@ public final class Puller {
     public List<Pulled> pull(Plan plan) {
         return Parallel.map(plan.images(), jobs, image -> {
             if (image.decision() != Decision.REUSE) {
-                return new Pulled(image.name(), image.stateRef(), "", Duration.ZERO,
-                        image.decision() == Decision.EXPORT ? "builder image: nothing to pull"
+                return new Pulled(
+                        image.name(),
+                        image.stateRef(),
+                        "",
+                        Duration.ZERO,
+                        image.decision() == Decision.EXPORT
+                                ? "builder image: nothing to pull"
                                 : "state not in the registry: build it (deja build --load)");
             }
             long start = System.nanoTime();

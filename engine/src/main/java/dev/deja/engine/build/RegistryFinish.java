@@ -26,12 +26,13 @@ final class RegistryFinish implements BuildRun.Finish {
         List<PlannedImage> afterBuild = new ArrayList<>();
         for (PlannedImage image : plan.images()) {
             Outcome outcome = built.get(image.name());
-            afterBuild.add(outcome != null && outcome.result() == Result.BUILT
-                    ? image.decided(Decision.REUSE, outcome.digest())
-                    : image);
+            afterBuild.add(
+                    outcome != null && outcome.result() == Result.BUILT
+                            ? image.decided(Decision.REUSE, outcome.digest())
+                            : image);
         }
-        Promoter.Result promoted = promoter.promote(new Plan(afterBuild, plan.manifests()), tags,
-                BuildRun.succeeded(built));
+        Promoter.Result promoted =
+                promoter.promote(new Plan(afterBuild, plan.manifests()), tags, BuildRun.succeeded(built));
         List<ImageResult> results = new ArrayList<>();
         for (int i = 0; i < plan.images().size(); i++) {
             PlannedImage image = plan.images().get(i);

@@ -97,11 +97,12 @@ public final class Scheduler {
     }
 
     /** The waiting images whose parents in this run all have an outcome, in plan order. */
-    private List<PlannedImage> ready(Map<String, PlannedImage> waiting, Set<String> inRun,
-                                     Map<String, Outcome> outcomes) {
+    private List<PlannedImage> ready(
+            Map<String, PlannedImage> waiting, Set<String> inRun, Map<String, Outcome> outcomes) {
         List<PlannedImage> ready = new ArrayList<>();
         for (PlannedImage image : waiting.values()) {
-            boolean parentsDone = graph.parents(image.name()).stream().map(Dependency::parent)
+            boolean parentsDone = graph.parents(image.name()).stream()
+                    .map(Dependency::parent)
                     .allMatch(parent -> !inRun.contains(parent) || outcomes.containsKey(parent));
             if (parentsDone) {
                 ready.add(image);

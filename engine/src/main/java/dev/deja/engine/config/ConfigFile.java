@@ -3,6 +3,7 @@ package dev.deja.engine.config;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ public record ConfigFile(
         tags = tags == null ? TagsConfig.DEFAULT : tags;
         cache = cache == null ? CacheMode.INLINE : cache;
         discover = discover != null && discover;
-        images = images == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(images));
+        images = images == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(images));
     }
 
     /** No deja.yaml: discover every Dockerfile, local mode. */

@@ -17,6 +17,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Reads deja.yaml strictly: unknown keys, wrong types and duplicate keys are errors citing file, line and column. */
@@ -39,8 +44,7 @@ public final class ConfigLoader {
         mapper.coercionConfigFor(LogicalType.Collection)
                 .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     }
 
     public ConfigFile load(Path file) {
@@ -66,10 +70,9 @@ public final class ConfigLoader {
             if (e instanceof UnrecognizedPropertyException unknown) {
                 // Records report unknown keys at the end of their mapping; point at the key itself.
                 String[] lines = text.split("\n", -1);
-                String key = java.util.regex.Pattern.quote(unknown.getPropertyName());
+                String key = Pattern.quote(unknown.getPropertyName());
                 for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\s*)(- )?" + key + "\\s*:")
-                            .matcher(lines[i]);
+                    Matcher m = Pattern.compile("^(\\s*)(- )?" + key + "\\s*:").matcher(lines[i]);
                     if (m.find()) {
                         line = i + 1;
                         column = m.end(1) + 1;
@@ -104,18 +107,25 @@ public final class ConfigLoader {
 
     private static String describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
-                    .map(Object::toString).filter(k -> !k.equals("line") && !k.equals("file")).sorted()
-                    .collect(Collectors.joining(", "));
+            String known = unknown.getKnownPropertyIds() == null
+                    ? ""
+                    : unknown.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .filter(k -> !k.equals("line") && !k.equals("file"))
+                            .sorted()
+                            .collect(Collectors.joining(", "));
             return "unknown key '" + unknown.getPropertyName() + "'" + where(unknown)
                     + (known.isEmpty() ? "" : " (known keys: " + known + ")");
         }
         if (e instanceof InvalidFormatException format) {
-            String expected = format.getTargetType() != null && format.getTargetType().isEnum()
-                    ? " (one of: " + Arrays.stream(format.getTargetType().getEnumConstants())
-                    .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT))
-                    .collect(Collectors.joining(", ")) + ")"
-                    : "";
+            String expected =
+                    format.getTargetType() != null && format.getTargetType().isEnum()
+                            ? " (one of: "
+                                    + Arrays.stream(format.getTargetType().getEnumConstants())
+                                            .map(c -> c.toString().toLowerCase(Locale.ROOT))
+                                            .collect(Collectors.joining(", "))
+                                    + ")"
+                            : "";
             return "invalid value '" + format.getValue() + "' for " + path(format) + expected;
         }
         if (e instanceof MismatchedInputException mismatch) {
@@ -131,15 +141,18 @@ public final class ConfigLoader {
             return mapping.getOriginalMessage() + where(mapping);
         }
         String message = e.getOriginalMessage();
-        return "invalid YAML: " + (message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(""));
+        return "invalid YAML: "
+                + (message == null
+                        ? e.getClass().getSimpleName()
+                        : message.lines().findFirst().orElse(""));
     }
 
     private static String typeName(MismatchedInputException e) {
         Class<?> type = e.getTargetType();
-        if (java.util.Collection.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type)) {
             return "a list";
         }
-        if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
             return "a mapping";
         }
         if (type == Boolean.class || type == boolean.class) {

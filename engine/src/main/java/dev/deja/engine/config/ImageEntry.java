@@ -36,7 +36,7 @@ public record ImageEntry(
     }
 
     ImageEntry atLine(int newLine) {
-        return new ImageEntry(dockerfile, context, include, exclude, args, target, platforms, aliases, dependsOn,
-                output, newLine);
+        return new ImageEntry(
+                dockerfile, context, include, exclude, args, target, platforms, aliases, dependsOn, output, newLine);
     }
 }

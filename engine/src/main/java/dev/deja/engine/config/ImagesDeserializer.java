@@ -23,8 +23,8 @@ final class ImagesDeserializer extends JsonDeserializer<Map<String, ImageEntry>>
             int line = parser.currentTokenLocation().getLineNr();
             JsonToken value = parser.nextToken();
             if (value == JsonToken.VALUE_NULL) {
-                return context.reportInputMismatch(this, "image '%s' has no settings (it needs at least"
-                        + " 'dockerfile:')", name);
+                return context.reportInputMismatch(
+                        this, "image '%s' has no settings (it needs at least" + " 'dockerfile:')", name);
             }
             try {
                 ImageEntry entry = context.readValue(parser, ImageEntry.class);

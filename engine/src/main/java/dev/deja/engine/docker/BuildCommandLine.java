@@ -8,21 +8,25 @@ import java.util.List;
 /** The command lines of one build: {@code docker buildx build …} or the classic {@code docker build …}. */
 final class BuildCommandLine {
 
-    private BuildCommandLine() {
-    }
+    private BuildCommandLine() {}
 
     /**
      * @param registryCache the builder writes cache to {@code <repository>:buildcache} (cache: registry and a
      *                      builder that can)
      */
-    static List<String> buildx(ImageBuilder.Request request, BuildDriver.Options options, boolean registryCache,
-                               Path metadata) {
+    static List<String> buildx(
+            ImageBuilder.Request request, BuildDriver.Options options, boolean registryCache, Path metadata) {
         List<String> command = new ArrayList<>(List.of("docker", "buildx", "build"));
         if (!options.builder().isEmpty()) {
             command.addAll(List.of("--builder", options.builder()));
         }
-        command.addAll(List.of("--progress", "plain", "-f", request.packed().context().dockerfile(),
-                "--metadata-file", metadata.toString()));
+        command.addAll(List.of(
+                "--progress",
+                "plain",
+                "-f",
+                request.packed().context().dockerfile(),
+                "--metadata-file",
+                metadata.toString()));
         addInputs(request, command);
         if (registryCache && request.output() == null) {
             command.addAll(List.of("--cache-from", "type=registry,ref=" + buildCacheRef(request)));
@@ -52,10 +56,17 @@ final class BuildCommandLine {
     static List<String> classic(ImageBuilder.Request request, BuildDriver.Options options) {
         List<String> platforms = request.packed().inputs().platforms();
         if (platforms.size() > 1) {
-            throw new BuildFailedException(request.image().name(), "the classic docker build builds one platform,"
-                    + " this image asks for " + String.join(", ", platforms) + ": install the docker buildx plugin");
+            throw new BuildFailedException(
+                    request.image().name(),
+                    "the classic docker build builds one platform," + " this image asks for "
+                            + String.join(", ", platforms) + ": install the docker buildx plugin");
         }
-        List<String> command = new ArrayList<>(List.of("docker", "build", "--progress", "plain", "-f",
+        List<String> command = new ArrayList<>(List.of(
+                "docker",
+                "build",
+                "--progress",
+                "plain",
+                "-f",
                 request.packed().context().dockerfile()));
         addInputs(request, command);
         for (String ref : request.cacheFrom()) {
@@ -81,7 +92,8 @@ final class BuildCommandLine {
         }
         request.packed().inputs().args().forEach((k, v) -> command.addAll(List.of("--build-arg", k + "=" + v)));
         if (!request.packed().inputs().platforms().isEmpty()) {
-            command.addAll(List.of("--platform", String.join(",", request.packed().inputs().platforms())));
+            command.addAll(List.of(
+                    "--platform", String.join(",", request.packed().inputs().platforms())));
         }
     }
 

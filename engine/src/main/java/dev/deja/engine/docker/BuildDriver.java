@@ -46,18 +46,22 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     private final BuilderProbe probe;
 
     /** @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks) */
-    public BuildDriver(Map<String, String> environment, Options options, Cancellation cancellation,
-                       Consumer<String> notices) {
+    public BuildDriver(
+            Map<String, String> environment, Options options, Cancellation cancellation, Consumer<String> notices) {
         this(environment, options, cancellation, notices, null);
     }
 
     /** A driver that already knows its builder (tests of the command line for builders this machine lacks). */
     BuildDriver(Map<String, String> environment, Options options, BuilderProbe.Builder known) {
-        this(environment, options, Cancellation.never(), notice -> { }, known);
+        this(environment, options, Cancellation.never(), notice -> {}, known);
     }
 
-    private BuildDriver(Map<String, String> environment, Options options, Cancellation cancellation,
-                        Consumer<String> notices, BuilderProbe.Builder known) {
+    private BuildDriver(
+            Map<String, String> environment,
+            Options options,
+            Cancellation cancellation,
+            Consumer<String> notices,
+            BuilderProbe.Builder known) {
         Map<String, String> buildKit = new HashMap<>(environment);
         buildKit.put("DOCKER_BUILDKIT", "1");
         this.processes = new ProcessRunner(buildKit, cancellation);
@@ -80,7 +84,8 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     List<String> command(Request request, Path metadata) {
         BuilderProbe.Builder builder = probe.builder();
         boolean registryCache = options.cache() == CacheMode.REGISTRY && builder.exportsRegistryCache();
-        return builder.kind() == BuilderProbe.Builder.Kind.CLASSIC ? BuildCommandLine.classic(request, options)
+        return builder.kind() == BuilderProbe.Builder.Kind.CLASSIC
+                ? BuildCommandLine.classic(request, options)
                 : BuildCommandLine.buildx(request, options, registryCache, metadata);
     }
 
@@ -100,20 +105,23 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             int code = 0;
             for (int attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
                 PushWatch watch = new PushWatch(log);
-                code = run(name, command(request, metadata), stdin -> ContextTar.write(request.packed().context(),
-                        stdin), watch);
+                code = run(
+                        name,
+                        command(request, metadata),
+                        stdin -> ContextTar.write(request.packed().context(), stdin),
+                        watch);
                 if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
                     break;
                 }
                 // Registries refuse concurrent uploads of one blob now and then (two runs pushing the same layer):
                 // the build is cached by now, so building again costs only the push.
-                log.accept("deja: the push failed; building again to retry it (" + (attempt + 1) + "/"
-                        + PUSH_ATTEMPTS + ")");
+                log.accept("deja: the push failed; building again to retry it (" + (attempt + 1) + "/" + PUSH_ATTEMPTS
+                        + ")");
                 sleep(attempt);
             }
             if (code != 0) {
-                throw new BuildFailedException(name, cancellation.cancelled() ? "interrupted"
-                        : tool + " exited with " + code);
+                throw new BuildFailedException(
+                        name, cancellation.cancelled() ? "interrupted" : tool + " exited with " + code);
             }
             String digest = classic ? pushClassic(request, log) : digest(metadata);
             return new Result(digest, Duration.ofNanos(System.nanoTime() - start));
@@ -150,8 +158,8 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 log.accept(line);
             });
             if (code != 0) {
-                throw new BuildFailedException(name, cancellation.cancelled() ? "interrupted"
-                        : "docker push " + ref + " exited with " + code);
+                throw new BuildFailedException(
+                        name, cancellation.cancelled() ? "interrupted" : "docker push " + ref + " exited with " + code);
             }
             for (String line : lines) {
                 Matcher matcher = PUSHED_DIGEST.matcher(line);

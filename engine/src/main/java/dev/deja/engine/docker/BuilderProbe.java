@@ -17,7 +17,10 @@ final class BuilderProbe implements AutoCloseable {
 
     /** What runs the builds: the buildx plugin (with its builder's driver) or the classic docker build. */
     record Builder(Kind kind, String name, String driver) {
-        enum Kind { BUILDX, CLASSIC }
+        enum Kind {
+            BUILDX,
+            CLASSIC
+        }
 
         /** Only buildx builders with a driver other than {@code docker} can write cache to a registry. */
         boolean exportsRegistryCache() {
@@ -73,8 +76,9 @@ final class BuilderProbe implements AutoCloseable {
                     + " and cache: registry.");
         }
         if (options.cache() == CacheMode.REGISTRY && !builder.exportsRegistryCache()) {
-            notices.accept((builder.kind() == Builder.Kind.CLASSIC ? "the classic docker build"
-                    : "builder " + builder.name() + " (driver " + builder.driver() + ")")
+            notices.accept((builder.kind() == Builder.Kind.CLASSIC
+                            ? "the classic docker build"
+                            : "builder " + builder.name() + " (driver " + builder.driver() + ")")
                     + " cannot write cache to a registry (cache: registry); using inline cache instead."
                     + " A docker-container builder can: docker buildx create --use --driver docker-container,"
                     + " then deja build --builder NAME.");
@@ -115,8 +119,11 @@ final class BuilderProbe implements AutoCloseable {
     }
 
     private static String field(String inspect, String name) {
-        return inspect.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
-                .findFirst().orElse("");
+        return inspect.lines()
+                .filter(l -> l.startsWith(name + ":"))
+                .map(l -> l.substring(name.length() + 1).strip())
+                .findFirst()
+                .orElse("");
     }
 
     static String firstLine(String text) {

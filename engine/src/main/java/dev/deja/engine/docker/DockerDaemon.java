@@ -56,8 +56,9 @@ public final class DockerDaemon {
         } catch (ProcessRunner.ProcessException e) {
             throw new DaemonException(e.getMessage());
         }
-        if (!result.succeeded() && (result.output().contains("Cannot connect to the Docker daemon")
-                || result.output().contains("error during connect"))) {
+        if (!result.succeeded()
+                && (result.output().contains("Cannot connect to the Docker daemon")
+                        || result.output().contains("error during connect"))) {
             throw new DaemonException("the Docker daemon does not answer: " + result.firstLine());
         }
         return result;

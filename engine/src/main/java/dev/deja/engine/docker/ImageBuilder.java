@@ -19,8 +19,14 @@ public interface ImageBuilder {
      * @param push       push (registry mode) or load into the daemon (local mode)
      * @param output     for builder images: the folder to export the files to; otherwise {@code null}
      */
-    record Request(PackedImage packed, ImageDefinition image, String repository, List<String> refs,
-                   List<String> cacheFrom, boolean push, Path output) {
+    record Request(
+            PackedImage packed,
+            ImageDefinition image,
+            String repository,
+            List<String> refs,
+            List<String> cacheFrom,
+            boolean push,
+            Path output) {
         public Request {
             refs = List.copyOf(refs);
             cacheFrom = List.copyOf(cacheFrom);
@@ -28,8 +34,7 @@ public interface ImageBuilder {
     }
 
     /** @param digest the pushed manifest digest ("" for exports and loads without one) */
-    record Result(String digest, Duration duration) {
-    }
+    record Result(String digest, Duration duration) {}
 
     /**
      * Builds, streaming every output line to {@code log}.
@@ -39,6 +44,5 @@ public interface ImageBuilder {
     Result build(Request request, Consumer<String> log);
 
     /** Starts finding out what builds while the caller prepares the first build; called once a build is certain. */
-    default void prepare() {
-    }
+    default void prepare() {}
 }

@@ -16,8 +16,7 @@ public final class Parallel {
     /** How many registry requests or docker CLI calls deja makes at once when nothing else says. */
     public static final int DEFAULT_WIDTH = 8;
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /** {@code task} applied to every item, at most {@code width} at a time; the results in the items' order. */
     public static <T, R> List<R> map(List<T> items, int width, Function<T, R> task) {
@@ -46,13 +45,15 @@ public final class Parallel {
      */
     public static <T> CompletableFuture<T> ahead(String threadName, Supplier<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(task.get());
-            } catch (RuntimeException | Error e) {
-                result.completeExceptionally(e);
-            }
-        }, threadName);
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        result.complete(task.get());
+                    } catch (RuntimeException | Error e) {
+                        result.completeExceptionally(e);
+                    }
+                },
+                threadName);
         thread.setDaemon(true);
         thread.start();
         return result;

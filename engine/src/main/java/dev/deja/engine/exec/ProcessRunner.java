@@ -111,18 +111,20 @@ public final class ProcessRunner {
         cancellation.started(process);
         try {
             AtomicReference<Exception> feedFailure = new AtomicReference<>();
-            Thread feeder = new Thread(() -> {
-                try (OutputStream out = process.getOutputStream()) {
-                    if (stdin != null) {
-                        stdin.write(out);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    feedFailure.set(e);
-                }
-            }, "deja-stdin-" + name);
+            Thread feeder = new Thread(
+                    () -> {
+                        try (OutputStream out = process.getOutputStream()) {
+                            if (stdin != null) {
+                                stdin.write(out);
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            feedFailure.set(e);
+                        }
+                    },
+                    "deja-stdin-" + name);
             feeder.start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     lines.accept(line);
                 }
@@ -130,8 +132,9 @@ public final class ProcessRunner {
             int code = process.waitFor();
             feeder.join();
             if (feedFailure.get() != null && !cancellation.cancelled()) {
-                throw new ProcessException("sending the context failed: " + feedFailure.get().getMessage()
-                        + (code != 0 ? " (the builder exited with " + code + ")" : ""));
+                throw new ProcessException(
+                        "sending the context failed: " + feedFailure.get().getMessage()
+                                + (code != 0 ? " (the builder exited with " + code + ")" : ""));
             }
             return code;
         } catch (IOException e) {
@@ -164,8 +167,8 @@ public final class ProcessRunner {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new ProcessException("cannot run " + command.get(0) + ": " + e.getMessage()
-                    + " (is " + command.get(0) + " installed and on PATH?)");
+            throw new ProcessException("cannot run " + command.get(0) + ": " + e.getMessage() + " (is " + command.get(0)
+                    + " installed and on PATH?)");
         }
     }
 

@@ -15,16 +15,15 @@ public final class Git {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private Git() {
-    }
+    private Git() {}
 
     public static String run(Path dir, String... args) {
         List<String> command = new ArrayList<>();
         command.add("git");
         command.addAll(List.of(args));
         try {
-            ProcessRunner.Result result = new ProcessRunner(null, Cancellation.never())
-                    .capture(dir, command, false, TIMEOUT);
+            ProcessRunner.Result result =
+                    new ProcessRunner(null, Cancellation.never()).capture(dir, command, false, TIMEOUT);
             return result.succeeded() ? result.output() : null;
         } catch (ProcessRunner.ProcessException e) {
             return null;

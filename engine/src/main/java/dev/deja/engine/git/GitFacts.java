@@ -27,8 +27,8 @@ public record GitFacts(String commit, String branch, String defaultBranch, List<
         String commit = orEmpty(Git.line(root, "rev-parse", "HEAD"));
         String branch = orEmpty(Git.line(root, "symbolic-ref", "--quiet", "--short", "HEAD"));
         if (branch.isEmpty()) {
-            branch = firstSet(environment, "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME", "GITHUB_HEAD_REF",
-                    "GITHUB_REF_NAME");
+            branch = firstSet(
+                    environment, "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME", "GITHUB_HEAD_REF", "GITHUB_REF_NAME");
         }
         String defaultBranch = firstSet(environment, "CI_DEFAULT_BRANCH");
         if (defaultBranch.isEmpty()) {
@@ -51,7 +51,8 @@ public record GitFacts(String commit, String branch, String defaultBranch, List<
      * {@code feat-x}); the state tag, not the branch tag, is what deja trusts.
      */
     public static String slug(String branch) {
-        String slug = branch.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[.-]+", "");
+        String slug =
+                branch.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[.-]+", "");
         if (slug.length() > 128) {
             slug = slug.substring(0, 128);
         }

@@ -11,5 +11,4 @@ import java.nio.file.Path;
  * @param file   where it is written
  * @param line   at which line
  */
-public record Dependency(String child, String parent, String how, Path file, int line) {
-}
+public record Dependency(String child, String parent, String how, Path file, int line) {}

@@ -1,9 +1,12 @@
 package dev.deja.engine.graph;
 
 import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.project.ImageDefinition;
+import dev.deja.engine.project.ImageNames;
+import dev.deja.engine.project.Project;
+import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.dockerfile.Dockerfile;
 import dev.deja.packer.dockerfile.ImageUse;
-import dev.deja.packer.context.RepoPath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,9 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import dev.deja.engine.project.ImageDefinition;
-import dev.deja.engine.project.ImageNames;
-import dev.deja.engine.project.Project;
 
 /**
  * The images of a project and the dependencies between them, read from their Dockerfiles ({@code FROM},
@@ -41,7 +41,8 @@ public final class ImageGraph {
         for (String name : parents.keySet()) {
             children.put(name, new TreeSet<>());
         }
-        parents.values().forEach(list -> list.forEach(d -> children.get(d.parent()).add(d.child())));
+        parents.values()
+                .forEach(list -> list.forEach(d -> children.get(d.parent()).add(d.child())));
         checkAcyclic();
         this.levels = computeLevels();
     }
@@ -64,14 +65,17 @@ public final class ImageGraph {
             }
             for (String dependsOn : image.dependsOn()) {
                 if (!names.containsKey(dependsOn)) {
-                    throw new ConfigException(image.declaredIn(), image.line(), "image '" + image.name()
-                            + "': depends_on '" + dependsOn + "' is not an image of this project (images: "
-                            + String.join(", ", project.byName().keySet()) + ")");
+                    throw new ConfigException(
+                            image.declaredIn(),
+                            image.line(),
+                            "image '" + image.name()
+                                    + "': depends_on '" + dependsOn + "' is not an image of this project (images: "
+                                    + String.join(", ", project.byName().keySet()) + ")");
                 }
                 String parent = names.get(dependsOn);
                 if (parent.equals(image.name())) {
-                    throw new ConfigException(image.declaredIn(), image.line(), "image '" + image.name()
-                            + "' depends on itself");
+                    throw new ConfigException(
+                            image.declaredIn(), image.line(), "image '" + image.name() + "' depends on itself");
                 }
                 if (seen.add(parent)) {
                     deps.add(new Dependency(image.name(), parent, "depends_on", image.declaredIn(), image.line()));
@@ -190,8 +194,14 @@ public final class ImageGraph {
                 if (where.length() > 0) {
                     where.append("; ");
                 }
-                where.append(d.child()).append(" uses ").append(d.parent()).append(" by ").append(d.how())
-                        .append(" at ").append(relative(d.file())).append(d.line() > 0 ? ":" + d.line() : "");
+                where.append(d.child())
+                        .append(" uses ")
+                        .append(d.parent())
+                        .append(" by ")
+                        .append(d.how())
+                        .append(" at ")
+                        .append(relative(d.file()))
+                        .append(d.line() > 0 ? ":" + d.line() : "");
             }
             Dependency first = cycle.get(0);
             throw new ConfigException(first.file(), first.line(), "dependency cycle: " + text + " (" + where + ")");
@@ -218,7 +228,10 @@ public final class ImageGraph {
         List<List<String>> out = new ArrayList<>();
         for (int i = 0; i <= max; i++) {
             final int level = i;
-            out.add(parents.keySet().stream().filter(n -> depth.get(n) == level).sorted().toList());
+            out.add(parents.keySet().stream()
+                    .filter(n -> depth.get(n) == level)
+                    .sorted()
+                    .toList());
         }
         return List.copyOf(out);
     }

@@ -52,8 +52,9 @@ public record Selection(List<String> names, List<String> upto, List<String> depe
 
     private static String known(ImageGraph graph, String name) {
         if (!graph.names().contains(name)) {
-            throw new ConfigException(graph.project().configPath(), "unknown image '" + name + "' (images: "
-                    + String.join(", ", graph.names()) + ")");
+            throw new ConfigException(
+                    graph.project().configPath(),
+                    "unknown image '" + name + "' (images: " + String.join(", ", graph.names()) + ")");
         }
         return name;
     }

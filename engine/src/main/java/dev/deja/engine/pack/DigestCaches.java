@@ -17,15 +17,15 @@ public final class DigestCaches {
 
     public static final String VARIABLE = "DEJA_DIGEST_CACHE";
 
-    private DigestCaches() {
-    }
+    private DigestCaches() {}
 
     public static DigestCache forProject(Path root, Map<String, String> environment) {
         Path folder = folder(environment);
         if (folder == null) {
             return DigestCache.none();
         }
-        return DigestCache.open(folder.resolve("digests-" + shortHash(root.toAbsolutePath().toString()) + ".bin"));
+        return DigestCache.open(
+                folder.resolve("digests-" + shortHash(root.toAbsolutePath().toString()) + ".bin"));
     }
 
     static Path folder(Map<String, String> environment) {

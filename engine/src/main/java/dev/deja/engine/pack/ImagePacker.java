@@ -1,12 +1,15 @@
 package dev.deja.engine.pack;
 
-import dev.deja.packer.state.BuildInputs;
-import dev.deja.packer.state.ContentHasher;
+import dev.deja.engine.graph.Dependency;
+import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.project.ImageDefinition;
 import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextSpec;
-import dev.deja.packer.dockerfile.Dockerfile;
-import dev.deja.packer.state.EntryDigest;
 import dev.deja.packer.context.PackedContext;
+import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.state.BuildInputs;
+import dev.deja.packer.state.ContentHasher;
+import dev.deja.packer.state.EntryDigest;
 import dev.deja.packer.state.State;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -14,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import dev.deja.engine.graph.Dependency;
-import dev.deja.engine.graph.ImageGraph;
-import dev.deja.engine.project.ImageDefinition;
 
 /**
  * Packs images and computes their states, parents first: a child's Dockerfile names its parents by their exact
@@ -56,16 +56,16 @@ public final class ImagePacker {
         }
         Dockerfile dockerfile = graph.dockerfile(name);
         String rewritten = dockerfile.rewrite(image.args(), use -> parentReference(name, use.reference()));
-        ContextSpec spec = new ContextSpec(graph.project().root(), image.context(), image.dockerfile(),
-                image.include(), image.exclude());
+        ContextSpec spec = new ContextSpec(
+                graph.project().root(), image.context(), image.dockerfile(), image.include(), image.exclude());
         PackedContext context;
         List<EntryDigest> digests;
         try (ContentHasher.Session hashing = hasher.start()) {
             context = ContextCollector.collect(spec, rewritten.getBytes(StandardCharsets.UTF_8), hashing::submit);
             digests = hashing.complete(context);
         }
-        BuildInputs inputs = BuildInputs.of(context.dockerfile(), image.args(), image.target(), image.platforms(),
-                parentStates);
+        BuildInputs inputs =
+                BuildInputs.of(context.dockerfile(), image.args(), image.target(), image.platforms(), parentStates);
         State state = State.compute(digests, inputs);
         return new PackedImage(name, context, inputs, state);
     }
@@ -73,6 +73,7 @@ public final class ImagePacker {
     private Optional<String> parentReference(String child, String reference) {
         return graph.resolve(reference)
                 .filter(parent -> !parent.equals(child))
-                .map(parent -> graph.project().repository(parent) + ":" + state(parent).tag());
+                .map(parent ->
+                        graph.project().repository(parent) + ":" + state(parent).tag());
     }
 }

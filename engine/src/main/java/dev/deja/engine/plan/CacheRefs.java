@@ -48,8 +48,8 @@ public final class CacheRefs {
      */
     public List<String> existing(String repository, State state) {
         List<String> tags = candidates(state, git);
-        List<Optional<String>> digests = Parallel.map(tags, Parallel.DEFAULT_WIDTH,
-                tag -> manifests.digest(repository, tag));
+        List<Optional<String>> digests =
+                Parallel.map(tags, Parallel.DEFAULT_WIDTH, tag -> manifests.digest(repository, tag));
         List<String> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < tags.size() && out.size() < MAX_CACHE_SOURCES; i++) {

@@ -1,5 +1,7 @@
 package dev.deja.engine.plan;
 
+import java.util.Locale;
+
 /** What deja does with one image. */
 public enum Decision {
     /** Not decided: the plan was made without asking the registry. */
@@ -12,6 +14,6 @@ public enum Decision {
     EXPORT;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,13 +1,13 @@
 package dev.deja.engine.plan;
 
+import dev.deja.engine.graph.Dependency;
+import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.project.ImageDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import dev.deja.engine.graph.Dependency;
-import dev.deja.engine.graph.ImageGraph;
-import dev.deja.engine.project.ImageDefinition;
 
 /**
  * A plan spread over CI jobs: one job per image that must be built (or exported), needing exactly the jobs of its
@@ -35,8 +35,10 @@ public record FanOut(List<Job> builds, List<String> reused) {
     }
 
     public static FanOut of(Plan plan, ImageGraph graph) {
-        Set<String> built = plan.images().stream().filter(i -> i.decision() != Decision.REUSE)
-                .map(PlannedImage::name).collect(Collectors.toSet());
+        Set<String> built = plan.images().stream()
+                .filter(i -> i.decision() != Decision.REUSE)
+                .map(PlannedImage::name)
+                .collect(Collectors.toSet());
         List<Job> jobs = new ArrayList<>();
         List<String> reused = new ArrayList<>();
         for (PlannedImage image : plan.images()) {
@@ -44,8 +46,12 @@ public record FanOut(List<Job> builds, List<String> reused) {
                 reused.add(image.name());
                 continue;
             }
-            List<String> needs = graph.parents(image.name()).stream().map(Dependency::parent)
-                    .filter(built::contains).distinct().sorted().toList();
+            List<String> needs = graph.parents(image.name()).stream()
+                    .map(Dependency::parent)
+                    .filter(built::contains)
+                    .distinct()
+                    .sorted()
+                    .toList();
             ImageDefinition definition = graph.project().byName().get(image.name());
             jobs.add(new Job(image.name(), needs, image.level(), definition.exportsFiles() ? definition.output() : ""));
         }

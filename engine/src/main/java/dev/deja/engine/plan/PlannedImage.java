@@ -12,8 +12,16 @@ import java.util.List;
  * @param bytes      bytes of file content in its context
  * @param digest     for a reused image: the digest of its manifest in the registry; otherwise ""
  */
-public record PlannedImage(String name, String repository, State state, Decision decision, int level,
-                           List<String> parents, int files, long bytes, String digest) {
+public record PlannedImage(
+        String name,
+        String repository,
+        State state,
+        Decision decision,
+        int level,
+        List<String> parents,
+        int files,
+        long bytes,
+        String digest) {
 
     public PlannedImage {
         parents = List.copyOf(parents);

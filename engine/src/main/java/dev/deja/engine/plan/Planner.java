@@ -34,9 +34,16 @@ public final class Planner {
         List<PlannedImage> images = new ArrayList<>();
         for (String name : selection.apply(graph)) {
             PackedImage packed = packer.pack(name);
-            images.add(new PlannedImage(name, graph.project().repository(name), packed.state(), Decision.UNKNOWN,
-                    graph.level(name), graph.parents(name).stream().map(Dependency::parent).toList(),
-                    packed.context().entries().size(), packed.context().totalBytes(), ""));
+            images.add(new PlannedImage(
+                    name,
+                    graph.project().repository(name),
+                    packed.state(),
+                    Decision.UNKNOWN,
+                    graph.level(name),
+                    graph.parents(name).stream().map(Dependency::parent).toList(),
+                    packed.context().entries().size(),
+                    packed.context().totalBytes(),
+                    ""));
         }
         saveDigests();
         return new Plan(images);

@@ -17,18 +17,19 @@ public interface StateLookup {
      * @param id       the manifest digest (registry) or image ID (daemon)
      * @param manifest the manifest itself when the lookup fetched it (a retag then needs no second request)
      */
-    record Found(String id, Optional<Manifest> manifest) {
-    }
+    record Found(String id, Optional<Manifest> manifest) {}
 
     Optional<Found> find(PlannedImage image);
 
     /** In the registry: a HEAD, or with {@code fetchManifests} a GET that keeps the manifest for the retag. */
     static StateLookup registry(Manifests manifests, boolean fetchManifests) {
         if (fetchManifests) {
-            return image -> manifests.manifest(image.repository(), image.state().tag())
+            return image -> manifests
+                    .manifest(image.repository(), image.state().tag())
                     .map(m -> new Found(m.digest(), Optional.of(m)));
         }
-        return image -> manifests.digest(image.repository(), image.state().tag())
+        return image -> manifests
+                .digest(image.repository(), image.state().tag())
                 .map(digest -> new Found(digest, Optional.empty()));
     }
 

@@ -12,10 +12,20 @@ import java.util.Map;
  * @param declaredIn  the config file (or the Dockerfile, for discovered images), for messages
  * @param line        line in {@code declaredIn}, 0 when discovered
  */
-public record ImageDefinition(String name, String dockerfile, String context, List<String> include,
-                              List<String> exclude, Map<String, String> args, String target, List<String> platforms,
-                              List<String> aliases, List<String> dependsOn, String output, Path declaredIn,
-                              int line) {
+public record ImageDefinition(
+        String name,
+        String dockerfile,
+        String context,
+        List<String> include,
+        List<String> exclude,
+        Map<String, String> args,
+        String target,
+        List<String> platforms,
+        List<String> aliases,
+        List<String> dependsOn,
+        String output,
+        Path declaredIn,
+        int line) {
 
     public ImageDefinition {
         include = List.copyOf(include);

@@ -10,8 +10,7 @@ public final class ImageNames {
     private static final Pattern DOMAIN = Pattern.compile(
             "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?");
 
-    private ImageNames() {
-    }
+    private ImageNames() {}
 
     /** A repository path such as {@code service1} or {@code acme/shared}: lower case, no tag. */
     public static boolean isValidName(String name) {

@@ -2,6 +2,7 @@ package dev.deja.engine.project;
 
 import dev.deja.engine.config.ConfigFile;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,8 @@ public record Project(Path root, ConfigFile config, List<ImageDefinition> images
     }
 
     public Map<String, ImageDefinition> byName() {
-        return images.stream().collect(Collectors.toMap(ImageDefinition::name, Function.identity(),
-                (a, b) -> a, java.util.LinkedHashMap::new));
+        return images.stream()
+                .collect(Collectors.toMap(ImageDefinition::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     }
 
     /** Where an image lives: {@code <registry>/<name>}, or just the name in local mode. */

@@ -4,10 +4,9 @@ import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ConfigFile;
 import dev.deja.engine.config.ConfigLoader;
 import dev.deja.engine.config.ImageEntry;
+import dev.deja.engine.git.Git;
 import dev.deja.packer.context.RepoPath;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -18,9 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import dev.deja.engine.git.Git;
 
 /**
  * Finds the project root, reads deja.yaml and turns it (and, without a config or with {@code discover: true}, the
@@ -62,8 +59,10 @@ public final class ProjectLoader {
         }
         Path gitTop = gitTopLevel(start);
         if (gitTop == null) {
-            throw new ConfigException(start, "no " + ConfigLoader.FILE_NAME
-                    + " here or above, and not inside a git checkout: nothing says which images to build");
+            throw new ConfigException(
+                    start,
+                    "no " + ConfigLoader.FILE_NAME
+                            + " here or above, and not inside a git checkout: nothing says which images to build");
         }
         return fromConfig(gitTop, ConfigFile.none());
     }
@@ -71,7 +70,9 @@ public final class ProjectLoader {
     Project fromConfig(Path root, ConfigFile config) {
         Path configPath = config.file() != null ? config.file() : root;
         if (!config.localMode() && !ImageNames.isValidRepository(config.registry())) {
-            throw new ConfigException(configPath, lineOf(config, "registry:"),
+            throw new ConfigException(
+                    configPath,
+                    lineOf(config, "registry:"),
                     "registry '" + config.registry() + "' is not a valid repository prefix"
                             + " (host[:port]/path, lower-case path; from deja.yaml or --registry)");
         }
@@ -96,61 +97,82 @@ public final class ProjectLoader {
     private ImageDefinition define(Path root, Path configPath, String name, ImageEntry entry) {
         int line = entry.line();
         if (!ImageNames.isValidName(name)) {
-            throw new ConfigException(configPath, line, "image name '" + name + "' is not a valid repository name"
-                    + " (lower-case letters, digits, and . _ - / between them)");
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image name '" + name + "' is not a valid repository name"
+                            + " (lower-case letters, digits, and . _ - / between them)");
         }
         if (entry.dockerfile() == null || entry.dockerfile().isBlank()) {
             throw new ConfigException(configPath, line, "image '" + name + "' needs 'dockerfile:'");
         }
         String dockerfile = repoPath(configPath, line, name, "dockerfile", entry.dockerfile());
         if (!Files.isRegularFile(RepoPath.resolve(root, dockerfile))) {
-            throw new ConfigException(configPath, line, "image '" + name + "': dockerfile '" + dockerfile
-                    + "' does not exist");
+            throw new ConfigException(
+                    configPath, line, "image '" + name + "': dockerfile '" + dockerfile + "' does not exist");
         }
         String context = entry.context() == null
                 ? RepoPath.parent(dockerfile)
                 : repoPath(configPath, line, name, "context", entry.context());
         if (!Files.isDirectory(RepoPath.resolve(root, context), LinkOption.NOFOLLOW_LINKS)) {
-            throw new ConfigException(configPath, line, "image '" + name + "': context '" + context
-                    + "' is not a folder");
+            throw new ConfigException(
+                    configPath, line, "image '" + name + "': context '" + context + "' is not a folder");
         }
         List<String> includes = new ArrayList<>();
         for (String include : entry.include()) {
             String normalized = repoPath(configPath, line, name, "include", include);
             if (!Files.exists(RepoPath.resolve(root, normalized), LinkOption.NOFOLLOW_LINKS)) {
-                throw new ConfigException(configPath, line, "image '" + name + "': include '" + include
-                        + "' does not exist");
+                throw new ConfigException(
+                        configPath, line, "image '" + name + "': include '" + include + "' does not exist");
             }
             includes.add(normalized);
         }
         for (String alias : entry.aliases()) {
             if (!ImageNames.isValidRepository(alias)) {
-                throw new ConfigException(configPath, line, "image '" + name + "': alias '" + alias
-                        + "' is not a valid image name (no tag, lower-case path)");
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + name + "': alias '" + alias
+                                + "' is not a valid image name (no tag, lower-case path)");
             }
         }
         String output = entry.output().isEmpty() ? "" : repoPath(configPath, line, name, "output", entry.output());
         for (String platform : entry.platforms()) {
             if (!platform.matches("[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?")) {
-                throw new ConfigException(configPath, line, "image '" + name + "': platform '" + platform
-                        + "' is not os/arch[/variant]");
+                throw new ConfigException(
+                        configPath, line, "image '" + name + "': platform '" + platform + "' is not os/arch[/variant]");
             }
         }
         for (String argName : entry.args().keySet()) {
             if (!argName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new ConfigException(configPath, line, "image '" + name + "': build arg name '" + argName
-                        + "' is not valid");
+                throw new ConfigException(
+                        configPath, line, "image '" + name + "': build arg name '" + argName + "' is not valid");
             }
         }
-        return new ImageDefinition(name, dockerfile, context, includes, entry.exclude(), entry.args(),
-                entry.target(), entry.platforms(), entry.aliases(), entry.dependsOn(), output, configPath, line);
+        return new ImageDefinition(
+                name,
+                dockerfile,
+                context,
+                includes,
+                entry.exclude(),
+                entry.args(),
+                entry.target(),
+                entry.platforms(),
+                entry.aliases(),
+                entry.dependsOn(),
+                output,
+                configPath,
+                line);
     }
 
     private static String repoPath(Path configPath, int line, String image, String key, String value) {
         String normalized = RepoPath.normalizeOrNull(value);
         if (normalized == null) {
-            throw new ConfigException(configPath, line, "image '" + image + "': " + key + " '" + value
-                    + "' leaves the repository (paths are relative to the project root)");
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + image + "': " + key + " '" + value
+                            + "' leaves the repository (paths are relative to the project root)");
         }
         return normalized;
     }
@@ -164,7 +186,9 @@ public final class ProjectLoader {
             for (String name : names) {
                 ImageDefinition other = seen.putIfAbsent(name, image);
                 if (other != null && other != image) {
-                    throw new ConfigException(image.line() > 0 ? configPath : image.declaredIn(), image.line(),
+                    throw new ConfigException(
+                            image.line() > 0 ? configPath : image.declaredIn(),
+                            image.line(),
                             "duplicate image name '" + name + "': used by " + describe(other) + " and "
                                     + describe(image));
                 }
@@ -189,15 +213,29 @@ public final class ProjectLoader {
         String name = (variant.isEmpty() ? base : base + "-" + variant).toLowerCase(Locale.ROOT);
         Path file = RepoPath.resolve(root, dockerfile);
         if (!ImageNames.isValidName(name)) {
-            throw new ConfigException(file, "discovered image name '" + name + "' is not a valid repository name;"
-                    + " name it in deja.yaml");
+            throw new ConfigException(
+                    file,
+                    "discovered image name '" + name + "' is not a valid repository name;" + " name it in deja.yaml");
         }
-        return new ImageDefinition(name, dockerfile, folder, List.of(), List.of(), Map.of(), "", List.of(),
-                List.of(), List.of(), "", file, 0);
+        return new ImageDefinition(
+                name,
+                dockerfile,
+                folder,
+                List.of(),
+                List.of(),
+                Map.of(),
+                "",
+                List.of(),
+                List.of(),
+                List.of(),
+                "",
+                file,
+                0);
     }
 
     static boolean isDockerfileName(String fileName) {
-        return fileName.equals("Dockerfile") || fileName.endsWith(".Dockerfile")
+        return fileName.equals("Dockerfile")
+                || fileName.endsWith(".Dockerfile")
                 || (fileName.startsWith("Dockerfile.") && !fileName.endsWith(".dockerignore"));
     }
 

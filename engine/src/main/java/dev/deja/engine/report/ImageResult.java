@@ -12,9 +12,17 @@ import java.util.List;
  * @param cacheFrom the refs a build took cache from
  * @param reason    why it failed or was skipped, "" otherwise
  */
-public record ImageResult(String name, String repository, Decision decision, Result result, String state,
-                          String digest, List<String> tags, List<String> cacheFrom, Duration duration,
-                          String reason) {
+public record ImageResult(
+        String name,
+        String repository,
+        Decision decision,
+        Result result,
+        String state,
+        String digest,
+        List<String> tags,
+        List<String> cacheFrom,
+        Duration duration,
+        String reason) {
     public ImageResult {
         tags = List.copyOf(tags);
         cacheFrom = List.copyOf(cacheFrom);

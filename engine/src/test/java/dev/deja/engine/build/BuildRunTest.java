@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BuildRunTest {
 
     private static final String PREFIX = "reg.example.com/acme";
-    private static final GitFacts GIT = new GitFacts("0123456789abcdef0123456789abcdef01234567", "feature/x", "main",
-            List.of());
+    private static final GitFacts GIT =
+            new GitFacts("0123456789abcdef0123456789abcdef01234567", "feature/x", "main", List.of());
     private static final ImageTags TAGS = new ImageTags(List.of(GIT.commit(), "release-1"), List.of("feature-x"));
 
     @TempDir
@@ -52,8 +52,7 @@ class BuildRunTest {
     @BeforeEach
     void setUp() {
         List<String> config = new ArrayList<>(List.of("registry: " + PREFIX, "images:"));
-        Map<String, String> from = Map.of("a", "busybox", "b", "busybox", "c", "b", "d", "c", "e", "busybox",
-                "f", "a");
+        Map<String, String> from = Map.of("a", "busybox", "b", "busybox", "c", "b", "d", "c", "e", "busybox", "f", "a");
         TestTree tree = new TestTree(tmp);
         for (String name : List.of("a", "b", "c", "d", "e", "f")) {
             config.add("  " + name + ":");
@@ -74,8 +73,16 @@ class BuildRunTest {
     }
 
     private BuildReport run(int jobs) {
-        return BuildRun.push(graph, planner.packer(), builder, registry, new CacheRefs(registry, GIT), TAGS, jobs,
-                cancellation).run(plan(), BuildListener.prefixed(line -> { }));
+        return BuildRun.push(
+                        graph,
+                        planner.packer(),
+                        builder,
+                        registry,
+                        new CacheRefs(registry, GIT),
+                        TAGS,
+                        jobs,
+                        cancellation)
+                .run(plan(), BuildListener.prefixed(line -> {}));
     }
 
     private static Map<String, ImageResult> byName(BuildReport report) {
@@ -120,8 +127,9 @@ class BuildRunTest {
         assertThat(fixed.movingTagsWritten()).isTrue();
         for (String image : List.of("a", "b", "c", "d", "e", "f")) {
             assertThat(registry.tagsOf(image)).as(image).contains("feature-x");
-            assertThat(registry.digestOf(image, "feature-x")).as(image).isEqualTo(registry.digestOf(image,
-                    GIT.commit()));
+            assertThat(registry.digestOf(image, "feature-x"))
+                    .as(image)
+                    .isEqualTo(registry.digestOf(image, GIT.commit()));
         }
         assertThat(builder.started()).containsExactly("e");
     }
@@ -137,7 +145,8 @@ class BuildRunTest {
         assertThat(started).contains("b");
         assertThat(started.indexOf("b")).isEqualTo(started.size() - 1);
         assertThat(results.get("c").result()).isEqualTo(Result.SKIPPED);
-        assertThat(results.values()).filteredOn(r -> r.result() == Result.SKIPPED)
+        assertThat(results.values())
+                .filteredOn(r -> r.result() == Result.SKIPPED)
                 .allSatisfy(r -> assertThat(r.reason()).isIn("interrupted", "parent c skipped"));
         assertThat(report.movingTagsWritten()).isFalse();
         assertThat(registry.puts()).noneMatch(put -> put.endsWith(":feature-x"));

@@ -59,7 +59,7 @@ final class FakeBuilder implements ImageBuilder {
         mostAtOnce.accumulateAndGet(now, Math::max);
         record("start " + name);
         try {
-            onStart.getOrDefault(name, () -> { }).run();
+            onStart.getOrDefault(name, () -> {}).run();
             CountDownLatch gate = gates.get(name);
             if (gate != null && !gate.await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(name + " waited 10 s for its gate");
@@ -100,7 +100,10 @@ final class FakeBuilder implements ImageBuilder {
     }
 
     List<String> started() {
-        return events().stream().filter(e -> e.startsWith("start ")).map(e -> e.substring(6)).toList();
+        return events().stream()
+                .filter(e -> e.startsWith("start "))
+                .map(e -> e.substring(6))
+                .toList();
     }
 
     int mostAtOnce() {

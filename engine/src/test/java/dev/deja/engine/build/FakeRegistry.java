@@ -21,7 +21,9 @@ final class FakeRegistry implements Manifests {
     static Manifest manifest(String content) {
         byte[] bytes = ("{\"schemaVersion\":2,\"deja\":\"" + content + "\"}").getBytes(StandardCharsets.UTF_8);
         try {
-            String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            String digest = "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             return new Manifest(bytes, "application/vnd.oci.image.manifest.v1+json", digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -60,12 +62,16 @@ final class FakeRegistry implements Manifests {
 
     /** The tags written for one repository (any image name ending the repository path). */
     List<String> tagsOf(String image) {
-        return puts().stream().filter(p -> p.contains("/" + image + ":")).map(p -> p.substring(p.lastIndexOf(':') + 1))
+        return puts().stream()
+                .filter(p -> p.contains("/" + image + ":"))
+                .map(p -> p.substring(p.lastIndexOf(':') + 1))
                 .toList();
     }
 
     Optional<String> digestOf(String image, String tag) {
-        return tags.entrySet().stream().filter(e -> e.getKey().endsWith("/" + image + ":" + tag))
-                .map(e -> e.getValue().digest()).findFirst();
+        return tags.entrySet().stream()
+                .filter(e -> e.getKey().endsWith("/" + image + ":" + tag))
+                .map(e -> e.getValue().digest())
+                .findFirst();
     }
 }

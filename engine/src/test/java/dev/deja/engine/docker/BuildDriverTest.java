@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deja.engine.config.CacheMode;
-import dev.deja.packer.state.ContentHasher;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.pack.ImagePacker;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.project.ProjectFixture;
+import dev.deja.packer.TestTree;
+import dev.deja.packer.state.ContentHasher;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The builder command for builders the test machine lacks (a docker-container builder; the end-to-end tests cover
@@ -24,16 +26,16 @@ class BuildDriverTest {
     @TempDir
     Path tmp;
 
-    private static final BuilderProbe.Builder CONTAINER = new BuilderProbe.Builder(BuilderProbe.Builder.Kind.BUILDX,
-            "ci", "docker-container");
-    private static final BuilderProbe.Builder DOCKER = new BuilderProbe.Builder(BuilderProbe.Builder.Kind.BUILDX,
-            "default", "docker");
-    private static final BuilderProbe.Builder CLASSIC = new BuilderProbe.Builder(BuilderProbe.Builder.Kind.CLASSIC,
-            "", "docker");
+    private static final BuilderProbe.Builder CONTAINER =
+            new BuilderProbe.Builder(BuilderProbe.Builder.Kind.BUILDX, "ci", "docker-container");
+    private static final BuilderProbe.Builder DOCKER =
+            new BuilderProbe.Builder(BuilderProbe.Builder.Kind.BUILDX, "default", "docker");
+    private static final BuilderProbe.Builder CLASSIC =
+            new BuilderProbe.Builder(BuilderProbe.Builder.Kind.CLASSIC, "", "docker");
 
-    private dev.deja.packer.TestTree tree;
+    private TestTree tree;
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void setUp() {
         tree = ProjectFixture.monorepo(tmp);
     }
@@ -41,9 +43,14 @@ class BuildDriverTest {
     private List<String> command(BuildDriver.Options options, BuilderProbe.Builder builder, String image) {
         ImageGraph graph = ProjectFixture.graph(tree);
         PackedImage packed = new ImagePacker(graph, new ContentHasher(1)).pack(image);
-        ImageBuilder.Request request = new ImageBuilder.Request(packed, graph.project().byName().get(image),
-                "reg.example.com/acme/" + image, List.of("reg.example.com/acme/" + image + ":s1-x"),
-                List.of("reg.example.com/acme/" + image + ":main"), true, null);
+        ImageBuilder.Request request = new ImageBuilder.Request(
+                packed,
+                graph.project().byName().get(image),
+                "reg.example.com/acme/" + image,
+                List.of("reg.example.com/acme/" + image + ":s1-x"),
+                List.of("reg.example.com/acme/" + image + ":main"),
+                true,
+                null);
         return new BuildDriver(Map.of(), options, builder).command(request, tmp.resolve("metadata.json"));
     }
 
@@ -62,7 +69,9 @@ class BuildDriverTest {
     @Test
     void registryCacheOnTheDockerDriverFallsBackToInline() {
         String command = String.join(" ", command(new BuildDriver.Options("", CacheMode.REGISTRY), DOCKER, "shared"));
-        assertThat(command).contains("--cache-to type=inline").doesNotContain("buildcache")
+        assertThat(command)
+                .contains("--cache-to type=inline")
+                .doesNotContain("buildcache")
                 .doesNotContain("--builder");
     }
 
@@ -75,19 +84,25 @@ class BuildDriverTest {
     @Test
     void theClassicBuilderGetsTheSameInputsAsBuildArgsAndPlainRefs() {
         String command = String.join(" ", command(BuildDriver.Options.defaults(), CLASSIC, "svc2"));
-        assertThat(command).startsWith("docker build --progress plain -f ")
+        assertThat(command)
+                .startsWith("docker build --progress plain -f ")
                 .contains("--build-arg BASE=acme/shared")
                 .contains("--cache-from reg.example.com/acme/svc2:main")
                 .contains("--tag reg.example.com/acme/svc2:s1-x")
                 .contains("--build-arg BUILDKIT_INLINE_CACHE=1")
-                .doesNotContain("--push").doesNotContain("--metadata-file").endsWith(" -");
+                .doesNotContain("--push")
+                .doesNotContain("--metadata-file")
+                .endsWith(" -");
     }
 
     @Test
     void theClassicBuilderRefusesAPlatformList() throws Exception {
-        tree.file("deja.yaml", tree.read("deja.yaml")
-                .replace("    dockerfile: shared/Dockerfile\n", "    dockerfile: shared/Dockerfile\n"
-                        + "    platforms: [linux/amd64, linux/arm64]\n"));
+        tree.file(
+                "deja.yaml",
+                tree.read("deja.yaml")
+                        .replace(
+                                "    dockerfile: shared/Dockerfile\n",
+                                "    dockerfile: shared/Dockerfile\n" + "    platforms: [linux/amd64, linux/arm64]\n"));
         assertThatThrownBy(() -> command(BuildDriver.Options.defaults(), CLASSIC, "shared"))
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("linux/amd64, linux/arm64: install the docker buildx plugin");

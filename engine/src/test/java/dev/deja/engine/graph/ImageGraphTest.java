@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.project.ProjectFixture;
+import dev.deja.engine.project.ProjectLoader;
 import dev.deja.packer.TestTree;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.deja.engine.project.ProjectFixture;
-import dev.deja.engine.project.ProjectLoader;
 
 class ImageGraphTest {
 
@@ -34,8 +34,8 @@ class ImageGraphTest {
     @Test
     void levelsAndOrder() {
         ImageGraph graph = ProjectFixture.graph(ProjectFixture.monorepo(tmp));
-        assertThat(graph.levels()).containsExactly(List.of("base"), List.of("shared", "tool"),
-                List.of("svc1", "svc2", "web"));
+        assertThat(graph.levels())
+                .containsExactly(List.of("base"), List.of("shared", "tool"), List.of("svc1", "svc2", "web"));
         assertThat(graph.topologicalOrder()).startsWith("base", "shared", "tool");
     }
 
@@ -53,33 +53,46 @@ class ImageGraphTest {
         assertThat(new Selection(List.of(), List.of(), List.of("base"), List.of("svc2")).apply(graph))
                 .containsExactly("base", "shared", "tool", "svc1", "web");
         assertThatThrownBy(() -> Selection.of(List.of("nope")).apply(graph))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown image 'nope'");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown image 'nope'");
     }
 
     @Test
     void anImageNamedLikeAPublicImageIsNotItsOwnParent() {
-        TestTree t = new TestTree(tmp).file("deja.yaml", "images:\n  python:\n    dockerfile: py/Dockerfile\n")
+        TestTree t = new TestTree(tmp)
+                .file("deja.yaml", "images:\n  python:\n    dockerfile: py/Dockerfile\n")
                 .file("py/Dockerfile", "FROM python:3.11-slim\n");
         assertThat(ProjectFixture.graph(t).parents("python")).isEmpty();
     }
 
     @Test
     void cycleIsPrintedWithWhereEachEdgeIsWritten() {
-        TestTree t = new TestTree(tmp).file("deja.yaml", "images:\n  a:\n    dockerfile: a/Dockerfile\n"
-                        + "  b:\n    dockerfile: b/Dockerfile\n  c:\n    dockerfile: c/Dockerfile\n")
-                .file("a/Dockerfile", "FROM b\n").file("b/Dockerfile", "FROM alpine\nCOPY --from=c / /\n")
+        TestTree t = new TestTree(tmp)
+                .file(
+                        "deja.yaml",
+                        "images:\n  a:\n    dockerfile: a/Dockerfile\n"
+                                + "  b:\n    dockerfile: b/Dockerfile\n  c:\n    dockerfile: c/Dockerfile\n")
+                .file("a/Dockerfile", "FROM b\n")
+                .file("b/Dockerfile", "FROM alpine\nCOPY --from=c / /\n")
                 .file("c/Dockerfile", "FROM a\n");
-        assertThatThrownBy(() -> ProjectFixture.graph(t)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> ProjectFixture.graph(t))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("dependency cycle: a -> b -> c -> a")
                 .hasMessageContaining("b uses c by --from at b/Dockerfile:2");
     }
 
     @Test
     void discoveryWithoutConfigNamesImagesAfterTheirFolder() throws Exception {
-        TestTree t = new TestTree(tmp.resolve("repo")).file("api/Dockerfile", "FROM base\n")
-                .file("base/Dockerfile", "FROM alpine\n").file("api/worker.Dockerfile", "FROM api\n")
-                .file("tools/Dockerfile.lint", "FROM alpine\n").file("api/Dockerfile.dockerignore", "x\n");
-        new ProcessBuilder("git", "init", "-q").directory(t.root().toFile()).start().waitFor();
+        TestTree t = new TestTree(tmp.resolve("repo"))
+                .file("api/Dockerfile", "FROM base\n")
+                .file("base/Dockerfile", "FROM alpine\n")
+                .file("api/worker.Dockerfile", "FROM api\n")
+                .file("tools/Dockerfile.lint", "FROM alpine\n")
+                .file("api/Dockerfile.dockerignore", "x\n");
+        new ProcessBuilder("git", "init", "-q")
+                .directory(t.root().toFile())
+                .start()
+                .waitFor();
         ImageGraph graph = ImageGraph.of(new ProjectLoader().load(t.path("api"), null));
         assertThat(graph.names()).containsExactlyInAnyOrder("api", "base", "api-worker", "tools-lint");
         assertThat(parents(graph, "api-worker")).containsExactly("api");

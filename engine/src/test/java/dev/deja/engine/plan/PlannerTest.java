@@ -2,18 +2,19 @@ package dev.deja.engine.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.deja.packer.state.ContentHasher;
-import dev.deja.packer.context.ContextEntry;
-import dev.deja.packer.TestTree;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import dev.deja.engine.graph.Selection;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.project.ProjectFixture;
+import dev.deja.packer.TestTree;
+import dev.deja.packer.context.ContextEntry;
+import dev.deja.packer.state.ContentHasher;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PlannerTest {
 
@@ -22,7 +23,8 @@ class PlannerTest {
 
     private static Map<String, String> states(TestTree tree) {
         Plan plan = new Planner(ProjectFixture.graph(tree), new ContentHasher(2)).offline(Selection.ALL);
-        return plan.images().stream().collect(Collectors.toMap(PlannedImage::name, i -> i.state().tag()));
+        return plan.images().stream()
+                .collect(Collectors.toMap(PlannedImage::name, i -> i.state().tag()));
     }
 
     @Test
@@ -35,8 +37,8 @@ class PlannerTest {
 
         tree.file("base/motd", "changed\n");
         Map<String, String> afterBase = states(tree);
-        assertThat(changed(after, afterBase)).containsExactlyInAnyOrder("base", "shared", "svc1", "svc2", "web",
-                "tool");
+        assertThat(changed(after, afterBase))
+                .containsExactlyInAnyOrder("base", "shared", "svc1", "svc2", "web", "tool");
     }
 
     @Test
@@ -58,9 +60,12 @@ class PlannerTest {
         String shared = planner.packer().state("shared").tag();
         String base = planner.packer().state("base").tag();
         ContextEntry dockerfile = web.context().entries().stream()
-                .filter(e -> e.path().equals(web.context().dockerfile())).findFirst().orElseThrow();
-        assertThat(new String(dockerfile.generated(), StandardCharsets.UTF_8)).isEqualTo(
-                "FROM reg.example.com/acme/base:" + base + " AS build\nRUN build\nFROM reg.example.com/acme/base:"
+                .filter(e -> e.path().equals(web.context().dockerfile()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(new String(dockerfile.generated(), StandardCharsets.UTF_8))
+                .isEqualTo("FROM reg.example.com/acme/base:" + base
+                        + " AS build\nRUN build\nFROM reg.example.com/acme/base:"
                         + base + "\nCOPY --from=reg.example.com/acme/shared:" + shared + " /lib /lib\n"
                         + "COPY --from=build /out /out\n");
         assertThat(web.inputs().parentStates()).containsOnlyKeys("base", "shared");
@@ -73,13 +78,14 @@ class PlannerTest {
         Planner planner = new Planner(ProjectFixture.graph(tree), new ContentHasher(1));
         PackedImage shared = planner.packer().pack("shared");
         ContextEntry dockerfile = shared.context().entries().stream()
-                .filter(e -> e.path().equals("Dockerfile")).findFirst().orElseThrow();
+                .filter(e -> e.path().equals("Dockerfile"))
+                .findFirst()
+                .orElseThrow();
         assertThat(new String(dockerfile.generated(), StandardCharsets.UTF_8))
                 .startsWith("FROM base:" + planner.packer().state("base").tag() + "\n");
     }
 
-    private static java.util.Set<String> changed(Map<String, String> a, Map<String, String> b) {
+    private static Set<String> changed(Map<String, String> a, Map<String, String> b) {
         return a.keySet().stream().filter(k -> !a.get(k).equals(b.get(k))).collect(Collectors.toSet());
     }
-
 }

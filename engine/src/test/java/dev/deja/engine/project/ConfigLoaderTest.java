@@ -23,7 +23,8 @@ class ConfigLoaderTest {
 
     @Test
     void readsEveryDocumentedKey() {
-        ConfigFile config = load(String.join("\n",
+        ConfigFile config = load(String.join(
+                "\n",
                 "registry: registry.example.com/acme/",
                 "tags:",
                 "  commit: true",
@@ -71,7 +72,8 @@ class ConfigLoaderTest {
     @Test
     void wrongTypesAreErrors() {
         assertThatThrownBy(() -> load("images:\n  svc:\n    dockerfile: a\n    include: src\n"))
-                .hasMessageContaining("include").hasMessageContaining("a list");
+                .hasMessageContaining("include")
+                .hasMessageContaining("a list");
         assertThatThrownBy(() -> load("tags:\n  commit: \"yes\"\n")).hasMessageContaining("commit");
         assertThatThrownBy(() -> load("cache: sometimes\n")).hasMessageContaining("inline, registry, none");
         assertThatThrownBy(() -> load("images: [a, b]\n")).hasMessageContaining("images");
@@ -80,7 +82,8 @@ class ConfigLoaderTest {
     @Test
     void duplicateKeysAreErrors() {
         assertThatThrownBy(() -> load("images:\n  a:\n    dockerfile: x\n  a:\n    dockerfile: y\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("Duplicate")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Duplicate")
                 .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(4));
     }
 

@@ -1,37 +1,39 @@
 package dev.deja.engine.project;
 
+import dev.deja.engine.graph.ImageGraph;
 import dev.deja.packer.TestTree;
 import java.nio.file.Path;
-import dev.deja.engine.graph.ImageGraph;
 
 /** A small monorepo: base <- shared (alias acme/shared) <- svc1, svc2; tool (depends_on base); web FROM base + --from shared. */
 public final class ProjectFixture {
 
-    private ProjectFixture() {
-    }
+    private ProjectFixture() {}
 
     public static TestTree monorepo(Path root) {
         return new TestTree(root)
-                .file("deja.yaml", String.join("\n",
-                        "registry: reg.example.com/acme",
-                        "images:",
-                        "  base:",
-                        "    dockerfile: base/Dockerfile",
-                        "  shared:",
-                        "    dockerfile: shared/Dockerfile",
-                        "    aliases: [acme/shared]",
-                        "  svc1:",
-                        "    dockerfile: svc1/Dockerfile",
-                        "    include: [libs/lua]",
-                        "  svc2:",
-                        "    dockerfile: svc2/Dockerfile",
-                        "    args: {BASE: acme/shared}",
-                        "  tool:",
-                        "    dockerfile: tool/Dockerfile",
-                        "    depends_on: [base]",
-                        "  web:",
-                        "    dockerfile: web/Dockerfile",
-                        ""))
+                .file(
+                        "deja.yaml",
+                        String.join(
+                                "\n",
+                                "registry: reg.example.com/acme",
+                                "images:",
+                                "  base:",
+                                "    dockerfile: base/Dockerfile",
+                                "  shared:",
+                                "    dockerfile: shared/Dockerfile",
+                                "    aliases: [acme/shared]",
+                                "  svc1:",
+                                "    dockerfile: svc1/Dockerfile",
+                                "    include: [libs/lua]",
+                                "  svc2:",
+                                "    dockerfile: svc2/Dockerfile",
+                                "    args: {BASE: acme/shared}",
+                                "  tool:",
+                                "    dockerfile: tool/Dockerfile",
+                                "    depends_on: [base]",
+                                "  web:",
+                                "    dockerfile: web/Dockerfile",
+                                ""))
                 .file("base/Dockerfile", "FROM busybox:latest\nCOPY motd /etc/motd\n")
                 .file("base/motd", "hello\n")
                 .file("shared/Dockerfile", "FROM base\nCOPY lib /lib\n")
@@ -44,8 +46,10 @@ public final class ProjectFixture {
                 .file("svc2/README.md", "ignored\n")
                 .file("svc2/main", "svc2\n")
                 .file("tool/Dockerfile", "FROM alpine:3\nRUN echo tool\n")
-                .file("web/Dockerfile", "FROM base AS build\nRUN build\nFROM base\nCOPY --from=acme/shared /lib /lib\n"
-                        + "COPY --from=build /out /out\n");
+                .file(
+                        "web/Dockerfile",
+                        "FROM base AS build\nRUN build\nFROM base\nCOPY --from=acme/shared /lib /lib\n"
+                                + "COPY --from=build /out /out\n");
     }
 
     public static ImageGraph graph(TestTree tree) {

@@ -1,12 +1,17 @@
 package dev.deja.registry.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import dev.deja.registry.RegistryException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +30,8 @@ public final class DockerConfigCredentials implements CredentialSource {
         this.environment = Map.copyOf(environment);
         String dockerConfig = environment.get("DOCKER_CONFIG");
         String home = environment.getOrDefault("HOME", "");
-        this.configFile = dockerConfig != null && !dockerConfig.isBlank() ? Path.of(dockerConfig, "config.json")
+        this.configFile = dockerConfig != null && !dockerConfig.isBlank()
+                ? Path.of(dockerConfig, "config.json")
                 : home.isBlank() ? null : Path.of(home, ".docker", "config.json");
     }
 
@@ -33,13 +39,12 @@ public final class DockerConfigCredentials implements CredentialSource {
      * {@code auths.<registry>.identitytoken}, which {@code docker login} stores for OAuth2 registries and Jib does
      * not read: returned with the user name {@code <token>}, the docker-credential-helpers convention.
      */
-    private Optional<Credentials> identityToken(String registry) throws java.io.IOException {
-        if (!java.nio.file.Files.isRegularFile(configFile)) {
+    private Optional<Credentials> identityToken(String registry) throws IOException {
+        if (!Files.isRegularFile(configFile)) {
             return Optional.empty();
         }
-        com.fasterxml.jackson.databind.JsonNode auths = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(configFile.toFile()).path("auths");
-        for (String key : java.util.List.of(registry, "https://" + registry, "http://" + registry)) {
+        JsonNode auths = new ObjectMapper().readTree(configFile.toFile()).path("auths");
+        for (String key : List.of(registry, "https://" + registry, "http://" + registry)) {
             String token = auths.path(key).path("identitytoken").asText("");
             if (!token.isEmpty()) {
                 return Optional.of(new Credentials(TokenAuthenticator.IDENTITY_TOKEN_USER, token));
@@ -55,8 +60,7 @@ public final class DockerConfigCredentials implements CredentialSource {
         }
         try {
             ImageReference reference = ImageReference.parse(registry + "/deja-credential-probe");
-            CredentialRetriever retriever = CredentialRetrieverFactory
-                    .forImage(reference, event -> { }, environment)
+            CredentialRetriever retriever = CredentialRetrieverFactory.forImage(reference, event -> {}, environment)
                     .dockerConfig(configFile);
             Optional<Credential> credential = retriever.retrieve();
             if (credential.isPresent()) {
@@ -66,8 +70,12 @@ public final class DockerConfigCredentials implements CredentialSource {
         } catch (InvalidImageReferenceException e) {
             return Optional.empty();
         } catch (Exception e) {
-            throw new RegistryException(registry, 0, "CREDENTIALS",
-                    "cannot read credentials from " + configFile + ": " + e.getClass().getSimpleName());
+            throw new RegistryException(
+                    registry,
+                    0,
+                    "CREDENTIALS",
+                    "cannot read credentials from " + configFile + ": "
+                            + e.getClass().getSimpleName());
         }
     }
 }

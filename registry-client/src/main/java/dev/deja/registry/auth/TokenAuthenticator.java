@@ -28,6 +28,7 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
 
     /** The user name docker config credentials carry when the secret is an identity token (Jib's convention). */
     public static final String IDENTITY_TOKEN_USER = "<token>";
+
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
     private record Authorization(String header, Instant expires) {
@@ -71,9 +72,16 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
             ResponseBody body = response.body();
             byte[] bytes = body == null ? new byte[0] : body.bytes();
             if (!response.isSuccessful()) {
-                throw new RegistryException(registry, response.code(), "TOKEN",
-                        "the token service refused " + (credential.isPresent() ? "the credentials of "
-                                + credential.get().username() : "anonymous access") + " for " + scope);
+                throw new RegistryException(
+                        registry,
+                        response.code(),
+                        "TOKEN",
+                        "the token service refused "
+                                + (credential.isPresent()
+                                        ? "the credentials of "
+                                                + credential.get().username()
+                                        : "anonymous access")
+                                + " for " + scope);
             }
             JsonNode node = json.readTree(bytes);
             String token = node.path("token").asText(node.path("access_token").asText(""));
@@ -92,7 +100,8 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
     private static Request tokenRequest(Challenge challenge, String scope, Optional<Credentials> credential) {
         String realm = challenge.parameters().get("realm");
         String service = challenge.parameters().get("service");
-        if (credential.isPresent() && IDENTITY_TOKEN_USER.equals(credential.get().username())) {
+        if (credential.isPresent()
+                && IDENTITY_TOKEN_USER.equals(credential.get().username())) {
             // docker login stored an identity (refresh) token: exchange it by the OAuth2 POST flow.
             FormBody.Builder form = new FormBody.Builder()
                     .add("grant_type", "refresh_token")
@@ -102,7 +111,11 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
                 form.add("service", service);
             }
             form.add("scope", scope);
-            return new Request.Builder().url(realm).post(form.build()).header("User-Agent", "deja").build();
+            return new Request.Builder()
+                    .url(realm)
+                    .post(form.build())
+                    .header("User-Agent", "deja")
+                    .build();
         }
         HttpUrl.Builder tokenUrl = HttpUrl.get(realm).newBuilder();
         if (service != null) {
@@ -117,7 +130,8 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
     }
 
     private static String basic(Credentials c) {
-        return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.secret())
-                .getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((c.username() + ":" + c.secret()).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -23,9 +23,11 @@ public final class DebugLog implements Interceptor {
         long start = System.nanoTime();
         Request request = chain.request();
         String auth = request.header("Authorization");
-        String scheme = auth == null ? "anonymous" : auth.substring(0, auth.indexOf(' ') < 0
-                ? auth.length() : auth.indexOf(' '));
-        String target = request.method() + " " + request.url().newBuilder().query(null).build() + " [" + scheme + "]";
+        String scheme = auth == null
+                ? "anonymous"
+                : auth.substring(0, auth.indexOf(' ') < 0 ? auth.length() : auth.indexOf(' '));
+        String target =
+                request.method() + " " + request.url().newBuilder().query(null).build() + " [" + scheme + "]";
         try {
             Response response = chain.proceed(request);
             sink.accept(target + " -> " + response.code() + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");

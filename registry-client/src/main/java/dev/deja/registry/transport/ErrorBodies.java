@@ -10,8 +10,7 @@ public final class ErrorBodies {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ErrorBodies() {
-    }
+    private ErrorBodies() {}
 
     /**
      * Returns when the answer is a 2xx; otherwise throws with the error body's first error (distribution spec
@@ -29,7 +28,8 @@ public final class ErrorBodies {
             JsonNode error = JSON.readTree(answer.body()).path("errors").path(0);
             if (!error.isMissingNode()) {
                 code = error.path("code").asText("");
-                message = what + " in " + repositoryPath + ": " + error.path("message").asText("");
+                message = what + " in " + repositoryPath + ": "
+                        + error.path("message").asText("");
             }
         } catch (IOException | RuntimeException e) {
             // not a JSON error body: keep the generic message

@@ -17,7 +17,8 @@ import okhttp3.ResponseBody;
 public final class Exchange {
 
     /** Every manifest type deja handles, most specific first: the default {@code Accept}. */
-    public static final String MANIFEST_ACCEPT = String.join(", ",
+    public static final String MANIFEST_ACCEPT = String.join(
+            ", ",
             "application/vnd.oci.image.index.v1+json",
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -44,8 +45,8 @@ public final class Exchange {
         byte[] read(Response response) throws IOException;
     }
 
-    private static final BodyReader IN_MEMORY = response -> response.body() == null ? new byte[0]
-            : response.body().bytes();
+    private static final BodyReader IN_MEMORY =
+            response -> response.body() == null ? new byte[0] : response.body().bytes();
 
     /**
      * One request.
@@ -53,8 +54,14 @@ public final class Exchange {
      * @param scope  the token scope(s), space-separated ({@code repository:a:pull,push repository:b:pull})
      * @param accept the {@code Accept} header; {@code null} for {@link #MANIFEST_ACCEPT}
      */
-    public record Call(String registry, String scope, String method, HttpUrl url, RequestBody body, String accept,
-                       BodyReader reader) {
+    public record Call(
+            String registry,
+            String scope,
+            String method,
+            HttpUrl url,
+            RequestBody body,
+            String accept,
+            BodyReader reader) {
 
         public Call(String registry, String scope, String method, HttpUrl url, RequestBody body) {
             this(registry, scope, method, url, body, null, IN_MEMORY);
@@ -80,7 +87,9 @@ public final class Exchange {
         IOException lastFailure = null;
         Answer last = null;
         for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
-            Request.Builder request = new Request.Builder().url(call.url()).method(call.method(), call.body())
+            Request.Builder request = new Request.Builder()
+                    .url(call.url())
+                    .method(call.method(), call.body())
                     .header("Accept", call.accept() != null ? call.accept() : MANIFEST_ACCEPT)
                     .header("User-Agent", "deja");
             String authorization = authorizer.header(registry, call.scope());
@@ -89,8 +98,11 @@ public final class Exchange {
             }
             try (Response response = http.newCall(request.build()).execute()) {
                 ResponseBody responseBody = response.body();
-                last = new Answer(response.code(), response.headers().toMultimap(),
-                        responseBody == null || call.method().equals("HEAD") ? new byte[0]
+                last = new Answer(
+                        response.code(),
+                        response.headers().toMultimap(),
+                        responseBody == null || call.method().equals("HEAD")
+                                ? new byte[0]
                                 : response.isSuccessful() ? call.reader().read(response) : responseBody.bytes());
             } catch (IOException e) {
                 lastFailure = e;
@@ -113,9 +125,14 @@ public final class Exchange {
         if (last != null) {
             return last;
         }
-        throw new RegistryException(registry, "cannot reach " + registry + " after " + retry.attempts()
-                + " tries: " + (lastFailure == null ? "no answer" : lastFailure.getClass().getSimpleName() + ": "
-                + lastFailure.getMessage()), lastFailure);
+        throw new RegistryException(
+                registry,
+                "cannot reach " + registry + " after " + retry.attempts()
+                        + " tries: "
+                        + (lastFailure == null
+                                ? "no answer"
+                                : lastFailure.getClass().getSimpleName() + ": " + lastFailure.getMessage()),
+                lastFailure);
     }
 
     /** The HTTP client, for the token service (which is not a registry and has no retries of its own). */

@@ -23,7 +23,8 @@ public final class Schemes {
             return "http";
         }
         try {
-            if (host.matches("[0-9.]+|[0-9a-fA-F:]+") && InetAddress.getByName(host).isLoopbackAddress()) {
+            if (host.matches("[0-9.]+|[0-9a-fA-F:]+")
+                    && InetAddress.getByName(host).isLoopbackAddress()) {
                 return "http";
             }
         } catch (IOException e) {
