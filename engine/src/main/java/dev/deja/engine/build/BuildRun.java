@@ -15,6 +15,7 @@ import dev.deja.engine.report.Result;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One build run: what the plan says is missing is built by the {@link Scheduler}, then a finishing step that
@@ -53,8 +54,7 @@ public final class BuildRun {
             ImageTags tags,
             int jobs,
             Cancellation cancellation) {
-        ImageBuild step = new ImageBuild(
-                graph, packer, builder, image -> cacheRefs.existing(image.repository(), image.state()), true);
+        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), true);
         return new BuildRun(
                 new Scheduler(graph, step, jobs, cancellation),
                 new RegistryFinish(new Promoter(registry, cancellation), tags));
@@ -72,8 +72,7 @@ public final class BuildRun {
             DockerDaemon daemon,
             int jobs,
             Cancellation cancellation) {
-        ImageBuild step = new ImageBuild(
-                graph, packer, builder, image -> cacheRefs.existing(image.repository(), image.state()), false);
+        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), false);
         return new BuildRun(
                 new Scheduler(graph, step, jobs, cancellation), new PullFirst(new Puller(daemon, jobs), daemon));
     }
@@ -91,6 +90,11 @@ public final class BuildRun {
             Cancellation cancellation) {
         ImageBuild step = new ImageBuild(graph, packer, builder, image -> List.of(), false);
         return new BuildRun(new Scheduler(graph, step, jobs, cancellation), new DaemonLatest(daemon, cancellation));
+    }
+
+    /** The registry's existing refs of an image's state and branches, as {@code --cache-from}. */
+    private static Function<PlannedImage, List<String>> cacheFrom(CacheRefs cacheRefs) {
+        return image -> cacheRefs.existing(image.repository(), image.state());
     }
 
     public BuildReport run(Plan plan, BuildListener listener) {

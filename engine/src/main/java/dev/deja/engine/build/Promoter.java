@@ -102,31 +102,29 @@ public final class Promoter {
 
     private Retag retag(Plan plan, PlannedImage image, List<String> tags) {
         long start = System.nanoTime();
-        if (plan.manifest(image.name()).isPresent()) {
-            Manifest manifest = plan.manifest(image.name()).get();
-            putAll(image, tags, manifest);
-            return new Retag(
-                    image.name(),
-                    Decision.REUSE,
-                    manifest.digest(),
-                    tags,
-                    Duration.ofNanos(System.nanoTime() - start),
-                    "");
-        }
-        // Just built: another run building the same state may push it again at any moment. Tag what the state tag
-        // holds now and check afterwards that it still does, so every tag ends on the state tag's last image.
+        Manifest tagged = plan.manifest(image.name()).isPresent()
+                ? putFetched(image, tags, plan.manifest(image.name()).get())
+                : putJustBuilt(image, tags);
+        return new Retag(
+                image.name(), Decision.REUSE, tagged.digest(), tags, Duration.ofNanos(System.nanoTime() - start), "");
+    }
+
+    private Manifest putFetched(PlannedImage image, List<String> tags, Manifest manifest) {
+        putAll(image, tags, manifest);
+        return manifest;
+    }
+
+    /**
+     * Just built: another run building the same state may push it again at any moment. Tag what the state tag
+     * holds now and check afterwards that it still does, so every tag ends on the state tag's last image.
+     */
+    private Manifest putJustBuilt(PlannedImage image, List<String> tags) {
         Manifest manifest = stateManifest(image);
         for (int attempt = 1; ; attempt++) {
             putAll(image, tags, manifest);
             Manifest now = stateManifest(image);
             if (now.digest().equals(manifest.digest()) || attempt == 3) {
-                return new Retag(
-                        image.name(),
-                        Decision.REUSE,
-                        manifest.digest(),
-                        tags,
-                        Duration.ofNanos(System.nanoTime() - start),
-                        "");
+                return manifest;
             }
             manifest = now;
         }
