@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A parsed Dockerfile (made by {@link DockerfileParser}): its parser directives and instructions. Only what deja
@@ -64,18 +66,38 @@ public final class Dockerfile {
         return escape;
     }
 
+    /** {@link #imageUses(Arguments)} for a build on this machine for its own platform. */
+    public List<ImageUse> imageUses(Map<String, String> buildArgs) {
+        return imageUses(Arguments.of(buildArgs));
+    }
+
     /**
      * The images this Dockerfile uses, with ARG substitution done: each FROM that is not one of its own stages or
-     * {@code scratch}, and each COPY/ADD {@code --from} that is not a stage name or index.
-     *
-     * @param buildArgs the build arguments that override ARG defaults
+     * {@code scratch}, each COPY/ADD {@code --from} and each RUN {@code --mount=…,from=} that is not a stage name or
+     * index.
      */
-    public List<ImageUse> imageUses(Map<String, String> buildArgs) {
-        Map<String, String> meta = new HashMap<>();
+    public List<ImageUse> imageUses(Arguments arguments) {
+        return analyze(arguments).uses();
+    }
+
+    /**
+     * What COPY and ADD read from the context or the network, in order. A source whose variables cannot be expanded
+     * (an unset ARG, an ENV value) is left out: deja cannot tell what it names.
+     */
+    public List<CopySource> copySources(Arguments arguments) {
+        return analyze(arguments).sources();
+    }
+
+    private record Analysis(List<ImageUse> uses, List<CopySource> sources) {}
+
+    private Analysis analyze(Arguments arguments) {
+        Map<String, String> buildArgs = arguments.buildArgs();
+        Map<String, String> meta = new HashMap<>(arguments.automatic());
         Map<String, String> stageVars = null;
         Set<String> stageNames = new HashSet<>();
         int stageCount = 0;
         List<ImageUse> uses = new ArrayList<>();
+        List<CopySource> sources = new ArrayList<>();
         for (Instruction instruction : instructions) {
             if (instruction.is("ARG")) {
                 Map<String, String> scope = stageVars == null ? meta : stageVars;
@@ -112,12 +134,24 @@ public final class Dockerfile {
                         instruction.line(),
                         instruction.keyword().toUpperCase(Locale.ROOT) + " comes before the first FROM (only ARG may)");
             } else if (instruction.is("COPY") || instruction.is("ADD")) {
-                Optional<String> from = Flags.parse(instruction.arguments()).value("from");
+                Flags flags = Flags.parse(instruction.arguments());
+                Optional<String> from = flags.value("from");
                 if (from.isPresent()) {
                     String reference = expandOrFail(instruction, from.get(), stageVars);
-                    boolean stageIndex = reference.matches("\\d+") && Integer.parseInt(reference) < stageCount;
-                    if (!stageIndex && !stageNames.contains(reference.toLowerCase(Locale.ROOT))) {
+                    if (!isStage(reference, stageNames, stageCount)) {
                         uses.add(new ImageUse(instruction, ImageUse.Kind.COPY_FROM, from.get(), reference));
+                    }
+                } else {
+                    addSources(instruction, flags, stageVars, sources);
+                }
+            } else if (instruction.is("RUN")) {
+                for (String mount : Flags.parse(instruction.arguments()).values("mount")) {
+                    Optional<String> from = mountOption(mount, "from");
+                    if (from.isPresent()) {
+                        String reference = expandOrFail(instruction, from.get(), stageVars);
+                        if (!isStage(reference, stageNames, stageCount)) {
+                            uses.add(new ImageUse(instruction, ImageUse.Kind.MOUNT_FROM, from.get(), reference));
+                        }
                     }
                 }
             }
@@ -125,7 +159,62 @@ public final class Dockerfile {
         if (stageCount == 0) {
             throw new InputException(file, 0, "no FROM instruction: a Dockerfile needs at least one build stage");
         }
-        return List.copyOf(uses);
+        return new Analysis(List.copyOf(uses), List.copyOf(sources));
+    }
+
+    private static boolean isStage(String reference, Set<String> stageNames, int stageCount) {
+        boolean stageIndex = reference.matches("\\d{1,9}") && Integer.parseInt(reference) < stageCount;
+        return stageIndex || stageNames.contains(reference.toLowerCase(Locale.ROOT));
+    }
+
+    /** One option of a {@code --mount=type=bind,from=x,source=/a} value. */
+    static Optional<String> mountOption(String mount, String key) {
+        for (String option : mount.split(",")) {
+            int eq = option.indexOf('=');
+            if (eq > 0 && option.substring(0, eq).strip().equalsIgnoreCase(key)) {
+                return Optional.of(option.substring(eq + 1).strip());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void addSources(
+            Instruction instruction, Flags flags, Map<String, String> variables, List<CopySource> sources) {
+        List<String> words = flags.rest().startsWith("[")
+                ? jsonWords(flags.rest())
+                : List.of(flags.rest().split("\\s+"));
+        if (words.size() < 2) {
+            return;
+        }
+        boolean add = instruction.is("ADD");
+        boolean checksum = flags.value("checksum").isPresent();
+        for (String word : words.subList(0, words.size() - 1)) {
+            if (word.startsWith("<<")) {
+                continue;
+            }
+            String path;
+            try {
+                path = new WordExpander(variables, escape).expand(word);
+            } catch (RuntimeException unknown) {
+                continue;
+            }
+            sources.add(new CopySource(instruction, path, add && isRemote(path), checksum));
+        }
+    }
+
+    /** ADD's own test: a URL, or a git repository (BuildKit clones those). */
+    private static boolean isRemote(String source) {
+        return source.matches("(?i)(https?|git|ssh)://.*") || source.matches("[\\w.-]+@[\\w.-]+:.*");
+    }
+
+    /** {@code ["a b", "c", "/dst"]}: the exec form of COPY and ADD. */
+    private List<String> jsonWords(String text) {
+        List<String> words = new ArrayList<>();
+        Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(text);
+        while (m.find()) {
+            words.add(m.group(1).replaceAll("\\\\(.)", "$1"));
+        }
+        return words;
     }
 
     private void declareArg(
@@ -207,11 +296,16 @@ public final class Dockerfile {
     /**
      * The Dockerfile text with image references replaced, line numbers kept (see {@link DockerfileRewriter}).
      *
-     * @param buildArgs   as for {@link #imageUses}
+     * @param arguments   as for {@link #imageUses(Arguments)}
      * @param replacement the new reference for a used image, or empty to leave it
      */
+    public String rewrite(Arguments arguments, Function<ImageUse, Optional<String>> replacement) {
+        return DockerfileRewriter.rewrite(this, arguments, replacement);
+    }
+
+    /** {@link #rewrite(Arguments, Function)} for a build on this machine for its own platform. */
     public String rewrite(Map<String, String> buildArgs, Function<ImageUse, Optional<String>> replacement) {
-        return DockerfileRewriter.rewrite(this, buildArgs, replacement);
+        return rewrite(Arguments.of(buildArgs), replacement);
     }
 
     List<String> lines() {

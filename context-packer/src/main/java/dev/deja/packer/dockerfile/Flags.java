@@ -3,6 +3,7 @@ package dev.deja.packer.dockerfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** The leading {@code --name[=value]} flags of an instruction and what follows them. */
 record Flags(List<String> tokens, String rest) {
@@ -37,13 +38,23 @@ record Flags(List<String> tokens, String rest) {
         return Optional.empty();
     }
 
-    Flags withValue(String name, String value) {
+    /** Every value of a flag that may repeat ({@code --mount}). */
+    List<String> values(String name) {
+        String prefix = "--" + name + "=";
+        return tokens.stream()
+                .filter(token -> token.regionMatches(true, 0, prefix, 0, prefix.length()))
+                .map(token -> token.substring(prefix.length()))
+                .toList();
+    }
+
+    /** The flags with each {@code --name=} value passed through {@code change}. */
+    Flags mapValues(String name, UnaryOperator<String> change) {
         String prefix = "--" + name + "=";
         List<String> replaced = new ArrayList<>();
         for (String token : tokens) {
             replaced.add(
                     token.regionMatches(true, 0, prefix, 0, prefix.length())
-                            ? token.substring(0, prefix.length()) + value
+                            ? token.substring(0, prefix.length()) + change.apply(token.substring(prefix.length()))
                             : token);
         }
         return new Flags(List.copyOf(replaced), rest);

@@ -3,7 +3,7 @@ package dev.deja.packer.dockerfile;
 /**
  * A place where a Dockerfile uses an image (not one of its own stages).
  *
- * @param instruction the FROM or COPY/ADD instruction
+ * @param instruction the FROM, COPY/ADD or RUN instruction
  * @param kind        how the image is used
  * @param written     the reference as written, variables unexpanded
  * @param reference   the reference after ARG substitution
@@ -12,7 +12,8 @@ public record ImageUse(Instruction instruction, Kind kind, String written, Strin
 
     public enum Kind {
         FROM("FROM"),
-        COPY_FROM("--from");
+        COPY_FROM("--from"),
+        MOUNT_FROM("--mount=from");
 
         private final String label;
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class DockerfileTest {
@@ -64,8 +65,7 @@ class DockerfileTest {
         assertThat(parse(text).imageUses(Map.of()))
                 .extracting(ImageUse::kind, ImageUse::reference)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(ImageUse.Kind.FROM, "golang:1.22"),
-                        org.assertj.core.groups.Tuple.tuple(ImageUse.Kind.COPY_FROM, "tools"));
+                        Tuple.tuple(ImageUse.Kind.FROM, "golang:1.22"), Tuple.tuple(ImageUse.Kind.COPY_FROM, "tools"));
     }
 
     @Test
@@ -158,5 +158,57 @@ class DockerfileTest {
     @Test
     void windowsLineEndingsAreRead() {
         assertThat(references("FROM base\r\nRUN a \\\r\n b\r\n", Map.of())).containsExactly("base");
+    }
+
+    @Test
+    void automaticPlatformArgsResolveInFromWithoutADeclaration() {
+        String text = "FROM --platform=$BUILDPLATFORM bin-$TARGETOS AS bin\nFROM base-${TARGETARCH}${TARGETVARIANT}\n"
+                + "ARG BUILDARCH\nCOPY --from=tools-$BUILDARCH /a /a\n";
+        Arguments arm = Arguments.forPlatform(Map.of(), Platform.parse("linux/arm/v7"), Platform.parse("linux/amd64"));
+        assertThat(parse(text).imageUses(arm))
+                .extracting(ImageUse::reference)
+                .containsExactly("bin-linux", "base-armv7", "tools-amd64");
+    }
+
+    @Test
+    void runMountFromIsAnImageUseAndStagesAreNot() {
+        String text = "FROM base AS build\nFROM base\n"
+                + "RUN --mount=type=bind,from=tools,source=/bin,target=/t --mount=from=build,target=/b \\\n"
+                + "    --mount=type=cache,target=/c,from=cachesrc make\n";
+        assertThat(parse(text).imageUses(Map.of()))
+                .extracting(ImageUse::kind, ImageUse::reference)
+                .containsExactly(
+                        Tuple.tuple(ImageUse.Kind.FROM, "base"),
+                        Tuple.tuple(ImageUse.Kind.FROM, "base"),
+                        Tuple.tuple(ImageUse.Kind.MOUNT_FROM, "tools"),
+                        Tuple.tuple(ImageUse.Kind.MOUNT_FROM, "cachesrc"));
+        String rewritten = parse(text)
+                .rewrite(
+                        Map.of(),
+                        use -> use.kind() == ImageUse.Kind.MOUNT_FROM
+                                ? Optional.of("reg/" + use.reference() + ":s1")
+                                : Optional.empty());
+        assertThat(rewritten.split("\n", -1)[2])
+                .isEqualTo("RUN --mount=type=bind,from=reg/tools:s1,source=/bin,target=/t --mount=from=build,target=/b"
+                        + " --mount=type=cache,target=/c,from=reg/cachesrc:s1 make");
+        assertThat(rewritten.split("\n", -1)[3]).isEmpty();
+    }
+
+    @Test
+    void copySourcesAreTheContextReadsOfCopyAndAdd() {
+        String text = "FROM base\nARG DIR=app\nCOPY $DIR/src ./lib /opt/\nCOPY [\"my file\", \"/x\"]\n"
+                + "COPY --from=base /etc /etc\nCOPY <<EOF /etc/motd\nhi\nEOF\nENV E=1\nCOPY $UNSET/x /y\n"
+                + "ADD https://example.com/a.tgz /a\nADD --checksum=sha256:abc https://example.com/b /b\n"
+                + "ADD git@github.com:acme/x.git#v1 /x\nADD local.tgz /l\n";
+        assertThat(parse(text).copySources(Arguments.of(Map.of())))
+                .extracting(CopySource::path, CopySource::remote, CopySource::checksum)
+                .containsExactly(
+                        Tuple.tuple("app/src", false, false),
+                        Tuple.tuple("./lib", false, false),
+                        Tuple.tuple("my file", false, false),
+                        Tuple.tuple("https://example.com/a.tgz", true, false),
+                        Tuple.tuple("https://example.com/b", true, true),
+                        Tuple.tuple("git@github.com:acme/x.git#v1", true, false),
+                        Tuple.tuple("local.tgz", false, false));
     }
 }
