@@ -58,7 +58,7 @@ class BadInputTest {
                         "duplicate name",
                         appendImage("  app:\n    dockerfile: app/Dockerfile\n"),
                         "deja.yaml:8",
-                        "Duplicate field 'app'"),
+                        "duplicate key 'app' in images"),
                 bad(
                         "alias equal to another name",
                         appendImage("  other:\n    dockerfile: base/Dockerfile\n" + "    aliases: [app]\n"),
@@ -177,7 +177,85 @@ class BadInputTest {
                         "app/Dockerfile:1",
                         "FROM takes an image"),
                 bad("image with no settings", config("images:\n  app:\n"), "deja.yaml", "has no settings"),
-                bad("special file in context", t -> mkfifo(t.path("app/pipe")), "app/pipe", "special file"));
+                bad("special file in context", t -> mkfifo(t.path("app/pipe")), "app/pipe", "special file"),
+                bad(
+                        "variable unset without default",
+                        config(
+                                "registry: ${DEJA_TEST_UNSET_REGISTRY}\nimages:\n  app:\n    dockerfile: app/Dockerfile\n"),
+                        "deja.yaml:1",
+                        "variable DEJA_TEST_UNSET_REGISTRY is not set"),
+                bad(
+                        "variable required with a message",
+                        appendImage("    args: {TOKEN: \"${DEJA_TEST_UNSET_TOKEN?pass the token}\"}\n"),
+                        "deja.yaml:8",
+                        "variable DEJA_TEST_UNSET_TOKEN is not set: pass the token"),
+                bad(
+                        "malformed interpolation",
+                        appendImage("    target: ${}\n"),
+                        "deja.yaml:8",
+                        "invalid interpolation"),
+                bad("unclosed interpolation", appendImage("    target: ${TARGET\n"), "deja.yaml:8", "missing '}'"),
+                bad(
+                        "key without a value",
+                        config("images:\n  app:\n    dockerfile:\n"),
+                        "deja.yaml:3",
+                        "'images.app.dockerfile' has no value"),
+                bad(
+                        "null in a list",
+                        appendImage("    exclude: ['*.md', ~]\n"),
+                        "deja.yaml:8",
+                        "'images.app.exclude[1]' has no value"),
+                bad(
+                        "null registry",
+                        t -> t.file(
+                                "deja.yaml",
+                                t.read("deja.yaml").replace("registry: reg.example.com/acme", "registry: null")),
+                        "deja.yaml:1",
+                        "'registry' has no value"),
+                bad(
+                        "empty images section",
+                        config("registry: r.example.com/a\nimages: {}\n"),
+                        "deja.yaml:2",
+                        "'images:' is empty"),
+                bad("unknown alias", config("images:\n  app: *nowhere\n"), "deja.yaml:2", "invalid YAML"),
+                bad(
+                        "merge key of a scalar",
+                        config("images:\n  app:\n    <<: plain\n    dockerfile: app/Dockerfile\n"),
+                        "deja.yaml:3",
+                        "merge key (<<) takes a mapping"),
+                bad(
+                        "alias inside itself",
+                        config("tags: &loop\n  - *loop\nimages:\n  app:\n    dockerfile: app/Dockerfile\n"),
+                        "deja.yaml",
+                        "contains it"),
+                bad(
+                        "duplicate key inside an image",
+                        appendImage("    target: a\n    target: b\n"),
+                        "deja.yaml:9",
+                        "duplicate key 'target' in images.app"),
+                bad("config that is a list", config("- images\n"), "deja.yaml:1", "must be a mapping"),
+                bad(
+                        "bad .env line",
+                        t -> t.file(".env", "# vars\nJUST A SENTENCE\n")
+                                .file("deja.yaml", t.read("deja.yaml") + "    target: ${T:-x}\n"),
+                        ".env:2",
+                        "expected NAME=value"),
+                bad("unterminated quote in .env", t -> t.file(".env", "A='open\n"), ".env:1", "unterminated ' quote"),
+                bad(
+                        "discover exclude not a list",
+                        t -> t.file("deja.yaml", "discover:\n  exclude: vendor\n" + t.read("deja.yaml")),
+                        "deja.yaml:2",
+                        "exclude"),
+                bad(
+                        "a parent per platform",
+                        t -> t.file(
+                                        "deja.yaml",
+                                        t.read("deja.yaml")
+                                                + "    platforms: [linux/amd64, linux/arm64]\n  base-arm64:\n"
+                                                + "    dockerfile: base/Dockerfile\n")
+                                .file("app/Dockerfile", "FROM base\nCOPY --from=base-$TARGETARCH /x /x\n"),
+                        "app/Dockerfile:2",
+                        "names a different image for each of its platforms"));
     }
 
     private static void mkfifo(Path path) {

@@ -72,12 +72,14 @@ public final class Deja {
 
     public Deja(DejaSettings settings) {
         this.settings = settings;
-        ImageGraph graph =
-                ImageGraph.of(new ProjectLoader().load(settings.directory(), settings.config(), settings.registry()));
+        ImageGraph graph = ImageGraph.of(new ProjectLoader(settings.environment())
+                .load(settings.directory(), settings.config(), settings.registry()));
         this.planner = new Planner(
                 graph,
                 ContentHasher.forThisMachine(
                         DigestCaches.forProject(graph.project().root(), settings.environment())));
+        graph.notices().forEach(notice -> settings.notices()
+                .accept(notice.describe(graph.project().root())));
     }
 
     public ImageGraph graph() {

@@ -1,10 +1,9 @@
 package dev.deja.engine.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -12,32 +11,34 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Reads deja.yaml strictly: unknown keys, wrong types and duplicate keys are errors citing file, line and column. */
+/**
+ * Reads deja.yaml strictly: unknown keys, wrong types, duplicate keys and keys without a value are errors citing
+ * file, line and column. The YAML compose users write works here too: anchors, aliases, merge keys, {@code x-}
+ * keys at the top and in an image's settings, and {@code ${VAR}} from the environment and {@code .env}.
+ */
 public final class ConfigLoader {
 
     public static final String FILE_NAME = "deja.yaml";
 
     private final ObjectMapper mapper;
+    private final Map<String, String> environment;
 
-    public ConfigLoader() {
-        YAMLFactory yaml = new YAMLFactory();
-        yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        mapper = new ObjectMapper(yaml)
+    /** @param environment the variables {@code ${VAR}} may name, besides those of {@code .env} */
+    public ConfigLoader(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        mapper = new ObjectMapper()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         // "yes" is not a boolean and "3" is not a number here: a quoted value of the wrong type is a mistake.
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
@@ -48,61 +49,78 @@ public final class ConfigLoader {
     }
 
     public ConfigFile load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(file, "cannot read: " + e.getMessage());
+        Interpolator interpolator = Interpolator.strict(DotEnv.withEnvironment(file.getParent(), environment));
+        YamlDocument document = YamlDocument.read(
+                file,
+                new YamlDocument.Reading(
+                        path -> path.isEmpty()
+                                || (path.size() == 2 && path.get(0).equals("images")),
+                        interpolator));
+        JsonNode root = document.root();
+        if (root.isNull()) {
+            return new ConfigFile(null, null, null, null, null, file);
         }
+        if (!root.isObject()) {
+            throw new ConfigException(file, 1, FILE_NAME + " must be a mapping of settings (registry:, images:, …)");
+        }
+        checkValues(document, root, "", new ArrayList<>());
+        JsonNode images = root.get("images");
+        if (images != null && images.isObject() && images.isEmpty()) {
+            throw new ConfigException(
+                    file,
+                    document.line("/images"),
+                    "'images:' is empty: list images under it, or remove it to discover every Dockerfile");
+        }
+        ConfigFile config;
         try {
-            var tree = mapper.readTree(text);
-            if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                return new ConfigFile(null, null, null, null, null, file);
-            }
-            ConfigFile config = mapper.readValue(text, ConfigFile.class);
-            if (config == null) {
-                return new ConfigFile(null, null, null, null, null, file);
-            }
-            return config.from(file);
+            config = mapper.treeToValue(root, ConfigFile.class);
         } catch (JsonProcessingException e) {
-            int line = line(e);
-            int column = column(e);
-            if (e instanceof UnrecognizedPropertyException unknown) {
-                // Records report unknown keys at the end of their mapping; point at the key itself.
-                String[] lines = text.split("\n", -1);
-                String key = Pattern.quote(unknown.getPropertyName());
-                for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
-                    Matcher m = Pattern.compile("^(\\s*)(- )?" + key + "\\s*:").matcher(lines[i]);
-                    if (m.find()) {
-                        line = i + 1;
-                        column = m.end(1) + 1;
-                        break;
-                    }
-                }
+            String pointer = pointer(e);
+            YamlDocument.Location location = document.location(pointer);
+            throw new ConfigException(file, location.line(), location.column(), describe(e));
+        }
+        Map<String, ImageEntry> placed = new LinkedHashMap<>();
+        config.images()
+                .forEach((name, entry) ->
+                        placed.put(name, entry.atLine(document.line(YamlDocument.pointer("/images", name)))));
+        return config.with(placed, file);
+    }
+
+    /** A key without a value is never meant: say which, where. */
+    private static void checkValues(YamlDocument document, JsonNode node, String pointer, List<String> path) {
+        if (node.isNull()) {
+            String where = YamlDocument.dotted(path);
+            String message = path.size() == 2 && path.get(0).equals("images")
+                    ? "image '" + path.get(1) + "' has no settings (it needs at least 'dockerfile:')"
+                    : "'" + where + "' has no value (give it one, or remove the key)";
+            throw new ConfigException(document.file(), document.line(pointer), message);
+        }
+        if (node.isObject()) {
+            node.fields().forEachRemaining(entry -> {
+                path.add(entry.getKey());
+                checkValues(document, entry.getValue(), YamlDocument.pointer(pointer, entry.getKey()), path);
+                path.remove(path.size() - 1);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                path.add("[" + i + "]");
+                checkValues(document, node.get(i), pointer + "/" + i, path);
+                path.remove(path.size() - 1);
             }
-            throw new ConfigException(file, line, column, describe(e));
         }
     }
 
-    /** Where the offending token starts (Jackson's own location is often past it, on the next line). */
-    private static JsonLocation location(JsonProcessingException e) {
-        if (e instanceof JsonMappingException && e.getProcessor() instanceof JsonParser parser) {
-            JsonLocation token = parser.currentTokenLocation();
-            if (token != null && token.getLineNr() > 0) {
-                return token;
+    /** Where in the document Jackson's complaint is: the unknown key itself, or the value of the wrong type. */
+    private static String pointer(JsonProcessingException e) {
+        String pointer = "";
+        if (e instanceof JsonMappingException mapping) {
+            for (JsonMappingException.Reference reference : mapping.getPath()) {
+                pointer = reference.getFieldName() != null
+                        ? YamlDocument.pointer(pointer, reference.getFieldName())
+                        : pointer + "/" + reference.getIndex();
             }
         }
-        return e.getLocation();
-    }
-
-    private static int line(JsonProcessingException e) {
-        JsonLocation location = location(e);
-        return location == null ? 0 : Math.max(0, location.getLineNr());
-    }
-
-    private static int column(JsonProcessingException e) {
-        JsonLocation location = location(e);
-        return location == null ? 0 : Math.max(0, location.getColumnNr());
+        return pointer;
     }
 
     private static String describe(JsonProcessingException e) {
@@ -131,10 +149,6 @@ public final class ConfigLoader {
         if (e instanceof MismatchedInputException mismatch) {
             String target = mismatch.getTargetType() == null ? "" : " (expected " + typeName(mismatch) + ")";
             String path = path(mismatch);
-            String original = mismatch.getOriginalMessage();
-            if (original != null && original.startsWith("image '")) {
-                return original;
-            }
             return "wrong type for " + (path.isEmpty() ? "the document" : path) + target;
         }
         if (e instanceof JsonMappingException mapping) {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Runs git in a folder and returns what it printed, or {@code null} when git is missing or fails: for deja that
@@ -38,5 +40,39 @@ public final class Git {
         }
         String line = out.lines().findFirst().orElse("").strip();
         return line.isEmpty() ? null : line;
+    }
+
+    /**
+     * Files git knows under {@code dir} (tracked, or untracked and not ignored), relative to it; {@code null} when
+     * {@code dir} is not in a checkout.
+     */
+    public static List<String> listFiles(Path dir) {
+        String out = run(dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".");
+        if (out == null) {
+            return null;
+        }
+        return Stream.of(out.split("\0")).filter(f -> !f.isEmpty()).distinct().toList();
+    }
+
+    /** The top folder of the checkout holding {@code dir}, if any. */
+    public static Optional<Path> topLevel(Path dir) {
+        return Optional.ofNullable(line(dir, "rev-parse", "--show-toplevel")).map(Path::of);
+    }
+
+    /**
+     * Why git will not work in {@code dir} although it is a checkout (its {@code safe.directory} check of the
+     * owner), in git's own words; empty when git has no such objection.
+     */
+    public static Optional<String> refusal(Path dir) {
+        try {
+            ProcessRunner.Result result = new ProcessRunner(null, Cancellation.never())
+                    .capture(dir, List.of("git", "rev-parse", "--show-toplevel"), true, TIMEOUT);
+            if (!result.succeeded() && result.output().contains("safe.directory")) {
+                return Optional.of(result.output().strip());
+            }
+        } catch (ProcessRunner.ProcessException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 }

@@ -3,10 +3,14 @@ package dev.deja.engine.graph;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.ImageNames;
+import dev.deja.engine.project.Notice;
 import dev.deja.engine.project.Project;
 import dev.deja.packer.context.RepoPath;
+import dev.deja.packer.dockerfile.Arguments;
+import dev.deja.packer.dockerfile.CopySource;
 import dev.deja.packer.dockerfile.Dockerfile;
 import dev.deja.packer.dockerfile.ImageUse;
+import dev.deja.packer.dockerfile.Instruction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,9 +35,15 @@ public final class ImageGraph {
     private final Map<String, Set<String>> children;
     private final List<List<String>> levels;
     private final Map<String, String> referenceNames;
+    private final List<Notice> notices;
 
-    private ImageGraph(Project project, Map<String, Dockerfile> dockerfiles, Map<String, List<Dependency>> parents) {
+    private ImageGraph(
+            Project project,
+            Map<String, Dockerfile> dockerfiles,
+            Map<String, List<Dependency>> parents,
+            List<Notice> notices) {
         this.project = project;
+        this.notices = List.copyOf(notices);
         this.referenceNames = referenceNames(project);
         this.dockerfiles = dockerfiles;
         this.parents = parents;
@@ -50,17 +60,43 @@ public final class ImageGraph {
     public static ImageGraph of(Project project) {
         Map<String, Dockerfile> dockerfiles = new LinkedHashMap<>();
         Map<String, List<Dependency>> parents = new LinkedHashMap<>();
+        List<Notice> notices = new ArrayList<>();
         Map<String, String> names = referenceNames(project);
         for (ImageDefinition image : project.images()) {
             Dockerfile dockerfile = Dockerfile.read(RepoPath.resolve(project.root(), image.dockerfile()));
             dockerfiles.put(image.name(), dockerfile);
             List<Dependency> deps = new ArrayList<>();
             Set<String> seen = new LinkedHashSet<>();
-            for (ImageUse use : dockerfile.imageUses(image.args())) {
-                String parent = names.get(ImageNames.repositoryOf(use.reference()));
-                // An image never uses itself: FROM python in the image named python means the public one.
-                if (parent != null && !parent.equals(image.name()) && seen.add(parent)) {
-                    deps.add(new Dependency(image.name(), parent, use.kind().label(), dockerfile.file(), use.line()));
+            Map<Instruction, Optional<String>> resolvedAt = new HashMap<>();
+            for (Arguments arguments : image.arguments()) {
+                for (ImageUse use : dockerfile.imageUses(arguments)) {
+                    Optional<String> parent = projectImage(names, use.reference())
+                            // An image never uses itself: FROM python in the image named python means the public one.
+                            .filter(p -> !p.equals(image.name()));
+                    Optional<String> before = resolvedAt.putIfAbsent(use.instruction(), parent);
+                    if (before != null && !before.equals(parent)) {
+                        throw new ConfigException(
+                                dockerfile.file(),
+                                use.line(),
+                                "image '" + image.name() + "': " + use.written()
+                                        + " names a different image for each of its platforms ("
+                                        + String.join(", ", image.platforms())
+                                        + "); deja pins one parent per instruction: build them as separate images");
+                    }
+                    if (parent.isPresent() && seen.add(parent.get())) {
+                        deps.add(new Dependency(
+                                image.name(), parent.get(), use.kind().label(), dockerfile.file(), use.line()));
+                    }
+                }
+            }
+            for (CopySource source : dockerfile.copySources(image.arguments().get(0))) {
+                if (source.remote() && !source.checksum()) {
+                    notices.add(new Notice(
+                            dockerfile.file(),
+                            source.line(),
+                            "image '" + image.name() + "': ADD " + source.path()
+                                    + " is fetched by the builder; its content is not part of the state"
+                                    + " (a change upstream does not rebuild; pin it with ADD --checksum=sha256:…)"));
                 }
             }
             for (String dependsOn : image.dependsOn()) {
@@ -83,7 +119,7 @@ public final class ImageGraph {
             }
             parents.put(image.name(), List.copyOf(deps));
         }
-        return new ImageGraph(project, dockerfiles, parents);
+        return new ImageGraph(project, dockerfiles, parents, notices);
     }
 
     /** Every way a Dockerfile can name an image of the project: its name, its aliases, its full repository. */
@@ -97,9 +133,25 @@ public final class ImageGraph {
         return names;
     }
 
-    /** The image a reference means, if it is one of the project's (tag and digest ignored). */
+    /**
+     * The image a reference means, if it is one of the project's (its tag ignored). A reference pinned by digest
+     * names exactly that image, never one built here.
+     */
     public Optional<String> resolve(String reference) {
-        return Optional.ofNullable(referenceNames.get(ImageNames.repositoryOf(reference)));
+        return projectImage(referenceNames, reference);
+    }
+
+    private static Optional<String> projectImage(Map<String, String> names, String reference) {
+        return reference.contains("@")
+                ? Optional.empty()
+                : Optional.ofNullable(names.get(ImageNames.repositoryOf(reference)));
+    }
+
+    /** What the Dockerfiles do that deja cannot account for (the project's own notices come first). */
+    public List<Notice> notices() {
+        List<Notice> all = new ArrayList<>(project.notices());
+        all.addAll(notices);
+        return all;
     }
 
     public Project project() {

@@ -55,7 +55,7 @@ public final class ImagePacker {
             parentStates.put(dependency.parent(), state(dependency.parent()).digest());
         }
         Dockerfile dockerfile = graph.dockerfile(name);
-        String rewritten = dockerfile.rewrite(image.args(), use -> parentReference(name, use.reference()));
+        String rewritten = dockerfile.rewrite(image.arguments().get(0), use -> parentReference(name, use.reference()));
         ContextSpec spec = new ContextSpec(
                 graph.project().root(), image.context(), image.dockerfile(), image.include(), image.exclude());
         PackedContext context;

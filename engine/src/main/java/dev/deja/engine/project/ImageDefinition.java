@@ -1,5 +1,7 @@
 package dev.deja.engine.project;
 
+import dev.deja.packer.dockerfile.Arguments;
+import dev.deja.packer.dockerfile.Platform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,20 @@ public record ImageDefinition(
         platforms = List.copyOf(platforms);
         aliases = List.copyOf(aliases);
         dependsOn = List.copyOf(dependsOn);
+    }
+
+    /**
+     * The values the Dockerfile's variables take: one per platform in {@code platforms}, or one for the builder's
+     * own platform (this machine's) when none is given.
+     */
+    public List<Arguments> arguments() {
+        if (platforms.isEmpty()) {
+            return List.of(Arguments.of(args));
+        }
+        Platform builder = Platform.host();
+        return platforms.stream()
+                .map(p -> Arguments.forPlatform(args, Platform.parse(p), builder))
+                .toList();
     }
 
     public boolean exportsFiles() {

@@ -10,12 +10,14 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A loaded project: its root, its config and its images (in config order, then discovered ones by path).
+ * A loaded project: its root, its config, its images (in config order, then discovered ones by path) and what deja
+ * says about how it read them.
  */
-public record Project(Path root, ConfigFile config, List<ImageDefinition> images) {
+public record Project(Path root, ConfigFile config, List<ImageDefinition> images, List<Notice> notices) {
 
     public Project {
         images = List.copyOf(images);
+        notices = List.copyOf(notices);
     }
 
     public Optional<ImageDefinition> image(String name) {

@@ -6,18 +6,19 @@ import dev.deja.engine.config.ConfigLoader;
 import dev.deja.engine.config.ImageEntry;
 import dev.deja.engine.git.Git;
 import dev.deja.packer.context.RepoPath;
+import dev.deja.packer.dockerfile.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 
 /**
  * Finds the project root, reads deja.yaml and turns it (and, without a config or with {@code discover: true}, the
@@ -25,7 +26,17 @@ import java.util.stream.Stream;
  */
 public final class ProjectLoader {
 
-    private final ConfigLoader configLoader = new ConfigLoader();
+    private final ConfigLoader configLoader;
+
+    /** @param environment the variables deja.yaml's {@code ${VAR}} may name (besides those of {@code .env}) */
+    public ProjectLoader(Map<String, String> environment) {
+        this.configLoader = new ConfigLoader(environment);
+    }
+
+    /** A loader for which only {@code .env} defines variables. */
+    public ProjectLoader() {
+        this(Map.of());
+    }
 
     /**
      * @param startDir   where to start looking ({@code -C}, or the current folder)
@@ -57,12 +68,15 @@ public final class ProjectLoader {
                 return fromConfig(dir, configLoader.load(candidate));
             }
         }
-        Path gitTop = gitTopLevel(start);
+        Path gitTop = Git.topLevel(start).orElse(null);
         if (gitTop == null) {
+            Optional<String> refusal = Git.refusal(start);
             throw new ConfigException(
                     start,
-                    "no " + ConfigLoader.FILE_NAME
-                            + " here or above, and not inside a git checkout: nothing says which images to build");
+                    refusal.map(message -> "git refuses this checkout: " + message)
+                            .orElse("no " + ConfigLoader.FILE_NAME
+                                    + " here or above, and not inside a git checkout: nothing says which images to"
+                                    + " build"));
         }
         return fromConfig(gitTop, ConfigFile.none());
     }
@@ -77,21 +91,23 @@ public final class ProjectLoader {
                             + " (host[:port]/path, lower-case path; from deja.yaml or --registry)");
         }
         List<ImageDefinition> images = new ArrayList<>();
-        Set<String> configuredDockerfiles = new LinkedHashSet<>();
         for (Map.Entry<String, ImageEntry> entry : config.images().entrySet()) {
-            ImageDefinition image = define(root, configPath, entry.getKey(), entry.getValue());
-            images.add(image);
-            configuredDockerfiles.add(image.dockerfile());
+            images.add(define(root, configPath, entry.getKey(), entry.getValue()));
         }
-        if (config.discover() || config.images().isEmpty()) {
-            for (String dockerfile : discoverDockerfiles(root)) {
-                if (!configuredDockerfiles.contains(dockerfile)) {
-                    images.add(discovered(root, dockerfile));
-                }
-            }
+        List<Notice> notices = new ArrayList<>();
+        if (config.discover().on() || config.images().isEmpty()) {
+            Set<String> names = new HashSet<>();
+            images.forEach(image -> {
+                names.add(image.name());
+                names.addAll(image.aliases());
+            });
+            Discovery.Result discovered = new Discovery(root, config.discover())
+                    .discover(images.stream().map(ImageDefinition::dockerfile).collect(Collectors.toSet()), names);
+            images.addAll(discovered.images());
+            notices.addAll(discovered.notices());
         }
         checkUnique(images, configPath);
-        return new Project(root, config, images);
+        return new Project(root, config, images, notices);
     }
 
     private ImageDefinition define(Path root, Path configPath, String name, ImageEntry entry) {
@@ -138,7 +154,7 @@ public final class ProjectLoader {
         }
         String output = entry.output().isEmpty() ? "" : repoPath(configPath, line, name, "output", entry.output());
         for (String platform : entry.platforms()) {
-            if (!platform.matches("[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?")) {
+            if (!Platform.isValid(platform)) {
                 throw new ConfigException(
                         configPath, line, "image '" + name + "': platform '" + platform + "' is not os/arch[/variant]");
             }
@@ -198,84 +214,6 @@ public final class ProjectLoader {
 
     private static String describe(ImageDefinition image) {
         return "image '" + image.name() + "' (" + image.dockerfile() + ")";
-    }
-
-    private ImageDefinition discovered(Path root, String dockerfile) {
-        String folder = RepoPath.parent(dockerfile);
-        String base = folder.isEmpty() ? root.getFileName().toString() : folder.substring(folder.lastIndexOf('/') + 1);
-        String fileName = dockerfile.substring(dockerfile.lastIndexOf('/') + 1);
-        String variant = "";
-        if (fileName.endsWith(".Dockerfile")) {
-            variant = fileName.substring(0, fileName.length() - ".Dockerfile".length());
-        } else if (fileName.startsWith("Dockerfile.")) {
-            variant = fileName.substring("Dockerfile.".length());
-        }
-        String name = (variant.isEmpty() ? base : base + "-" + variant).toLowerCase(Locale.ROOT);
-        Path file = RepoPath.resolve(root, dockerfile);
-        if (!ImageNames.isValidName(name)) {
-            throw new ConfigException(
-                    file,
-                    "discovered image name '" + name + "' is not a valid repository name;" + " name it in deja.yaml");
-        }
-        return new ImageDefinition(
-                name,
-                dockerfile,
-                folder,
-                List.of(),
-                List.of(),
-                Map.of(),
-                "",
-                List.of(),
-                List.of(),
-                List.of(),
-                "",
-                file,
-                0);
-    }
-
-    static boolean isDockerfileName(String fileName) {
-        return fileName.equals("Dockerfile")
-                || fileName.endsWith(".Dockerfile")
-                || (fileName.startsWith("Dockerfile.") && !fileName.endsWith(".dockerignore"));
-    }
-
-    /** Dockerfiles git knows (tracked, or untracked and not ignored); every file when git is not there. */
-    static List<String> discoverDockerfiles(Path root) {
-        List<String> files = gitFiles(root);
-        if (files == null) {
-            files = new ArrayList<>();
-            try (Stream<Path> walk = Files.walk(root)) {
-                List<String> all = files;
-                walk.filter(p -> !p.toString().contains("/.git/") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                        .forEach(p -> all.add(root.relativize(p).toString()));
-            } catch (IOException e) {
-                throw new ConfigException(root, "cannot list files: " + e.getMessage());
-            }
-        }
-        return files.stream()
-                .filter(f -> isDockerfileName(f.substring(f.lastIndexOf('/') + 1)))
-                .filter(f -> Files.isRegularFile(root.resolve(f), LinkOption.NOFOLLOW_LINKS))
-                .sorted()
-                .toList();
-    }
-
-    private static List<String> gitFiles(Path root) {
-        String out = Git.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".");
-        if (out == null) {
-            return null;
-        }
-        List<String> files = new ArrayList<>();
-        for (String file : out.split("\0")) {
-            if (!file.isEmpty()) {
-                files.add(file);
-            }
-        }
-        return files.stream().distinct().toList();
-    }
-
-    static Path gitTopLevel(Path dir) {
-        String out = Git.run(dir, "rev-parse", "--show-toplevel");
-        return out == null ? null : Path.of(out.strip());
     }
 
     private static int lineOf(ConfigFile config, String prefix) {

@@ -9,6 +9,7 @@ import dev.deja.engine.config.ConfigFile;
 import dev.deja.engine.config.ConfigLoader;
 import dev.deja.packer.TestTree;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,8 @@ class ConfigLoaderTest {
     Path tmp;
 
     private ConfigFile load(String yaml) {
-        return new ConfigLoader().load(new TestTree(tmp).file("deja.yaml", yaml).path("deja.yaml"));
+        return new ConfigLoader(Map.of())
+                .load(new TestTree(tmp).file("deja.yaml", yaml).path("deja.yaml"));
     }
 
     @Test
@@ -49,7 +51,7 @@ class ConfigLoaderTest {
         assertThat(config.tags().branch()).isFalse();
         assertThat(config.tags().latestOn()).isEqualTo("main");
         assertThat(config.cache()).isEqualTo(CacheMode.REGISTRY);
-        assertThat(config.discover()).isTrue();
+        assertThat(config.discover().on()).isTrue();
         var svc = config.images().get("svc");
         assertThat(svc.line()).isEqualTo(9);
         assertThat(svc.args()).containsEntry("PORT", "8080");
@@ -83,7 +85,7 @@ class ConfigLoaderTest {
     void duplicateKeysAreErrors() {
         assertThatThrownBy(() -> load("images:\n  a:\n    dockerfile: x\n  a:\n    dockerfile: y\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("Duplicate")
+                .hasMessageContaining("duplicate key 'a' in images")
                 .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(4));
     }
 
@@ -91,5 +93,96 @@ class ConfigLoaderTest {
     void emptyFileIsAnEmptyConfig() {
         assertThat(load("").images()).isEmpty();
         assertThat(load("# nothing\n").localMode()).isTrue();
+    }
+
+    private ConfigFile load(String yaml, Map<String, String> environment) {
+        return new ConfigLoader(environment)
+                .load(new TestTree(tmp).file("deja.yaml", yaml).path("deja.yaml"));
+    }
+
+    @Test
+    void variablesComeFromTheEnvironmentThenDotEnv() {
+        new TestTree(tmp).file(".env", "# defaults\nREGISTRY=reg.from.env/acme\nexport TAG='v1 $X'\nAPP=dotenv\n");
+        ConfigFile config = load(
+                String.join(
+                        "\n",
+                        "registry: ${REGISTRY}",
+                        "images:",
+                        "  svc:",
+                        "    dockerfile: svc/Dockerfile",
+                        "    args: {APP: $APP, TAG: \"${TAG}\", MODE: '${MODE:-dev}', COST: $$5, V: 3.10}",
+                        ""),
+                Map.of("APP", "from-shell"));
+        assertThat(config.registry()).isEqualTo("reg.from.env/acme");
+        assertThat(config.images().get("svc").args())
+                .containsEntry("APP", "from-shell")
+                .containsEntry("TAG", "v1 $X")
+                .containsEntry("MODE", "dev")
+                .containsEntry("COST", "$5")
+                .containsEntry("V", "3.10");
+    }
+
+    @Test
+    void unsetVariableWithoutDefaultNamesFileAndLine() {
+        assertThatThrownBy(() -> load("registry: reg/acme\nimages:\n  a:\n    dockerfile: ${DOCKERFILE}\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("variable DOCKERFILE is not set")
+                .satisfies(e -> assertThat(((ConfigException) e).describe(tmp)).startsWith("deja.yaml:4:"));
+        assertThatThrownBy(() -> load("registry: ${REG:?set REG to your registry}\n", Map.of()))
+                .hasMessageContaining("variable REG is not set: set REG to your registry");
+    }
+
+    @Test
+    void anchorsAliasesMergeKeysAndExtensionKeys() {
+        ConfigFile config = load(String.join(
+                "\n",
+                "x-defaults: &defaults",
+                "  platforms: [linux/amd64]",
+                "  args: &args {APP_ENV: prod}",
+                "images:",
+                "  api:",
+                "    <<: *defaults",
+                "    dockerfile: api/Dockerfile",
+                "    x-owner: team-a",
+                "  worker:",
+                "    <<: *defaults",
+                "    dockerfile: worker/Dockerfile",
+                "    platforms: [linux/arm64]",
+                "    args: *args",
+                ""));
+        assertThat(config.images().get("api").platforms()).containsExactly("linux/amd64");
+        assertThat(config.images().get("api").args()).containsEntry("APP_ENV", "prod");
+        assertThat(config.images().get("worker").platforms()).containsExactly("linux/arm64");
+        assertThat(config.images().get("worker").line()).isEqualTo(9);
+    }
+
+    @Test
+    void nullValuesAreErrorsWithTheirLine() {
+        assertThatThrownBy(() -> load("images:\n  api:\n    dockerfile:\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("'images.api.dockerfile' has no value (give it one, or remove the key)")
+                .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(3));
+        assertThatThrownBy(() -> load("images:\n  api:\n")).hasMessageContaining("image 'api' has no settings");
+        assertThatThrownBy(() -> load("registry: ~\n")).hasMessageContaining("'registry' has no value");
+        assertThatThrownBy(() -> load("images:\n  a:\n    dockerfile: x\n    include: [a, null]\n"))
+                .hasMessageContaining("'images.a.include[1]' has no value")
+                .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(4));
+    }
+
+    @Test
+    void anEmptyImagesSectionIsAnError() {
+        assertThatThrownBy(() -> load("registry: r/a\nimages: {}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'images:' is empty")
+                .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(2));
+    }
+
+    @Test
+    void badAnchorsAndMergesAreErrors() {
+        assertThatThrownBy(() -> load("images:\n  a: *nowhere\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("invalid YAML")
+                .hasMessageContaining("nowhere");
+        assertThatThrownBy(() -> load("images:\n  a:\n    <<: 3\n")).hasMessageContaining("merge key");
     }
 }

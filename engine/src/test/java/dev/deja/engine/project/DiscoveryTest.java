@@ -1,0 +1,158 @@
+package dev.deja.engine.project;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.engine.graph.Dependency;
+import dev.deja.engine.graph.ImageGraph;
+import dev.deja.packer.TestTree;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Discovery on a tree shaped like the real monorepos deja stopped on: it skips what it cannot use, never stops. */
+class DiscoveryTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A root context with Dockerfiles deep inside, same-named folders, templates, vendored code, odd names. */
+    static TestTree messyRepo(Path root) {
+        return new TestTree(root)
+                .file("go.mod", "module acme\n")
+                .file("cmd/api/main.go", "package main\n")
+                .file("Dockerfile", "FROM golang:1.22\nCOPY go.mod /src/\n")
+                .file("docker/api/Dockerfile", "FROM golang:1.22\nCOPY go.mod /src/\nCOPY cmd/api /src/cmd/api\n")
+                .file("services/checkout/genproto/Dockerfile", "FROM alpine\nCOPY . /proto\n")
+                .file("services/payment/genproto/Dockerfile", "FROM alpine\nCOPY . /proto\n")
+                .file("services/payment/Dockerfile", "FROM alpine\n")
+                .file("deploy/Dockerfile.j2", "FROM {{ base }}\n")
+                .file("tools/needs-arg/Dockerfile", "ARG BASE_IMAGE\nFROM $BASE_IMAGE\n")
+                .file("tools/empty/Dockerfile", "# nothing yet\n")
+                .file("vendor/github.com/x/Dockerfile", "FROM nope\n")
+                .file("web/node_modules/pkg/Dockerfile", "FROM nope\n")
+                .file(".devcontainer/Dockerfile", "FROM mcr.microsoft.com/devcontainers/base\n")
+                .file("src/main/java/Dockerfile.java", "class Dockerfile {}\n")
+                .file("build/app.dockerfile", "FROM alpine\n")
+                .file("bin-linux/Dockerfile", "FROM alpine\n")
+                .file("release/Dockerfile", "FROM --platform=$BUILDPLATFORM bin-$TARGETOS AS bin\nFROM alpine\n");
+    }
+
+    private static Project load(TestTree tree) throws Exception {
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        return new ProjectLoader().load(tree.root(), null);
+    }
+
+    private static Map<String, ImageDefinition> byDockerfile(Project project) {
+        return project.images().stream().collect(Collectors.toMap(ImageDefinition::dockerfile, i -> i));
+    }
+
+    private static List<String> notices(Project project) {
+        return project.notices().stream().map(n -> n.describe(project.root())).toList();
+    }
+
+    @Test
+    void oneOddDockerfileNeverStopsTheOthers() throws Exception {
+        Project project = load(messyRepo(tmp.resolve("checkout")));
+        assertThat(project.images())
+                .extracting(ImageDefinition::name)
+                .containsExactlyInAnyOrder(
+                        "root",
+                        "api",
+                        "checkout-genproto",
+                        "payment-genproto",
+                        "payment",
+                        "build-app",
+                        "bin-linux",
+                        "release");
+        assertThat(notices(project))
+                .anySatisfy(n -> assertThat(n).startsWith("deploy/Dockerfile.j2: skipped: a template (.j2)"))
+                .anySatisfy(n -> assertThat(n)
+                        .startsWith("tools/needs-arg/Dockerfile:2: skipped: FROM $BASE_IMAGE")
+                        .contains("BASE_IMAGE"))
+                .anySatisfy(n -> assertThat(n).startsWith("tools/empty/Dockerfile: skipped: no FROM"))
+                .noneSatisfy(n -> assertThat(n).contains("vendor/", "node_modules/", ".devcontainer", ".java"));
+    }
+
+    @Test
+    void sameFolderNamesAreAllNamedByTheirParentsInOneNotice() throws Exception {
+        Project project = load(messyRepo(tmp.resolve("checkout")));
+        assertThat(byDockerfile(project)
+                        .get("services/checkout/genproto/Dockerfile")
+                        .name())
+                .isEqualTo("checkout-genproto");
+        assertThat(notices(project))
+                .filteredOn(n -> n.contains("share a folder name"))
+                .singleElement()
+                .satisfies(n -> assertThat(n)
+                        .contains("services/checkout/genproto/Dockerfile → checkout-genproto")
+                        .contains("services/payment/genproto/Dockerfile → payment-genproto"));
+    }
+
+    @Test
+    void namesDoNotDependOnTheCheckoutFolder() throws Exception {
+        List<String> first = load(messyRepo(tmp.resolve("one"))).images().stream()
+                .map(i -> i.name() + "=" + i.dockerfile())
+                .sorted()
+                .toList();
+        List<String> second = load(messyRepo(tmp.resolve("another-name"))).images().stream()
+                .map(i -> i.name() + "=" + i.dockerfile())
+                .sorted()
+                .toList();
+        assertThat(second).isEqualTo(first).contains("root=Dockerfile");
+    }
+
+    @Test
+    void contextIsTheAncestorWhereCopySourcesAre() throws Exception {
+        Project project = load(messyRepo(tmp.resolve("checkout")));
+        Map<String, ImageDefinition> images = byDockerfile(project);
+        assertThat(images.get("docker/api/Dockerfile").context()).isEmpty();
+        assertThat(images.get("services/checkout/genproto/Dockerfile").context())
+                .isEqualTo("services/checkout/genproto");
+        assertThat(images.get("Dockerfile").context()).isEmpty();
+        assertThat(notices(project)).anySatisfy(n -> assertThat(n)
+                .startsWith("docker/api/Dockerfile:2: context is the repository root, not docker/api/")
+                .contains("'go.mod'"));
+    }
+
+    @Test
+    void platformArgsInFromMakeParents() throws Exception {
+        ImageGraph graph = ImageGraph.of(load(messyRepo(tmp.resolve("checkout"))));
+        assertThat(graph.parents("release")).extracting(Dependency::parent).containsExactly("bin-linux");
+    }
+
+    @Test
+    void excludedPatternsAndConfiguredImagesAreNotDiscoveredAgain() throws Exception {
+        TestTree tree = messyRepo(tmp.resolve("checkout"))
+                .file(
+                        "deja.yaml",
+                        "discover:\n  exclude: [services/payment, '**/app.dockerfile']\nimages:\n  payment:\n"
+                                + "    dockerfile: build/app.dockerfile\n");
+        Project project = load(tree);
+        assertThat(project.images())
+                .extracting(ImageDefinition::name)
+                .containsExactlyInAnyOrder("payment", "root", "api", "genproto", "bin-linux", "release");
+        assertThat(byDockerfile(project).get("build/app.dockerfile").name()).isEqualTo("payment");
+    }
+
+    @Test
+    void addOfAUrlIsSaidNotToBeInTheState() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("repo"))
+                .file(
+                        "app/Dockerfile",
+                        "FROM alpine\nADD https://example.com/tool.tgz /opt/\n"
+                                + "ADD --checksum=sha256:0123 https://example.com/pinned.tgz /opt/\n");
+        ImageGraph graph = ImageGraph.of(load(tree));
+        assertThat(graph.notices())
+                .extracting(n -> n.describe(graph.project().root()))
+                .singleElement()
+                .satisfies(n -> assertThat(n)
+                        .startsWith("app/Dockerfile:2: image 'app': ADD https://example.com/tool.tgz")
+                        .contains("not part of the state"));
+    }
+}
