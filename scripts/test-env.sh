@@ -6,7 +6,7 @@
 # Idempotent: installs what is missing, reuses registries it started before if they still answer,
 # and stops nothing it did not start. Writes a sourceable file with how to reach them:
 #   .test-env/env   (DEJA_TEST_REGISTRY, DEJA_TEST_AUTH_REGISTRY, DEJA_TEST_AUTH_USER, ...)
-# With --docker it also installs Debian's docker.io and the buildx plugin (the single docker-buildx .deb of
+# With --docker it also installs Debian's docker.io and the buildx and compose v2 plugins (the single .debs of
 # Debian trixie, fetched from the mirror apt already uses), starts its own dockerd (vfs, no iptables, its own
 # data root and socket under .test-env/docker) and makes the base image deja-busybox:latest from
 # busybox-static (nothing is pulled from outside); DOCKER_HOST goes into the env file.
@@ -94,25 +94,26 @@ start_registry() { # name auth(no|yes|token)
   return 1
 }
 
-install_buildx() {
-  local plugin=/usr/libexec/docker/cli-plugins/docker-buildx
+# Installs one CLI plugin (docker-buildx, docker-compose) from Debian trixie: bookworm has no buildx and only
+# compose v1, trixie's are static binaries. Fetch that one .deb with a separate list dir, from the same mirror the
+# system's apt sources name.
+install_trixie_plugin() {
+  local package=$1 plugin=/usr/libexec/docker/cli-plugins/$1
   [ -x "$plugin" ] && return
-  # Debian bookworm has no buildx package; trixie's is a static binary. Fetch that one .deb with a separate
-  # list dir, from the same mirror the system's apt sources name.
   local mirror dir="$state/trixie"
   mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
     | awk '($1 == "URIs:" || $1 == "deb") && $2 !~ /security/ {print $2; exit}' || true)
   [ -n "$mirror" ] || { echo "test-env: cannot tell which Debian mirror apt uses" >&2; return 1; }
-  mkdir -p "$dir/lists/partial" "$dir/deb"
+  mkdir -p "$dir/lists/partial" "$dir/deb" "$dir/x"
   echo "deb [trusted=yes] $mirror trixie main" > "$dir/sources.list"
   local opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o "Dir::Etc::sourceparts=-"
     -o "Dir::State::Lists=$dir/lists" -o "APT::Get::List-Cleanup=0")
-  echo "test-env: fetching docker-buildx from Debian trixie" >&2
-  apt-get "${opts[@]}" update -q >&2
-  (cd "$dir/deb" && apt-get "${opts[@]}" download docker-buildx >&2)
-  dpkg -x "$dir"/deb/docker-buildx_*.deb "$dir/x"
+  echo "test-env: fetching $package from Debian trixie" >&2
+  [ -n "$(ls -A "$dir/lists" 2>/dev/null | grep -v partial)" ] || apt-get "${opts[@]}" update -q >&2
+  (cd "$dir/deb" && apt-get "${opts[@]}" download "$package" >&2)
+  dpkg -x "$dir"/deb/"${package}"_*.deb "$dir/x"
   mkdir -p "$(dirname "$plugin")"
-  install -m 0755 "$dir/x/usr/libexec/docker/cli-plugins/docker-buildx" "$plugin"
+  install -m 0755 "$dir/x/usr/libexec/docker/cli-plugins/$package" "$plugin"
 }
 
 docker_dir() { echo "$state/docker"; }
@@ -213,7 +214,8 @@ if [ "$with_docker" = yes ]; then
     apt-get update -q >&2
     apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
   fi
-  install_buildx
+  install_trixie_plugin docker-buildx
+  install_trixie_plugin docker-compose
 fi
 [ -f "$state/password" ] || head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$state/password"
 password=$(cat "$state/password")

@@ -88,7 +88,7 @@ public final class Deja {
 
     /** Without a registry deja works against the local daemon's image store. */
     public boolean localMode() {
-        return graph().project().config().localMode();
+        return graph().project().localMode();
     }
 
     /** The states of the selection, parents first; nothing is asked of the registry. */
@@ -193,7 +193,7 @@ public final class Deja {
     /** The tags a {@code --push} build writes besides the state tag: fixed ones, and moving ones if allowed. */
     public ImageTags tags(BuildRequest request) {
         ImageTags tags = ImageTags.of(graph().project().config().tags(), git(), request.extraTags());
-        return request.movingTags() ? tags : new ImageTags(tags.fixed(), List.of());
+        return request.movingTags() ? tags : tags.fixedOnly();
     }
 
     private String single(String image) {

@@ -62,24 +62,14 @@ public final class ContextCollector {
     public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent, Consumer<ContextEntry> listener) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
-        Path contextPath = RepoPath.resolve(spec.repoRoot(), contextDir);
-        if (!Files.isDirectory(contextPath, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InputException(contextPath, "context folder does not exist (or is a symlink)");
-        }
-        ContextCollector collector = new ContextCollector(spec, ignoreRules(spec, contextDir, dockerfile), listener);
-        try {
-            collector.pool.invoke(collector.children(contextPath, contextDir, ""));
-            for (String include : spec.includes()) {
-                collector.addInclude(normalized(spec, include, "include"));
-            }
-        } finally {
-            collector.pool.shutdownNow();
-        }
+        Path contextPath = existingFolder(spec.repoRoot(), contextDir);
+        List<ContextEntry> found =
+                walk(spec, contextPath, contextDir, ignoreRules(spec, contextDir, dockerfile), listener);
         String dockerfileInContext =
                 RepoPath.isWithin(dockerfile, contextDir) ? RepoPath.relativize(contextDir, dockerfile) : dockerfile;
         Path dockerfilePath = RepoPath.resolve(spec.repoRoot(), dockerfile);
-        List<ContextEntry> entries = new ArrayList<>(collector.found.size() + 1);
-        for (ContextEntry entry : collector.found) {
+        List<ContextEntry> entries = new ArrayList<>(found.size() + 1);
+        for (ContextEntry entry : found) {
             if (!entry.path().equals(dockerfileInContext)) {
                 entries.add(entry);
             } else if (!dockerfilePath.equals(entry.source())) {
@@ -94,23 +84,58 @@ public final class ContextCollector {
     }
 
     /**
+     * A folder sent as a named build context ({@code --build-context NAME=folder}): its entries after its own
+     * {@code .dockerignore}, no Dockerfile.
+     */
+    public static PackedContext collectFolder(Path repoRoot, String folder, Consumer<ContextEntry> listener) {
+        ContextSpec spec = new ContextSpec(repoRoot, folder, folder, List.of(), List.of());
+        String dir = normalized(spec, folder, "context");
+        Path path = existingFolder(repoRoot, dir);
+        IgnoreRules rules = readIgnoreFile(RepoPath.resolve(repoRoot, RepoPath.join(dir, ".dockerignore")));
+        return new PackedContext(withParents(deduplicated(sorted(walk(spec, path, dir, rules, listener)))), "");
+    }
+
+    private static Path existingFolder(Path repoRoot, String dir) {
+        Path path = RepoPath.resolve(repoRoot, dir);
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InputException(path, "context folder does not exist (or is a symlink)");
+        }
+        return path;
+    }
+
+    private static List<ContextEntry> walk(
+            ContextSpec spec, Path contextPath, String contextDir, IgnoreRules rules, Consumer<ContextEntry> listener) {
+        ContextCollector collector = new ContextCollector(spec, rules, listener);
+        try {
+            collector.pool.invoke(collector.children(contextPath, contextDir, ""));
+            for (String include : spec.includes()) {
+                collector.addInclude(normalized(spec, include, "include"));
+            }
+        } finally {
+            collector.pool.shutdownNow();
+        }
+        return collector.found;
+    }
+
+    private static IgnoreRules readIgnoreFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return IgnoreRules.none();
+        }
+        try {
+            return IgnoreRules.parse(file, Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new InputException(file, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
      * BuildKit's choice: {@code <Dockerfile>.dockerignore} beside the Dockerfile wins over the context's
      * {@code .dockerignore}; the config's excludes come after either.
      */
     static IgnoreRules ignoreRules(ContextSpec spec, String contextDir, String dockerfile) {
         Path specific = RepoPath.resolve(spec.repoRoot(), dockerfile + ".dockerignore");
         Path general = RepoPath.resolve(spec.repoRoot(), RepoPath.join(contextDir, ".dockerignore"));
-        IgnoreRules fromFile = IgnoreRules.none();
-        for (Path candidate : List.of(specific, general)) {
-            if (Files.isRegularFile(candidate)) {
-                try {
-                    fromFile = IgnoreRules.parse(candidate, Files.readString(candidate, StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    throw new InputException(candidate, "cannot read: " + e.getMessage());
-                }
-                break;
-            }
-        }
+        IgnoreRules fromFile = Files.isRegularFile(specific) ? readIgnoreFile(specific) : readIgnoreFile(general);
         return fromFile.then(IgnoreRules.of(spec.excludes()));
     }
 

@@ -14,16 +14,23 @@ import java.util.TreeMap;
  * @param target       the target stage, "" for the last one
  * @param platforms    target platforms, sorted, no duplicates
  * @param parentStates state of every image this one depends on, by image name
+ * @param labels       image labels
+ * @param contexts     named build contexts, each as what it stands for: {@code image:<state digest>},
+ *                     {@code docker-image://<ref>}, or {@code folder:<entries digest>}
  */
 public record BuildInputs(
         String dockerfile,
         SortedMap<String, String> args,
         String target,
         List<String> platforms,
-        SortedMap<String, String> parentStates) {
+        SortedMap<String, String> parentStates,
+        SortedMap<String, String> labels,
+        SortedMap<String, String> contexts) {
 
     public BuildInputs {
         args = Collections.unmodifiableSortedMap(new TreeMap<>(args));
+        labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+        contexts = Collections.unmodifiableSortedMap(new TreeMap<>(contexts));
         platforms = platforms.stream().distinct().sorted().toList();
         parentStates = Collections.unmodifiableSortedMap(new TreeMap<>(parentStates));
         target = target == null ? "" : target;
@@ -35,6 +42,25 @@ public record BuildInputs(
             String target,
             List<String> platforms,
             Map<String, String> parentStates) {
-        return new BuildInputs(dockerfile, new TreeMap<>(args), target, platforms, new TreeMap<>(parentStates));
+        return new BuildInputs(
+                dockerfile,
+                new TreeMap<>(args),
+                target,
+                platforms,
+                new TreeMap<>(parentStates),
+                new TreeMap<>(),
+                new TreeMap<>());
+    }
+
+    /** These inputs with labels and named contexts. */
+    public BuildInputs with(Map<String, String> newLabels, Map<String, String> newContexts) {
+        return new BuildInputs(
+                dockerfile,
+                args,
+                target,
+                platforms,
+                parentStates,
+                new TreeMap<>(newLabels),
+                new TreeMap<>(newContexts));
     }
 }

@@ -43,27 +43,31 @@ public record State(String digest) {
     public static State compute(List<EntryDigest> entries, BuildInputs inputs) {
         Encoder e = new Encoder();
         e.field(FORMAT);
-        e.field("entries").number(entries.size());
-        for (EntryDigest entry : entries) {
-            e.field(String.valueOf(entry.type().code()))
-                    .field(Integer.toOctalString(entry.mode()))
-                    .field(entry.path())
-                    .field(entry.linkTarget())
-                    .field(entry.contentSha256());
-        }
+        e.field("entries");
+        e.entries(entries);
         e.field("dockerfile").field(inputs.dockerfile());
-        e.field("args").number(inputs.args().size());
-        for (Map.Entry<String, String> arg : inputs.args().entrySet()) {
-            e.field(arg.getKey()).field(arg.getValue());
-        }
+        e.mapping("args", inputs.args());
         e.field("target").field(inputs.target());
         e.field("platforms").number(inputs.platforms().size());
         inputs.platforms().forEach(e::field);
-        e.field("parents").number(inputs.parentStates().size());
-        for (Map.Entry<String, String> parent : inputs.parentStates().entrySet()) {
-            e.field(parent.getKey()).field(parent.getValue());
+        e.mapping("parents", inputs.parentStates());
+        // Sections added after format 1 was published: present only when not empty, so the states of images that
+        // use neither stay what they were (the counts before them keep the encoding unambiguous).
+        if (!inputs.labels().isEmpty()) {
+            e.mapping("labels", inputs.labels());
+        }
+        if (!inputs.contexts().isEmpty()) {
+            e.mapping("contexts", inputs.contexts());
         }
         return new State(HexFormat.of().formatHex(e.finish()));
+    }
+
+    /** A digest of context entries alone: what a folder sent as a named context stands for in a state. */
+    public static String entriesDigest(List<EntryDigest> entries) {
+        Encoder e = new Encoder();
+        e.field("entries");
+        e.entries(entries);
+        return HexFormat.of().formatHex(e.finish());
     }
 
     /**
@@ -85,6 +89,23 @@ public record State(String digest) {
 
         Encoder number(int value) {
             return field(Integer.toString(value));
+        }
+
+        void entries(List<EntryDigest> entries) {
+            number(entries.size());
+            for (EntryDigest entry : entries) {
+                field(String.valueOf(entry.type().code()))
+                        .field(Integer.toOctalString(entry.mode()))
+                        .field(entry.path())
+                        .field(entry.linkTarget())
+                        .field(entry.contentSha256());
+            }
+        }
+
+        /** A name, the number of pairs, then each key and value. */
+        void mapping(String name, Map<String, String> pairs) {
+            field(name).number(pairs.size());
+            pairs.forEach((key, value) -> field(key).field(value));
         }
 
         private void put(byte[] bytes) {

@@ -35,19 +35,27 @@ final class DaemonLatest implements BuildRun.Finish {
                 .toList();
         boolean moved = BuildRun.succeeded(built)
                 && cancellation.unlessCancelled(() -> {
-                            movable.forEach(image -> daemon.tag(image.stateRef(), image.repository() + ":latest"));
+                            movable.forEach(image -> localTags(image)
+                                    .forEach(tag -> daemon.tag(image.stateRef(), image.repository() + ":" + tag)));
                             return true;
                         })
                         != null;
         List<ImageResult> results = new ArrayList<>();
         for (PlannedImage image : plan.images()) {
             Outcome outcome = built.get(image.name());
-            List<String> tags = moved && movable.contains(image) ? List.of("latest") : List.of();
+            List<String> tags = moved && movable.contains(image) ? localTags(image) : List.of();
             String id = outcome != null && outcome.result() == Result.BUILT
                     ? daemon.imageId(image.stateRef()).orElse("")
                     : image.digest();
             results.add(BuildRun.result(image, outcome, Result.REUSED, id, tags, Duration.ZERO));
         }
         return new BuildReport(results, moved);
+    }
+
+    /** {@code latest}, and the image's own tags (compose runs what its {@code image:} names). */
+    static List<String> localTags(PlannedImage image) {
+        List<String> tags = new ArrayList<>(List.of("latest"));
+        image.ownTags().stream().filter(t -> !t.equals("latest")).forEach(tags::add);
+        return tags;
     }
 }

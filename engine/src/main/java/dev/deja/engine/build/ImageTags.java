@@ -2,6 +2,7 @@ package dev.deja.engine.build;
 
 import dev.deja.engine.config.TagsConfig;
 import dev.deja.engine.git.GitFacts;
+import dev.deja.engine.plan.PlannedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,11 +12,27 @@ import java.util.Set;
  * The tags an image gets besides its state tag. Fixed tags (commit, {@code --tag}) may be written at once; moving
  * tags (branch, latest) only after every image of the run succeeded, so they never point at a half-done release.
  */
-public record ImageTags(List<String> fixed, List<String> moving) {
+public record ImageTags(List<String> fixed, List<String> moving, boolean movesOwnTags) {
 
     public ImageTags {
         fixed = List.copyOf(fixed);
         moving = List.copyOf(moving);
+    }
+
+    /** These tags without the moving ones (a fan-out job leaves them, and images' own tags, to the last job). */
+    public ImageTags fixedOnly() {
+        return new ImageTags(fixed, List.of(), false);
+    }
+
+    /** The moving tags of one image: the run's, then the image's own. */
+    public List<String> moving(PlannedImage image) {
+        if (!movesOwnTags) {
+            return moving;
+        }
+        Set<String> all = new LinkedHashSet<>(moving);
+        all.addAll(image.ownTags());
+        all.removeAll(fixed);
+        return new ArrayList<>(all);
     }
 
     public static ImageTags of(TagsConfig config, GitFacts git, List<String> extra) {
@@ -33,6 +50,6 @@ public record ImageTags(List<String> fixed, List<String> moving) {
             moving.add("latest");
         }
         moving.removeAll(fixed);
-        return new ImageTags(new ArrayList<>(fixed), new ArrayList<>(moving));
+        return new ImageTags(new ArrayList<>(fixed), new ArrayList<>(moving), true);
     }
 }

@@ -58,7 +58,8 @@ public final class Promoter {
                 plan.images(),
                 Parallel.DEFAULT_WIDTH,
                 image -> image.decision() == Decision.REUSE ? retag(plan, image, tags.fixed()) : notReused(image));
-        if (!runSucceeded || tags.moving().isEmpty()) {
+        if (!runSucceeded
+                || plan.images().stream().allMatch(image -> tags.moving(image).isEmpty())) {
             return new Result(outcomes, false);
         }
         List<Retag> withMoving = cancellation.unlessCancelled(() -> writeMoving(plan, tags, outcomes));
@@ -87,7 +88,8 @@ public final class Promoter {
             if (done.decision() != Decision.REUSE) {
                 return done;
             }
-            Retag more = retag(plan, plan.images().get(i), tags.moving());
+            Retag more =
+                    retag(plan, plan.images().get(i), tags.moving(plan.images().get(i)));
             List<String> all = new ArrayList<>(done.tags());
             all.addAll(more.tags());
             return new Retag(

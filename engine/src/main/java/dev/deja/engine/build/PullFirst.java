@@ -46,6 +46,13 @@ final class PullFirst implements BuildRun.Finish {
                 daemon.tag(image.stateRef(), image.name() + ":latest");
                 tags.add(image.name() + ":latest");
             }
+            if (outcome == null || outcome.result() == Result.BUILT) {
+                // What compose's image: names, so that it runs what was just pulled or built.
+                for (String own : image.ownTags()) {
+                    daemon.tag(image.stateRef(), image.repository() + ":" + own);
+                    tags.add(image.repository() + ":" + own);
+                }
+            }
             results.add(BuildRun.result(image, outcome, Result.PULLED, image.digest(), tags, pullTime));
         }
         BuildReport report = new BuildReport(results, false);

@@ -1,9 +1,12 @@
 package dev.deja.engine.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +14,9 @@ import java.util.Map;
  *
  * @param registry repository prefix ("" for local mode)
  * @param discover whether (and how) every Dockerfile of the checkout is an image too
- * @param images   images by name, in file order
+ * @param from     the compose or bake files the images come from (project-relative), or none
+ * @param images   images by name, in file order; with {@code from}, what they add to or change in the source's
+ * @param settings each image's settings as written (only the keys given), for laying over a source's
  * @param file     where it was read from ({@code null} when there is no config)
  */
 public record ConfigFile(
@@ -19,7 +24,9 @@ public record ConfigFile(
         TagsConfig tags,
         CacheMode cache,
         DiscoverConfig discover,
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> from,
         Map<String, ImageEntry> images,
+        @JsonIgnore Map<String, ObjectNode> settings,
         @JsonIgnore Path file) {
 
     public ConfigFile {
@@ -27,21 +34,23 @@ public record ConfigFile(
         tags = tags == null ? TagsConfig.DEFAULT : tags;
         cache = cache == null ? CacheMode.INLINE : cache;
         discover = discover == null ? DiscoverConfig.OFF : discover;
+        from = from == null ? List.of() : List.copyOf(from);
         images = images == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(images));
+        settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
     /** No deja.yaml: discover every Dockerfile, local mode. */
     public static ConfigFile none() {
-        return new ConfigFile(null, null, null, DiscoverConfig.ON, null, null);
+        return new ConfigFile(null, null, null, DiscoverConfig.OFF, null, null, null, null);
     }
 
-    ConfigFile with(Map<String, ImageEntry> placedImages, Path source) {
-        return new ConfigFile(registry, tags, cache, discover, placedImages, source);
+    ConfigFile with(Map<String, ImageEntry> placedImages, Map<String, ObjectNode> written, Path source) {
+        return new ConfigFile(registry, tags, cache, discover, from, placedImages, written, source);
     }
 
     /** The same config with another registry (the {@code --registry} option). */
     public ConfigFile withRegistry(String newRegistry) {
-        return new ConfigFile(newRegistry, tags, cache, discover, images, file);
+        return new ConfigFile(newRegistry, tags, cache, discover, from, images, settings, file);
     }
 
     public boolean localMode() {

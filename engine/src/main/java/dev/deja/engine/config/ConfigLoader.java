@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class ConfigLoader {
                         interpolator));
         JsonNode root = document.root();
         if (root.isNull()) {
-            return new ConfigFile(null, null, null, null, null, file);
+            return new ConfigFile(null, null, null, null, null, null, null, file);
         }
         if (!root.isObject()) {
             throw new ConfigException(file, 1, FILE_NAME + " must be a mapping of settings (registry:, images:, …)");
@@ -80,10 +81,26 @@ public final class ConfigLoader {
             throw new ConfigException(file, location.line(), location.column(), describe(e));
         }
         Map<String, ImageEntry> placed = new LinkedHashMap<>();
-        config.images()
-                .forEach((name, entry) ->
-                        placed.put(name, entry.atLine(document.line(YamlDocument.pointer("/images", name)))));
-        return config.with(placed, file);
+        Map<String, ObjectNode> written = new LinkedHashMap<>();
+        config.images().forEach((name, entry) -> {
+            placed.put(name, entry.atLine(document.line(YamlDocument.pointer("/images", name))));
+            written.put(name, (ObjectNode) images.get(name));
+        });
+        return config.with(placed, written, file);
+    }
+
+    /**
+     * One image's settings (a source's, with deja.yaml's laid over them) as an entry.
+     *
+     * @param file where an error is reported
+     * @param line the line it names
+     */
+    public ImageEntry entry(String name, JsonNode settings, Path file, int line) {
+        try {
+            return mapper.treeToValue(settings, ImageEntry.class).atLine(line);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file, line, "image '" + name + "': " + describe(e));
+        }
     }
 
     /** A key without a value is never meant: say which, where. */
@@ -96,7 +113,7 @@ public final class ConfigLoader {
             throw new ConfigException(document.file(), document.line(pointer), message);
         }
         if (node.isObject()) {
-            node.fields().forEachRemaining(entry -> {
+            node.properties().forEach(entry -> {
                 path.add(entry.getKey());
                 checkValues(document, entry.getValue(), YamlDocument.pointer(pointer, entry.getKey()), path);
                 path.remove(path.size() - 1);

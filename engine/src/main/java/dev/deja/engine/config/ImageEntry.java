@@ -8,7 +8,13 @@ import java.util.Map;
 /**
  * One image as written under {@code images:} in deja.yaml (paths still unchecked).
  *
- * @param line line of the image's name in deja.yaml, for messages
+ * @param repository       where it lives instead of {@code <registry>/<name>} (a full repository, or a path under the
+ *                         registry)
+ * @param tags             more tags it gets on every push, like the branch tag (compose's {@code image:} tag)
+ * @param contexts         named build contexts: {@code service:X} / {@code target:X} (an image of the project),
+ *                         {@code docker-image://ref}, or a folder
+ * @param dockerfileInline the Dockerfile itself, instead of {@code dockerfile:}
+ * @param line             line of the image's name in deja.yaml, for messages
  */
 public record ImageEntry(
         String dockerfile,
@@ -21,6 +27,11 @@ public record ImageEntry(
         List<String> aliases,
         @JsonProperty("depends_on") List<String> dependsOn,
         String output,
+        String repository,
+        List<String> tags,
+        Map<String, String> labels,
+        Map<String, String> contexts,
+        @JsonProperty("dockerfile_inline") String dockerfileInline,
         @JsonIgnore Integer line) {
 
     public ImageEntry {
@@ -32,11 +43,31 @@ public record ImageEntry(
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
         output = output == null ? "" : output;
+        repository = repository == null ? "" : repository;
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        contexts = contexts == null ? Map.of() : Map.copyOf(contexts);
+        dockerfileInline = dockerfileInline == null ? "" : dockerfileInline;
         line = line == null ? 0 : line;
     }
 
-    ImageEntry atLine(int newLine) {
+    public ImageEntry atLine(int newLine) {
         return new ImageEntry(
-                dockerfile, context, include, exclude, args, target, platforms, aliases, dependsOn, output, newLine);
+                dockerfile,
+                context,
+                include,
+                exclude,
+                args,
+                target,
+                platforms,
+                aliases,
+                dependsOn,
+                output,
+                repository,
+                tags,
+                labels,
+                contexts,
+                dockerfileInline,
+                newLine);
     }
 }

@@ -4,6 +4,7 @@ import dev.deja.engine.config.CacheMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The command lines of one build: {@code docker buildx build …} or the classic {@code docker build …}. */
 final class BuildCommandLine {
@@ -14,8 +15,15 @@ final class BuildCommandLine {
      * @param registryCache the builder writes cache to {@code <repository>:buildcache} (cache: registry and a
      *                      builder that can)
      */
+    /**
+     * @param folders the folder each named context that is a folder was written to
+     */
     static List<String> buildx(
-            ImageBuilder.Request request, BuildDriver.Options options, boolean registryCache, Path metadata) {
+            ImageBuilder.Request request,
+            BuildDriver.Options options,
+            boolean registryCache,
+            Path metadata,
+            Map<String, Path> folders) {
         List<String> command = new ArrayList<>(List.of("docker", "buildx", "build"));
         if (!options.builder().isEmpty()) {
             command.addAll(List.of("--builder", options.builder()));
@@ -28,6 +36,10 @@ final class BuildCommandLine {
                 "--metadata-file",
                 metadata.toString()));
         addInputs(request, command);
+        request.packed()
+                .imageContexts()
+                .forEach((name, ref) -> command.addAll(List.of("--build-context", name + "=" + ref)));
+        folders.forEach((name, folder) -> command.addAll(List.of("--build-context", name + "=" + folder)));
         if (registryCache && request.output() == null) {
             command.addAll(List.of("--cache-from", "type=registry,ref=" + buildCacheRef(request)));
         }
@@ -55,6 +67,14 @@ final class BuildCommandLine {
     /** The classic builder: one platform, inline cache by build arg; pushing is a separate {@code docker push}. */
     static List<String> classic(ImageBuilder.Request request, BuildDriver.Options options) {
         List<String> platforms = request.packed().inputs().platforms();
+        if (!request.packed().inputs().contexts().isEmpty()) {
+            throw new BuildFailedException(
+                    request.image().name(),
+                    "the classic docker build has no named contexts (this image uses "
+                            + String.join(
+                                    ", ", request.packed().inputs().contexts().keySet())
+                            + "): install the docker buildx plugin");
+        }
         if (platforms.size() > 1) {
             throw new BuildFailedException(
                     request.image().name(),
@@ -91,6 +111,7 @@ final class BuildCommandLine {
             command.addAll(List.of("--target", request.image().target()));
         }
         request.packed().inputs().args().forEach((k, v) -> command.addAll(List.of("--build-arg", k + "=" + v)));
+        request.packed().inputs().labels().forEach((k, v) -> command.addAll(List.of("--label", k + "=" + v)));
         if (!request.packed().inputs().platforms().isEmpty()) {
             command.addAll(List.of(
                     "--platform", String.join(",", request.packed().inputs().platforms())));

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.engine.config.CacheMode;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.exec.ProcessRunner;
+import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.context.ContextTar;
+import dev.deja.packer.context.PackedContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,13 +83,16 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         probe.close();
     }
 
-    /** The builder command for {@code request}; buildx writes the pushed digest to {@code metadata}. */
-    List<String> command(Request request, Path metadata) {
+    /**
+     * The builder command for {@code request}; buildx writes the pushed digest to {@code metadata} and reads each
+     * named context that is a folder from {@code folders}.
+     */
+    List<String> command(Request request, Path metadata, Map<String, Path> folders) {
         BuilderProbe.Builder builder = probe.builder();
         boolean registryCache = options.cache() == CacheMode.REGISTRY && builder.exportsRegistryCache();
         return builder.kind() == BuilderProbe.Builder.Kind.CLASSIC
                 ? BuildCommandLine.classic(request, options)
-                : BuildCommandLine.buildx(request, options, registryCache, metadata);
+                : BuildCommandLine.buildx(request, options, registryCache, metadata, folders);
     }
 
     @Override
@@ -99,7 +105,16 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         } catch (IOException e) {
             throw new BuildFailedException(name, "cannot create a temporary file: " + e.getMessage());
         }
+        Map<String, Path> folders = new TreeMap<>();
         try {
+            // Folders sent as named contexts are written out as they were hashed: the builder reads what deja hashed.
+            for (Map.Entry<String, PackedContext> folder :
+                    request.packed().folderContexts().entrySet()) {
+                Path dir = Files.createTempDirectory(
+                        "deja-context-" + folder.getKey().replaceAll("[^A-Za-z0-9_.-]", "-"));
+                folders.put(folder.getKey(), dir);
+                ContextFiles.write(folder.getValue(), dir);
+            }
             boolean classic = probe.builder().kind() == BuilderProbe.Builder.Kind.CLASSIC;
             String tool = classic ? "docker build" : "docker buildx build";
             int code = 0;
@@ -107,7 +122,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 PushWatch watch = new PushWatch(log);
                 code = run(
                         name,
-                        command(request, metadata),
+                        command(request, metadata, folders),
                         stdin -> ContextTar.write(request.packed().context(), stdin),
                         watch);
                 if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
@@ -130,8 +145,11 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         } finally {
             try {
                 Files.deleteIfExists(metadata);
+                for (Path dir : folders.values()) {
+                    ContextFiles.delete(dir);
+                }
             } catch (IOException ignored) {
-                // a temporary file
+                // temporary files
             }
         }
     }

@@ -1,9 +1,10 @@
 package dev.deja.engine.graph;
 
 import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.ImageNames;
+import dev.deja.engine.config.Notice;
 import dev.deja.engine.project.ImageDefinition;
-import dev.deja.engine.project.ImageNames;
-import dev.deja.engine.project.Notice;
+import dev.deja.engine.project.NamedContext;
 import dev.deja.engine.project.Project;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.dockerfile.Arguments;
@@ -63,13 +64,19 @@ public final class ImageGraph {
         List<Notice> notices = new ArrayList<>();
         Map<String, String> names = referenceNames(project);
         for (ImageDefinition image : project.images()) {
-            Dockerfile dockerfile = Dockerfile.read(RepoPath.resolve(project.root(), image.dockerfile()));
+            Path dockerfilePath = RepoPath.resolve(project.root(), image.dockerfile());
+            Dockerfile dockerfile = image.inlineDockerfile().isEmpty()
+                    ? Dockerfile.read(dockerfilePath)
+                    : Dockerfile.parse(dockerfilePath, image.inlineDockerfile());
             dockerfiles.put(image.name(), dockerfile);
             List<Dependency> deps = new ArrayList<>();
             Set<String> seen = new LinkedHashSet<>();
             Map<Instruction, Optional<String>> resolvedAt = new HashMap<>();
             for (Arguments arguments : image.arguments()) {
                 for (ImageUse use : dockerfile.imageUses(arguments)) {
+                    if (namedContext(image, use.reference()).isPresent()) {
+                        continue; // the builder reads the named context; its dependency comes from there
+                    }
                     Optional<String> parent = projectImage(names, use.reference())
                             // An image never uses itself: FROM python in the image named python means the public one.
                             .filter(p -> !p.equals(image.name()));
@@ -97,6 +104,29 @@ public final class ImageGraph {
                             "image '" + image.name() + "': ADD " + source.path()
                                     + " is fetched by the builder; its content is not part of the state"
                                     + " (a change upstream does not rebuild; pin it with ADD --checksum=sha256:…)"));
+                }
+            }
+            for (Map.Entry<String, NamedContext> context : image.contexts().entrySet()) {
+                if (context.getValue().kind() != NamedContext.Kind.IMAGE) {
+                    continue;
+                }
+                String parent = names.get(context.getValue().value());
+                if (parent == null || parent.equals(image.name())) {
+                    throw new ConfigException(
+                            image.declaredIn(),
+                            image.line(),
+                            "image '" + image.name() + "': context '" + context.getKey() + "' names '"
+                                    + context.getValue().value() + "', which is not "
+                                    + (parent == null
+                                            ? "an image of this project (images: "
+                                                    + String.join(
+                                                            ", ",
+                                                            project.byName().keySet()) + ")"
+                                            : "another image"));
+                }
+                if (seen.add(parent)) {
+                    deps.add(new Dependency(
+                            image.name(), parent, "context " + context.getKey(), image.declaredIn(), image.line()));
                 }
             }
             for (String dependsOn : image.dependsOn()) {
@@ -139,6 +169,15 @@ public final class ImageGraph {
      */
     public Optional<String> resolve(String reference) {
         return projectImage(referenceNames, reference);
+    }
+
+    /**
+     * The named context a Dockerfile reference reads instead of an image, if the image defines one of that name
+     * (as BuildKit matches them: the name as written, with or without its tag).
+     */
+    public static Optional<NamedContext> namedContext(ImageDefinition image, String reference) {
+        NamedContext exact = image.contexts().get(reference);
+        return Optional.ofNullable(exact != null ? exact : image.contexts().get(ImageNames.repositoryOf(reference)));
     }
 
     private static Optional<String> projectImage(Map<String, String> names, String reference) {

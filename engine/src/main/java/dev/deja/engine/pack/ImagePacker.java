@@ -64,13 +64,45 @@ public final class ImagePacker {
             context = ContextCollector.collect(spec, rewritten.getBytes(StandardCharsets.UTF_8), hashing::submit);
             digests = hashing.complete(context);
         }
-        BuildInputs inputs =
-                BuildInputs.of(context.dockerfile(), image.args(), image.target(), image.platforms(), parentStates);
+        Map<String, String> contextStates = new TreeMap<>();
+        Map<String, String> imageContexts = new TreeMap<>();
+        Map<String, PackedContext> folderContexts = new TreeMap<>();
+        image.contexts().forEach((contextName, namedContext) -> {
+            switch (namedContext.kind()) {
+                case IMAGE -> {
+                    String parent = graph.resolve(namedContext.value()).orElseThrow();
+                    State parentState = state(parent);
+                    contextStates.put(contextName, "image:" + parentState.digest());
+                    imageContexts.put(
+                            contextName,
+                            "docker-image://" + graph.project().repository(parent) + ":" + parentState.tag());
+                }
+                case EXTERNAL -> {
+                    contextStates.put(contextName, "docker-image://" + namedContext.value());
+                    imageContexts.put(contextName, "docker-image://" + namedContext.value());
+                }
+                case FOLDER -> {
+                    try (ContentHasher.Session hashing = hasher.start()) {
+                        PackedContext folder = ContextCollector.collectFolder(
+                                graph.project().root(), namedContext.value(), hashing::submit);
+                        contextStates.put(contextName, "folder:" + State.entriesDigest(hashing.complete(folder)));
+                        folderContexts.put(contextName, folder);
+                    }
+                }
+            }
+        });
+        BuildInputs inputs = BuildInputs.of(
+                        context.dockerfile(), image.args(), image.target(), image.platforms(), parentStates)
+                .with(image.labels(), contextStates);
         State state = State.compute(digests, inputs);
-        return new PackedImage(name, context, inputs, state);
+        return new PackedImage(name, context, inputs, state, imageContexts, folderContexts);
     }
 
     private Optional<String> parentReference(String child, String reference) {
+        if (ImageGraph.namedContext(graph.project().byName().get(child), reference)
+                .isPresent()) {
+            return Optional.empty();
+        }
         return graph.resolve(reference)
                 .filter(parent -> !parent.equals(child))
                 .map(parent ->

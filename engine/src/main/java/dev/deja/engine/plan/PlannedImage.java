@@ -11,6 +11,7 @@ import java.util.List;
  * @param files      entries in its context
  * @param bytes      bytes of file content in its context
  * @param digest     for a reused image: the digest of its manifest in the registry; otherwise ""
+ * @param ownTags    the tags its definition asks for (compose's {@code image:} tag): they move like the branch tag
  */
 public record PlannedImage(
         String name,
@@ -21,14 +22,16 @@ public record PlannedImage(
         List<String> parents,
         int files,
         long bytes,
-        String digest) {
+        String digest,
+        List<String> ownTags) {
 
     public PlannedImage {
         parents = List.copyOf(parents);
+        ownTags = List.copyOf(ownTags);
     }
 
     public PlannedImage decided(Decision newDecision, String newDigest) {
-        return new PlannedImage(name, repository, state, newDecision, level, parents, files, bytes, newDigest);
+        return new PlannedImage(name, repository, state, newDecision, level, parents, files, bytes, newDigest, ownTags);
     }
 
     /** {@code <repository>:<state tag>}. */

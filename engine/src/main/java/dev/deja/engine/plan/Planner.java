@@ -43,7 +43,8 @@ public final class Planner {
                     graph.parents(name).stream().map(Dependency::parent).toList(),
                     packed.context().entries().size(),
                     packed.context().totalBytes(),
-                    ""));
+                    "",
+                    graph.project().byName().get(name).tags()));
         }
         saveDigests();
         return new Plan(images);

@@ -2,6 +2,8 @@ package dev.deja.engine.project;
 
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.DiscoverConfig;
+import dev.deja.engine.config.ImageNames;
+import dev.deja.engine.config.Notice;
 import dev.deja.engine.git.Git;
 import dev.deja.packer.InputException;
 import dev.deja.packer.context.RepoPath;
@@ -290,20 +292,7 @@ public final class Discovery {
                         "skipped: no valid image name can be made from its path; name it in deja.yaml"));
                 continue;
             }
-            images.add(new ImageDefinition(
-                    name,
-                    image.dockerfile(),
-                    image.context(),
-                    List.of(),
-                    List.of(),
-                    Map.of(),
-                    "",
-                    List.of(),
-                    List.of(),
-                    List.of(),
-                    "",
-                    image.file(),
-                    0));
+            images.add(ImageDefinition.discovered(name, image.dockerfile(), image.context(), image.file()));
         }
         return images;
     }

@@ -11,6 +11,13 @@ import java.util.Map;
  *
  * @param dockerfile  repo-relative Dockerfile
  * @param context     repo-relative context folder ("" for the root)
+ * @param repository  where it lives instead of {@code <registry>/<name>}, "" for there (see
+ *                    {@link Project#repository})
+ * @param tags        more tags written on every push, like the branch tag
+ * @param labels      image labels (part of the state)
+ * @param contexts    named build contexts: the name of a project image, {@code docker-image://ref}, or a repo-relative
+ *                    folder
+ * @param inlineDockerfile the Dockerfile's text when it is written in the config, else ""
  * @param declaredIn  the config file (or the Dockerfile, for discovered images), for messages
  * @param line        line in {@code declaredIn}, 0 when discovered
  */
@@ -26,8 +33,16 @@ public record ImageDefinition(
         List<String> aliases,
         List<String> dependsOn,
         String output,
+        String repository,
+        List<String> tags,
+        Map<String, String> labels,
+        Map<String, NamedContext> contexts,
+        String inlineDockerfile,
         Path declaredIn,
         int line) {
+
+    /** The file name an inline Dockerfile gets in its context. */
+    public static final String INLINE_DOCKERFILE = ".deja-inline.Dockerfile";
 
     public ImageDefinition {
         include = List.copyOf(include);
@@ -36,6 +51,32 @@ public record ImageDefinition(
         platforms = List.copyOf(platforms);
         aliases = List.copyOf(aliases);
         dependsOn = List.copyOf(dependsOn);
+        tags = List.copyOf(tags);
+        labels = Map.copyOf(labels);
+        contexts = Map.copyOf(contexts);
+    }
+
+    /** An image found on disk: its Dockerfile and context, nothing else set. */
+    public static ImageDefinition discovered(String name, String dockerfile, String context, Path file) {
+        return new ImageDefinition(
+                name,
+                dockerfile,
+                context,
+                List.of(),
+                List.of(),
+                Map.of(),
+                "",
+                List.of(),
+                List.of(),
+                List.of(),
+                "",
+                "",
+                List.of(),
+                Map.of(),
+                Map.of(),
+                "",
+                file,
+                0);
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.deja.engine.project;
 
 import dev.deja.engine.config.ConfigFile;
+import dev.deja.engine.config.ImageNames;
+import dev.deja.engine.config.Notice;
+import dev.deja.engine.source.ImageSources;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +14,14 @@ import java.util.stream.Collectors;
 
 /**
  * A loaded project: its root, its config, its images (in config order, then discovered ones by path) and what deja
- * says about how it read them.
+ * says about how it read them; {@code source} is the compose or bake file its images come from, if any.
  */
-public record Project(Path root, ConfigFile config, List<ImageDefinition> images, List<Notice> notices) {
+public record Project(
+        Path root,
+        ConfigFile config,
+        List<ImageDefinition> images,
+        List<Notice> notices,
+        Optional<ImageSources.Source> source) {
 
     public Project {
         images = List.copyOf(images);
@@ -29,13 +37,29 @@ public record Project(Path root, ConfigFile config, List<ImageDefinition> images
                 .collect(Collectors.toMap(ImageDefinition::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     }
 
-    /** Where an image lives: {@code <registry>/<name>}, or just the name in local mode. */
+    /**
+     * Where an image lives: its own {@code repository:} when that names a registry host; else
+     * {@code <registry>/<repository or name>}, or just the repository or name when no registry is set.
+     */
     public String repository(String name) {
-        return config.localMode() ? name : config.registry() + "/" + name;
+        String own = image(name).map(ImageDefinition::repository).orElse("");
+        if (ImageNames.hasRegistryHost(own)) {
+            return own;
+        }
+        String path = own.isEmpty() ? name : own;
+        return config.localMode() ? path : config.registry() + "/" + path;
     }
 
     /** The config file, or the root when there is none, for messages. */
     public Path configPath() {
         return config.file() != null ? config.file() : root;
+    }
+
+    /**
+     * Without a registry deja works against the local daemon: no {@code registry:} and no image whose
+     * {@code repository:} names a registry host.
+     */
+    public boolean localMode() {
+        return config.localMode() && images.stream().noneMatch(i -> ImageNames.hasRegistryHost(i.repository()));
     }
 }

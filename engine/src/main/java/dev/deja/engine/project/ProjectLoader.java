@@ -1,10 +1,16 @@
 package dev.deja.engine.project;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ConfigFile;
 import dev.deja.engine.config.ConfigLoader;
 import dev.deja.engine.config.ImageEntry;
+import dev.deja.engine.config.ImageNames;
+import dev.deja.engine.config.Notice;
 import dev.deja.engine.git.Git;
+import dev.deja.engine.source.ComposeReader;
+import dev.deja.engine.source.ImageSources;
+import dev.deja.engine.source.SourceImage;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.dockerfile.Platform;
 import java.io.IOException;
@@ -14,10 +20,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -27,10 +35,12 @@ import java.util.stream.Collectors;
 public final class ProjectLoader {
 
     private final ConfigLoader configLoader;
+    private final Map<String, String> environment;
 
     /** @param environment the variables deja.yaml's {@code ${VAR}} may name (besides those of {@code .env}) */
     public ProjectLoader(Map<String, String> environment) {
         this.configLoader = new ConfigLoader(environment);
+        this.environment = Map.copyOf(environment);
     }
 
     /** A loader for which only {@code .env} defines variables. */
@@ -91,11 +101,29 @@ public final class ProjectLoader {
                             + " (host[:port]/path, lower-case path; from deja.yaml or --registry)");
         }
         List<ImageDefinition> images = new ArrayList<>();
-        for (Map.Entry<String, ImageEntry> entry : config.images().entrySet()) {
+        List<Notice> notices = new ArrayList<>();
+        Optional<ImageSources.Source> source = config.from().isEmpty()
+                ? (config.images().isEmpty() ? ImageSources.detect(root) : Optional.empty())
+                : Optional.of(ImageSources.named(root, config.from(), configPath));
+        Map<String, ImageEntry> configured = new LinkedHashMap<>(config.images());
+        if (source.isPresent()) {
+            for (SourceImage image : ImageSources.read(source.get(), root, environment, notices::add)) {
+                ObjectNode over = config.settings().get(image.name());
+                configured.remove(image.name());
+                ImageEntry entry = over == null
+                        ? configLoader.entry(image.name(), image.settings(), image.file(), image.line())
+                        : configLoader.entry(
+                                image.name(),
+                                ComposeReader.merge(image.settings(), over),
+                                configPath,
+                                config.images().get(image.name()).line());
+                images.add(define(root, over == null ? image.file() : configPath, image.name(), entry));
+            }
+        }
+        for (Map.Entry<String, ImageEntry> entry : configured.entrySet()) {
             images.add(define(root, configPath, entry.getKey(), entry.getValue()));
         }
-        List<Notice> notices = new ArrayList<>();
-        if (config.discover().on() || config.images().isEmpty()) {
+        if (config.discover().on() || (config.images().isEmpty() && source.isEmpty())) {
             Set<String> names = new HashSet<>();
             images.forEach(image -> {
                 names.add(image.name());
@@ -107,7 +135,21 @@ public final class ProjectLoader {
             notices.addAll(discovered.notices());
         }
         checkUnique(images, configPath);
-        return new Project(root, config, images, notices);
+        Project project = new Project(root, config, images, notices, source);
+        if (!project.localMode() && config.localMode()) {
+            images.stream()
+                    .filter(image -> !ImageNames.hasRegistryHost(image.repository()))
+                    .findFirst()
+                    .ifPresent(image -> {
+                        throw new ConfigException(
+                                image.declaredIn(),
+                                image.line(),
+                                "image '" + image.name() + "' has no registry while other images name theirs: set"
+                                        + " registry: in deja.yaml (or --registry), or give it a repository with a"
+                                        + " registry host");
+                    });
+        }
+        return project;
     }
 
     private ImageDefinition define(Path root, Path configPath, String name, ImageEntry entry) {
@@ -119,17 +161,27 @@ public final class ProjectLoader {
                     "image name '" + name + "' is not a valid repository name"
                             + " (lower-case letters, digits, and . _ - / between them)");
         }
-        if (entry.dockerfile() == null || entry.dockerfile().isBlank()) {
+        boolean inline = !entry.dockerfileInline().isEmpty();
+        boolean named = entry.dockerfile() != null && !entry.dockerfile().isBlank();
+        if (!inline && !named) {
             throw new ConfigException(configPath, line, "image '" + name + "' needs 'dockerfile:'");
         }
-        String dockerfile = repoPath(configPath, line, name, "dockerfile", entry.dockerfile());
-        if (!Files.isRegularFile(RepoPath.resolve(root, dockerfile))) {
+        if (inline && named) {
+            throw new ConfigException(
+                    configPath, line, "image '" + name + "': give 'dockerfile:' or 'dockerfile_inline:', not both");
+        }
+        String dockerfile = inline ? "" : repoPath(configPath, line, name, "dockerfile", entry.dockerfile());
+        if (!inline && !Files.isRegularFile(RepoPath.resolve(root, dockerfile))) {
             throw new ConfigException(
                     configPath, line, "image '" + name + "': dockerfile '" + dockerfile + "' does not exist");
         }
         String context = entry.context() == null
                 ? RepoPath.parent(dockerfile)
                 : repoPath(configPath, line, name, "context", entry.context());
+        if (inline) {
+            // Written into the context like any Dockerfile, under a name no real file takes.
+            dockerfile = RepoPath.join(context, ImageDefinition.INLINE_DOCKERFILE);
+        }
         if (!Files.isDirectory(RepoPath.resolve(root, context), LinkOption.NOFOLLOW_LINKS)) {
             throw new ConfigException(
                     configPath, line, "image '" + name + "': context '" + context + "' is not a folder");
@@ -165,6 +217,31 @@ public final class ProjectLoader {
                         configPath, line, "image '" + name + "': build arg name '" + argName + "' is not valid");
             }
         }
+        if (!entry.repository().isEmpty() && !ImageNames.isValidRepository(entry.repository())) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + name + "': repository '" + entry.repository()
+                            + "' is not a valid repository (host[:port]/path or a path, lower case, no tag)");
+        }
+        for (String tag : entry.tags()) {
+            if (!ImageNames.isValidTag(tag)) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + name + "': tag '" + tag + "' is not a valid tag (letters, digits, _ . -; at most"
+                                + " 128; not starting with . or -)");
+            }
+        }
+        for (String label : entry.labels().keySet()) {
+            if (label.isBlank()) {
+                throw new ConfigException(configPath, line, "image '" + name + "': a label needs a name");
+            }
+        }
+        Map<String, NamedContext> contexts = new TreeMap<>();
+        entry.contexts()
+                .forEach((contextName, value) ->
+                        contexts.put(contextName, namedContext(root, configPath, line, name, contextName, value)));
         return new ImageDefinition(
                 name,
                 dockerfile,
@@ -177,8 +254,49 @@ public final class ProjectLoader {
                 entry.aliases(),
                 entry.dependsOn(),
                 output,
+                entry.repository(),
+                entry.tags(),
+                entry.labels(),
+                contexts,
+                entry.dockerfileInline(),
                 configPath,
                 line);
+    }
+
+    /**
+     * {@code service:X} / {@code target:X}: an image of the project (checked by the graph, which knows them all);
+     * {@code docker-image://ref}: an external image; anything else a folder of the repository.
+     */
+    private static NamedContext namedContext(
+            Path root, Path configPath, int line, String image, String name, String value) {
+        String where = "image '" + image + "': context '" + name + "'";
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_./:-]*")) {
+            throw new ConfigException(configPath, line, where + " is not a valid context name");
+        }
+        for (String prefix : List.of("service:", "target:")) {
+            if (value.startsWith(prefix)) {
+                return new NamedContext(NamedContext.Kind.IMAGE, value.substring(prefix.length()));
+            }
+        }
+        if (value.startsWith("docker-image://")) {
+            String reference = value.substring("docker-image://".length());
+            if (reference.isEmpty()) {
+                throw new ConfigException(configPath, line, where + ": docker-image:// needs an image reference");
+            }
+            return new NamedContext(NamedContext.Kind.EXTERNAL, reference);
+        }
+        if (value.matches("(?i)[a-z][a-z0-9+.-]*://.*") || value.matches("[\\w.-]+@[\\w.-]+:.*")) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    where + ": '" + value + "' is fetched by the builder, so deja cannot hash it; use a folder of the"
+                            + " repository, docker-image://, or an image of the project (service:NAME)");
+        }
+        String folder = repoPath(configPath, line, image, "context '" + name + "'", value);
+        if (!Files.isDirectory(RepoPath.resolve(root, folder), LinkOption.NOFOLLOW_LINKS)) {
+            throw new ConfigException(configPath, line, where + ": '" + folder + "' is not a folder");
+        }
+        return new NamedContext(NamedContext.Kind.FOLDER, folder);
     }
 
     private static String repoPath(Path configPath, int line, String image, String key, String value) {

@@ -37,7 +37,7 @@ class BuildRunTest {
     private static final String PREFIX = "reg.example.com/acme";
     private static final GitFacts GIT =
             new GitFacts("0123456789abcdef0123456789abcdef01234567", "feature/x", "main", List.of());
-    private static final ImageTags TAGS = new ImageTags(List.of(GIT.commit(), "release-1"), List.of("feature-x"));
+    private static final ImageTags TAGS = new ImageTags(List.of(GIT.commit(), "release-1"), List.of("feature-x"), true);
 
     @TempDir
     Path tmp;

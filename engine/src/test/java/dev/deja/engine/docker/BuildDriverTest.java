@@ -51,7 +51,7 @@ class BuildDriverTest {
                 List.of("reg.example.com/acme/" + image + ":main"),
                 true,
                 null);
-        return new BuildDriver(Map.of(), options, builder).command(request, tmp.resolve("metadata.json"));
+        return new BuildDriver(Map.of(), options, builder).command(request, tmp.resolve("metadata.json"), Map.of());
     }
 
     @Test

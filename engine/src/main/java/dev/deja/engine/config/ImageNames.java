@@ -1,4 +1,4 @@
-package dev.deja.engine.project;
+package dev.deja.engine.config;
 
 import java.util.regex.Pattern;
 
@@ -19,15 +19,22 @@ public final class ImageNames {
 
     /** A name, optionally behind a registry host: {@code registry.example.com:5000/acme/shared}. */
     public static boolean isValidRepository(String repository) {
-        int slash = repository.indexOf('/');
-        if (slash > 0) {
-            String first = repository.substring(0, slash);
-            boolean looksLikeHost = first.contains(".") || first.contains(":") || first.equals("localhost");
-            if (looksLikeHost) {
-                return DOMAIN.matcher(first).matches() && isValidName(repository.substring(slash + 1));
-            }
+        if (hasRegistryHost(repository)) {
+            int slash = repository.indexOf('/');
+            return DOMAIN.matcher(repository.substring(0, slash)).matches()
+                    && isValidName(repository.substring(slash + 1));
         }
         return isValidName(repository);
+    }
+
+    /** Whether a repository starts with a registry host (Docker's rule: a dot, a port, or localhost). */
+    public static boolean hasRegistryHost(String repository) {
+        int slash = repository.indexOf('/');
+        if (slash <= 0) {
+            return false;
+        }
+        String first = repository.substring(0, slash);
+        return first.contains(".") || first.contains(":") || first.equals("localhost");
     }
 
     /** The repository part of a reference: tag and digest removed. */
@@ -40,5 +47,10 @@ public final class ImageNames {
         int colon = withoutDigest.lastIndexOf(':');
         int slash = withoutDigest.lastIndexOf('/');
         return colon > slash ? withoutDigest.substring(0, colon) : withoutDigest;
+    }
+
+    /** An OCI tag: letters, digits, {@code _ . -}, at most 128, not starting with {@code .} or {@code -}. */
+    public static boolean isValidTag(String tag) {
+        return tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     }
 }

@@ -1,4 +1,4 @@
-package dev.deja.engine.project;
+package dev.deja.engine.config;
 
 import java.nio.file.Path;
 

@@ -1,0 +1,126 @@
+package dev.deja.engine.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.ImageNames;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The images of bake's printed targets: one per target, named after it; the repository of its first tag tells
+ * where it lives, the tags of that repository become its tags; {@code contexts} and a local {@code output} are
+ * kept in deja's words.
+ */
+public final class BakeImages {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private BakeImages() {}
+
+    /**
+     * @param printed what {@code docker buildx bake --print} printed
+     * @param root    the project root: every path becomes relative to it
+     * @param file    the main bake file: paths in {@code printed} are relative to its folder
+     */
+    public static List<SourceImage> of(JsonNode printed, Path root, Path file) {
+        Path dir = file.getParent();
+        List<SourceImage> images = new ArrayList<>();
+        printed.path("target").properties().forEach(entry -> {
+            String target = entry.getKey();
+            String name = target.toLowerCase(Locale.ROOT);
+            if (!ImageNames.isValidName(name)) {
+                throw new ConfigException(
+                        file, "bake target '" + target + "' cannot be an image name; name it in deja.yaml");
+            }
+            images.add(new SourceImage(name, settings(target, entry.getValue(), root, dir, file), file, 0));
+        });
+        return images;
+    }
+
+    private static ObjectNode settings(String target, JsonNode definition, Path root, Path dir, Path file) {
+        ObjectNode settings = JSON.objectNode();
+        String contextValue = definition.path("context").asText(".");
+        if (ComposeReader.isRemote(contextValue)) {
+            throw new ConfigException(
+                    file, "bake target '" + target + "': its context " + contextValue + " is fetched by the builder");
+        }
+        Path context = dir.resolve(contextValue).normalize();
+        settings.put("context", relative(root, context, target, file));
+        if (definition.hasNonNull("dockerfile-inline")) {
+            settings.put(
+                    "dockerfile_inline", definition.get("dockerfile-inline").asText());
+        } else {
+            Path dockerfile = context.resolve(definition.path("dockerfile").asText("Dockerfile"))
+                    .normalize();
+            settings.put("dockerfile", relative(root, dockerfile, target, file));
+        }
+        copy(definition, "args", settings, "args");
+        copy(definition, "labels", settings, "labels");
+        if (definition.hasNonNull("target")) {
+            settings.put("target", definition.get("target").asText());
+        }
+        if (definition.path("platforms").isArray()
+                && !definition.path("platforms").isEmpty()) {
+            ArrayNode platforms = settings.putArray("platforms");
+            definition.get("platforms").forEach(p -> platforms.add(p.asText()));
+        }
+        if (definition.path("contexts").isObject()
+                && !definition.path("contexts").isEmpty()) {
+            ObjectNode contexts = settings.putObject("contexts");
+            definition.get("contexts").properties().forEach(e -> {
+                String value = e.getValue().asText();
+                boolean local = !value.matches("[A-Za-z][A-Za-z0-9+.-]*:.*");
+                contexts.put(
+                        e.getKey(), local ? relative(root, dir.resolve(value).normalize(), target, file) : value);
+            });
+        }
+        List<String> tags = new ArrayList<>();
+        definition.path("tags").forEach(t -> tags.add(t.asText()));
+        if (!tags.isEmpty()) {
+            String repository = ImageNames.repositoryOf(tags.get(0));
+            settings.put("repository", repository);
+            ArrayNode out = JSON.arrayNode();
+            for (String tag : tags) {
+                if (ImageNames.repositoryOf(tag).equals(repository) && tag.length() > repository.length()) {
+                    out.add(tag.substring(repository.length() + 1));
+                }
+            }
+            if (!out.isEmpty()) {
+                settings.set("tags", out);
+            }
+        }
+        for (JsonNode output : definition.path("output")) {
+            String text = output.asText();
+            if (text.contains("type=local")) {
+                for (String part : text.split(",")) {
+                    if (part.startsWith("dest=")) {
+                        settings.put(
+                                "output",
+                                relative(root, dir.resolve(part.substring(5)).normalize(), target, file));
+                    }
+                }
+            }
+        }
+        return settings;
+    }
+
+    private static void copy(JsonNode definition, String key, ObjectNode settings, String as) {
+        if (definition.path(key).isObject() && !definition.path(key).isEmpty()) {
+            ObjectNode out = settings.putObject(as);
+            definition.get(key).properties().forEach(e -> {
+                if (!e.getValue().isNull()) {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            });
+        }
+    }
+
+    private static String relative(Path root, Path path, String target, Path file) {
+        return SourcePaths.relative(root, path, "bake target '" + target + "':", file, 0);
+    }
+}

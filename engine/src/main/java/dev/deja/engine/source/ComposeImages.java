@@ -1,0 +1,178 @@
+package dev.deja.engine.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deja.engine.config.ImageNames;
+import dev.deja.engine.config.Notice;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The images of a resolved compose model (from {@link ComposeReader} or {@code docker compose config --format
+ * json}): one per distinct build definition, however many services share it. An image is named after the
+ * repository of its {@code image:} (or its first service); its other services' names are its aliases, so
+ * {@code service:NAME} finds it.
+ */
+public final class ComposeImages {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private ComposeImages() {}
+
+    /** Where the services are written, for messages: the file and the line of each service. */
+    public interface Origins {
+        ComposeReader.Origin of(String service);
+    }
+
+    /**
+     * @param model   {@code {"services": {...}}}, build contexts absolute
+     * @param root    the project root: every path becomes relative to it
+     * @param notices where skipped services are told
+     */
+    public static List<SourceImage> of(JsonNode model, Path root, Origins origins, Consumer<Notice> notices) {
+        Map<String, List<String>> servicesByBuild = new LinkedHashMap<>();
+        Map<String, ObjectNode> settingsByBuild = new LinkedHashMap<>();
+        model.path("services").properties().forEach(entry -> {
+            String service = entry.getKey();
+            JsonNode build = entry.getValue().get("build");
+            if (build == null || build.isNull()) {
+                return;
+            }
+            ComposeReader.Origin origin = origins.of(service);
+            String context = build.path("context").asText(".");
+            if (ComposeReader.isRemote(context)) {
+                notices.accept(new Notice(
+                        origin.file(),
+                        origin.line(),
+                        "service '" + service + "' skipped: its build context " + context
+                                + " is fetched by the builder, so deja cannot hash it"));
+                return;
+            }
+            ObjectNode settings = settings(service, entry.getValue(), root, origin);
+            servicesByBuild
+                    .computeIfAbsent(settings.toString(), k -> new ArrayList<>())
+                    .add(service);
+            settingsByBuild.putIfAbsent(settings.toString(), settings);
+        });
+        // compose's own output lists services by name, a file by where they are written: order both by the file.
+        Comparator<String> byLine = Comparator.comparingInt(
+                        (String service) -> origins.of(service).line())
+                .thenComparing(Comparator.naturalOrder());
+        servicesByBuild.values().forEach(services -> services.sort(byLine));
+        List<Map.Entry<String, List<String>>> groups = new ArrayList<>(servicesByBuild.entrySet());
+        groups.sort(Comparator.comparing(group -> group.getValue().get(0), byLine));
+        List<SourceImage> images = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        Set<String> allServices = new HashSet<>();
+        servicesByBuild.values().forEach(allServices::addAll);
+        for (Map.Entry<String, List<String>> group : groups) {
+            ObjectNode settings = settingsByBuild.get(group.getKey());
+            List<String> services = group.getValue();
+            String name = name(settings, services, taken, allServices);
+            taken.add(name);
+            ArrayNode aliases = JSON.arrayNode();
+            services.stream()
+                    .filter(s -> !s.equals(name) && ImageNames.isValidName(s))
+                    .forEach(aliases::add);
+            if (!aliases.isEmpty()) {
+                settings.set("aliases", aliases);
+            }
+            ComposeReader.Origin origin = origins.of(services.get(0));
+            images.add(new SourceImage(name, settings, origin.file(), origin.line()));
+        }
+        return images;
+    }
+
+    /** The repository's last part when {@code image:} names one that is free; else the first service's name. */
+    private static String name(ObjectNode settings, List<String> services, Set<String> taken, Set<String> allServices) {
+        String repository = settings.path("repository").asText("");
+        if (!repository.isEmpty()) {
+            String last = repository.substring(repository.lastIndexOf('/') + 1);
+            if (!taken.contains(last) && (services.contains(last) || !allServices.contains(last))) {
+                return last;
+            }
+        }
+        for (String service : services) {
+            String name = service.toLowerCase(Locale.ROOT);
+            if (!taken.contains(name)) {
+                return name;
+            }
+        }
+        return services.get(0).toLowerCase(Locale.ROOT) + "-" + (taken.size() + 1);
+    }
+
+    /** One service's build in deja.yaml's words. */
+    private static ObjectNode settings(String service, JsonNode definition, Path root, ComposeReader.Origin origin) {
+        JsonNode build = definition.get("build");
+        Path context = Path.of(build.path("context").asText("."));
+        ObjectNode settings = JSON.objectNode();
+        settings.put("context", relative(root, context, service, "build context", origin));
+        if (build.hasNonNull("dockerfile_inline")) {
+            settings.put("dockerfile_inline", build.get("dockerfile_inline").asText());
+        } else {
+            Path dockerfile = context.resolve(build.path("dockerfile").asText("Dockerfile"));
+            settings.put("dockerfile", relative(root, dockerfile.normalize(), service, "dockerfile", origin));
+        }
+        copyMapping(build, "args", settings, "args");
+        if (build.hasNonNull("target")) {
+            settings.put("target", build.get("target").asText());
+        }
+        copyList(build, "platforms", settings, "platforms");
+        copyMapping(build, "labels", settings, "labels");
+        if (build.has("additional_contexts")) {
+            ObjectNode contexts = settings.putObject("contexts");
+            build.get("additional_contexts").properties().forEach(entry -> {
+                String value = entry.getValue().asText();
+                contexts.put(
+                        entry.getKey(),
+                        value.startsWith("/")
+                                ? relative(root, Path.of(value), service, "context '" + entry.getKey() + "'", origin)
+                                : value);
+            });
+        }
+        String image = definition.path("image").asText("");
+        if (!image.isEmpty()) {
+            String withoutDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+            String repository = ImageNames.repositoryOf(withoutDigest);
+            settings.put("repository", repository);
+            if (!withoutDigest.equals(repository) && !image.contains("@")) {
+                settings.putArray("tags").add(withoutDigest.substring(repository.length() + 1));
+            }
+        }
+        return settings;
+    }
+
+    private static String relative(Path root, Path path, String service, String what, ComposeReader.Origin origin) {
+        return SourcePaths.relative(root, path, "service '" + service + "': " + what, origin.file(), origin.line());
+    }
+
+    private static void copyMapping(JsonNode build, String key, ObjectNode settings, String as) {
+        if (build.has(key) && build.get(key).isObject() && !build.get(key).isEmpty()) {
+            // Sorted: compose's output and a file list them in different orders, and they mean the same.
+            ObjectNode out = settings.putObject(as);
+            new TreeMap<>(build.get(key).properties().stream()
+                            .collect(Collectors.toMap(
+                                    Map.Entry::getKey, e -> e.getValue().asText())))
+                    .forEach(out::put);
+        }
+    }
+
+    private static void copyList(JsonNode build, String key, ObjectNode settings, String as) {
+        if (build.has(key) && build.get(key).isArray() && !build.get(key).isEmpty()) {
+            ArrayNode out = settings.putArray(as);
+            build.get(key).forEach(item -> out.add(item.asText()));
+        }
+    }
+}

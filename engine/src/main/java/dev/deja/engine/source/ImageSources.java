@@ -1,0 +1,119 @@
+package dev.deja.engine.source;
+
+import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.Notice;
+import dev.deja.packer.context.RepoPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The build definitions a repository already keeps, as deja's images: a compose project or a bake file, named by
+ * deja.yaml's {@code from:} or found at the project root.
+ */
+public final class ImageSources {
+
+    /** What kind of file a source is. */
+    public enum Kind {
+        COMPOSE,
+        BAKE
+    }
+
+    /**
+     * A source: its kind and its files, the first being the main one.
+     *
+     * @param files absolute paths
+     */
+    public record Source(Kind kind, List<Path> files) {
+        public Source {
+            files = List.copyOf(files);
+        }
+
+        /** The main file relative to {@code root}, for messages and {@code from:}. */
+        public String describe(Path root) {
+            return files.stream()
+                    .map(f -> root.relativize(f).toString())
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("");
+        }
+    }
+
+    /** The files bake reads by default, in its order (besides the compose files). */
+    public static final List<String> BAKE_FILES =
+            List.of("docker-bake.json", "docker-bake.override.json", "docker-bake.hcl", "docker-bake.override.hcl");
+
+    private ImageSources() {}
+
+    /**
+     * The source deja.yaml names with {@code from:} (one kind: compose files, or bake files).
+     *
+     * @param config where {@code from:} is written, for errors
+     */
+    public static Source named(Path root, List<String> from, Path config) {
+        List<Path> files = new ArrayList<>();
+        Kind kind = null;
+        for (String name : from) {
+            String normalized = RepoPath.normalizeOrNull(name);
+            if (normalized == null) {
+                throw new ConfigException(config, "from: '" + name + "' leaves the repository");
+            }
+            Path file = RepoPath.resolve(root, normalized);
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(config, "from: '" + name + "' does not exist");
+            }
+            Kind fileKind = kindOf(normalized);
+            if (kind != null && kind != fileKind) {
+                throw new ConfigException(
+                        config, "from: names both compose and bake files; a project takes its images from one kind");
+            }
+            kind = fileKind;
+            files.add(file);
+        }
+        return new Source(kind, files);
+    }
+
+    private static Kind kindOf(String file) {
+        String name = file.substring(file.lastIndexOf('/') + 1);
+        return name.endsWith(".hcl") || (name.endsWith(".json") && name.contains("bake")) ? Kind.BAKE : Kind.COMPOSE;
+    }
+
+    /** The bake file of the root if it has one, else its compose project, else nothing. */
+    public static Optional<Source> detect(Path root) {
+        List<Path> bake = BAKE_FILES.stream()
+                .map(root::resolve)
+                .filter(Files::isRegularFile)
+                .toList();
+        if (!bake.isEmpty()) {
+            return Optional.of(new Source(Kind.BAKE, bake));
+        }
+        List<Path> compose = ComposeReader.defaultFiles(root);
+        return compose.isEmpty() ? Optional.empty() : Optional.of(new Source(Kind.COMPOSE, compose));
+    }
+
+    /** The source's images, paths relative to {@code root}. */
+    public static List<SourceImage> read(
+            Source source, Path root, Map<String, String> environment, Consumer<Notice> notices) {
+        return switch (source.kind()) {
+            case COMPOSE -> {
+                ComposeReader reader = new ComposeReader(source.files().get(0).getParent(), environment, notices);
+                ComposeReader.Resolved resolved = reader.read(source.files());
+                yield ComposeImages.of(
+                        resolved.model(),
+                        root,
+                        service -> resolved.origins()
+                                .getOrDefault(
+                                        service,
+                                        new ComposeReader.Origin(source.files().get(0), 0)),
+                        notices);
+            }
+            case BAKE -> BakeImages.of(
+                    new BakeReader(environment).print(source.files()),
+                    root,
+                    source.files().get(0));
+        };
+    }
+}

@@ -1,0 +1,158 @@
+package dev.deja.engine.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.graph.Dependency;
+import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.project.ImageDefinition;
+import dev.deja.engine.project.NamedContext;
+import dev.deja.engine.project.Project;
+import dev.deja.engine.project.ProjectLoader;
+import dev.deja.packer.TestTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A compose project as the config: no deja.yaml, or one that names it and changes an image. */
+class ComposeSourceTest {
+
+    private static final Map<String, String> ENV = Map.of("REGISTRY", "registry.example.com/shop");
+
+    @TempDir
+    Path tmp;
+
+    /** The compose fixture copied into a git checkout of its own. */
+    static TestTree shop(Path tmp) throws Exception {
+        TestTree tree = TestTree.copyOf(
+                Path.of("src/test/resources/monorepos/compose-shop").toAbsolutePath(), tmp.resolve("shop"));
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        return tree;
+    }
+
+    private static Project load(TestTree tree, Map<String, String> environment) {
+        return new ProjectLoader(environment).load(tree.root(), null);
+    }
+
+    @Test
+    void servicesThatShareABuildAreOneImage() throws Exception {
+        Project project = load(shop(tmp), ENV);
+        assertThat(project.source()).map(s -> s.describe(project.root())).contains("compose.yaml");
+        assertThat(project.images()).extracting(ImageDefinition::name).containsExactly("base", "python-app", "web");
+        ImageDefinition python = project.image("python-app").orElseThrow();
+        assertThat(python.aliases()).containsExactly("api", "worker", "scheduler");
+        assertThat(python.dockerfile()).isEqualTo("services/python/Dockerfile");
+        assertThat(python.context()).isEqualTo("services/python");
+        assertThat(python.args()).containsEntry("PY_VERSION", "3.12").containsEntry("BUILD_MODE", "release");
+        assertThat(python.contexts()).containsEntry("base", new NamedContext(NamedContext.Kind.IMAGE, "base"));
+        assertThat(python.repository()).isEqualTo("registry.example.com/shop/python-app");
+        assertThat(python.tags()).containsExactly("dev");
+        ImageDefinition web = project.image("web").orElseThrow();
+        assertThat(web.aliases()).containsExactly("admin");
+        assertThat(web.context()).isEmpty();
+        assertThat(web.dockerfile()).isEqualTo("web/Dockerfile");
+        assertThat(web.target()).isEqualTo("runtime");
+        assertThat(web.labels()).containsEntry("org.opencontainers.image.title", "shop-web");
+        assertThat(project.repository("web")).isEqualTo("registry.example.com/shop/web");
+        assertThat(project.localMode()).isFalse();
+    }
+
+    @Test
+    void aNamedContextOfAServiceIsAParent() throws Exception {
+        ImageGraph graph = ImageGraph.of(load(shop(tmp), ENV));
+        assertThat(graph.parents("python-app"))
+                .extracting(Dependency::parent, Dependency::how)
+                .containsExactly(tuple("base", "context base"));
+        assertThat(graph.parents("web")).isEmpty();
+    }
+
+    @Test
+    void theEnvironmentWinsOverDotEnvAndProfilesTurnServicesOn() throws Exception {
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("PY_VERSION", "3.13");
+        env.put("COMPOSE_PROFILES", "tools");
+        Project project = load(shop(tmp), env);
+        assertThat(project.image("python-app").orElseThrow().args()).containsEntry("PY_VERSION", "3.13");
+        assertThat(project.images()).extracting(ImageDefinition::name).contains("tools");
+    }
+
+    @Test
+    void aRequiredVariableThatIsUnsetIsAnErrorNamingTheComposeFile() throws Exception {
+        TestTree tree = shop(tmp);
+        tree.file(".env", "TAG=dev\n");
+        assertThatThrownBy(() -> load(tree, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("variable REGISTRY is not set: set REGISTRY to where the images live")
+                .satisfies(e ->
+                        assertThat(((ConfigException) e).describe(tree.root())).startsWith("compose.yaml:"));
+    }
+
+    @Test
+    void dejaYamlNamesTheSourceAndChangesAnImage() throws Exception {
+        TestTree tree = shop(tmp);
+        tree.file(
+                "deja.yaml",
+                "registry: registry.example.com/other\nfrom: compose.yaml\nimages:\n  python-app:\n    args: {BUILD_MODE: debug}\n  extra:\n"
+                        + "    dockerfile: tools/Dockerfile\n");
+        Project project = load(tree, ENV);
+        ImageDefinition python = project.image("python-app").orElseThrow();
+        assertThat(python.args()).containsEntry("BUILD_MODE", "debug").containsEntry("PY_VERSION", "3.12");
+        assertThat(python.contexts()).containsKey("base");
+        assertThat(project.images())
+                .extracting(ImageDefinition::name)
+                .containsExactly("base", "python-app", "web", "extra");
+        assertThat(project.repository("extra")).isEqualTo("registry.example.com/other/extra");
+        assertThat(project.repository("web")).isEqualTo("registry.example.com/shop/web");
+    }
+
+    /** The same images whether compose resolves the files or deja reads them itself. */
+    @Test
+    void composeConfigAndDejasReaderGiveTheSameImages() throws Exception {
+        TestTree tree = shop(tmp);
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("PATH", System.getenv("PATH"));
+        Process process;
+        try {
+            ProcessBuilder builder = new ProcessBuilder("docker", "compose", "config", "--format", "json")
+                    .directory(tree.root().toFile());
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            process = builder.start();
+        } catch (IOException e) {
+            Assumptions.abort("no docker CLI: scripts/test-env.sh --docker installs it");
+            return;
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(
+                process.waitFor() == 0, "docker compose v2 missing: scripts/test-env.sh --docker installs it");
+        JsonNode fromCompose = new ObjectMapper().readTree(out);
+
+        List<Path> files = ComposeReader.defaultFiles(tree.root());
+        ComposeReader.Resolved own = new ComposeReader(tree.root(), env, notice -> {}).read(files);
+        ComposeImages.Origins origins = service -> own.origins().get(service);
+        List<SourceImage> viaCompose = ComposeImages.of(fromCompose, tree.root(), origins, notice -> {});
+        List<SourceImage> viaDeja = ComposeImages.of(own.model(), tree.root(), origins, notice -> {});
+        assertThat(describe(viaDeja)).isEqualTo(describe(viaCompose)).hasSize(3);
+    }
+
+    private static List<String> describe(List<SourceImage> images) {
+        List<String> out = new ArrayList<>();
+        images.forEach(
+                i -> out.add(i.name() + " " + i.settings() + " " + i.file().getFileName() + ":" + i.line()));
+        return out;
+    }
+}

@@ -1,0 +1,1 @@
+cat /etc/base-release /etc/python-release
