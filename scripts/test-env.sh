@@ -116,28 +116,51 @@ install_trixie_plugin() {
   install -m 0755 "$dir/x/usr/libexec/docker/cli-plugins/$package" "$plugin"
 }
 
-docker_dir() { echo "$state/docker"; }
+# Two engines: Debian bookworm's dockerd 20.10 (built-in BuildKit: what most CI runners still have) under
+# .test-env/docker, and trixie's 26.1 (current BuildKit: named contexts, …) under .test-env/docker-current.
+docker_dir() { echo "$state/${1:-docker}"; }
 
-docker_answers() { DOCKER_HOST="unix://$(docker_dir)/docker.sock" docker version >/dev/null 2>&1; }
+docker_answers() { DOCKER_HOST="unix://$(docker_dir "${1:-docker}")/docker.sock" docker version >/dev/null 2>&1; }
 
+# Trixie's docker.io and containerd, unpacked (not installed) beside bookworm's; their binaries run on bookworm's
+# libc, and the engine uses bookworm's runc (trixie's needs a newer glibc).
+install_current_engine() {
+  local dir="$state/trixie/engine"
+  [ -x "$dir/x/usr/sbin/dockerd" ] && [ -x "$dir/x/usr/bin/containerd" ] && return
+  mkdir -p "$dir/x"
+  install_trixie_plugin docker-buildx # fetches trixie's package lists once
+  local opts=(-o "Dir::Etc::sourcelist=$state/trixie/sources.list" -o "Dir::Etc::sourceparts=-"
+    -o "Dir::State::Lists=$state/trixie/lists" -o "APT::Get::List-Cleanup=0")
+  echo "test-env: fetching docker.io and containerd from Debian trixie (the current engine)" >&2
+  (cd "$dir" && apt-get "${opts[@]}" download docker.io containerd >&2)
+  for deb in "$dir"/*.deb; do dpkg -x "$deb" "$dir/x"; done
+}
+
+# start_docker NAME [DIR-OF-ITS-BINARIES…]: a dockerd of its own (vfs, no iptables) under .test-env/NAME.
 start_docker() {
-  local dir; dir=$(docker_dir)
+  local name=${1:-docker} dir; dir=$(docker_dir "$name"); shift || true
+  local path=$PATH
+  for bin in "$@"; do path="$bin:$path"; done
   mkdir -p "$dir"
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null && docker_answers; then return; fi
-  nohup dockerd --iptables=false --storage-driver=vfs --data-root "$dir/data" --exec-root "$dir/exec" \
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null && docker_answers "$name"; then return; fi
+  PATH=$path nohup dockerd --iptables=false --storage-driver=vfs --data-root "$dir/data" --exec-root "$dir/exec" \
     --pidfile "$dir/pid" -H "unix://$dir/docker.sock" --insecure-registry 127.0.0.0/8 \
     > "$dir/log" 2>&1 < /dev/null &
-  for _ in $(seq 1 150); do docker_answers && return; sleep 0.2; done
-  echo "test-env: dockerd did not start; its log:" >&2; tail -20 "$dir/log" >&2; return 1
+  for _ in $(seq 1 150); do docker_answers "$name" && return; sleep 0.2; done
+  echo "test-env: dockerd ($name) did not start; its log:" >&2; tail -20 "$dir/log" >&2; return 1
 }
 
 stop_docker() {
-  local dir; dir=$(docker_dir)
-  [ -f "$dir/pid" ] && kill "$(cat "$dir/pid")" 2>/dev/null || true
+  local name dir
+  for name in docker docker-current; do
+    dir=$(docker_dir "$name")
+    [ -f "$dir/pid" ] && kill "$(cat "$dir/pid")" 2>/dev/null || true
+  done
 }
 
-base_image() { # busybox-static -> rootfs -> docker import -> push to the plain registry
-  local dir rootfs; dir=$(docker_dir); rootfs="$dir/busybox-rootfs"
+# base_image NAME: busybox-static -> rootfs -> docker import -> push to the plain registry
+base_image() {
+  local dir rootfs; dir=$(docker_dir "${1:-docker}"); rootfs="$state/busybox-rootfs"
   export DOCKER_HOST="unix://$dir/docker.sock"
   if ! docker image inspect deja-busybox:latest >/dev/null 2>&1; then
     rm -rf "$rootfs" && mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc"
@@ -151,6 +174,7 @@ base_image() { # busybox-static -> rootfs -> docker import -> push to the plain 
   fi
   docker tag deja-busybox:latest "127.0.0.1:$plain/deja-busybox:latest"
   docker push -q "127.0.0.1:$plain/deja-busybox:latest" >/dev/null
+  unset DOCKER_HOST
 }
 
 stop_all() {
@@ -216,6 +240,7 @@ if [ "$with_docker" = yes ]; then
   fi
   install_trixie_plugin docker-buildx
   install_trixie_plugin docker-compose
+  install_current_engine
 fi
 [ -f "$state/password" ] || head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$state/password"
 password=$(cat "$state/password")
@@ -234,8 +259,10 @@ plain=$(start_registry plain no)
 authed=$(start_registry auth yes)
 tokened=$(start_registry token token)
 if [ "$with_docker" = yes ]; then
-  start_docker
-  base_image
+  start_docker docker
+  base_image docker
+  start_docker docker-current "$state/trixie/engine/x/usr/sbin" "$state/trixie/engine/x/usr/bin"
+  base_image docker-current
 fi
 cat > "$state/env" <<ENV
 export DEJA_TEST_REGISTRY=127.0.0.1:$plain
@@ -250,6 +277,10 @@ ENV
 if [ "$with_docker" = yes ] || docker_answers; then
   echo "export DEJA_TEST_DOCKER_HOST=unix://$(docker_dir)/docker.sock" >> "$state/env"
   echo "test-env: dockerd           unix://$(docker_dir)/docker.sock (buildx $(DOCKER_HOST=unix://$(docker_dir)/docker.sock docker buildx version 2>/dev/null | awk '{print $2}'))" >&2
+fi
+if [ "$with_docker" = yes ] || docker_answers docker-current; then
+  echo "export DEJA_TEST_CURRENT_DOCKER_HOST=unix://$(docker_dir docker-current)/docker.sock" >> "$state/env"
+  echo "test-env: current dockerd   unix://$(docker_dir docker-current)/docker.sock ($(DOCKER_HOST=unix://$(docker_dir docker-current)/docker.sock docker version --format '{{.Server.Version}}' 2>/dev/null))" >&2
 fi
 echo "test-env: plain registry   http://127.0.0.1:$plain/v2/" >&2
 echo "test-env: auth registry    http://127.0.0.1:$authed/v2/ (user deja, password in $state/password)" >&2

@@ -58,6 +58,14 @@ public final class TestRegistries {
         return Optional.ofNullable(values.get("DEJA_TEST_DOCKER_HOST"));
     }
 
+    /**
+     * The current engine's socket (dockerd 26 with a current BuildKit: named contexts and the rest that dockerd
+     * 20.10's built-in BuildKit lacks), if it was started.
+     */
+    public Optional<String> currentDockerHost() {
+        return Optional.ofNullable(values.get("DEJA_TEST_CURRENT_DOCKER_HOST"));
+    }
+
     public String tokenRegistry() {
         return values.get("DEJA_TEST_TOKEN_REGISTRY");
     }

@@ -1,1 +1,2 @@
+echo "role $1"
 cat /etc/base-release /etc/python-release
