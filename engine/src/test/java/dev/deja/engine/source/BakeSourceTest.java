@@ -1,0 +1,79 @@
+package dev.deja.engine.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.graph.Dependency;
+import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.project.ImageDefinition;
+import dev.deja.engine.project.Project;
+import dev.deja.engine.project.ProjectLoader;
+import dev.deja.packer.TestTree;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bake file as the config, resolved by the real {@code docker buildx bake --print}. */
+class BakeSourceTest {
+
+    @TempDir
+    Path tmp;
+
+    private TestTree tools() throws Exception {
+        TestTree tree = TestTree.copyOf(
+                Path.of("src/test/resources/monorepos/bake-tools").toAbsolutePath(), tmp.resolve("tools"));
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        return tree;
+    }
+
+    private static Map<String, String> environment() {
+        String path = System.getenv("PATH");
+        Assumptions.assumeTrue(
+                new File("/usr/libexec/docker/cli-plugins/docker-buildx").canExecute(),
+                "no buildx plugin: scripts/test-env.sh --docker installs it");
+        return Map.of(
+                "PATH", path, "REGISTRY", "registry.example.com/tools", "HOME", System.getProperty("java.io.tmpdir"));
+    }
+
+    @Test
+    void targetsOfTheDefaultGroupAreImages() throws Exception {
+        Project project = new ProjectLoader(environment()).load(tools().root(), null);
+        assertThat(project.images())
+                .extracting(ImageDefinition::name)
+                .containsExactlyInAnyOrder("app", "base", "tool-fmt", "tool-lint");
+        ImageDefinition lint = project.image("tool-lint").orElseThrow();
+        assertThat(lint.args()).containsEntry("TOOL", "lint");
+        assertThat(lint.dockerfile()).isEqualTo("tools/Dockerfile");
+        assertThat(lint.repository()).isEqualTo("registry.example.com/tools/tool-lint");
+        assertThat(lint.tags()).containsExactly("dev");
+        assertThat(project.image("app").orElseThrow().labels())
+                .containsEntry("org.opencontainers.image.vendor", "acme");
+        ImageGraph graph = ImageGraph.of(project);
+        assertThat(graph.parents("app"))
+                .extracting(Dependency::parent, Dependency::how)
+                .containsExactly(tuple("base", "context base"));
+    }
+
+    @Test
+    void withoutBuildxTheMessageSaysWhatToInstall() throws Exception {
+        TestTree tree = tools();
+        // What the docker CLI answers when the buildx plugin is not installed.
+        new TestTree(tmp.resolve("bin"))
+                .executable("docker", "#!/bin/sh\necho \"docker: 'buildx' is not a docker command.\" >&2\nexit 1\n");
+        assertThatThrownBy(() -> new ProjectLoader(Map.of("PATH", tmp.resolve("bin") + ":/usr/bin:/bin"))
+                        .load(tree.root(), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("docker buildx is not installed")
+                .hasMessageContaining("install the buildx plugin")
+                .satisfies(e ->
+                        assertThat(((ConfigException) e).describe(tree.root())).startsWith("docker-bake.hcl:"));
+    }
+}
