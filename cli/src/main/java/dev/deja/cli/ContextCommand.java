@@ -1,7 +1,10 @@
 package dev.deja.cli;
 
 import dev.deja.cli.format.PlanFormat;
+import dev.deja.engine.Deja;
 import dev.deja.engine.pack.PackedImage;
+import dev.deja.engine.project.ImageDefinition;
+import dev.deja.engine.project.Project;
 import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.EntryType;
@@ -12,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,7 +61,8 @@ final class ContextCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "say where the tar goes: -o FILE, -o -" + " for standard output, or --list to see its entries");
         }
-        PackedImage packed = ProjectContext.deja(spec).context(image);
+        Deja deja = ProjectContext.deja(spec);
+        PackedImage packed = deja.context(image);
         String name = packed.name();
         if (list) {
             PrintWriter out = spec.commandLine().getOut();
@@ -67,12 +72,22 @@ final class ContextCommand implements Callable<Integer> {
                         entry.type().code(),
                         entry.mode(),
                         entry.type() == EntryType.FILE ? PlanFormat.humanBytes(entry.size()) : "-",
-                        entry.path(),
-                        entry.type() == EntryType.SYMLINK ? " -> " + entry.linkTarget() : "");
+                        printable(entry.path()),
+                        entry.type() == EntryType.SYMLINK ? " -> " + printable(entry.linkTarget()) : "");
             }
             out.printf(
                     "# %s: state %s, Dockerfile %s%n",
-                    name, packed.state().tag(), packed.context().dockerfile());
+                    name, packed.state().tag(), printable(packed.context().dockerfile()));
+            ImageDefinition definition = deja.graph().project().byName().get(name);
+            if (definition.context().isEmpty()) {
+                List<String> leftOut = Project.LEFT_OUT.stream()
+                        .filter(file -> !definition.include().contains(file))
+                        .sorted()
+                        .toList();
+                out.printf(
+                        "# left out of the context at the project root: %s (include: [.git] in deja.yaml adds one)%n",
+                        String.join(", ", leftOut));
+            }
             out.flush();
         }
         if (output != null) {
@@ -101,5 +116,24 @@ final class ContextCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /** A name as a terminal can show it: control characters as {@code \n}, {@code \t} or {@code \xNN}. */
+    static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else if (c == '\\') {
+                out.append("\\\\");
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
             ContextCommand.class,
             GraphCommand.class,
             CiCommand.class,
+            InitCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

@@ -19,6 +19,7 @@ import dev.deja.engine.plan.Plan;
 import dev.deja.engine.plan.Planner;
 import dev.deja.engine.plan.RegistryManifests;
 import dev.deja.engine.plan.StateLookup;
+import dev.deja.engine.project.InitialConfig;
 import dev.deja.engine.project.ProjectLoader;
 import dev.deja.engine.report.BuildReport;
 import dev.deja.packer.state.ContentHasher;
@@ -89,6 +90,11 @@ public final class Deja {
     /** Without a registry deja works against the local daemon's image store. */
     public boolean localMode() {
         return graph().project().localMode();
+    }
+
+    /** The deja.yaml this project would have, for {@code deja init} to write. */
+    public String initialConfig() {
+        return InitialConfig.render(graph().project());
     }
 
     /** The states of the selection, parents first; nothing is asked of the registry. */

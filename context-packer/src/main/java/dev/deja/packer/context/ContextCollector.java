@@ -38,11 +38,13 @@ public final class ContextCollector {
     private final Path root;
     private final IgnoreRules rules;
     private final Consumer<ContextEntry> listener;
+    private final Set<String> leftOut;
     private final List<ContextEntry> found = new ArrayList<>();
     private final ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
     private ContextCollector(ContextSpec spec, IgnoreRules rules, Consumer<ContextEntry> listener) {
         this.root = spec.repoRoot();
+        this.leftOut = spec.leftOut();
         this.rules = rules;
         this.listener = listener;
     }
@@ -165,7 +167,7 @@ public final class ContextCollector {
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
                 for (Path child : stream) {
                     String name = child.getFileName().toString();
-                    if (repoPath.isEmpty() && name.equals(".git")) {
+                    if (repoPath.isEmpty() && leftOut.contains(name)) {
                         continue;
                     }
                     RecursiveAction below =

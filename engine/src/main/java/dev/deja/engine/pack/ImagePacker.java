@@ -3,6 +3,7 @@ package dev.deja.engine.pack;
 import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.project.ImageDefinition;
+import dev.deja.engine.project.Project;
 import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextSpec;
 import dev.deja.packer.context.PackedContext;
@@ -57,7 +58,12 @@ public final class ImagePacker {
         Dockerfile dockerfile = graph.dockerfile(name);
         String rewritten = dockerfile.rewrite(image.arguments().get(0), use -> parentReference(name, use.reference()));
         ContextSpec spec = new ContextSpec(
-                graph.project().root(), image.context(), image.dockerfile(), image.include(), image.exclude());
+                graph.project().root(),
+                image.context(),
+                image.dockerfile(),
+                image.include(),
+                image.exclude(),
+                Project.LEFT_OUT);
         PackedContext context;
         List<EntryDigest> digests;
         try (ContentHasher.Session hashing = hasher.start()) {

@@ -1,6 +1,7 @@
 package dev.deja.engine.project;
 
 import dev.deja.engine.config.ConfigFile;
+import dev.deja.engine.config.ConfigLoader;
 import dev.deja.engine.config.ImageNames;
 import dev.deja.engine.config.Notice;
 import dev.deja.engine.source.ImageSources;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -22,6 +24,12 @@ public record Project(
         List<ImageDefinition> images,
         List<Notice> notices,
         Optional<ImageSources.Source> source) {
+
+    /**
+     * Files at the project root that no context holds unless an image includes them: git's folder and deja's own
+     * files (editing deja.yaml for one image must not change the others).
+     */
+    public static final Set<String> LEFT_OUT = Set.of(".git", ConfigLoader.FILE_NAME, "deja.lock");
 
     public Project {
         images = List.copyOf(images);

@@ -1,0 +1,65 @@
+package dev.deja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.packer.TestTree;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a root context holds and how {@code context --list} shows it. */
+class ContextListTest {
+
+    @TempDir
+    Path tmp;
+
+    private TestTree repo() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("repo"))
+                .file(
+                        "deja.yaml",
+                        "images:\n  root:\n    dockerfile: Dockerfile\n    context: .\n  other:\n"
+                                + "    dockerfile: other/Dockerfile\n")
+                .file("Dockerfile", "FROM alpine\nCOPY . /src\n")
+                .file("other/Dockerfile", "FROM alpine\n")
+                .file("src/a.txt", "a\n")
+                .file("src/odd\tname\u0001.txt", "odd\n");
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        return tree;
+    }
+
+    @Test
+    void controlCharactersAreEscapedAndWhatIsLeftOutIsSaid() throws Exception {
+        TestTree tree = repo();
+        Run list = Run.of("-C", tree.root().toString(), "context", "root", "--list");
+        assertThat(list.code()).as(list.stderr()).isZero();
+        assertThat(list.stdout())
+                .contains("src/odd\\tname\\x01.txt")
+                .doesNotContain("\u0001")
+                .doesNotContain("  deja.yaml\n")
+                .contains("# left out of the context at the project root: .git, deja.lock, deja.yaml");
+    }
+
+    @Test
+    void editingDejaYamlForOneImageLeavesTheRootContextImageAlone() throws Exception {
+        TestTree tree = repo();
+        Run before = Run.of("-C", tree.root().toString(), "state");
+        tree.file("deja.yaml", tree.read("deja.yaml") + "    args: {MODE: debug}\n");
+        Run after = Run.of("-C", tree.root().toString(), "state");
+        assertThat(before.code()).isZero();
+        assertThat(after.code()).as(after.stderr()).isZero();
+        String rootBefore = before.stdout()
+                .lines()
+                .filter(l -> l.startsWith("root "))
+                .findFirst()
+                .orElseThrow();
+        String otherBefore = before.stdout()
+                .lines()
+                .filter(l -> l.startsWith("other "))
+                .findFirst()
+                .orElseThrow();
+        assertThat(after.stdout()).contains(rootBefore).doesNotContain(otherBefore);
+    }
+}

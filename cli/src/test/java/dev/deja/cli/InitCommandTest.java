@@ -1,0 +1,80 @@
+package dev.deja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.packer.TestTree;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code deja init} writes a deja.yaml that gives back the same images and states. */
+class InitCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static TestTree gitInit(TestTree tree) throws Exception {
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        return tree;
+    }
+
+    @Test
+    void discoveredImagesAreListedAndKeepTheirStates() throws Exception {
+        TestTree tree = gitInit(new TestTree(tmp.resolve("repo"))
+                .file("go.mod", "module acme\n")
+                .file("docker/api/Dockerfile", "FROM alpine\nCOPY go.mod /src/\n")
+                .file("services/a/proto/Dockerfile", "FROM alpine\nCOPY . /p\n")
+                .file("services/b/proto/Dockerfile", "FROM alpine\nARG V=\"a b\"\nCOPY . /p\n")
+                .file("deploy/Dockerfile.j2", "FROM {{ x }}\n"));
+        Run before = Run.of("-C", tree.root().toString(), "state");
+        assertThat(before.code()).as(before.stderr()).isZero();
+        assertThat(before.stderr()).contains("deploy/Dockerfile.j2: skipped");
+
+        Run init = Run.of("-C", tree.root().toString(), "init");
+        assertThat(init.code()).as(init.stderr()).isZero();
+        assertThat(init.stdout()).startsWith("wrote deja.yaml: 3 images from the Dockerfiles of the checkout");
+        String written = tree.read("deja.yaml");
+        assertThat(written)
+                .contains("images:\n  api:\n    dockerfile: docker/api/Dockerfile\n    context: .\n")
+                .contains("  a-proto:\n    dockerfile: services/a/proto/Dockerfile\n")
+                .contains("#   deploy/Dockerfile.j2: skipped: a template");
+
+        Run after = Run.of("-C", tree.root().toString(), "state");
+        assertThat(after.code()).as(after.stderr()).isZero();
+        assertThat(after.stdout()).isEqualTo(before.stdout());
+        assertThat(after.stderr())
+                .as("the config names every image: nothing is discovered")
+                .isEmpty();
+
+        Run again = Run.of("-C", tree.root().toString(), "init");
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.stderr()).contains("deja.yaml: already exists: --force replaces it");
+    }
+
+    @Test
+    void aComposeProjectIsNamedWithFromAndItsImagesListedAsComments() throws Exception {
+        TestTree tree = gitInit(TestTree.copyOf(
+                Path.of("..", "engine", "src", "test", "resources", "monorepos", "compose-shop")
+                        .toAbsolutePath()
+                        .normalize(),
+                tmp.resolve("shop")));
+        Map<String, String> env = Map.of("DEJA_DIGEST_CACHE", "off", "REGISTRY", "registry.example.com/shop");
+        Run before = Run.withEnvironment(env, "-C", tree.root().toString(), "state");
+        assertThat(before.code()).as(before.stderr()).isZero();
+
+        Run printed = Run.withEnvironment(env, "-C", tree.root().toString(), "init", "-o", "-");
+        assertThat(printed.code()).as(printed.stderr()).isZero();
+        assertThat(printed.stdout())
+                .contains("\nfrom: compose.yaml\n")
+                .contains("#   python-app:\n#     dockerfile: services/python/Dockerfile\n")
+                .contains("#     contexts:\n#       base: target:base\n");
+        tree.file("deja.yaml", printed.stdout());
+        Run after = Run.withEnvironment(env, "-C", tree.root().toString(), "state");
+        assertThat(after.code()).as(after.stderr()).isZero();
+        assertThat(after.stdout()).isEqualTo(before.stdout());
+    }
+}
