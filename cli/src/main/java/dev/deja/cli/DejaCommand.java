@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
             GraphCommand.class,
             CiCommand.class,
             InitCommand.class,
+            CheckCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

@@ -1,7 +1,9 @@
 package dev.deja.cli;
 
 import dev.deja.cli.format.PlanFormat;
+import dev.deja.engine.Deja;
 import dev.deja.engine.plan.Plan;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +41,13 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan plan = ProjectContext.deja(spec).plan(selection.selection(), offline);
+        Deja deja = ProjectContext.deja(spec);
+        Plan plan = deja.plan(selection.selection(), offline);
+        PrintWriter err = spec.commandLine().getErr();
+        deja.check(selection.selection())
+                .forEach(missing -> err.println("deja: warning: "
+                        + missing.describe(deja.graph().project().root())));
+        err.flush();
         spec.commandLine().getOut().print(json ? PlanFormat.json(plan) : PlanFormat.table(plan));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -10,6 +10,7 @@ import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.git.GitFacts;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.graph.Selection;
+import dev.deja.engine.pack.ContextCheck;
 import dev.deja.engine.pack.DigestCaches;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.plan.CacheRefs;
@@ -19,12 +20,14 @@ import dev.deja.engine.plan.Plan;
 import dev.deja.engine.plan.Planner;
 import dev.deja.engine.plan.RegistryManifests;
 import dev.deja.engine.plan.StateLookup;
+import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.InitialConfig;
 import dev.deja.engine.project.ProjectLoader;
 import dev.deja.engine.report.BuildReport;
 import dev.deja.packer.state.ContentHasher;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.auth.DockerConfigCredentials;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -90,6 +93,25 @@ public final class Deja {
     /** Without a registry deja works against the local daemon's image store. */
     public boolean localMode() {
         return graph().project().localMode();
+    }
+
+    /**
+     * Every COPY/ADD source of the selection that its packed context does not hold, offline: the wrong context is
+     * caught before any build.
+     */
+    public List<ContextCheck.Missing> check(Selection selection) {
+        List<ContextCheck.Missing> missing = new ArrayList<>();
+        for (String name : selection.apply(graph())) {
+            ImageDefinition image = graph().project().byName().get(name);
+            missing.addAll(ContextCheck.missing(
+                    name,
+                    graph().dockerfile(name),
+                    image.arguments().get(0),
+                    planner.packer().pack(name),
+                    image.context()));
+        }
+        planner.saveDigests();
+        return missing;
     }
 
     /** The deja.yaml this project would have, for {@code deja init} to write. */

@@ -1,0 +1,49 @@
+package dev.deja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.packer.TestTree;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code deja check}: every COPY/ADD source the context lacks, with Dockerfile:line, before any build. */
+class CheckCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sourcesMissingFromTheContextAreListedWithTheirLine() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("repo"))
+                .file(
+                        "deja.yaml",
+                        "images:\n  api:\n    dockerfile: api/Dockerfile\n  ok:\n    dockerfile: ok/Dockerfile\n")
+                .file(
+                        "api/Dockerfile",
+                        "FROM alpine\nCOPY go.mod /src/\nCOPY *.go /src/\nCOPY secret.txt /s\n"
+                                + "COPY --from=alpine /etc /etc\nADD https://example.com/x /x\nCOPY [\"main.go\", \"/m\"]\n")
+                .file("api/main.go", "package main\n")
+                .file("api/secret.txt", "s\n")
+                .file("api/.dockerignore", "secret.txt\n")
+                .file("go.mod", "module x\n")
+                .file("ok/Dockerfile", "FROM alpine\nCOPY . /app\nCOPY sub/ /sub\n")
+                .file("ok/sub/a", "a\n");
+        Run check = Run.of("-C", tree.root().toString(), "check");
+        assertThat(check.code()).as(check.stderr()).isEqualTo(2);
+        assertThat(check.stdout().lines())
+                .containsExactly(
+                        "api/Dockerfile:2: image 'api': COPY/ADD source 'go.mod' is not in its context (api/): missing,"
+                                + " left out by .dockerignore, or meant for another context",
+                        "api/Dockerfile:4: image 'api': COPY/ADD source 'secret.txt' is not in its context (api/):"
+                                + " missing, left out by .dockerignore, or meant for another context");
+
+        Run plan = Run.of("-C", tree.root().toString(), "plan", "--offline");
+        assertThat(plan.code()).isZero();
+        assertThat(plan.stderr()).contains("deja: warning: api/Dockerfile:2:").contains("api/Dockerfile:4:");
+
+        Run okOnly = Run.of("-C", tree.root().toString(), "check", "ok");
+        assertThat(okOnly.code()).as(okOnly.stdout()).isZero();
+        assertThat(okOnly.stdout()).startsWith("every COPY/ADD source is in its context");
+    }
+}

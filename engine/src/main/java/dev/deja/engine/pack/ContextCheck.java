@@ -1,0 +1,91 @@
+package dev.deja.engine.pack;
+
+import dev.deja.packer.context.ContextEntry;
+import dev.deja.packer.dockerfile.Arguments;
+import dev.deja.packer.dockerfile.CopySource;
+import dev.deja.packer.dockerfile.Dockerfile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The wrong-context mistake caught before any build: every COPY/ADD source of a Dockerfile that its packed context
+ * does not hold (missing, left out by .dockerignore, or outside the context), with where it is written.
+ */
+public final class ContextCheck {
+
+    /**
+     * A source the builder would not find.
+     *
+     * @param file   the Dockerfile
+     * @param line   the instruction's line
+     * @param source the source as written after expansion
+     */
+    public record Missing(String image, Path file, int line, String source, String context) {
+
+        public String describe(Path root) {
+            Path shown = file.startsWith(root) ? root.relativize(file) : file;
+            return shown + ":" + line + ": image '" + image + "': COPY/ADD source '" + source
+                    + "' is not in its context (" + (context.isEmpty() ? "the project root" : context + "/")
+                    + "): missing, left out by .dockerignore, or meant for another context";
+        }
+    }
+
+    private ContextCheck() {}
+
+    /** @param context the image's context folder, for the message */
+    public static List<Missing> missing(
+            String image, Dockerfile dockerfile, Arguments arguments, PackedImage packed, String context) {
+        List<String> paths =
+                packed.context().entries().stream().map(ContextEntry::path).toList();
+        List<Missing> out = new ArrayList<>();
+        for (CopySource source : dockerfile.copySources(arguments)) {
+            if (!source.remote() && !present(source.path(), paths)) {
+                out.add(new Missing(image, dockerfile.file(), source.line(), source.path(), context));
+            }
+        }
+        return out;
+    }
+
+    /** Whether a source (a path, maybe with wildcards) names an entry or something below one. */
+    static boolean present(String source, List<String> paths) {
+        String cleaned = source.replaceAll("^(\\./|/)+", "").replaceAll("/+$", "");
+        if (cleaned.isEmpty() || cleaned.equals(".")) {
+            return true;
+        }
+        Pattern pattern = Pattern.compile(globToRegex(cleaned) + "(/.*)?");
+        return paths.stream().anyMatch(path -> pattern.matcher(path).matches());
+    }
+
+    /** Go's filepath.Match syntax, which BuildKit uses for COPY sources: {@code *}, {@code ?}, {@code [...]}. */
+    private static String globToRegex(String glob) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            switch (c) {
+                case '*' -> out.append("[^/]*");
+                case '?' -> out.append("[^/]");
+                case '[' -> {
+                    int close = glob.indexOf(']', i + 1);
+                    if (close < 0) {
+                        out.append("\\[");
+                    } else {
+                        String set = glob.substring(i + 1, close);
+                        out.append('[')
+                                .append(set.startsWith("^") ? "^" + set.substring(1) : set)
+                                .append(']');
+                        i = close;
+                    }
+                }
+                case '\\' -> {
+                    if (i + 1 < glob.length()) {
+                        out.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+                    }
+                }
+                default -> out.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return out.toString();
+    }
+}
