@@ -235,7 +235,7 @@ public final class ContextCollector {
         } else if (excluded) {
             return null;
         } else if (type == S_IFLNK) {
-            here.add(ContextEntry.symlink(contextPath, checkedLinkTarget(path, repoPath), path));
+            here.add(ContextEntry.symlink(contextPath, linkTarget(path), path));
         } else if (type == S_IFREG) {
             FileStamp stamp = new FileStamp(
                     (Long) attributes.get("size"),
@@ -254,21 +254,13 @@ public final class ContextCollector {
         return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
     }
 
-    private String checkedLinkTarget(Path link, String repoPath) {
-        String target;
+    /** A link's target as written: stored, never followed, wherever it points (as BuildKit sends links). */
+    private static String linkTarget(Path link) {
         try {
-            target = Files.readSymbolicLink(link).toString();
+            return Files.readSymbolicLink(link).toString();
         } catch (IOException e) {
             throw new InputException(link, "cannot read symlink: " + e.getMessage());
         }
-        if (target.startsWith("/")
-                || RepoPath.normalizeOrNull(RepoPath.join(RepoPath.parent(repoPath), target)) == null) {
-            throw new InputException(
-                    link,
-                    "symlink target '" + target
-                            + "' is outside the repository; only relative links that stay inside it can be packed");
-        }
-        return target;
     }
 
     /**
