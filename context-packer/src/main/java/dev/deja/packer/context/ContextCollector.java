@@ -39,12 +39,16 @@ public final class ContextCollector {
     private final IgnoreRules rules;
     private final Consumer<ContextEntry> listener;
     private final Set<String> leftOut;
+    private final ContextSpec spec;
+    private final boolean hasDeferred;
     private final List<ContextEntry> found = new ArrayList<>();
     private final ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
     private ContextCollector(ContextSpec spec, IgnoreRules rules, Consumer<ContextEntry> listener) {
         this.root = spec.repoRoot();
         this.leftOut = spec.leftOut();
+        this.spec = spec;
+        this.hasDeferred = !spec.deferred().isEmpty();
         this.rules = rules;
         this.listener = listener;
     }
@@ -64,7 +68,8 @@ public final class ContextCollector {
     public static PackedContext collect(ContextSpec spec, byte[] dockerfileContent, Consumer<ContextEntry> listener) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
-        Path contextPath = existingFolder(spec.repoRoot(), contextDir);
+        // A context that another build writes is packed when it is sent; until then it holds only the Dockerfile.
+        Path contextPath = spec.isDeferred(contextDir) ? null : existingFolder(spec.repoRoot(), contextDir);
         List<ContextEntry> found =
                 walk(spec, contextPath, contextDir, ignoreRules(spec, contextDir, dockerfile), listener);
         String dockerfileInContext =
@@ -105,13 +110,19 @@ public final class ContextCollector {
         return path;
     }
 
+    /** @param contextPath the context folder to walk, or {@code null} when it is deferred (includes only) */
     private static List<ContextEntry> walk(
             ContextSpec spec, Path contextPath, String contextDir, IgnoreRules rules, Consumer<ContextEntry> listener) {
         ContextCollector collector = new ContextCollector(spec, rules, listener);
         try {
-            collector.pool.invoke(collector.children(contextPath, contextDir, ""));
+            if (contextPath != null) {
+                collector.pool.invoke(collector.children(contextPath, contextDir, ""));
+            }
             for (String include : spec.includes()) {
-                collector.addInclude(normalized(spec, include, "include"));
+                String normalized = normalized(spec, include, "include");
+                if (!spec.isDeferred(normalized)) {
+                    collector.addInclude(normalized);
+                }
             }
         } finally {
             collector.pool.shutdownNow();
@@ -168,6 +179,9 @@ public final class ContextCollector {
                 for (Path child : stream) {
                     String name = child.getFileName().toString();
                     if (repoPath.isEmpty() && leftOut.contains(name)) {
+                        continue;
+                    }
+                    if (hasDeferred && spec.isDeferred(RepoPath.join(repoPath, name))) {
                         continue;
                     }
                     RecursiveAction below =

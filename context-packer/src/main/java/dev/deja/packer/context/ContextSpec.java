@@ -14,6 +14,8 @@ import java.util.Set;
  * @param excludes   extra ignore patterns, applied after the .dockerignore ones
  * @param leftOut    names at the repository root that a context never holds unless included ({@code .git}, and
  *                   the tool's own files: editing them must not change an image)
+ * @param deferred   repo-relative folders another build writes (a builder's output): left out of this packing (they
+ *                   may not exist yet, and the producer's state stands for them), packed when the build is sent
  */
 public record ContextSpec(
         Path repoRoot,
@@ -21,7 +23,8 @@ public record ContextSpec(
         String dockerfile,
         List<String> includes,
         List<String> excludes,
-        Set<String> leftOut) {
+        Set<String> leftOut,
+        List<String> deferred) {
 
     /** What a context leaves out when nothing else is said: git's folder. */
     public static final Set<String> GIT = Set.of(".git");
@@ -30,11 +33,27 @@ public record ContextSpec(
         includes = List.copyOf(includes);
         excludes = List.copyOf(excludes);
         leftOut = Set.copyOf(leftOut);
+        deferred = List.copyOf(deferred);
     }
 
     /** A spec that leaves out {@link #GIT}. */
     public ContextSpec(
             Path repoRoot, String contextDir, String dockerfile, List<String> includes, List<String> excludes) {
-        this(repoRoot, contextDir, dockerfile, includes, excludes, GIT);
+        this(repoRoot, contextDir, dockerfile, includes, excludes, GIT, List.of());
+    }
+
+    /** The same spec with every deferred folder packed: for sending, once they have been written. */
+    public ContextSpec withDeferredPacked() {
+        return new ContextSpec(repoRoot, contextDir, dockerfile, includes, excludes, leftOut, List.of());
+    }
+
+    /** Whether {@code repoPath} lies in (or is) a deferred folder. */
+    public boolean isDeferred(String repoPath) {
+        for (String folder : deferred) {
+            if (RepoPath.isWithin(repoPath, folder)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

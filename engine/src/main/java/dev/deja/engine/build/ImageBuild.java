@@ -56,10 +56,10 @@ final class ImageBuild {
     Outcome build(PlannedImage image, Consumer<String> log) {
         ImageDefinition definition = graph.project().byName().get(image.name());
         try {
-            PackedImage packed = packer.pack(image.name());
+            PackedImage packed = packer.forSending(image.name());
             boolean export = definition.exportsFiles();
             Path output = export ? graph.project().root().resolve(definition.output()) : null;
-            if (export && image.state().tag().equals(exportedState(output))) {
+            if (export && image.state().tag().equals(exportedState(output)) && !usedAsImage(image.name())) {
                 return new Outcome(image.name(), Result.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
             }
             List<String> sources = export ? List.of() : cacheFrom.apply(image);
@@ -69,6 +69,19 @@ final class ImageBuild {
                     log);
             if (export) {
                 writeExportedState(output, image.state().tag());
+                if (usedAsImage(image.name())) {
+                    // Others take it by name (FROM, COPY --from): it is an image too, from the same cached build.
+                    result = builder.build(
+                            new ImageBuilder.Request(
+                                    packed,
+                                    definition,
+                                    image.repository(),
+                                    List.of(image.stateRef()),
+                                    sources,
+                                    push,
+                                    null),
+                            log);
+                }
             }
             return new Outcome(
                     image.name(),
@@ -80,6 +93,14 @@ final class ImageBuild {
         } catch (BuildFailedException e) {
             return new Outcome(image.name(), Result.FAILED, "", Duration.ZERO, List.of(), e.getMessage());
         }
+    }
+
+    /** Whether an image names this one (FROM, COPY --from, a mount, a named context), not only reads its output. */
+    private boolean usedAsImage(String name) {
+        return graph.children(name).stream()
+                .flatMap(child -> graph.parents(child).stream())
+                .anyMatch(dependency ->
+                        dependency.parent().equals(name) && !dependency.how().startsWith("output "));
     }
 
     /** The state an output folder was last exported from (its {@value #EXPORT_MARKER} file), or "". */

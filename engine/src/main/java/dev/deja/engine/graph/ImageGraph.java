@@ -106,6 +106,19 @@ public final class ImageGraph {
                                     + " (a change upstream does not rebuild; pin it with ADD --checksum=sha256:…)"));
                 }
             }
+            for (ImageDefinition producer : project.images()) {
+                if (producer != image
+                        && producer.exportsFiles()
+                        && readsOutputOf(image, producer)
+                        && seen.add(producer.name())) {
+                    deps.add(new Dependency(
+                            image.name(),
+                            producer.name(),
+                            "output " + producer.output(),
+                            image.declaredIn(),
+                            image.line()));
+                }
+            }
             for (Map.Entry<String, NamedContext> context : image.contexts().entrySet()) {
                 if (context.getValue().kind() != NamedContext.Kind.IMAGE) {
                     continue;
@@ -169,6 +182,12 @@ public final class ImageGraph {
      */
     public Optional<String> resolve(String reference) {
         return projectImage(referenceNames, reference);
+    }
+
+    /** Whether {@code image}'s context or one of its includes lies in {@code producer}'s output folder. */
+    public static boolean readsOutputOf(ImageDefinition image, ImageDefinition producer) {
+        return RepoPath.isWithin(image.context(), producer.output())
+                || image.include().stream().anyMatch(include -> RepoPath.isWithin(include, producer.output()));
     }
 
     /**

@@ -57,13 +57,7 @@ public final class ImagePacker {
         }
         Dockerfile dockerfile = graph.dockerfile(name);
         String rewritten = dockerfile.rewrite(image.arguments().get(0), use -> parentReference(name, use.reference()));
-        ContextSpec spec = new ContextSpec(
-                graph.project().root(),
-                image.context(),
-                image.dockerfile(),
-                image.include(),
-                image.exclude(),
-                Project.LEFT_OUT);
+        ContextSpec spec = spec(image);
         PackedContext context;
         List<EntryDigest> digests;
         try (ContentHasher.Session hashing = hasher.start()) {
@@ -102,6 +96,46 @@ public final class ImagePacker {
                 .with(image.labels(), contextStates);
         State state = State.compute(digests, inputs);
         return new PackedImage(name, context, inputs, state, imageContexts, folderContexts);
+    }
+
+    /**
+     * What goes into an image's context. The output folders of the builders it reads are deferred: their producers'
+     * states stand for them in its state, and they are packed when the build is sent, once written.
+     */
+    private ContextSpec spec(ImageDefinition image) {
+        List<String> deferred = graph.parents(image.name()).stream()
+                .map(dependency -> graph.project().byName().get(dependency.parent()))
+                .filter(parent -> parent.exportsFiles() && ImageGraph.readsOutputOf(image, parent))
+                .map(ImageDefinition::output)
+                .toList();
+        return new ContextSpec(
+                graph.project().root(),
+                image.context(),
+                image.dockerfile(),
+                image.include(),
+                image.exclude(),
+                Project.LEFT_OUT,
+                deferred);
+    }
+
+    /**
+     * The image as its build sends it: as packed, with the builder outputs it reads added (they exist now, their
+     * producers having run). Its state stays the packed one.
+     */
+    public PackedImage forSending(String name) {
+        PackedImage packed = pack(name);
+        ContextSpec spec = spec(graph.project().byName().get(name));
+        if (spec.deferred().isEmpty()) {
+            return packed;
+        }
+        byte[] dockerfile = packed.context().entries().stream()
+                .filter(entry -> entry.path().equals(packed.context().dockerfile()))
+                .findFirst()
+                .orElseThrow()
+                .generated();
+        PackedContext sent = ContextCollector.collect(spec.withDeferredPacked(), dockerfile);
+        return new PackedImage(
+                name, sent, packed.inputs(), packed.state(), packed.imageContexts(), packed.folderContexts());
     }
 
     private Optional<String> parentReference(String child, String reference) {

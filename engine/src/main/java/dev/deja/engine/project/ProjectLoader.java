@@ -106,23 +106,34 @@ public final class ProjectLoader {
                 ? (config.images().isEmpty() ? ImageSources.detect(root) : Optional.empty())
                 : Optional.of(ImageSources.named(root, config.from(), configPath));
         Map<String, ImageEntry> configured = new LinkedHashMap<>(config.images());
+        Map<String, ImageEntry> entries = new LinkedHashMap<>();
+        Map<String, Path> declaredIn = new HashMap<>();
         if (source.isPresent()) {
             for (SourceImage image : ImageSources.read(source.get(), root, environment, notices::add)) {
                 ObjectNode over = config.settings().get(image.name());
                 configured.remove(image.name());
-                ImageEntry entry = over == null
-                        ? configLoader.entry(image.name(), image.settings(), image.file(), image.line())
-                        : configLoader.entry(
-                                image.name(),
-                                ComposeReader.merge(image.settings(), over),
-                                configPath,
-                                config.images().get(image.name()).line());
-                images.add(define(root, over == null ? image.file() : configPath, image.name(), entry));
+                entries.put(
+                        image.name(),
+                        over == null
+                                ? configLoader.entry(image.name(), image.settings(), image.file(), image.line())
+                                : configLoader.entry(
+                                        image.name(),
+                                        ComposeReader.merge(image.settings(), over),
+                                        configPath,
+                                        config.images().get(image.name()).line()));
+                declaredIn.put(image.name(), over == null ? image.file() : configPath);
             }
         }
-        for (Map.Entry<String, ImageEntry> entry : configured.entrySet()) {
-            images.add(define(root, configPath, entry.getKey(), entry.getValue()));
-        }
+        entries.putAll(configured);
+        // Folders that builds write: what lies under them need not exist before the build that writes it.
+        Set<String> outputs = entries.values().stream()
+                .map(ImageEntry::output)
+                .filter(output -> !output.isEmpty())
+                .map(RepoPath::normalizeOrNull)
+                .filter(output -> output != null)
+                .collect(Collectors.toSet());
+        entries.forEach((name, entry) ->
+                images.add(define(root, declaredIn.getOrDefault(name, configPath), name, entry, outputs)));
         if (config.discover().on() || (config.images().isEmpty() && source.isEmpty())) {
             Set<String> names = new HashSet<>();
             images.forEach(image -> {
@@ -152,7 +163,7 @@ public final class ProjectLoader {
         return project;
     }
 
-    private ImageDefinition define(Path root, Path configPath, String name, ImageEntry entry) {
+    private ImageDefinition define(Path root, Path configPath, String name, ImageEntry entry, Set<String> outputs) {
         int line = entry.line();
         if (!ImageNames.isValidName(name)) {
             throw new ConfigException(
@@ -182,14 +193,16 @@ public final class ProjectLoader {
             // Written into the context like any Dockerfile, under a name no real file takes.
             dockerfile = RepoPath.join(context, ImageDefinition.INLINE_DOCKERFILE);
         }
-        if (!Files.isDirectory(RepoPath.resolve(root, context), LinkOption.NOFOLLOW_LINKS)) {
+        if (!underAny(context, outputs)
+                && !Files.isDirectory(RepoPath.resolve(root, context), LinkOption.NOFOLLOW_LINKS)) {
             throw new ConfigException(
                     configPath, line, "image '" + name + "': context '" + context + "' is not a folder");
         }
         List<String> includes = new ArrayList<>();
         for (String include : entry.include()) {
             String normalized = repoPath(configPath, line, name, "include", include);
-            if (!Files.exists(RepoPath.resolve(root, normalized), LinkOption.NOFOLLOW_LINKS)) {
+            if (!underAny(normalized, outputs)
+                    && !Files.exists(RepoPath.resolve(root, normalized), LinkOption.NOFOLLOW_LINKS)) {
                 throw new ConfigException(
                         configPath, line, "image '" + name + "': include '" + include + "' does not exist");
             }
@@ -297,6 +310,10 @@ public final class ProjectLoader {
             throw new ConfigException(configPath, line, where + ": '" + folder + "' is not a folder");
         }
         return new NamedContext(NamedContext.Kind.FOLDER, folder);
+    }
+
+    private static boolean underAny(String path, Set<String> folders) {
+        return folders.stream().anyMatch(folder -> RepoPath.isWithin(path, folder));
     }
 
     private static String repoPath(Path configPath, int line, String image, String key, String value) {
