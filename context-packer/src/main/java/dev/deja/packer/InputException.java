@@ -1,5 +1,9 @@
 package dev.deja.packer;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -27,6 +31,23 @@ public class InputException extends RuntimeException {
 
     public InputException(Path file, String message) {
         this(file, 0, message);
+    }
+
+    /**
+     * Why a file could not be read, in words: Java names only the path for the common failures ("permission denied",
+     * "no such file"), which the message already shows.
+     */
+    public static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage();
     }
 
     public Optional<Path> file() {

@@ -137,7 +137,7 @@ public final class ContextCollector {
         try {
             return IgnoreRules.parse(file, Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new InputException(file, "cannot read: " + e.getMessage());
+            throw new InputException(file, "cannot read: " + InputException.reason(e));
         }
     }
 
@@ -191,7 +191,7 @@ public final class ContextCollector {
                     }
                 }
             } catch (IOException e) {
-                throw new InputException(dir, "cannot list folder: " + e.getMessage());
+                throw new InputException(dir, "cannot list folder: " + InputException.reason(e));
             }
             found(here);
             ForkJoinTask.invokeAll(folders);
@@ -236,7 +236,7 @@ public final class ContextCollector {
         try {
             attributes = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new InputException(path, "cannot read: " + e.getMessage());
+            throw new InputException(path, "cannot read: " + InputException.reason(e));
         }
         int mode = (Integer) attributes.get("mode");
         int type = mode & S_IFMT;
@@ -273,7 +273,7 @@ public final class ContextCollector {
         try {
             return Files.readSymbolicLink(link).toString();
         } catch (IOException e) {
-            throw new InputException(link, "cannot read symlink: " + e.getMessage());
+            throw new InputException(link, "cannot read symlink: " + InputException.reason(e));
         }
     }
 

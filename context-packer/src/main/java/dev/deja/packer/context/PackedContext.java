@@ -13,6 +13,12 @@ public record PackedContext(List<ContextEntry> entries, String dockerfile) {
         entries = List.copyOf(entries);
     }
 
+    /** The files of the context (folders and links not counted). */
+    public int fileCount() {
+        return (int)
+                entries.stream().filter(entry -> entry.type() == EntryType.FILE).count();
+    }
+
     public long totalBytes() {
         return entries.stream().mapToLong(ContextEntry::size).sum();
     }

@@ -36,7 +36,7 @@ final class DockerfileParser {
         } catch (MalformedInputException e) {
             throw new InputException(file, "Dockerfile is not valid UTF-8");
         } catch (IOException e) {
-            throw new InputException(file, "cannot read Dockerfile: " + e.getMessage());
+            throw new InputException(file, "cannot read Dockerfile: " + InputException.reason(e));
         }
     }
 

@@ -179,7 +179,7 @@ public final class ContentHasher {
                     total += n;
                 }
             } catch (IOException e) {
-                throw new InputException(source, "cannot read: " + e.getMessage());
+                throw new InputException(source, "cannot read: " + InputException.reason(e));
             }
             if (total != size) {
                 throw new InputException(source, "file changed while deja was reading it; run again");

@@ -16,6 +16,8 @@ import dev.deja.packer.context.TarDigests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -353,5 +355,24 @@ class StateTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ContextTar.write(context, out);
         return out.toByteArray();
+    }
+
+    @Test
+    void readFailuresSayWhyInWords() {
+        assertThat(InputException.reason(new AccessDeniedException("/repo/secret")))
+                .isEqualTo("permission denied");
+        assertThat(InputException.reason(new NoSuchFileException("/repo/gone"))).isEqualTo("no such file or folder");
+    }
+
+    @Test
+    void theFileCountLeavesOutFoldersAndLinks() {
+        TestTree t = fresh("counted");
+        t.symlink("app/counted-link", "main.sh");
+        PackedContext context = pack(t.root());
+        assertThat(context.fileCount())
+                .isEqualTo((int) context.entries().stream()
+                        .filter(e -> e.type() == EntryType.FILE)
+                        .count())
+                .isLessThan(context.entries().size());
     }
 }

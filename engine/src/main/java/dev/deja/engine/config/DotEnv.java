@@ -1,5 +1,6 @@
 package dev.deja.engine.config;
 
+import dev.deja.packer.InputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class DotEnv {
         try {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
-            throw new ConfigException(file, "cannot read: " + e.getMessage());
+            throw new ConfigException(file, "cannot read: " + InputException.reason(e));
         }
         Map<String, String> variables = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {

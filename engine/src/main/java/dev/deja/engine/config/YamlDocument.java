@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deja.packer.InputException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public record YamlDocument(Path file, JsonNode root, Map<String, Location> locat
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new ConfigException(file, "cannot read: " + e.getMessage());
+            throw new ConfigException(file, "cannot read: " + InputException.reason(e));
         }
         return parse(file, text, reading);
     }

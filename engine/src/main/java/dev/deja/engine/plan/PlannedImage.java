@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param repository where it lives ({@code <registry>/<name>} or the local name)
  * @param parents    the images it depends on
- * @param files      entries in its context
+ * @param files      files in its context (folders and links not counted)
  * @param bytes      bytes of file content in its context
  * @param digest     for a reused image: the digest of its manifest in the registry; otherwise ""
  * @param ownTags    the tags its definition asks for (compose's {@code image:} tag): they move like the branch tag

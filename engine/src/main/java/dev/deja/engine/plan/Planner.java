@@ -41,7 +41,7 @@ public final class Planner {
                     Decision.UNKNOWN,
                     graph.level(name),
                     graph.parents(name).stream().map(Dependency::parent).toList(),
-                    packed.context().entries().size(),
+                    packed.context().fileCount(),
                     packed.context().totalBytes(),
                     "",
                     graph.project().byName().get(name).tags()));

@@ -356,7 +356,7 @@ public final class Discovery {
                 walk.filter(p -> !p.toString().contains("/.git/") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                         .forEach(p -> all.add(root.relativize(p).toString()));
             } catch (IOException e) {
-                throw new ConfigException(root, "cannot list files: " + e.getMessage());
+                throw new ConfigException(root, "cannot list files: " + InputException.reason(e));
             }
         }
         return files.stream()
