@@ -87,7 +87,10 @@ public final class ContextCollector {
             }
         }
         entries.add(ContextEntry.generated(dockerfileInContext, dockerfileContent));
-        return new PackedContext(withParents(deduplicated(sorted(entries))), dockerfileInContext);
+        return new PackedContext(
+                withParents(deduplicated(sorted(entries))),
+                dockerfileInContext,
+                !RepoPath.isWithin(dockerfile, contextDir));
     }
 
     /**

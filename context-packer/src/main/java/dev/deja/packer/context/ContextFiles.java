@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +21,12 @@ public final class ContextFiles {
 
     /** Writes every entry of {@code context} below {@code dir}, which must be empty. */
     public static void write(PackedContext context, Path dir) throws IOException {
-        for (ContextEntry entry : context.entries()) {
+        write(context.entries(), dir);
+    }
+
+    /** Writes {@code entries} below {@code dir}, which must be empty. */
+    public static void write(List<ContextEntry> entries, Path dir) throws IOException {
+        for (ContextEntry entry : entries) {
             Path target = dir.resolve(entry.path());
             if (!target.normalize().startsWith(dir)) {
                 throw new IOException("entry '" + entry.path() + "' leaves the folder");

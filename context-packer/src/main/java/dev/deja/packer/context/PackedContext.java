@@ -5,12 +5,35 @@ import java.util.List;
 /**
  * The sorted entries of one build context, the Dockerfile among them, ready to hash or to stream as a tar.
  *
- * @param dockerfile the Dockerfile's path inside the context (what {@code docker buildx build -f} gets)
+ * @param dockerfile        the Dockerfile's path inside the context (what {@code docker buildx build -f} gets)
+ * @param dockerfileOutside the Dockerfile lies outside the context folder: it is hashed at its repository path,
+ *                          and sent apart from the context, as BuildKit does (so {@code COPY .} does not see it)
  */
-public record PackedContext(List<ContextEntry> entries, String dockerfile) {
+public record PackedContext(List<ContextEntry> entries, String dockerfile, boolean dockerfileOutside) {
 
     public PackedContext {
         entries = List.copyOf(entries);
+    }
+
+    /** A context whose Dockerfile, if any, lies inside it. */
+    public PackedContext(List<ContextEntry> entries, String dockerfile) {
+        this(entries, dockerfile, false);
+    }
+
+    /**
+     * The entries a builder gets as the context when the Dockerfile is sent apart: without the Dockerfile and the
+     * folders that are only there to hold it.
+     */
+    public List<ContextEntry> entriesWithoutDockerfile() {
+        return entries.stream()
+                .filter(entry -> !entry.path().equals(dockerfile))
+                .filter(entry -> entry.type() != EntryType.DIRECTORY
+                        || !dockerfile.startsWith(entry.path() + "/")
+                        || entries.stream()
+                                .anyMatch(other -> other.path().startsWith(entry.path() + "/")
+                                        && !other.path().equals(dockerfile)
+                                        && !dockerfile.startsWith(other.path() + "/")))
+                .toList();
     }
 
     /** The files of the context (folders and links not counted). */

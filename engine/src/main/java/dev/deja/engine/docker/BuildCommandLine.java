@@ -16,6 +16,19 @@ final class BuildCommandLine {
      *                      builder that can)
      */
     /**
+     * How the context reaches the builder: a tar on standard input with the Dockerfile in it, or (a Dockerfile
+     * outside its context, which BuildKit keeps apart from it) a folder and a Dockerfile written out.
+     *
+     * @param dockerfile what {@code -f} gets
+     * @param context    the context argument: {@code -} for standard input, or a folder
+     */
+    record Sending(String dockerfile, String context) {
+        boolean onStdin() {
+            return context.equals("-");
+        }
+    }
+
+    /**
      * @param folders the folder each named context that is a folder was written to
      */
     static List<String> buildx(
@@ -23,18 +36,14 @@ final class BuildCommandLine {
             BuildDriver.Options options,
             boolean registryCache,
             Path metadata,
-            Map<String, Path> folders) {
+            Map<String, Path> folders,
+            Sending sending) {
         List<String> command = new ArrayList<>(List.of("docker", "buildx", "build"));
         if (!options.builder().isEmpty()) {
             command.addAll(List.of("--builder", options.builder()));
         }
-        command.addAll(List.of(
-                "--progress",
-                "plain",
-                "-f",
-                request.packed().context().dockerfile(),
-                "--metadata-file",
-                metadata.toString()));
+        command.addAll(
+                List.of("--progress", "plain", "-f", sending.dockerfile(), "--metadata-file", metadata.toString()));
         addInputs(request, command);
         request.packed()
                 .imageContexts()
@@ -60,12 +69,12 @@ final class BuildCommandLine {
             }
             command.add(request.push() ? "--push" : "--load");
         }
-        command.add("-");
+        command.add(sending.context());
         return command;
     }
 
     /** The classic builder: one platform, inline cache by build arg; pushing is a separate {@code docker push}. */
-    static List<String> classic(ImageBuilder.Request request, BuildDriver.Options options) {
+    static List<String> classic(ImageBuilder.Request request, BuildDriver.Options options, Sending sending) {
         List<String> platforms = request.packed().inputs().platforms();
         if (!request.packed().inputs().contexts().isEmpty()) {
             throw new BuildFailedException(
@@ -81,13 +90,8 @@ final class BuildCommandLine {
                     "the classic docker build builds one platform," + " this image asks for "
                             + String.join(", ", platforms) + ": install the docker buildx plugin");
         }
-        List<String> command = new ArrayList<>(List.of(
-                "docker",
-                "build",
-                "--progress",
-                "plain",
-                "-f",
-                request.packed().context().dockerfile()));
+        List<String> command =
+                new ArrayList<>(List.of("docker", "build", "--progress", "plain", "-f", sending.dockerfile()));
         addInputs(request, command);
         for (String ref : request.cacheFrom()) {
             command.addAll(List.of("--cache-from", ref));
@@ -102,7 +106,7 @@ final class BuildCommandLine {
                 command.addAll(List.of("--build-arg", "BUILDKIT_INLINE_CACHE=1"));
             }
         }
-        command.add("-");
+        command.add(sending.context());
         return command;
     }
 

@@ -9,6 +9,7 @@ import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.PackedContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,12 +88,38 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
      * The builder command for {@code request}; buildx writes the pushed digest to {@code metadata} and reads each
      * named context that is a folder from {@code folders}.
      */
-    List<String> command(Request request, Path metadata, Map<String, Path> folders) {
+    List<String> command(Request request, Path metadata, Map<String, Path> folders, BuildCommandLine.Sending sending) {
         BuilderProbe.Builder builder = probe.builder();
         boolean registryCache = options.cache() == CacheMode.REGISTRY && builder.exportsRegistryCache();
         return builder.kind() == BuilderProbe.Builder.Kind.CLASSIC
-                ? BuildCommandLine.classic(request, options)
-                : BuildCommandLine.buildx(request, options, registryCache, metadata, folders);
+                ? BuildCommandLine.classic(request, options, sending)
+                : BuildCommandLine.buildx(request, options, registryCache, metadata, folders, sending);
+    }
+
+    /**
+     * A context on standard input, or, for a Dockerfile outside its context, the context and the Dockerfile
+     * written to folders of their own ({@code written} collects them for removal): BuildKit reads only what a tar
+     * holds, so a Dockerfile in it would be seen by {@code COPY .}.
+     */
+    private static BuildCommandLine.Sending sending(Request request, List<Path> written) throws IOException {
+        PackedContext context = request.packed().context();
+        if (!context.dockerfileOutside()) {
+            return new BuildCommandLine.Sending(context.dockerfile(), "-");
+        }
+        Path contextDir = Files.createTempDirectory("deja-context-");
+        written.add(contextDir);
+        ContextFiles.write(context.entriesWithoutDockerfile(), contextDir);
+        Path dockerfileDir = Files.createTempDirectory("deja-dockerfile-");
+        written.add(dockerfileDir);
+        Path dockerfile = dockerfileDir.resolve("Dockerfile");
+        try (InputStream in = context.entries().stream()
+                .filter(entry -> entry.path().equals(context.dockerfile()))
+                .findFirst()
+                .orElseThrow()
+                .open()) {
+            Files.copy(in, dockerfile);
+        }
+        return new BuildCommandLine.Sending(dockerfile.toString(), contextDir.toString());
     }
 
     @Override
@@ -106,6 +133,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             throw new BuildFailedException(name, "cannot create a temporary file: " + e.getMessage());
         }
         Map<String, Path> folders = new TreeMap<>();
+        List<Path> written = new ArrayList<>();
         try {
             // Folders sent as named contexts are written out as they were hashed: the builder reads what deja hashed.
             for (Map.Entry<String, PackedContext> folder :
@@ -115,6 +143,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 folders.put(folder.getKey(), dir);
                 ContextFiles.write(folder.getValue(), dir);
             }
+            BuildCommandLine.Sending sending = sending(request, written);
             boolean classic = probe.builder().kind() == BuilderProbe.Builder.Kind.CLASSIC;
             String tool = classic ? "docker build" : "docker buildx build";
             int code = 0;
@@ -122,8 +151,10 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 PushWatch watch = new PushWatch(log);
                 code = run(
                         name,
-                        command(request, metadata, folders),
-                        stdin -> ContextTar.write(request.packed().context(), stdin),
+                        command(request, metadata, folders, sending),
+                        sending.onStdin()
+                                ? stdin -> ContextTar.write(request.packed().context(), stdin)
+                                : null,
                         watch);
                 if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
                     break;
@@ -146,6 +177,9 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             try {
                 Files.deleteIfExists(metadata);
                 for (Path dir : folders.values()) {
+                    ContextFiles.delete(dir);
+                }
+                for (Path dir : written) {
                     ContextFiles.delete(dir);
                 }
             } catch (IOException ignored) {

@@ -51,7 +51,12 @@ class BuildDriverTest {
                 List.of("reg.example.com/acme/" + image + ":main"),
                 true,
                 null);
-        return new BuildDriver(Map.of(), options, builder).command(request, tmp.resolve("metadata.json"), Map.of());
+        return new BuildDriver(Map.of(), options, builder)
+                .command(
+                        request,
+                        tmp.resolve("metadata.json"),
+                        Map.of(),
+                        new BuildCommandLine.Sending(request.packed().context().dockerfile(), "-"));
     }
 
     @Test
