@@ -30,7 +30,7 @@ final class StateCommand implements Callable<Integer> {
         Plan plan = ProjectContext.deja(spec).states(selection.selection());
         PrintWriter out = spec.commandLine().getOut();
         for (PlannedImage image : plan.images()) {
-            out.println(image.name() + " " + image.state().tag());
+            out.println(image.name() + " " + image.stateTag());
         }
         out.flush();
         return ExitCodes.OK;

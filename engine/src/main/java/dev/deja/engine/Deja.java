@@ -146,7 +146,11 @@ public final class Deja {
         String name = single(image);
         PackedImage packed = planner.packer().pack(name);
         planner.saveDigests();
-        return new CacheRefs(registry(), git()).find(graph().project().repository(name), packed.state());
+        return new CacheRefs(registry(), git())
+                .find(
+                        graph().project().repository(name),
+                        graph().project().byName().get(name).tagFormat(),
+                        packed.state());
     }
 
     /** The online plan spread over CI jobs. */

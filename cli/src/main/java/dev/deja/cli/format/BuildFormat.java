@@ -65,15 +65,15 @@ public final class BuildFormat {
         for (PlannedImage image : plan.images()) {
             List<String> would = new ArrayList<>();
             if (image.decision() == Decision.REUSE) {
-                would.addAll(tags.fixed());
+                would.addAll(tags.fixed(image));
                 if (allReused) {
-                    would.addAll(tags.moving());
+                    would.addAll(tags.moving(image));
                 }
             }
             rows.add(new String[] {
                 image.name(),
                 image.decision().label(),
-                image.state().tag(),
+                image.stateTag(),
                 would.isEmpty() ? "-" : String.join(",", would)
             });
         }

@@ -21,7 +21,7 @@ public final class PlanFormat {
                 String.valueOf(image.level()),
                 image.name(),
                 image.decision().label(),
-                image.state().tag(),
+                image.stateTag(),
                 BuildFormat.shortDigest(image.digest()),
                 String.valueOf(image.files()),
                 humanBytes(image.bytes()),
@@ -38,7 +38,7 @@ public final class PlanFormat {
             out.put("name", image.name());
             out.put("repository", image.repository());
             out.put("state", image.state().digest());
-            out.put("stateTag", image.state().tag());
+            out.put("stateTag", image.stateTag());
             out.put("ref", image.stateRef());
             out.put("decision", image.decision().label());
             out.put("digest", image.digest());

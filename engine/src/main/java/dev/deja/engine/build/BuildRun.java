@@ -94,7 +94,7 @@ public final class BuildRun {
 
     /** The registry's existing refs of an image's state and branches, as {@code --cache-from}. */
     private static Function<PlannedImage, List<String>> cacheFrom(CacheRefs cacheRefs) {
-        return image -> cacheRefs.existing(image.repository(), image.state());
+        return image -> cacheRefs.existing(image.repository(), image.tagFormat(), image.state());
     }
 
     public BuildReport run(Plan plan, BuildListener listener) {
@@ -128,7 +128,7 @@ public final class BuildRun {
                 image.repository(),
                 image.decision(),
                 outcome == null ? notBuilt : outcome.result(),
-                image.state().tag(),
+                image.stateTag(),
                 digest,
                 tags,
                 outcome == null ? List.of() : outcome.cacheFrom(),

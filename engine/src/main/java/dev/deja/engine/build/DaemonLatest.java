@@ -56,6 +56,6 @@ final class DaemonLatest implements BuildRun.Finish {
     static List<String> localTags(PlannedImage image) {
         List<String> tags = new ArrayList<>(List.of("latest"));
         image.ownTags().stream().filter(t -> !t.equals("latest")).forEach(tags::add);
-        return tags;
+        return tags.stream().map(image.tagFormat()::apply).toList();
     }
 }

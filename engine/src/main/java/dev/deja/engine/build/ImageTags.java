@@ -24,15 +24,19 @@ public record ImageTags(List<String> fixed, List<String> moving, boolean movesOw
         return new ImageTags(fixed, List.of(), false);
     }
 
-    /** The moving tags of one image: the run's, then the image's own. */
+    /** The fixed tags of one image, as its repository writes them. */
+    public List<String> fixed(PlannedImage image) {
+        return fixed.stream().map(image.tagFormat()::apply).toList();
+    }
+
+    /** The moving tags of one image, as its repository writes them: the run's, then the image's own. */
     public List<String> moving(PlannedImage image) {
-        if (!movesOwnTags) {
-            return moving;
-        }
         Set<String> all = new LinkedHashSet<>(moving);
-        all.addAll(image.ownTags());
+        if (movesOwnTags) {
+            all.addAll(image.ownTags());
+        }
         all.removeAll(fixed);
-        return new ArrayList<>(all);
+        return all.stream().map(image.tagFormat()::apply).toList();
     }
 
     public static ImageTags of(TagsConfig config, GitFacts git, List<String> extra) {

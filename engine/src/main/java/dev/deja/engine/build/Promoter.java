@@ -57,7 +57,7 @@ public final class Promoter {
         List<Retag> outcomes = Parallel.map(
                 plan.images(),
                 Parallel.DEFAULT_WIDTH,
-                image -> image.decision() == Decision.REUSE ? retag(plan, image, tags.fixed()) : notReused(image));
+                image -> image.decision() == Decision.REUSE ? retag(plan, image, tags.fixed(image)) : notReused(image));
         if (!runSucceeded
                 || plan.images().stream().allMatch(image -> tags.moving(image).isEmpty())) {
             return new Result(outcomes, false);
@@ -75,7 +75,7 @@ public final class Promoter {
                 Duration.ZERO,
                 image.decision() == Decision.EXPORT
                         ? "builder image: its files are exported by a build, not reused"
-                        : "state " + image.state().tag() + " is not in the registry: needs a build");
+                        : "state " + image.stateTag() + " is not in the registry: needs a build");
     }
 
     private List<Retag> writeMoving(Plan plan, ImageTags tags, List<Retag> fixed) {
@@ -133,7 +133,7 @@ public final class Promoter {
     }
 
     private Manifest stateManifest(PlannedImage image) {
-        return registry.manifest(image.repository(), image.state().tag())
+        return registry.manifest(image.repository(), image.stateTag())
                 .orElseThrow(() -> new RegistryException(
                         Repository.parse(image.repository()).registry(),
                         404,

@@ -2,6 +2,7 @@ package dev.deja.engine.config;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -15,6 +16,10 @@ import java.util.Map;
  * @param registry repository prefix ("" for local mode)
  * @param discover whether (and how) every Dockerfile of the checkout is an image too
  * @param from     the compose or bake files the images come from (project-relative), or none
+ * @param repository every image's repository unless it names its own ({@code {name}} is the image's name), or
+ *                   {@code null} for {@code <registry>/<name>}
+ * @param tagPrefix  every image's tag prefix unless it names its own, or {@code null}
+ * @param tagSuffix  every image's tag suffix unless it names its own, or {@code null}
  * @param images   images by name, in file order; with {@code from}, what they add to or change in the source's
  * @param settings each image's settings as written (only the keys given), for laying over a source's
  * @param file     where it was read from ({@code null} when there is no config)
@@ -25,6 +30,9 @@ public record ConfigFile(
         CacheMode cache,
         DiscoverConfig discover,
         @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> from,
+        String repository,
+        @JsonProperty("tag-prefix") String tagPrefix,
+        @JsonProperty("tag-suffix") String tagSuffix,
         Map<String, ImageEntry> images,
         @JsonIgnore Map<String, ObjectNode> settings,
         @JsonIgnore Path file) {
@@ -41,16 +49,18 @@ public record ConfigFile(
 
     /** No deja.yaml: discover every Dockerfile, local mode. */
     public static ConfigFile none() {
-        return new ConfigFile(null, null, null, DiscoverConfig.OFF, null, null, null, null);
+        return new ConfigFile(null, null, null, DiscoverConfig.OFF, null, null, null, null, null, null, null);
     }
 
     ConfigFile with(Map<String, ImageEntry> placedImages, Map<String, ObjectNode> written, Path source) {
-        return new ConfigFile(registry, tags, cache, discover, from, placedImages, written, source);
+        return new ConfigFile(
+                registry, tags, cache, discover, from, repository, tagPrefix, tagSuffix, placedImages, written, source);
     }
 
     /** The same config with another registry (the {@code --registry} option). */
     public ConfigFile withRegistry(String newRegistry) {
-        return new ConfigFile(newRegistry, tags, cache, discover, from, images, settings, file);
+        return new ConfigFile(
+                newRegistry, tags, cache, discover, from, repository, tagPrefix, tagSuffix, images, settings, file);
     }
 
     public boolean localMode() {

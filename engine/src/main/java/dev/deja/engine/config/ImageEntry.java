@@ -14,6 +14,8 @@ import java.util.Map;
  * @param contexts         named build contexts: {@code service:X} / {@code target:X} (an image of the project),
  *                         {@code docker-image://ref}, or a folder
  * @param dockerfileInline the Dockerfile itself, instead of {@code dockerfile:}
+ * @param tagPrefix        written before every tag of the image ({@code {name}} is its name), or {@code null}
+ * @param tagSuffix        written after every tag of the image, or {@code null}
  * @param line             line of the image's name in deja.yaml, for messages
  */
 public record ImageEntry(
@@ -32,6 +34,8 @@ public record ImageEntry(
         Map<String, String> labels,
         Map<String, String> contexts,
         @JsonProperty("dockerfile_inline") String dockerfileInline,
+        @JsonProperty("tag-prefix") String tagPrefix,
+        @JsonProperty("tag-suffix") String tagSuffix,
         @JsonIgnore Integer line) {
 
     public ImageEntry {
@@ -68,6 +72,8 @@ public record ImageEntry(
                 labels,
                 contexts,
                 dockerfileInline,
+                tagPrefix,
+                tagSuffix,
                 newLine);
     }
 }

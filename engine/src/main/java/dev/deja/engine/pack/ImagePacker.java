@@ -74,8 +74,7 @@ public final class ImagePacker {
                     State parentState = state(parent);
                     contextStates.put(contextName, "image:" + parentState.digest());
                     imageContexts.put(
-                            contextName,
-                            "docker-image://" + graph.project().repository(parent) + ":" + parentState.tag());
+                            contextName, "docker-image://" + graph.project().reference(parent, parentState.tag()));
                 }
                 case EXTERNAL -> {
                     contextStates.put(contextName, "docker-image://" + namedContext.value());
@@ -143,9 +142,7 @@ public final class ImagePacker {
                 .isPresent()) {
             return Optional.empty();
         }
-        return graph.resolve(reference)
-                .filter(parent -> !parent.equals(child))
-                .map(parent ->
-                        graph.project().repository(parent) + ":" + state(parent).tag());
+        return graph.resolve(reference).filter(parent -> !parent.equals(child)).map(parent -> graph.project()
+                .reference(parent, state(parent).tag()));
     }
 }

@@ -2,6 +2,7 @@ package dev.deja.engine.plan;
 
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.git.GitFacts;
+import dev.deja.engine.project.TagFormat;
 import dev.deja.packer.state.State;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,8 +47,8 @@ public final class CacheRefs {
      * The candidates that exist, best first, one per distinct image (the commit tags of a branch mostly name the
      * same few images) and at most {@value #MAX_CACHE_SOURCES}: the {@code --cache-from} list of a build.
      */
-    public List<String> existing(String repository, State state) {
-        List<String> tags = candidates(state, git);
+    public List<String> existing(String repository, TagFormat format, State state) {
+        List<String> tags = candidates(state, git).stream().map(format::apply).toList();
         List<Optional<String>> digests =
                 Parallel.map(tags, Parallel.DEFAULT_WIDTH, tag -> manifests.digest(repository, tag));
         List<String> out = new ArrayList<>();
@@ -62,7 +63,7 @@ public final class CacheRefs {
     }
 
     /** The first candidate that exists, as {@code <repository>:<tag>}. */
-    public Optional<String> find(String repository, State state) {
-        return existing(repository, state).stream().findFirst();
+    public Optional<String> find(String repository, TagFormat format, State state) {
+        return existing(repository, format, state).stream().findFirst();
     }
 }

@@ -1,5 +1,6 @@
 package dev.deja.engine.plan;
 
+import dev.deja.engine.project.TagFormat;
 import dev.deja.packer.state.State;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import java.util.List;
  * @param bytes      bytes of file content in its context
  * @param digest     for a reused image: the digest of its manifest in the registry; otherwise ""
  * @param ownTags    the tags its definition asks for (compose's {@code image:} tag): they move like the branch tag
+ * @param tagFormat  how its tags are written in its repository
  */
 public record PlannedImage(
         String name,
@@ -23,7 +25,8 @@ public record PlannedImage(
         int files,
         long bytes,
         String digest,
-        List<String> ownTags) {
+        List<String> ownTags,
+        TagFormat tagFormat) {
 
     public PlannedImage {
         parents = List.copyOf(parents);
@@ -31,11 +34,17 @@ public record PlannedImage(
     }
 
     public PlannedImage decided(Decision newDecision, String newDigest) {
-        return new PlannedImage(name, repository, state, newDecision, level, parents, files, bytes, newDigest, ownTags);
+        return new PlannedImage(
+                name, repository, state, newDecision, level, parents, files, bytes, newDigest, ownTags, tagFormat);
+    }
+
+    /** The state tag as written in its repository. */
+    public String stateTag() {
+        return tagFormat.apply(state.tag());
     }
 
     /** {@code <repository>:<state tag>}. */
     public String stateRef() {
-        return repository + ":" + state.tag();
+        return repository + ":" + stateTag();
     }
 }

@@ -44,7 +44,8 @@ public final class Planner {
                     packed.context().fileCount(),
                     packed.context().totalBytes(),
                     "",
-                    graph.project().byName().get(name).tags()));
+                    graph.project().byName().get(name).tags(),
+                    graph.project().byName().get(name).tagFormat()));
         }
         saveDigests();
         return new Plan(images);

@@ -25,11 +25,11 @@ public interface StateLookup {
     static StateLookup registry(Manifests manifests, boolean fetchManifests) {
         if (fetchManifests) {
             return image -> manifests
-                    .manifest(image.repository(), image.state().tag())
+                    .manifest(image.repository(), image.stateTag())
                     .map(m -> new Found(m.digest(), Optional.of(m)));
         }
         return image -> manifests
-                .digest(image.repository(), image.state().tag())
+                .digest(image.repository(), image.stateTag())
                 .map(digest -> new Found(digest, Optional.empty()));
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param repository  where it lives instead of {@code <registry>/<name>}, "" for there (see
  *                    {@link Project#repository})
  * @param tags        more tags written on every push, like the branch tag
+ * @param tagFormat   how its tags are written in its repository
  * @param labels      image labels (part of the state)
  * @param contexts    named build contexts: the name of a project image, {@code docker-image://ref}, or a repo-relative
  *                    folder
@@ -35,6 +36,7 @@ public record ImageDefinition(
         String output,
         String repository,
         List<String> tags,
+        TagFormat tagFormat,
         Map<String, String> labels,
         Map<String, NamedContext> contexts,
         String inlineDockerfile,
@@ -72,6 +74,7 @@ public record ImageDefinition(
                 "",
                 "",
                 List.of(),
+                TagFormat.PLAIN,
                 Map.of(),
                 Map.of(),
                 "",

@@ -63,6 +63,15 @@ public record Project(
         return config.file() != null ? config.file() : root;
     }
 
+    /** {@code <repository>:<tag>} of an image, the tag written as its repository wants (see {@link TagFormat}). */
+    public String reference(String name, String tag) {
+        return repository(name) + ":"
+                + image(name)
+                        .map(ImageDefinition::tagFormat)
+                        .orElse(TagFormat.PLAIN)
+                        .apply(tag);
+    }
+
     /**
      * Without a registry deja works against the local daemon: no {@code registry:} and no image whose
      * {@code repository:} names a registry host.

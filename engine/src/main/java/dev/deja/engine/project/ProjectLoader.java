@@ -133,7 +133,7 @@ public final class ProjectLoader {
                 .filter(output -> output != null)
                 .collect(Collectors.toSet());
         entries.forEach((name, entry) ->
-                images.add(define(root, declaredIn.getOrDefault(name, configPath), name, entry, outputs)));
+                images.add(define(root, declaredIn.getOrDefault(name, configPath), name, entry, outputs, config)));
         if (config.discover().on() || (config.images().isEmpty() && source.isEmpty())) {
             Set<String> names = new HashSet<>();
             images.forEach(image -> {
@@ -163,7 +163,9 @@ public final class ProjectLoader {
         return project;
     }
 
-    private ImageDefinition define(Path root, Path configPath, String name, ImageEntry entry, Set<String> outputs) {
+    /** @param defaults the config whose top-level repository and tag affixes apply unless the image has its own */
+    private ImageDefinition define(
+            Path root, Path configPath, String name, ImageEntry entry, Set<String> outputs, ConfigFile defaults) {
         int line = entry.line();
         if (!ImageNames.isValidName(name)) {
             throw new ConfigException(
@@ -230,12 +232,29 @@ public final class ProjectLoader {
                         configPath, line, "image '" + name + "': build arg name '" + argName + "' is not valid");
             }
         }
-        if (!entry.repository().isEmpty() && !ImageNames.isValidRepository(entry.repository())) {
+        String repository = (entry.repository().isEmpty() ? nonNull(defaults.repository()) : entry.repository())
+                .replace("{name}", name);
+        if (!repository.isEmpty() && !ImageNames.isValidRepository(repository)) {
             throw new ConfigException(
                     configPath,
                     line,
-                    "image '" + name + "': repository '" + entry.repository()
+                    "image '" + name + "': repository '" + repository
                             + "' is not a valid repository (host[:port]/path or a path, lower case, no tag)");
+        }
+        TagFormat tagFormat = new TagFormat(
+                (entry.tagPrefix() != null ? entry.tagPrefix() : nonNull(defaults.tagPrefix())).replace("{name}", name),
+                (entry.tagSuffix() != null ? entry.tagSuffix() : nonNull(defaults.tagSuffix()))
+                        .replace("{name}", name));
+        String affixes = tagFormat.prefix() + tagFormat.suffix();
+        if (!affixes.isEmpty()
+                && (affixes.length() > TagFormat.MAX_AFFIXES || !ImageNames.isValidTag(tagFormat.apply("s1-x")))) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + name + "': tag-prefix '" + tagFormat.prefix() + "' and tag-suffix '"
+                            + tagFormat.suffix()
+                            + "' do not make valid tags (letters, digits, _ . -; not starting with . or -; at most "
+                            + TagFormat.MAX_AFFIXES + " together)");
         }
         for (String tag : entry.tags()) {
             if (!ImageNames.isValidTag(tag)) {
@@ -267,8 +286,9 @@ public final class ProjectLoader {
                 entry.aliases(),
                 entry.dependsOn(),
                 output,
-                entry.repository(),
+                repository,
                 entry.tags(),
+                tagFormat,
                 entry.labels(),
                 contexts,
                 entry.dockerfileInline(),
@@ -310,6 +330,10 @@ public final class ProjectLoader {
             throw new ConfigException(configPath, line, where + ": '" + folder + "' is not a folder");
         }
         return new NamedContext(NamedContext.Kind.FOLDER, folder);
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "" : value;
     }
 
     private static boolean underAny(String path, Set<String> folders) {
