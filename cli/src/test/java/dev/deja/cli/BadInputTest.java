@@ -325,6 +325,11 @@ class BadInputTest {
                         "deja.yaml:5",
                         "repository 'Reg/App' is not a valid repository"),
                 bad(
+                        "a tag prefix that makes invalid tags",
+                        appendImage("    tag-prefix: \"-{name}/\"\n"),
+                        "deja.yaml:5",
+                        "do not make valid tags"),
+                bad(
                         "an invalid tag",
                         appendImage("    tags: [\"-x\"]\n"),
                         "deja.yaml:5",

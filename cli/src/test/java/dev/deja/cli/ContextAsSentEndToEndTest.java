@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,8 @@ class ContextAsSentEndToEndTest {
                         "docker/outside-app.Dockerfile",
                         "FROM deja-busybox:latest\nCOPY . /ctx\n"
                                 + "RUN ls -laR /ctx > /listing\nCMD [\"cat\", \"/listing\"]\n")
-                .file("app/main.sh", "echo main\n")
+                // A token of this run: the daemon keeps images between runs, and this one must be built.
+                .file("app/main.sh", "echo " + UUID.randomUUID() + "\n")
                 .symlink("app/passwd", "/etc/passwd");
         new ProcessBuilder("git", "init", "-q")
                 .directory(repo.root().toFile())
@@ -46,6 +48,7 @@ class ContextAsSentEndToEndTest {
                 "DEJA_DIGEST_CACHE", "off");
         Run build = Run.withEnvironment(env, "-C", repo.root().toString(), "build");
         assertThat(build.code()).as(build.stderr()).isZero();
+        assertThat(ExampleRepo.results(build)).containsEntry("outside-app", "built");
 
         ProcessBuilder docker =
                 new ProcessBuilder(List.of("docker", "run", "--rm", "outside-app:latest")).redirectErrorStream(true);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +27,12 @@ class PlatformArgsEndToEndTest {
     void fromWithTargetosNamesTheProjectImageAndBuilds() throws Exception {
         TestRegistries registries = TestRegistries.require();
         Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
+        String token = UUID.randomUUID().toString();
         TestTree repo = new TestTree(tmp.resolve("platforms"))
-                .file("bin-linux/Dockerfile", "FROM deja-busybox:latest\nRUN echo \"binaries for linux\" > /bin-os\n")
+                // A token of this run: the daemon keeps images between runs, and this one must be built.
+                .file(
+                        "bin-linux/Dockerfile",
+                        "FROM deja-busybox:latest\nRUN echo \"binaries for linux " + token + "\" > /bin-os\n")
                 .file(
                         "app/Dockerfile",
                         "FROM --platform=$BUILDPLATFORM bin-$TARGETOS AS bin\nFROM deja-busybox:latest\n"
@@ -56,6 +61,6 @@ class PlatformArgsEndToEndTest {
         Process process = docker.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(out).isZero();
-        assertThat(out).contains("binaries for linux");
+        assertThat(out).contains("binaries for linux " + token);
     }
 }
