@@ -36,10 +36,7 @@ class ComposeEndToEndTest {
         Assumptions.assumeTrue(
                 registries.currentDockerHost().isPresent(), "no current test dockerd: scripts/test-env.sh --docker");
         TestTree shop = TestTree.copyOf(
-                Path.of("..", "engine", "src", "test", "resources", "monorepos", "compose-shop")
-                        .toAbsolutePath()
-                        .normalize(),
-                tmp.resolve("shop"));
+                Path.of("..", "examples", "compose-shop").toAbsolutePath().normalize(), tmp.resolve("shop"));
         String registry =
                 registries.plain() + "/compose-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>(Map.of(

@@ -58,10 +58,7 @@ class InitCommandTest {
     @Test
     void aComposeProjectIsNamedWithFromAndItsImagesListedAsComments() throws Exception {
         TestTree tree = gitInit(TestTree.copyOf(
-                Path.of("..", "engine", "src", "test", "resources", "monorepos", "compose-shop")
-                        .toAbsolutePath()
-                        .normalize(),
-                tmp.resolve("shop")));
+                Path.of("..", "examples", "compose-shop").toAbsolutePath().normalize(), tmp.resolve("shop")));
         Map<String, String> env = Map.of("DEJA_DIGEST_CACHE", "off", "REGISTRY", "registry.example.com/shop");
         Run before = Run.withEnvironment(env, "-C", tree.root().toString(), "state");
         assertThat(before.code()).as(before.stderr()).isZero();

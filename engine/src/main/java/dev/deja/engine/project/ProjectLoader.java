@@ -49,18 +49,31 @@ public final class ProjectLoader {
     }
 
     /**
-     * @param startDir   where to start looking ({@code -C}, or the current folder)
-     * @param configFile an explicit config ({@code -c}), or {@code null}
+     * @param startDir         where to start looking ({@code -C}, or the current folder)
+     * @param configFile       an explicit config ({@code -c}), or {@code null}
+     * @param registryOverride {@code --registry}, or {@code null}
      */
     public Project load(Path startDir, Path configFile, String registryOverride) {
-        Project project = load(startDir, configFile);
-        if (registryOverride == null) {
-            return project;
-        }
-        return fromConfig(project.root(), project.config().withRegistry(registryOverride.replaceAll("/+$", "")));
+        Found found = find(startDir, configFile);
+        ConfigFile config = registryOverride == null
+                ? found.config()
+                : found.config().withRegistry(registryOverride.replaceAll("/+$", ""));
+        return fromConfig(found.root(), config, found.searchFrom());
     }
 
     public Project load(Path startDir, Path configFile) {
+        return load(startDir, configFile, null);
+    }
+
+    /**
+     * Where the project is and what configures it.
+     *
+     * @param searchFrom without a deja.yaml, where the search for a compose or bake file starts (it goes up to the
+     *                   root)
+     */
+    private record Found(Path root, ConfigFile config, Path searchFrom) {}
+
+    private Found find(Path startDir, Path configFile) {
         Path start = startDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(start)) {
             throw new ConfigException(start, "no such folder");
@@ -70,12 +83,12 @@ public final class ProjectLoader {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException(file, "config file does not exist");
             }
-            return fromConfig(file.getParent(), configLoader.load(file));
+            return new Found(file.getParent(), configLoader.load(file), file.getParent());
         }
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve(ConfigLoader.FILE_NAME);
             if (Files.isRegularFile(candidate)) {
-                return fromConfig(dir, configLoader.load(candidate));
+                return new Found(dir, configLoader.load(candidate), dir);
             }
         }
         Path gitTop = Git.topLevel(start).orElse(null);
@@ -88,10 +101,15 @@ public final class ProjectLoader {
                                     + " here or above, and not inside a git checkout: nothing says which images to"
                                     + " build"));
         }
-        return fromConfig(gitTop, ConfigFile.none());
+        return new Found(gitTop, ConfigFile.none(), start.startsWith(gitTop) ? start : gitTop);
     }
 
     Project fromConfig(Path root, ConfigFile config) {
+        return fromConfig(root, config, root);
+    }
+
+    /** @param searchFrom where the search for a compose or bake file starts, going up to {@code root} */
+    Project fromConfig(Path root, ConfigFile config, Path searchFrom) {
         Path configPath = config.file() != null ? config.file() : root;
         if (!config.localMode() && !ImageNames.isValidRepository(config.registry())) {
             throw new ConfigException(
@@ -103,7 +121,7 @@ public final class ProjectLoader {
         List<ImageDefinition> images = new ArrayList<>();
         List<Notice> notices = new ArrayList<>();
         Optional<ImageSources.Source> source = config.from().isEmpty()
-                ? (config.images().isEmpty() ? ImageSources.detect(root) : Optional.empty())
+                ? (config.images().isEmpty() ? ImageSources.detect(searchFrom, root) : Optional.empty())
                 : Optional.of(ImageSources.named(root, config.from(), configPath));
         Map<String, ImageEntry> configured = new LinkedHashMap<>(config.images());
         Map<String, ImageEntry> entries = new LinkedHashMap<>();

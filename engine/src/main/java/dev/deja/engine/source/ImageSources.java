@@ -81,17 +81,25 @@ public final class ImageSources {
         return name.endsWith(".hcl") || (name.endsWith(".json") && name.contains("bake")) ? Kind.BAKE : Kind.COMPOSE;
     }
 
-    /** The bake file of the root if it has one, else its compose project, else nothing. */
-    public static Optional<Source> detect(Path root) {
-        List<Path> bake = BAKE_FILES.stream()
-                .map(root::resolve)
-                .filter(Files::isRegularFile)
-                .toList();
-        if (!bake.isEmpty()) {
-            return Optional.of(new Source(Kind.BAKE, bake));
+    /**
+     * The nearest folder from {@code start} up to {@code root} that has a bake file (first) or a compose project:
+     * its files; else nothing.
+     */
+    public static Optional<Source> detect(Path start, Path root) {
+        for (Path dir = start; dir != null && dir.startsWith(root); dir = dir.getParent()) {
+            List<Path> bake = BAKE_FILES.stream()
+                    .map(dir::resolve)
+                    .filter(Files::isRegularFile)
+                    .toList();
+            if (!bake.isEmpty()) {
+                return Optional.of(new Source(Kind.BAKE, bake));
+            }
+            List<Path> compose = ComposeReader.defaultFiles(dir);
+            if (!compose.isEmpty()) {
+                return Optional.of(new Source(Kind.COMPOSE, compose));
+            }
         }
-        List<Path> compose = ComposeReader.defaultFiles(root);
-        return compose.isEmpty() ? Optional.empty() : Optional.of(new Source(Kind.COMPOSE, compose));
+        return Optional.empty();
     }
 
     /** The source's images, paths relative to {@code root}. */

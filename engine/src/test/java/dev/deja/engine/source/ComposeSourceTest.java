@@ -35,8 +35,8 @@ class ComposeSourceTest {
 
     /** The compose fixture copied into a git checkout of its own. */
     static TestTree shop(Path tmp) throws Exception {
-        TestTree tree = TestTree.copyOf(
-                Path.of("src/test/resources/monorepos/compose-shop").toAbsolutePath(), tmp.resolve("shop"));
+        TestTree tree =
+                TestTree.copyOf(Path.of("..", "examples", "compose-shop").toAbsolutePath(), tmp.resolve("shop"));
         new ProcessBuilder("git", "init", "-q")
                 .directory(tree.root().toFile())
                 .start()
