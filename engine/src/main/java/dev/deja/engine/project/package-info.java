@@ -1,5 +1,5 @@
 /**
- * The project: root finding, deja.yaml (or discovery) turned into validated image definitions, and the image name
- * grammar. Knows no registry and no docker.
+ * The project: root finding, deja.yaml laid over a compose or bake source (or discovery) turned into validated
+ * image definitions, and the deja.yaml that {@code deja init} writes. Knows no registry and no docker.
  */
 package dev.deja.engine.project;
