@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deja.packer.TestTree;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a root context holds and how {@code context --list} shows it. */
+/** The checkout's root: what a root context holds, how {@code context --list} shows it, git's refusal. */
 class ContextListTest {
 
     @TempDir
@@ -61,5 +62,26 @@ class ContextListTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(after.stdout()).contains(rootBefore).doesNotContain(otherBefore);
+    }
+
+    /** As root in a checkout another user owns (a CI container), git refuses: deja says so in git's words. */
+    @Test
+    void gitsRefusalOfTheCheckoutIsSaidInItsWords() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give the checkout away");
+        TestTree tree = new TestTree(tmp.resolve("theirs")).file("app/Dockerfile", "FROM alpine\n");
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        new ProcessBuilder("chown", "-R", "65534:65534", tree.root().toString())
+                .start()
+                .waitFor();
+        Run plan = Run.of("-C", tree.root().toString(), "plan", "--offline");
+        assertThat(plan.code()).isEqualTo(2);
+        assertThat(plan.stderr().lines()).hasSize(1);
+        assertThat(plan.stderr())
+                .contains("git refuses this checkout")
+                .contains("dubious ownership")
+                .contains("safe.directory");
     }
 }

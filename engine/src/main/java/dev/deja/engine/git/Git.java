@@ -68,7 +68,7 @@ public final class Git {
             ProcessRunner.Result result = new ProcessRunner(null, Cancellation.never())
                     .capture(dir, List.of("git", "rev-parse", "--show-toplevel"), true, TIMEOUT);
             if (!result.succeeded() && result.output().contains("safe.directory")) {
-                return Optional.of(result.output().strip());
+                return Optional.of(result.output().strip().replaceAll("\\s*\\n\\s*", " "));
             }
         } catch (ProcessRunner.ProcessException e) {
             return Optional.empty();

@@ -99,6 +99,34 @@ class ImageGraphTest {
         assertThat(parents(graph, "api")).containsExactly("base");
     }
 
+    @Test
+    void aReferencePinnedByDigestIsNeverAnImageOfTheProject() {
+        TestTree t = new TestTree(tmp.resolve("pinned"))
+                .file(
+                        "deja.yaml",
+                        "images:\n  base:\n    dockerfile: base/Dockerfile\n  app:\n    dockerfile: app/Dockerfile\n")
+                .file("base/Dockerfile", "FROM alpine\n")
+                .file("app/Dockerfile", "FROM base:1@sha256:" + "a".repeat(64) + "\nCOPY --from=base /x /x\n");
+        ImageGraph graph = ImageGraph.of(new ProjectLoader().load(t.root(), null));
+        assertThat(graph.parents("app")).extracting(Dependency::how).containsExactly("--from");
+        assertThat(graph.resolve("base@sha256:" + "a".repeat(64))).isEmpty();
+        assertThat(graph.resolve("base:1")).contains("base");
+    }
+
+    @Test
+    void anInlineDockerfileIsReadFromTheConfig() {
+        TestTree t = new TestTree(tmp.resolve("inline"))
+                .file(
+                        "deja.yaml",
+                        "images:\n  base:\n    dockerfile: base/Dockerfile\n  app:\n"
+                                + "    dockerfile_inline: \"FROM base\\nCOPY . /app\\n\"\n    context: app\n")
+                .file("base/Dockerfile", "FROM alpine\n")
+                .file("app/main.sh", "echo\n");
+        ImageGraph graph = ImageGraph.of(new ProjectLoader().load(t.root(), null));
+        assertThat(parents(graph, "app")).containsExactly("base");
+        assertThat(graph.dockerfile("app").instructions()).hasSize(2);
+    }
+
     private static List<String> parents(ImageGraph graph, String name) {
         return graph.parents(name).stream().map(Dependency::parent).toList();
     }
