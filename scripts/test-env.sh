@@ -94,24 +94,32 @@ start_registry() { # name auth(no|yes|token)
   return 1
 }
 
-# Installs one CLI plugin (docker-buildx, docker-compose) from Debian trixie: bookworm has no buildx and only
-# compose v1, trixie's are static binaries. Fetch that one .deb with a separate list dir, from the same mirror the
-# system's apt sources name.
-install_trixie_plugin() {
-  local package=$1 plugin=/usr/libexec/docker/cli-plugins/$1
-  [ -x "$plugin" ] && return
-  local mirror dir="$state/trixie"
+# A separate apt source list and list dir for Debian trixie, from the mirror the system's apt sources name:
+# single .debs are fetched from there, nothing is installed from it. Sets trixie_opts.
+trixie_opts=()
+trixie_lists() {
+  local dir="$state/trixie" mirror
+  trixie_opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o "Dir::Etc::sourceparts=-"
+    -o "Dir::State::Lists=$dir/lists" -o "APT::Get::List-Cleanup=0")
+  if [ -f "$dir/sources.list" ] && ls "$dir/lists" 2>/dev/null | grep -q trixie; then return; fi
   mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
     | awk '($1 == "URIs:" || $1 == "deb") && $2 !~ /security/ {print $2; exit}' || true)
   [ -n "$mirror" ] || { echo "test-env: cannot tell which Debian mirror apt uses" >&2; return 1; }
-  mkdir -p "$dir/lists/partial" "$dir/deb" "$dir/x"
+  mkdir -p "$dir/lists/partial"
   echo "deb [trusted=yes] $mirror trixie main" > "$dir/sources.list"
-  local opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o "Dir::Etc::sourceparts=-"
-    -o "Dir::State::Lists=$dir/lists" -o "APT::Get::List-Cleanup=0")
+  apt-get "${trixie_opts[@]}" update -q >&2
+}
+
+# Installs one CLI plugin (docker-buildx, docker-compose) from Debian trixie: bookworm has no buildx and only
+# compose v1, trixie's are static binaries.
+install_trixie_plugin() {
+  local package=$1 plugin=/usr/libexec/docker/cli-plugins/$1 dir="$state/trixie/$1"
+  [ -x "$plugin" ] && return
+  trixie_lists
   echo "test-env: fetching $package from Debian trixie" >&2
-  [ -n "$(ls -A "$dir/lists" 2>/dev/null | grep -v partial)" ] || apt-get "${opts[@]}" update -q >&2
-  (cd "$dir/deb" && apt-get "${opts[@]}" download "$package" >&2)
-  dpkg -x "$dir"/deb/"${package}"_*.deb "$dir/x"
+  mkdir -p "$dir/x"
+  (cd "$dir" && apt-get "${trixie_opts[@]}" download "$package" >&2)
+  dpkg -x "$dir"/"${package}"_*.deb "$dir/x"
   mkdir -p "$(dirname "$plugin")"
   install -m 0755 "$dir/x/usr/libexec/docker/cli-plugins/$package" "$plugin"
 }
@@ -128,11 +136,9 @@ install_current_engine() {
   local dir="$state/trixie/engine"
   [ -x "$dir/x/usr/sbin/dockerd" ] && [ -x "$dir/x/usr/bin/containerd" ] && return
   mkdir -p "$dir/x"
-  install_trixie_plugin docker-buildx # fetches trixie's package lists once
-  local opts=(-o "Dir::Etc::sourcelist=$state/trixie/sources.list" -o "Dir::Etc::sourceparts=-"
-    -o "Dir::State::Lists=$state/trixie/lists" -o "APT::Get::List-Cleanup=0")
+  trixie_lists
   echo "test-env: fetching docker.io and containerd from Debian trixie (the current engine)" >&2
-  (cd "$dir" && apt-get "${opts[@]}" download docker.io containerd >&2)
+  (cd "$dir" && apt-get "${trixie_opts[@]}" download docker.io containerd >&2)
   for deb in "$dir"/*.deb; do dpkg -x "$deb" "$dir/x"; done
 }
 
