@@ -62,8 +62,10 @@ class FaultInjectionTest {
     }
 
     private RegistryClient client(CredentialSource credentials) {
+        // Well under the stalled answers' delay (1.5 s), well over what a loaded CI machine takes to answer: a
+        // shorter timeout makes every test that counts requests see a retry now and then.
         OkHttpClient http =
-                new OkHttpClient.Builder().readTimeout(Duration.ofMillis(300)).build();
+                new OkHttpClient.Builder().readTimeout(Duration.ofMillis(1000)).build();
         return new RegistryClient(
                 http,
                 credentials,
