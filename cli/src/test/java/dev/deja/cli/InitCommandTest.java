@@ -74,4 +74,20 @@ class InitCommandTest {
         assertThat(after.code()).as(after.stderr()).isZero();
         assertThat(after.stdout()).isEqualTo(before.stdout());
     }
+
+    @Test
+    void aTreeWithManyNoticesGetsAFewAndACountOnEveryCommandAndAllFromInit() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("many")).file("ok/Dockerfile", "FROM alpine\n");
+        for (int i = 1; i <= 8; i++) {
+            tree.file("templates/t" + i + "/Dockerfile.tmpl", "FROM {{ base }}\n");
+        }
+        gitInit(tree);
+        Run plan = Run.of("-C", tree.root().toString(), "plan", "--offline");
+        assertThat(plan.code()).as(plan.stderr()).isZero();
+        assertThat(plan.stderr().lines()).hasSize(6);
+        assertThat(plan.stderr()).endsWith("deja: … and 3 more notices like these (deja init -o - lists them all)\n");
+        Run init = Run.of("-C", tree.root().toString(), "init", "-o", "-");
+        assertThat(init.stdout().lines().filter(l -> l.contains(": skipped: a template")))
+                .hasSize(8);
+    }
 }

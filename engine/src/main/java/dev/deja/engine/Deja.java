@@ -4,6 +4,7 @@ import dev.deja.engine.build.BuildListener;
 import dev.deja.engine.build.BuildRun;
 import dev.deja.engine.build.ImageTags;
 import dev.deja.engine.build.Puller;
+import dev.deja.engine.config.Notice;
 import dev.deja.engine.docker.BuildDriver;
 import dev.deja.engine.docker.DockerDaemon;
 import dev.deja.engine.exec.Parallel;
@@ -82,9 +83,18 @@ public final class Deja {
                 graph,
                 ContentHasher.forThisMachine(
                         DigestCaches.forProject(graph.project().root(), settings.environment())));
-        graph.notices().forEach(notice -> settings.notices()
+        List<Notice> notices = graph.notices();
+        notices.stream().limit(NOTICES_SAID).forEach(notice -> settings.notices()
                 .accept(notice.describe(graph.project().root())));
+        if (notices.size() > NOTICES_SAID) {
+            settings.notices()
+                    .accept("… and " + (notices.size() - NOTICES_SAID)
+                            + " more notices like these (deja init -o - lists them all)");
+        }
     }
+
+    /** Every command says the notices again: a few, then how many more, so that a big tree does not drown output. */
+    private static final int NOTICES_SAID = 5;
 
     public ImageGraph graph() {
         return planner.graph();

@@ -18,6 +18,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,6 +92,9 @@ public final class Discovery {
             "patch",
             "diff");
 
+    /** Renamed images a notice shows by name; {@code deja init} lists them all. */
+    private static final int RENAMES_SHOWN = 8;
+
     /**
      * What discovery found.
      *
@@ -131,7 +135,10 @@ public final class Discovery {
                 found.add(image);
             }
         }
-        return new Result(name(found, takenNames, notices), notices);
+        List<ImageDefinition> images = name(found, takenNames, notices);
+        // What was skipped or renamed first: there are few of those, and many inferred contexts in a big tree.
+        notices.sort(Comparator.comparingInt(notice -> notice.message().startsWith("context is") ? 1 : 0));
+        return new Result(images, notices);
     }
 
     private static boolean inSkippedFolder(String dockerfile) {
@@ -280,7 +287,9 @@ public final class Discovery {
                     null,
                     0,
                     renamed.size() + " Dockerfiles share a folder name; each is named after its parent folders"
-                            + " (name them in deja.yaml to choose): " + String.join(", ", renamed)));
+                            + " (name them in deja.yaml to choose): "
+                            + String.join(", ", renamed.subList(0, Math.min(renamed.size(), RENAMES_SHOWN)))
+                            + (renamed.size() > RENAMES_SHOWN ? ", … (deja init lists every image)" : "")));
         }
         List<ImageDefinition> images = new ArrayList<>();
         for (Found image : found) {
