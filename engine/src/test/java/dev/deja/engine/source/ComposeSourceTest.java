@@ -119,6 +119,38 @@ class ComposeSourceTest {
         assertThat(project.repository("web")).isEqualTo("registry.example.com/shop/web");
     }
 
+    /** Six levels, each FROM an ARG its compose service sets to the level below, by its image: repository. */
+    @Test
+    void anArgBaseImageChainSixLevelsDeepIsOrderedByTheRepositoriesComposeNames() throws Exception {
+        StringBuilder compose = new StringBuilder("services:\n");
+        TestTree tree = new TestTree(tmp.resolve("chain"));
+        for (int level = 0; level < 6; level++) {
+            compose.append("  l")
+                    .append(level)
+                    .append(":\n    build:\n      context: l")
+                    .append(level)
+                    .append('\n');
+            if (level > 0) {
+                compose.append("      args: {BASE_IMAGE: \"${REGISTRY}/l")
+                        .append(level - 1)
+                        .append(":${TAG:-latest}\"}\n");
+            }
+            compose.append("    image: ${REGISTRY}/l").append(level).append(":${TAG:-latest}\n");
+            tree.file(
+                    "l" + level + "/Dockerfile",
+                    level == 0 ? "FROM alpine\n" : "ARG BASE_IMAGE=none\nFROM ${BASE_IMAGE}\nRUN echo " + level + "\n");
+        }
+        tree.file("compose.yaml", compose.toString());
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        ImageGraph graph = ImageGraph.of(load(tree, ENV));
+        assertThat(graph.levels()).hasSize(6);
+        assertThat(graph.topologicalOrder()).containsExactly("l0", "l1", "l2", "l3", "l4", "l5");
+        assertThat(graph.parents("l5")).extracting(Dependency::parent).containsExactly("l4");
+    }
+
     /** The same images whether compose resolves the files or deja reads them itself. */
     @Test
     void composeConfigAndDejasReaderGiveTheSameImages() throws Exception {
