@@ -1,0 +1,219 @@
+package dev.deja.engine.project;
+
+import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.ConfigFile;
+import dev.deja.engine.config.ImageEntry;
+import dev.deja.engine.config.ImageNames;
+import dev.deja.packer.context.RepoPath;
+import dev.deja.packer.dockerfile.Platform;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One image's settings (deja.yaml's, or a source's with deja.yaml's laid over them) checked and turned into an
+ * {@link ImageDefinition}: names, paths that stay in the repository and exist, platforms, args, repositories, tags,
+ * named contexts. Every error names the file and line of the entry.
+ */
+final class Definitions {
+
+    private Definitions() {}
+
+    /**
+     * @param configPath where the entry is written, for errors
+     * @param outputs    folders that builds write: what lies under them need not exist yet
+     * @param defaults   the config whose top-level repository and tag affixes apply unless the image has its own
+     */
+    static ImageDefinition define(
+            Path root, Path configPath, String name, ImageEntry entry, Set<String> outputs, ConfigFile defaults) {
+        int line = entry.line();
+        if (!ImageNames.isValidName(name)) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image name '" + name + "' is not a valid repository name"
+                            + " (lower-case letters, digits, and . _ - / between them)");
+        }
+        boolean inline = !entry.dockerfileInline().isEmpty();
+        boolean named = entry.dockerfile() != null && !entry.dockerfile().isBlank();
+        if (!inline && !named) {
+            throw new ConfigException(configPath, line, "image '" + name + "' needs 'dockerfile:'");
+        }
+        if (inline && named) {
+            throw new ConfigException(
+                    configPath, line, "image '" + name + "': give 'dockerfile:' or 'dockerfile_inline:', not both");
+        }
+        String dockerfile = inline ? "" : repoPath(configPath, line, name, "dockerfile", entry.dockerfile());
+        if (!inline && !Files.isRegularFile(RepoPath.resolve(root, dockerfile))) {
+            throw new ConfigException(
+                    configPath, line, "image '" + name + "': dockerfile '" + dockerfile + "' does not exist");
+        }
+        String context = entry.context() == null
+                ? RepoPath.parent(dockerfile)
+                : repoPath(configPath, line, name, "context", entry.context());
+        if (inline) {
+            // Written into the context like any Dockerfile, under a name no real file takes.
+            dockerfile = RepoPath.join(context, ImageDefinition.INLINE_DOCKERFILE);
+        }
+        if (!underAny(context, outputs)
+                && !Files.isDirectory(RepoPath.resolve(root, context), LinkOption.NOFOLLOW_LINKS)) {
+            throw new ConfigException(
+                    configPath, line, "image '" + name + "': context '" + context + "' is not a folder");
+        }
+        List<String> includes = new ArrayList<>();
+        for (String include : entry.include()) {
+            String normalized = repoPath(configPath, line, name, "include", include);
+            if (!underAny(normalized, outputs)
+                    && !Files.exists(RepoPath.resolve(root, normalized), LinkOption.NOFOLLOW_LINKS)) {
+                throw new ConfigException(
+                        configPath, line, "image '" + name + "': include '" + include + "' does not exist");
+            }
+            includes.add(normalized);
+        }
+        for (String alias : entry.aliases()) {
+            if (!ImageNames.isValidRepository(alias)) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + name + "': alias '" + alias
+                                + "' is not a valid image name (no tag, lower-case path)");
+            }
+        }
+        String output = entry.output().isEmpty() ? "" : repoPath(configPath, line, name, "output", entry.output());
+        for (String platform : entry.platforms()) {
+            if (!Platform.isValid(platform)) {
+                throw new ConfigException(
+                        configPath, line, "image '" + name + "': platform '" + platform + "' is not os/arch[/variant]");
+            }
+        }
+        for (String argName : entry.args().keySet()) {
+            if (!argName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException(
+                        configPath, line, "image '" + name + "': build arg name '" + argName + "' is not valid");
+            }
+        }
+        String repository = (entry.repository().isEmpty() ? nonNull(defaults.repository()) : entry.repository())
+                .replace("{name}", name);
+        if (!repository.isEmpty() && !ImageNames.isValidRepository(repository)) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + name + "': repository '" + repository
+                            + "' is not a valid repository (host[:port]/path or a path, lower case, no tag)");
+        }
+        TagFormat tagFormat = new TagFormat(
+                (entry.tagPrefix() != null ? entry.tagPrefix() : nonNull(defaults.tagPrefix())).replace("{name}", name),
+                (entry.tagSuffix() != null ? entry.tagSuffix() : nonNull(defaults.tagSuffix()))
+                        .replace("{name}", name));
+        String affixes = tagFormat.prefix() + tagFormat.suffix();
+        if (!affixes.isEmpty()
+                && (affixes.length() > TagFormat.MAX_AFFIXES || !ImageNames.isValidTag(tagFormat.apply("s1-x")))) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + name + "': tag-prefix '" + tagFormat.prefix() + "' and tag-suffix '"
+                            + tagFormat.suffix()
+                            + "' do not make valid tags (letters, digits, _ . -; not starting with . or -; at most "
+                            + TagFormat.MAX_AFFIXES + " together)");
+        }
+        for (String tag : entry.tags()) {
+            if (!ImageNames.isValidTag(tag)) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + name + "': tag '" + tag + "' is not a valid tag (letters, digits, _ . -; at most"
+                                + " 128; not starting with . or -)");
+            }
+        }
+        for (String label : entry.labels().keySet()) {
+            if (label.isBlank()) {
+                throw new ConfigException(configPath, line, "image '" + name + "': a label needs a name");
+            }
+        }
+        Map<String, NamedContext> contexts = new TreeMap<>();
+        entry.contexts()
+                .forEach((contextName, value) ->
+                        contexts.put(contextName, namedContext(root, configPath, line, name, contextName, value)));
+        return new ImageDefinition(
+                name,
+                dockerfile,
+                context,
+                includes,
+                entry.exclude(),
+                entry.args(),
+                entry.target(),
+                entry.platforms(),
+                entry.aliases(),
+                entry.dependsOn(),
+                output,
+                repository,
+                entry.tags(),
+                tagFormat,
+                entry.labels(),
+                contexts,
+                entry.dockerfileInline(),
+                configPath,
+                line);
+    }
+
+    /**
+     * {@code service:X} / {@code target:X}: an image of the project (checked by the graph, which knows them all);
+     * {@code docker-image://ref}: an external image; anything else a folder of the repository.
+     */
+    private static NamedContext namedContext(
+            Path root, Path configPath, int line, String image, String name, String value) {
+        String where = "image '" + image + "': context '" + name + "'";
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_./:-]*")) {
+            throw new ConfigException(configPath, line, where + " is not a valid context name");
+        }
+        for (String prefix : List.of("service:", "target:")) {
+            if (value.startsWith(prefix)) {
+                return new NamedContext(NamedContext.Kind.IMAGE, value.substring(prefix.length()));
+            }
+        }
+        if (value.startsWith("docker-image://")) {
+            String reference = value.substring("docker-image://".length());
+            if (reference.isEmpty()) {
+                throw new ConfigException(configPath, line, where + ": docker-image:// needs an image reference");
+            }
+            return new NamedContext(NamedContext.Kind.EXTERNAL, reference);
+        }
+        if (value.matches("(?i)[a-z][a-z0-9+.-]*://.*") || value.matches("[\\w.-]+@[\\w.-]+:.*")) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    where + ": '" + value + "' is fetched by the builder, so deja cannot hash it; use a folder of the"
+                            + " repository, docker-image://, or an image of the project (service:NAME)");
+        }
+        String folder = repoPath(configPath, line, image, "context '" + name + "'", value);
+        if (!Files.isDirectory(RepoPath.resolve(root, folder), LinkOption.NOFOLLOW_LINKS)) {
+            throw new ConfigException(configPath, line, where + ": '" + folder + "' is not a folder");
+        }
+        return new NamedContext(NamedContext.Kind.FOLDER, folder);
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static boolean underAny(String path, Set<String> folders) {
+        return folders.stream().anyMatch(folder -> RepoPath.isWithin(path, folder));
+    }
+
+    private static String repoPath(Path configPath, int line, String image, String key, String value) {
+        String normalized = RepoPath.normalizeOrNull(value);
+        if (normalized == null) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + image + "': " + key + " '" + value
+                            + "' leaves the repository (paths are relative to the project root)");
+        }
+        return normalized;
+    }
+}
