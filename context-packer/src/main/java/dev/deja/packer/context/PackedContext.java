@@ -20,6 +20,11 @@ public record PackedContext(List<ContextEntry> entries, String dockerfile, boole
         this(entries, dockerfile, false);
     }
 
+    /** This context with its Dockerfile sent apart (one that is not a file of the context: written in a config). */
+    public PackedContext withDockerfileApart() {
+        return new PackedContext(entries, dockerfile, true);
+    }
+
     /**
      * The entries a builder gets as the context when the Dockerfile is sent apart: without the Dockerfile and the
      * folders that are only there to hold it.

@@ -62,6 +62,10 @@ public final class ImagePacker {
         List<EntryDigest> digests;
         try (ContentHasher.Session hashing = hasher.start()) {
             context = ContextCollector.collect(spec, rewritten.getBytes(StandardCharsets.UTF_8), hashing::submit);
+            if (!image.inlineDockerfile().isEmpty()) {
+                // As compose sends an inline Dockerfile: apart from the context, so COPY . does not see it.
+                context = context.withDockerfileApart();
+            }
             digests = hashing.complete(context);
         }
         Map<String, String> contextStates = new TreeMap<>();
@@ -132,7 +136,8 @@ public final class ImagePacker {
                 .findFirst()
                 .orElseThrow()
                 .generated();
-        PackedContext sent = ContextCollector.collect(spec.withDeferredPacked(), dockerfile);
+        PackedContext collected = ContextCollector.collect(spec.withDeferredPacked(), dockerfile);
+        PackedContext sent = packed.context().dockerfileOutside() ? collected.withDockerfileApart() : collected;
         return new PackedImage(
                 name, sent, packed.inputs(), packed.state(), packed.imageContexts(), packed.folderContexts());
     }
