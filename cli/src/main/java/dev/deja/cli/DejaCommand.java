@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
             "Builds every Docker image of a monorepo exactly once per content.",
             "",
             "For each image deja packs the build context it really needs, hashes it into a state, and reuses the"
-                    + " image built for that state or builds it."
+                    + " image built for that state or builds it. The images come from deja.yaml, from the compose"
+                    + " or bake file the repository keeps, or from its Dockerfiles ('deja init' shows which)."
         },
         subcommands = {
             PlanCommand.class,
@@ -61,7 +62,8 @@ final class DejaCommand implements Runnable {
             paramLabel = "DIR",
             scope = ScopeType.INHERIT,
             description = "Run as if started in DIR: the project is the nearest folder from there upward holding"
-                    + " deja.yaml, else the git top level.")
+                    + " deja.yaml, else the git top level; without deja.yaml the images come from the nearest"
+                    + " compose or bake file from DIR up, else from every Dockerfile of the checkout.")
     Path directory = Path.of("");
 
     @Option(
