@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The builder → artifacts → release image pattern, for real: a builder exports files, a release image packs them
- * (an include under the builder's output), a tool image takes them by {@code COPY --from=builder}; a change to the
- * builder's sources rebuilds all three, and only them.
+ * (an include under the builder's output), a bundle packs them from a root context that holds the output folder,
+ * a tool image takes them by {@code COPY --from=builder}; a change to the builder's sources rebuilds those four, and
+ * only them.
  */
 class BuilderOutputEndToEndTest {
 
@@ -43,6 +44,10 @@ class BuilderOutputEndToEndTest {
                                 "    include: [dist/bin]",
                                 "  tool:",
                                 "    dockerfile: tool/Dockerfile",
+                                "  bundle:",
+                                "    dockerfile: bundle/Dockerfile",
+                                "    context: .",
+                                "    exclude: ['**', '!bundle', '!dist/bin']",
                                 "  other:",
                                 "    dockerfile: other/Dockerfile",
                                 ""))
@@ -57,6 +62,9 @@ class BuilderOutputEndToEndTest {
                 .file(
                         "tool/Dockerfile",
                         "FROM deja-busybox:latest\nCOPY --from=builder /app.txt /tool.txt\nCMD [\"cat\", \"/tool.txt\"]\n")
+                .file(
+                        "bundle/Dockerfile",
+                        "FROM deja-busybox:latest\nCOPY dist/bin/app.txt /bundle.txt\nCMD [\"cat\", \"/bundle.txt\"]\n")
                 .file("other/Dockerfile", "FROM deja-busybox:latest\nRUN echo other > /other\n")
                 .file(".gitignore", "dist/\n");
         String registry =
@@ -79,15 +87,18 @@ class BuilderOutputEndToEndTest {
                 .containsEntry("builder", "exported")
                 .containsEntry("release", "built")
                 .containsEntry("tool", "built")
+                .containsEntry("bundle", "built")
                 .containsEntry("other", "built");
         assertThat(repo.read("dist/bin/app.txt")).isEqualTo("version one\n");
         assertThat(runImage(env, registry + "/release")).contains("version one");
         assertThat(runImage(env, registry + "/tool")).contains("version one");
+        assertThat(runImage(env, registry + "/bundle")).contains("version one");
 
         Run unchanged = build(repo, env, registry);
         assertThat(ExampleRepo.results(unchanged))
                 .containsEntry("release", "reused")
                 .containsEntry("tool", "reused")
+                .containsEntry("bundle", "reused")
                 .containsEntry("other", "reused");
 
         repo.file("builder/src/main.txt", "version two\n");
@@ -97,9 +108,11 @@ class BuilderOutputEndToEndTest {
                 .containsEntry("builder", "exported")
                 .containsEntry("release", "built")
                 .containsEntry("tool", "built")
+                .containsEntry("bundle", "built")
                 .containsEntry("other", "reused");
         assertThat(runImage(env, registry + "/release")).contains("version two");
         assertThat(runImage(env, registry + "/tool")).contains("version two");
+        assertThat(runImage(env, registry + "/bundle")).contains("version two");
     }
 
     private static Run build(TestTree repo, Map<String, String> env, String registry) {

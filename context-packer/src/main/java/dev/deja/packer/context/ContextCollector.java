@@ -145,6 +145,20 @@ public final class ContextCollector {
     }
 
     /**
+     * Whether the context of {@code spec} would hold something of {@code repoPath}: it lies in the context folder
+     * and the ignore rules do not leave all of it out.
+     */
+    public static boolean holdsAnyOf(ContextSpec spec, String repoPath) {
+        String contextDir = normalized(spec, spec.contextDir(), "context");
+        if (!RepoPath.isWithin(repoPath, contextDir)) {
+            return false;
+        }
+        String inContext = RepoPath.relativize(contextDir, repoPath);
+        IgnoreRules rules = ignoreRules(spec, contextDir, normalized(spec, spec.dockerfile(), "dockerfile"));
+        return !rules.excludes(inContext) || rules.mayReincludeBelow(inContext);
+    }
+
+    /**
      * BuildKit's choice: {@code <Dockerfile>.dockerignore} beside the Dockerfile wins over the context's
      * {@code .dockerignore}; the config's excludes come after either.
      */

@@ -6,6 +6,8 @@ import dev.deja.engine.config.Notice;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.NamedContext;
 import dev.deja.engine.project.Project;
+import dev.deja.packer.context.ContextCollector;
+import dev.deja.packer.context.ContextSpec;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.dockerfile.Arguments;
 import dev.deja.packer.dockerfile.CopySource;
@@ -109,7 +111,7 @@ public final class ImageGraph {
             for (ImageDefinition producer : project.images()) {
                 if (producer != image
                         && producer.exportsFiles()
-                        && readsOutputOf(image, producer)
+                        && readsOutputOf(project.root(), image, producer)
                         && seen.add(producer.name())) {
                     deps.add(new Dependency(
                             image.name(),
@@ -184,10 +186,16 @@ public final class ImageGraph {
         return projectImage(referenceNames, reference);
     }
 
-    /** Whether {@code image}'s context or one of its includes lies in {@code producer}'s output folder. */
-    public static boolean readsOutputOf(ImageDefinition image, ImageDefinition producer) {
-        return RepoPath.isWithin(image.context(), producer.output())
-                || image.include().stream().anyMatch(include -> RepoPath.isWithin(include, producer.output()));
+    /**
+     * Whether {@code image} reads {@code producer}'s output folder: its context or an include lies in it, or its
+     * context holds it (and its ignore rules do not leave it all out).
+     */
+    public static boolean readsOutputOf(Path root, ImageDefinition image, ImageDefinition producer) {
+        String output = producer.output();
+        return RepoPath.isWithin(image.context(), output)
+                || image.include().stream().anyMatch(include -> RepoPath.isWithin(include, output))
+                || ContextCollector.holdsAnyOf(
+                        new ContextSpec(root, image.context(), image.dockerfile(), List.of(), image.exclude()), output);
     }
 
     /**

@@ -108,7 +108,8 @@ public final class ImagePacker {
     private ContextSpec spec(ImageDefinition image) {
         List<String> deferred = graph.parents(image.name()).stream()
                 .map(dependency -> graph.project().byName().get(dependency.parent()))
-                .filter(parent -> parent.exportsFiles() && ImageGraph.readsOutputOf(image, parent))
+                .filter(parent -> parent.exportsFiles()
+                        && ImageGraph.readsOutputOf(graph.project().root(), image, parent))
                 .map(ImageDefinition::output)
                 .toList();
         return new ContextSpec(

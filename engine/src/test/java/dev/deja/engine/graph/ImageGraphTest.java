@@ -127,6 +127,23 @@ class ImageGraphTest {
         assertThat(graph.dockerfile("app").instructions()).hasSize(2);
     }
 
+    @Test
+    void aContextHoldingABuildersOutputReadsItUnlessItsIgnoreRulesLeaveItOut() {
+        TestTree t = new TestTree(tmp.resolve("outputs"))
+                .file(
+                        "deja.yaml",
+                        "images:\n  builder:\n    dockerfile: builder/Dockerfile\n    output: dist/bin\n"
+                                + "  reads:\n    dockerfile: reads/Dockerfile\n    context: .\n"
+                                + "  ignores:\n    dockerfile: ignores/Dockerfile\n    context: .\n"
+                                + "    exclude: [dist]\n")
+                .file("builder/Dockerfile", "FROM alpine\n")
+                .file("reads/Dockerfile", "FROM alpine\nCOPY dist/bin /bin\n")
+                .file("ignores/Dockerfile", "FROM alpine\n");
+        ImageGraph graph = ImageGraph.of(new ProjectLoader().load(t.root(), null));
+        assertThat(graph.parents("reads")).extracting(Dependency::how).containsExactly("output dist/bin");
+        assertThat(graph.parents("ignores")).isEmpty();
+    }
+
     private static List<String> parents(ImageGraph graph, String name) {
         return graph.parents(name).stream().map(Dependency::parent).toList();
     }
