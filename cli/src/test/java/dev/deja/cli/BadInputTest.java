@@ -290,6 +290,18 @@ class BadInputTest {
                         "compose.yaml:3",
                         "'build' must be a path or a mapping"),
                 bad(
+                        "compose include of a file that does not exist",
+                        compose("include: [lib/compose.yaml]\nservices:\n  app:\n    build: app\n"),
+                        "lib/compose.yaml",
+                        "compose file does not exist"),
+                bad(
+                        "compose include of a project defining a service again",
+                        t -> compose("include: [lib/compose.yaml]\nservices:\n  app:\n    build: app\n")
+                                .andThen(u -> u.file("lib/compose.yaml", "services:\n  app:\n    build: .\n"))
+                                .accept(t),
+                        "compose.yaml:3",
+                        "service 'app' is defined here and in an included project"),
+                bad(
                         "compose services not a mapping",
                         compose("services: [app]\n"),
                         "compose.yaml:1",

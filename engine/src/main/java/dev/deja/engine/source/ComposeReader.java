@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import java.util.function.Consumer;
 /**
  * Reads compose files into the model {@code docker compose config --format json} prints, for the part deja needs
  * (each service's {@code build} and {@code image}): {@code .env} and environment interpolation, the override file,
- * {@code extends} (also from other files), profiles, anchors, merge keys and {@code x-} keys; build contexts as
+ * {@code extends} (also from other files), {@code include:} (other projects), profiles, anchors, merge keys and
+ * {@code x-} keys; build contexts as
  * absolute paths, list forms of args, labels and contexts turned into mappings.
  */
 public final class ComposeReader {
@@ -82,17 +84,7 @@ public final class ComposeReader {
     public Resolved read(List<Path> files) {
         ObjectNode services = JSON.objectNode();
         Map<String, Origin> origins = new HashMap<>();
-        for (Path file : files) {
-            ObjectNode fileServices = services(file);
-            Map<String, Origin> fileOrigins = new HashMap<>();
-            fileServices.fieldNames().forEachRemaining(name -> fileOrigins.put(name, origin(file, name)));
-            resolveExtends(file, fileServices, fileOrigins);
-            fileServices.properties().forEach(entry -> {
-                JsonNode before = services.get(entry.getKey());
-                services.set(entry.getKey(), before == null ? entry.getValue() : merge(before, entry.getValue()));
-                origins.putIfAbsent(entry.getKey(), fileOrigins.get(entry.getKey()));
-            });
-        }
+        collect(files, services, origins, new LinkedHashSet<>());
         Set<String> active = activeProfiles();
         ObjectNode out = JSON.objectNode();
         ObjectNode kept = out.putObject("services");
@@ -106,6 +98,100 @@ public final class ComposeReader {
             }
         });
         return new Resolved(out, origins);
+    }
+
+    /**
+     * The services of {@code files} (each merged over the ones before) and of the projects they {@code include:},
+     * into {@code services}.
+     *
+     * @param including the included files on the way here, to refuse a file that includes itself
+     */
+    private void collect(List<Path> files, ObjectNode services, Map<String, Origin> origins, Set<Path> including) {
+        Set<String> included = new HashSet<>();
+        for (Path file : files) {
+            for (Include include : includes(file)) {
+                if (!including.add(include.files().get(0))) {
+                    throw new ConfigException(
+                            file, include.line(), "include: " + include.files().get(0) + " includes itself");
+                }
+                ObjectNode fromInclude = JSON.objectNode();
+                Map<String, Origin> includedOrigins = new HashMap<>();
+                // An included project sees the including one's variables (its .env too), over its own .env.
+                new ComposeReader(include.projectDir(), variables, notices)
+                        .collect(include.files(), fromInclude, includedOrigins, including);
+                including.remove(include.files().get(0));
+                fromInclude.properties().forEach(entry -> {
+                    if (services.has(entry.getKey())) {
+                        throw new ConfigException(
+                                file,
+                                include.line(),
+                                "service '" + entry.getKey() + "' of the included "
+                                        + include.files().get(0) + " is defined more than once");
+                    }
+                    services.set(entry.getKey(), entry.getValue());
+                    origins.put(entry.getKey(), includedOrigins.get(entry.getKey()));
+                    included.add(entry.getKey());
+                });
+            }
+            ObjectNode fileServices = services(file);
+            Map<String, Origin> fileOrigins = new HashMap<>();
+            fileServices.fieldNames().forEachRemaining(name -> fileOrigins.put(name, origin(file, name)));
+            resolveExtends(file, fileServices, fileOrigins);
+            fileServices.properties().forEach(entry -> {
+                if (included.contains(entry.getKey())) {
+                    // compose refuses it too: an included project's services are not overridden, they clash.
+                    throw new ConfigException(
+                            file,
+                            fileOrigins.get(entry.getKey()).line(),
+                            "service '" + entry.getKey() + "' is defined here and in an included project");
+                }
+                JsonNode before = services.get(entry.getKey());
+                services.set(entry.getKey(), before == null ? entry.getValue() : merge(before, entry.getValue()));
+                origins.putIfAbsent(entry.getKey(), fileOrigins.get(entry.getKey()));
+            });
+        }
+    }
+
+    /**
+     * One entry of a top-level {@code include:}: another compose project, with its own folder (its {@code .env}).
+     *
+     * @param files the included files, the first one the project's
+     */
+    private record Include(List<Path> files, Path projectDir, int line) {}
+
+    /** {@code include: [path, {path: [a, b], project_directory: dir}]}, paths relative to {@code file}. */
+    private List<Include> includes(Path file) {
+        YamlDocument document = document(file);
+        JsonNode include = document.root().path("include");
+        if (include.isMissingNode() || include.isNull()) {
+            return List.of();
+        }
+        if (!include.isArray()) {
+            throw new ConfigException(file, document.line("/include"), "'include' must be a list");
+        }
+        List<Include> out = new ArrayList<>();
+        for (int i = 0; i < include.size(); i++) {
+            JsonNode entry = include.get(i);
+            int line = document.line("/include/" + i);
+            List<String> paths = entry.isTextual()
+                    ? List.of(entry.asText())
+                    : entry.path("path").isTextual()
+                            ? List.of(entry.path("path").asText())
+                            : strings(entry.path("path"));
+            if (paths.isEmpty()) {
+                throw new ConfigException(file, line, "an include entry needs a path");
+            }
+            List<Path> files = paths.stream()
+                    .map(path -> file.getParent().resolve(path).normalize())
+                    .toList();
+            Path projectDir = entry.hasNonNull("project_directory")
+                    ? file.getParent()
+                            .resolve(entry.get("project_directory").asText())
+                            .normalize()
+                    : files.get(0).getParent();
+            out.add(new Include(files, projectDir, line));
+        }
+        return out;
     }
 
     /** The resolved model and where each service came from. */
