@@ -29,6 +29,10 @@ public final class ComposeImages {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    /** Build settings of compose that change what the builder can do, and that deja does not pass (yet). */
+    private static final List<String> IGNORED_BUILD_KEYS =
+            List.of("secrets", "ssh", "network", "extra_hosts", "shm_size", "ulimits", "privileged", "entitlements");
+
     private ComposeImages() {}
 
     /** Where the services are written, for messages: the file and the line of each service. */
@@ -61,6 +65,15 @@ public final class ComposeImages {
                 return;
             }
             ObjectNode settings = settings(service, entry.getValue(), root, origin);
+            List<String> ignored =
+                    IGNORED_BUILD_KEYS.stream().filter(build::has).toList();
+            if (!ignored.isEmpty()) {
+                notices.accept(new Notice(
+                        origin.file(),
+                        origin.line(),
+                        "service '" + service + "': build." + String.join(", build.", ignored)
+                                + " are not passed to the builder by deja: a build that needs them fails or differs"));
+            }
             servicesByBuild
                     .computeIfAbsent(settings.toString(), k -> new ArrayList<>())
                     .add(service);

@@ -151,6 +151,25 @@ class ComposeSourceTest {
         assertThat(graph.parents("l5")).extracting(Dependency::parent).containsExactly("l4");
     }
 
+    @Test
+    void buildSettingsDejaDoesNotPassAreSaid() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("secrets"))
+                .file("app/Dockerfile", "FROM alpine\n")
+                .file(
+                        "compose.yaml",
+                        "services:\n  app:\n    build:\n      context: app\n      secrets: [token]\n"
+                                + "      network: host\n");
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        Project project = load(tree, ENV);
+        assertThat(project.notices())
+                .extracting(n -> n.describe(project.root()))
+                .containsExactly("compose.yaml:2: service 'app': build.secrets, build.network are not passed to the"
+                        + " builder by deja: a build that needs them fails or differs");
+    }
+
     /** The same images whether compose resolves the files or deja reads them itself. */
     @Test
     void composeConfigAndDejasReaderGiveTheSameImages() throws Exception {
