@@ -24,10 +24,7 @@ class ContextListTest {
                 .file("other/Dockerfile", "FROM alpine\n")
                 .file("src/a.txt", "a\n")
                 .file("src/odd\tname\u0001.txt", "odd\n");
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        Sandbox.gitInitOnly(tree.root());
         return tree;
     }
 
@@ -69,10 +66,7 @@ class ContextListTest {
     void gitsRefusalOfTheCheckoutIsSaidInItsWords() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give the checkout away");
         TestTree tree = new TestTree(tmp.resolve("theirs")).file("app/Dockerfile", "FROM alpine\n");
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        Sandbox.gitInitOnly(tree.root());
         new ProcessBuilder("chown", "-R", "65534:65534", tree.root().toString())
                 .start()
                 .waitFor();

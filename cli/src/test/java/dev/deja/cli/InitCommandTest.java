@@ -15,10 +15,7 @@ class InitCommandTest {
     Path tmp;
 
     private static TestTree gitInit(TestTree tree) throws Exception {
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        Sandbox.gitInitOnly(tree.root());
         return tree;
     }
 

@@ -3,13 +3,8 @@ package dev.deja.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deja.packer.TestTree;
-import dev.deja.registry.TestRegistries;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +19,7 @@ class NamedContextEndToEndTest {
 
     @Test
     void aFolderContextIsSentAsHashedAndPartOfTheState() throws Exception {
-        TestRegistries registries = TestRegistries.require();
-        Assumptions.assumeTrue(
-                registries.currentDockerHost().isPresent(), "no current test dockerd: scripts/test-env.sh --docker");
+        Sandbox sandbox = Sandbox.currentEngine(tmp);
         String token = UUID.randomUUID().toString();
         TestTree repo = new TestTree(tmp.resolve("named"))
                 .file(
@@ -42,36 +35,15 @@ class NamedContextEndToEndTest {
                 .file("protos/a.proto", "message A {} // " + token + "\n")
                 .file("protos/secret.txt", "not for the builder\n")
                 .file("protos/.dockerignore", "secret.txt\n");
-        new ProcessBuilder("git", "init", "-q")
-                .directory(repo.root().toFile())
-                .start()
-                .waitFor();
-        Map<String, String> env = Map.of(
-                "DOCKER_HOST", registries.currentDockerHost().get(),
-                "HOME", tmp.toString(),
-                "PATH", System.getenv("PATH"),
-                "DEJA_DIGEST_CACHE", "off");
+        Sandbox.gitInitOnly(repo.root());
 
-        Run build = Run.withEnvironment(env, "-C", repo.root().toString(), "build");
-        assertThat(build.code()).as(build.stderr()).isZero();
-        assertThat(ExampleRepo.results(build)).containsEntry("protoc", "built");
-        ProcessBuilder docker =
-                new ProcessBuilder(List.of("docker", "run", "--rm", "protoc:latest")).redirectErrorStream(true);
-        docker.environment().putAll(env);
-        Process process = docker.start();
-        String listing = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(listing).isZero();
+        String listing = sandbox.buildAndRun(repo.root(), "protoc");
         assertThat(listing).contains("a.proto").contains(token).doesNotContain("secret.txt");
 
-        String before =
-                Run.withEnvironment(env, "-C", repo.root().toString(), "state").stdout();
+        String before = sandbox.deja(repo.root(), "state").stdout();
         repo.file("protos/secret.txt", "still not for the builder, and not in the state\n");
-        assertThat(Run.withEnvironment(env, "-C", repo.root().toString(), "state")
-                        .stdout())
-                .isEqualTo(before);
+        assertThat(sandbox.deja(repo.root(), "state").stdout()).isEqualTo(before);
         repo.file("protos/a.proto", "message B {}\n");
-        assertThat(Run.withEnvironment(env, "-C", repo.root().toString(), "state")
-                        .stdout())
-                .isNotEqualTo(before);
+        assertThat(sandbox.deja(repo.root(), "state").stdout()).isNotEqualTo(before);
     }
 }
