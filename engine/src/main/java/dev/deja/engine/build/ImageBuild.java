@@ -99,8 +99,7 @@ final class ImageBuild {
     private boolean usedAsImage(String name) {
         return graph.children(name).stream()
                 .flatMap(child -> graph.parents(child).stream())
-                .anyMatch(dependency ->
-                        dependency.parent().equals(name) && !dependency.how().startsWith("output "));
+                .anyMatch(dependency -> dependency.parent().equals(name) && !dependency.readsOutput());
     }
 
     /** The state an output folder was last exported from (its {@value #EXPORT_MARKER} file), or "". */

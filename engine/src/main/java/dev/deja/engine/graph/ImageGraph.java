@@ -39,14 +39,17 @@ public final class ImageGraph {
     private final List<List<String>> levels;
     private final Map<String, String> referenceNames;
     private final List<Notice> notices;
+    private final Map<String, List<String>> outputsRead;
 
     private ImageGraph(
             Project project,
             Map<String, Dockerfile> dockerfiles,
             Map<String, List<Dependency>> parents,
+            Map<String, List<String>> outputsRead,
             List<Notice> notices) {
         this.project = project;
         this.notices = List.copyOf(notices);
+        this.outputsRead = Map.copyOf(outputsRead);
         this.referenceNames = referenceNames(project);
         this.dockerfiles = dockerfiles;
         this.parents = parents;
@@ -63,6 +66,7 @@ public final class ImageGraph {
     public static ImageGraph of(Project project) {
         Map<String, Dockerfile> dockerfiles = new LinkedHashMap<>();
         Map<String, List<Dependency>> parents = new LinkedHashMap<>();
+        Map<String, List<String>> outputsRead = new HashMap<>();
         List<Notice> notices = new ArrayList<>();
         Map<String, String> names = referenceNames(project);
         for (ImageDefinition image : project.images()) {
@@ -108,19 +112,21 @@ public final class ImageGraph {
                                     + " (a change upstream does not rebuild; pin it with ADD --checksum=sha256:…)"));
                 }
             }
+            List<String> outputs = new ArrayList<>();
             for (ImageDefinition producer : project.images()) {
-                if (producer != image
-                        && producer.exportsFiles()
-                        && readsOutputOf(project.root(), image, producer)
-                        && seen.add(producer.name())) {
-                    deps.add(new Dependency(
-                            image.name(),
-                            producer.name(),
-                            "output " + producer.output(),
-                            image.declaredIn(),
-                            image.line()));
+                if (producer != image && producer.exportsFiles() && readsOutputOf(project.root(), image, producer)) {
+                    outputs.add(producer.output());
+                    if (seen.add(producer.name())) {
+                        deps.add(new Dependency(
+                                image.name(),
+                                producer.name(),
+                                Dependency.OUTPUT + producer.output(),
+                                image.declaredIn(),
+                                image.line()));
+                    }
                 }
             }
+            outputsRead.put(image.name(), List.copyOf(outputs));
             for (Map.Entry<String, NamedContext> context : image.contexts().entrySet()) {
                 if (context.getValue().kind() != NamedContext.Kind.IMAGE) {
                     continue;
@@ -164,7 +170,7 @@ public final class ImageGraph {
             }
             parents.put(image.name(), List.copyOf(deps));
         }
-        return new ImageGraph(project, dockerfiles, parents, notices);
+        return new ImageGraph(project, dockerfiles, parents, outputsRead, notices);
     }
 
     /** Every way a Dockerfile can name an image of the project: its name, its aliases, its full repository. */
@@ -187,10 +193,18 @@ public final class ImageGraph {
     }
 
     /**
+     * The output folders of other images (builders) that {@code name} reads: their files are not in its context
+     * until those builds have run, and their producers' states stand for them.
+     */
+    public List<String> outputsRead(String name) {
+        return outputsRead.get(name);
+    }
+
+    /**
      * Whether {@code image} reads {@code producer}'s output folder: its context or an include lies in it, or its
      * context holds it (and its ignore rules do not leave it all out).
      */
-    public static boolean readsOutputOf(Path root, ImageDefinition image, ImageDefinition producer) {
+    private static boolean readsOutputOf(Path root, ImageDefinition image, ImageDefinition producer) {
         String output = producer.output();
         return RepoPath.isWithin(image.context(), output)
                 || image.include().stream().anyMatch(include -> RepoPath.isWithin(include, output))

@@ -106,12 +106,6 @@ public final class ImagePacker {
      * states stand for them in its state, and they are packed when the build is sent, once written.
      */
     private ContextSpec spec(ImageDefinition image) {
-        List<String> deferred = graph.parents(image.name()).stream()
-                .map(dependency -> graph.project().byName().get(dependency.parent()))
-                .filter(parent -> parent.exportsFiles()
-                        && ImageGraph.readsOutputOf(graph.project().root(), image, parent))
-                .map(ImageDefinition::output)
-                .toList();
         return new ContextSpec(
                 graph.project().root(),
                 image.context(),
@@ -119,7 +113,7 @@ public final class ImagePacker {
                 image.include(),
                 image.exclude(),
                 Project.LEFT_OUT,
-                deferred);
+                graph.outputsRead(image.name()));
     }
 
     /**

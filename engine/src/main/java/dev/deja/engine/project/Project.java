@@ -6,24 +6,18 @@ import dev.deja.engine.config.ImageNames;
 import dev.deja.engine.config.Notice;
 import dev.deja.engine.source.ImageSources;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A loaded project: its root, its config, its images (in config order, then discovered ones by path) and what deja
  * says about how it read them; {@code source} is the compose or bake file its images come from, if any.
  */
-public record Project(
-        Path root,
-        ConfigFile config,
-        List<ImageDefinition> images,
-        List<Notice> notices,
-        Optional<ImageSources.Source> source) {
+public final class Project {
 
     /**
      * Files at the project root that no context holds unless an image includes them: git's folder and deja's own
@@ -31,18 +25,58 @@ public record Project(
      */
     public static final Set<String> LEFT_OUT = Set.of(".git", ConfigLoader.FILE_NAME, "deja.lock");
 
-    public Project {
-        images = List.copyOf(images);
-        notices = List.copyOf(notices);
+    private final Path root;
+    private final ConfigFile config;
+    private final List<ImageDefinition> images;
+    private final List<Notice> notices;
+    private final Optional<ImageSources.Source> source;
+    /** The images by name, made once: every step of a run looks images up by name, often per image. */
+    private final Map<String, ImageDefinition> byName;
+
+    public Project(
+            Path root,
+            ConfigFile config,
+            List<ImageDefinition> images,
+            List<Notice> notices,
+            Optional<ImageSources.Source> source) {
+        this.root = root;
+        this.config = config;
+        this.images = List.copyOf(images);
+        this.notices = List.copyOf(notices);
+        this.source = source;
+        Map<String, ImageDefinition> index = new LinkedHashMap<>();
+        this.images.forEach(image -> index.putIfAbsent(image.name(), image));
+        this.byName = Collections.unmodifiableMap(index);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public ConfigFile config() {
+        return config;
+    }
+
+    /** In config order, then discovered ones by path. */
+    public List<ImageDefinition> images() {
+        return images;
+    }
+
+    public List<Notice> notices() {
+        return notices;
+    }
+
+    public Optional<ImageSources.Source> source() {
+        return source;
     }
 
     public Optional<ImageDefinition> image(String name) {
-        return images.stream().filter(i -> i.name().equals(name)).findFirst();
+        return Optional.ofNullable(byName.get(name));
     }
 
+    /** The images by name, in {@link #images()} order. */
     public Map<String, ImageDefinition> byName() {
-        return images.stream()
-                .collect(Collectors.toMap(ImageDefinition::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        return byName;
     }
 
     /**
