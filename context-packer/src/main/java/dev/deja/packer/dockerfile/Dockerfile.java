@@ -198,12 +198,15 @@ public final class Dockerfile {
             } catch (RuntimeException unknown) {
                 continue;
             }
-            sources.add(new CopySource(instruction, path, add && isRemote(path), checksum));
+            sources.add(new CopySource(instruction, path, add && isRemoteSource(path), checksum));
         }
     }
 
-    /** ADD's own test: a URL, or a git repository (BuildKit clones those). */
-    private static boolean isRemote(String source) {
+    /**
+     * BuildKit's test of a source it fetches itself rather than reads from the context: a URL, or a git repository
+     * (for {@code ADD}, and for a build context named in compose or bake).
+     */
+    public static boolean isRemoteSource(String source) {
         return source.matches("(?i)(https?|git|ssh)://.*") || source.matches("[\\w.-]+@[\\w.-]+:.*");
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ImageNames;
+import dev.deja.packer.dockerfile.Dockerfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class BakeImages {
     private static ObjectNode settings(String target, JsonNode definition, Path root, Path dir, Path file) {
         ObjectNode settings = JSON.objectNode();
         String contextValue = definition.path("context").asText(".");
-        if (ComposeReader.isRemote(contextValue)) {
+        if (Dockerfile.isRemoteSource(contextValue)) {
             throw new ConfigException(
                     file, "bake target '" + target + "': its context " + contextValue + " is fetched by the builder");
         }
@@ -59,8 +60,8 @@ public final class BakeImages {
                     .normalize();
             settings.put("dockerfile", relative(root, dockerfile, target, file));
         }
-        copy(definition, "args", settings, "args");
-        copy(definition, "labels", settings, "labels");
+        SourceSettings.copyMapping(definition, "args", settings, "args");
+        SourceSettings.copyMapping(definition, "labels", settings, "labels");
         if (definition.hasNonNull("target")) {
             settings.put("target", definition.get("target").asText());
         }
@@ -109,18 +110,7 @@ public final class BakeImages {
         return settings;
     }
 
-    private static void copy(JsonNode definition, String key, ObjectNode settings, String as) {
-        if (definition.path(key).isObject() && !definition.path(key).isEmpty()) {
-            ObjectNode out = settings.putObject(as);
-            definition.get(key).properties().forEach(e -> {
-                if (!e.getValue().isNull()) {
-                    out.put(e.getKey(), e.getValue().asText());
-                }
-            });
-        }
-    }
-
     private static String relative(Path root, Path path, String target, Path file) {
-        return SourcePaths.relative(root, path, "bake target '" + target + "':", file, 0);
+        return SourceSettings.relative(root, path, "bake target '" + target + "':", file, 0);
     }
 }

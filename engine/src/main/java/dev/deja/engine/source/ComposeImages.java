@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deja.engine.config.ImageNames;
 import dev.deja.engine.config.Notice;
+import dev.deja.packer.dockerfile.Dockerfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,9 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The images of a resolved compose model (from {@link ComposeReader} or {@code docker compose config --format
@@ -56,7 +55,7 @@ public final class ComposeImages {
             }
             ComposeReader.Origin origin = origins.of(service);
             String context = build.path("context").asText(".");
-            if (ComposeReader.isRemote(context)) {
+            if (Dockerfile.isRemoteSource(context)) {
                 notices.accept(new Notice(
                         origin.file(),
                         origin.line(),
@@ -138,12 +137,12 @@ public final class ComposeImages {
             Path dockerfile = context.resolve(build.path("dockerfile").asText("Dockerfile"));
             settings.put("dockerfile", relative(root, dockerfile.normalize(), service, "dockerfile", origin));
         }
-        copyMapping(build, "args", settings, "args");
+        SourceSettings.copyMapping(build, "args", settings, "args");
         if (build.hasNonNull("target")) {
             settings.put("target", build.get("target").asText());
         }
-        copyList(build, "platforms", settings, "platforms");
-        copyMapping(build, "labels", settings, "labels");
+        SourceSettings.copyList(build, "platforms", settings, "platforms");
+        SourceSettings.copyMapping(build, "labels", settings, "labels");
         if (build.has("additional_contexts")) {
             ObjectNode contexts = settings.putObject("contexts");
             build.get("additional_contexts").properties().forEach(entry -> {
@@ -168,24 +167,6 @@ public final class ComposeImages {
     }
 
     private static String relative(Path root, Path path, String service, String what, ComposeReader.Origin origin) {
-        return SourcePaths.relative(root, path, "service '" + service + "': " + what, origin.file(), origin.line());
-    }
-
-    private static void copyMapping(JsonNode build, String key, ObjectNode settings, String as) {
-        if (build.has(key) && build.get(key).isObject() && !build.get(key).isEmpty()) {
-            // Sorted: compose's output and a file list them in different orders, and they mean the same.
-            ObjectNode out = settings.putObject(as);
-            new TreeMap<>(build.get(key).properties().stream()
-                            .collect(Collectors.toMap(
-                                    Map.Entry::getKey, e -> e.getValue().asText())))
-                    .forEach(out::put);
-        }
-    }
-
-    private static void copyList(JsonNode build, String key, ObjectNode settings, String as) {
-        if (build.has(key) && build.get(key).isArray() && !build.get(key).isEmpty()) {
-            ArrayNode out = settings.putArray(as);
-            build.get(key).forEach(item -> out.add(item.asText()));
-        }
+        return SourceSettings.relative(root, path, "service '" + service + "': " + what, origin.file(), origin.line());
     }
 }

@@ -9,6 +9,7 @@ import dev.deja.engine.config.DotEnv;
 import dev.deja.engine.config.Interpolator;
 import dev.deja.engine.config.Notice;
 import dev.deja.engine.config.YamlDocument;
+import dev.deja.packer.dockerfile.Dockerfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -277,7 +278,7 @@ public final class ComposeReader {
                     file, document.line(pointer + "/build"), "'build' must be a path or a mapping (context:, …)");
         }
         String context = section.path("context").asText(".");
-        if (!isRemote(context)) {
+        if (!Dockerfile.isRemoteSource(context)) {
             section.put("context", file.getParent().resolve(context).normalize().toString());
         }
         for (String key : List.of("args", "labels", "additional_contexts")) {
@@ -403,10 +404,6 @@ public final class ComposeReader {
             out.set(entry.getKey(), before == null ? entry.getValue().deepCopy() : merge(before, entry.getValue()));
         });
         return out;
-    }
-
-    static boolean isRemote(String context) {
-        return context.matches("(?i)(https?|git|ssh)://.*") || context.matches("[\\w.-]+@[\\w.-]+:.*");
     }
 
     /** A list of strings in a compose value, or none. */
