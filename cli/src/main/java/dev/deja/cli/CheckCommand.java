@@ -35,8 +35,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         missing.forEach(m -> out.println(m.describe(deja.graph().project().root())));
         if (missing.isEmpty()) {
-            out.println("every COPY/ADD source is in its context ("
-                    + deja.graph().names().size() + " images)");
+            out.println("every COPY/ADD source is in its context");
         }
         out.flush();
         return missing.isEmpty() ? ExitCodes.OK : ExitCodes.USAGE_OR_CONFIG;

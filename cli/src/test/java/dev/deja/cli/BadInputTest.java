@@ -302,6 +302,16 @@ class BadInputTest {
                         "compose.yaml:3",
                         "service 'app' is defined here and in an included project"),
                 bad(
+                        "compose build args of the wrong type",
+                        compose("services:\n  app:\n    build:\n      context: app\n      args: 5\n"),
+                        "compose.yaml:5",
+                        "'args' must be a mapping or a list of NAME=value"),
+                bad(
+                        "compose image that is no reference",
+                        compose("services:\n  app:\n    build: app\n    image: \"Bad Name:1\"\n"),
+                        "compose.yaml:2",
+                        "image 'Bad Name:1' is not a valid image reference"),
+                bad(
                         "compose services not a mapping",
                         compose("services: [app]\n"),
                         "compose.yaml:1",

@@ -16,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -347,9 +348,11 @@ public final class Discovery {
         return parts.stream().map(Discovery::sanitize).filter(p -> !p.isEmpty()).collect(Collectors.joining("-"));
     }
 
-    /** Lower case; anything a repository name cannot hold becomes '-', never at either end. */
+    /** Lower case, accents dropped; anything else a repository name cannot hold becomes '-', never at either end. */
     private static String sanitize(String part) {
-        return part.toLowerCase(Locale.ROOT)
+        // Accents go, the letter stays: "Über App" is uber-app, not ber-app.
+        String plain = Normalizer.normalize(part, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+        return plain.toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9._-]+", "-")
                 .replaceAll("([._-])[._-]+", "$1")
                 .replaceAll("^[._-]+|[._-]+$", "");

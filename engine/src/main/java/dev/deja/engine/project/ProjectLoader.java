@@ -124,7 +124,15 @@ public final class ProjectLoader {
         Map<String, ImageEntry> entries = new LinkedHashMap<>();
         Map<String, Path> declaredIn = new HashMap<>();
         if (source.isPresent()) {
-            for (SourceImage image : ImageSources.read(source.get(), root, environment, notices::add)) {
+            List<SourceImage> sourceImages = ImageSources.read(source.get(), root, environment, notices::add);
+            if (sourceImages.isEmpty()) {
+                notices.add(new Notice(
+                        source.get().files().get(0),
+                        0,
+                        "no image to build here (compose: a service with build:; bake: a target of the default"
+                                + " group)"));
+            }
+            for (SourceImage image : sourceImages) {
                 ObjectNode over = config.settings().get(image.name());
                 configured.remove(image.name());
                 entries.put(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ImageNames;
 import dev.deja.engine.config.Notice;
 import dev.deja.packer.dockerfile.Dockerfile;
@@ -158,6 +159,13 @@ public final class ComposeImages {
         if (!image.isEmpty()) {
             String withoutDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
             String repository = ImageNames.repositoryOf(withoutDigest);
+            if (!ImageNames.isValidRepository(repository)) {
+                throw new ConfigException(
+                        origin.file(),
+                        origin.line(),
+                        "service '" + service + "': image '" + image + "' is not a valid image reference (lower-case"
+                                + " repository, an optional :tag)");
+            }
             settings.put("repository", repository);
             if (!withoutDigest.equals(repository) && !image.contains("@")) {
                 settings.putArray("tags").add(withoutDigest.substring(repository.length() + 1));

@@ -327,7 +327,11 @@ public final class ComposeReader {
                 }
             });
         } else {
-            throw new ConfigException(file, document.line(pointer), "must be a mapping or a list of NAME=value");
+            throw new ConfigException(
+                    file,
+                    document.line(pointer),
+                    "'" + pointer.substring(pointer.lastIndexOf('/') + 1)
+                            + "' must be a mapping or a list of NAME=value");
         }
         return out;
     }

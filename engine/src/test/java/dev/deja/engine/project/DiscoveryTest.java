@@ -36,6 +36,7 @@ class DiscoveryTest {
                 .file(".devcontainer/Dockerfile", "FROM mcr.microsoft.com/devcontainers/base\n")
                 .file("src/main/java/Dockerfile.java", "class Dockerfile {}\n")
                 .file("build/app.dockerfile", "FROM alpine\n")
+                .file("Über App/Dockerfile", "FROM alpine\n")
                 .file("bin-linux/Dockerfile", "FROM alpine\n")
                 .file("release/Dockerfile", "FROM --platform=$BUILDPLATFORM bin-$TARGETOS AS bin\nFROM alpine\n");
     }
@@ -69,7 +70,8 @@ class DiscoveryTest {
                         "payment",
                         "build-app",
                         "bin-linux",
-                        "release");
+                        "release",
+                        "uber-app");
         assertThat(notices(project))
                 .anySatisfy(n -> assertThat(n).startsWith("deploy/Dockerfile.j2: skipped: a template (.j2)"))
                 .anySatisfy(n -> assertThat(n)
@@ -136,7 +138,7 @@ class DiscoveryTest {
         Project project = load(tree);
         assertThat(project.images())
                 .extracting(ImageDefinition::name)
-                .containsExactlyInAnyOrder("payment", "root", "api", "genproto", "bin-linux", "release");
+                .containsExactlyInAnyOrder("payment", "root", "api", "genproto", "bin-linux", "release", "uber-app");
         assertThat(byDockerfile(project).get("build/app.dockerfile").name()).isEqualTo("payment");
     }
 
