@@ -5,6 +5,9 @@
 #    the registry, a fresh daemon (this benchmark's images and the build cache removed before each run):
 #    `deja build --push` vs `docker buildx bake --push` over an equivalent bake file (same contexts, the parents
 #    passed as build args, cache from the images' own tags).  Target: deja >= 10x faster.
+#    Every image also copies a file from a base of its own (20 distinct bases, "upstream" in the registry):
+#    the same hit path under `bases: track` (20 tags resolved to digests, the default) and under `bases: lock`
+#    (digests from deja.lock, no request; the same states). Target: track <= 1.10x lock.
 # 2. Miss path: one changed image built by deja vs a bare `docker buildx build --push` of the same context with
 #    the same --cache-from. Target: deja's overhead <= 10% + JVM start.
 #
@@ -18,6 +21,7 @@ mkdir -p "$work"
 scripts/test-env.sh --docker >/dev/null 2>&1
 . .test-env/env
 export DOCKER_HOST=$DEJA_TEST_DOCKER_HOST
+export DEJA_REGISTRY_MIRRORS=$DEJA_TEST_MIRRORS
 reg=$DEJA_TEST_REGISTRY
 ns=bake-bench-$(date +%s)
 ./deja --version >/dev/null
@@ -37,11 +41,19 @@ image() { # name parent -> an image with its own LAYER_MB MB file and a RUN step
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/$name/payload.bin"
   printf 'ARG PARENT=%s\nFROM ${PARENT}\nRUN mkdir -p /opt/%s && echo %s > /opt/%s/name\nCOPY payload.bin /opt/%s/\n' \
     "$parent" "$name" "$name" "$name" "$name" > "$repo/$name/Dockerfile"
+  # A base of its own, from outside the repository: deja resolves its tag to a digest on every run (bases: track).
+  printf 'COPY --from=%s/upstream-%s/%s:1 /bin/busybox /opt/%s/busybox\n' "$reg" "$ns" "$name" "$name" \
+    >> "$repo/$name/Dockerfile"
+  docker tag deja-busybox:latest "$reg/upstream-$ns/$name:1"
+  docker push -q "$reg/upstream-$ns/$name:1" >/dev/null
   echo "  $name: {dockerfile: $name/Dockerfile}" >> "$repo/deja.yaml"
 }
 image base deja-busybox:latest
 for i in 1 2 3 4; do image "mid$i" base; names+=("mid$i"); done
 for i in $(seq 1 15); do image "leaf$i" "mid$(( (i - 1) % 4 + 1 ))"; names+=("leaf$i"); done
+# The same project under bases: lock (-c names it): the lock written once, the states the same as under track.
+sed 's/^tags:/bases: lock\ntags:/' "$repo/deja.yaml" > "$repo/deja-lock.yaml"
+./deja -C "$repo" -c "$repo/deja-lock.yaml" lock >/dev/null
 git -C "$repo" init -q -b main
 git_commit() { git -C "$repo" -c user.email=b@example.com -c user.name=bench commit -q --allow-empty -am "$1"; }
 git -C "$repo" add -A && git_commit seed
@@ -76,21 +88,31 @@ fresh_daemon() {
 now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-declare -a t_deja=() t_bake=() t_version=()
+declare -a t_deja=() t_bake=() t_version=() t_lock=()
+hit_deja() { # config -> seconds
+  fresh_daemon
+  local s; s=$(now); ./deja -C "$repo" -c "$repo/$1" build --push >"$work/hit-deja.out" 2>&1; echo "$(now) - $s" | bc
+  grep -q ' built ' "$work/hit-deja.out" && { echo "deja built something on the hit path ($1)" >&2; exit 1; }
+  return 0
+}
 for ((r = 1; r <= rounds; r++)); do
   git_commit "hit round $r"
-  fresh_daemon
-  s=$(now); ./deja -C "$repo" build --push >"$work/hit-deja.out" 2>&1; t_deja+=("$(echo "$(now) - $s" | bc)")
-  grep -q ' built ' "$work/hit-deja.out" && { echo "deja built something on the hit path" >&2; exit 1; }
+  if ((r % 2)); then
+    t_deja+=("$(hit_deja deja.yaml)"); t_lock+=("$(hit_deja deja-lock.yaml)")
+  else
+    t_lock+=("$(hit_deja deja-lock.yaml)"); t_deja+=("$(hit_deja deja.yaml)")
+  fi
   fresh_daemon
   s=$(now); docker buildx bake -f "$bake" --push >/dev/null 2>"$work/hit-bake.log"
   t_bake+=("$(echo "$(now) - $s" | bc)")
   s=$(now); ./deja --version >/dev/null; t_version+=("$(echo "$(now) - $s" | bc)")
-  printf 'hit round %d: deja %.2f s  bake %.2f s\n' "$r" "${t_deja[-1]}" "${t_bake[-1]}"
+  printf 'hit round %d: deja %.2f s (bases: lock %.2f s)  bake %.2f s\n' "$r" "${t_deja[-1]}" "${t_lock[-1]}" "${t_bake[-1]}"
 done
-md=$(median "${t_deja[@]}"); mb=$(median "${t_bake[@]}"); jvm=$(median "${t_version[@]}")
+md=$(median "${t_deja[@]}"); mb=$(median "${t_bake[@]}"); jvm=$(median "${t_version[@]}"); ml=$(median "${t_lock[@]}")
 printf 'hit path, %d images in the registry, fresh daemon: deja %.2f s | bake %.2f s | bake/deja = %.1fx (target >= 10)\n' \
   "${#names[@]}" "$md" "$mb" "$(echo "$mb / $md" | bc -l)"
+printf 'bases, 20 distinct resolved per run: bases: track %.2f s | bases: lock %.2f s | track/lock = %.3fx (target <= 1.10)\n' \
+  "$md" "$ml" "$(echo "$md / $ml" | bc -l)"
 
 # Miss path: leaf1 changes; deja builds it (its parents are reused), buildx builds the same context with the same
 # parent and cache source. BuildKit's export time on vfs swings between runs: the order alternates per round, and

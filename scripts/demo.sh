@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/test-env.sh --docker
 . .test-env/env
 export DOCKER_HOST=$DEJA_TEST_DOCKER_HOST
+# The example's base image is served by the test registry standing in for Docker Hub: deja resolves its tag there.
+export DEJA_REGISTRY_MIRRORS=$DEJA_TEST_MIRRORS
 registry="$DEJA_TEST_REGISTRY/deja-example-$(date +%s)"
 echo
 echo "== deja plan (nothing in $registry yet)"

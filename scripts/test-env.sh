@@ -8,7 +8,8 @@
 #   .test-env/env   (DEJA_TEST_REGISTRY, DEJA_TEST_AUTH_REGISTRY, DEJA_TEST_AUTH_USER, ...)
 # With --docker it also installs Debian's docker.io and the buildx and compose v2 plugins (the single .debs of
 # Debian trixie, fetched from the mirror apt already uses), starts its own dockerd (vfs, no iptables, its own
-# data root and socket under .test-env/docker) and makes the base image deja-busybox:latest from
+# data root and socket under .test-env/docker; the plain registry as its Docker Hub mirror) and makes the base image
+# deja-busybox:latest (served by the plain registry as docker.io's library/deja-busybox) from
 # busybox-static (nothing is pulled from outside); DOCKER_HOST goes into the env file.
 # With --ci it also installs the CI clients the ci-templates tests run (rsync, gitlab-ci-local, action-validator,
 # actionlint).
@@ -148,10 +149,18 @@ start_docker() {
   local path=$PATH
   for bin in "$@"; do path="$bin:$path"; done
   mkdir -p "$dir"
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null && docker_answers "$name"; then return; fi
+  local mirror="http://127.0.0.1:$plain"
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null && docker_answers "$name"; then
+    [ "$(cat "$dir/mirror" 2>/dev/null)" = "$mirror" ] && return
+    # Started before with another mirror (the plain registry moved): start it again on this one.
+    local pid; pid=$(cat "$dir/pid")
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  fi
+  echo "$mirror" > "$dir/mirror"
   PATH=$path nohup dockerd --iptables=false --storage-driver=vfs --data-root "$dir/data" --exec-root "$dir/exec" \
     --pidfile "$dir/pid" -H "unix://$dir/docker.sock" --insecure-registry 127.0.0.0/8 \
-    > "$dir/log" 2>&1 < /dev/null &
+    --registry-mirror "$mirror" > "$dir/log" 2>&1 < /dev/null &
   for _ in $(seq 1 150); do docker_answers "$name" && return; sleep 0.2; done
   echo "test-env: dockerd ($name) did not start; its log:" >&2; tail -20 "$dir/log" >&2; return 1
 }
@@ -164,10 +173,16 @@ stop_docker() {
   done
 }
 
-# base_image NAME: busybox-static -> rootfs -> docker import -> push to the plain registry
-base_image() {
-  local dir rootfs; dir=$(docker_dir "${1:-docker}"); rootfs="$state/busybox-rootfs"
-  export DOCKER_HOST="unix://$dir/docker.sock"
+# The base image every fixture uses, deja-busybox:latest, made from busybox-static (nothing is pulled from outside)
+# and served by the plain registry as library/deja-busybox: the daemons take that registry as their Docker Hub mirror
+# and deja's tests resolve docker.io through it (DEJA_REGISTRY_MIRRORS), so `FROM deja-busybox:latest` resolves and
+# pulls as `FROM python` does against Docker Hub. Made once (docker import in the first daemon), pulled by every
+# daemon: all of them hold the same image, under the same digest.
+make_base_image() {
+  local rootfs="$state/busybox-rootfs"
+  if curl -sf -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+      "http://127.0.0.1:$plain/v2/library/deja-busybox/manifests/latest"; then return; fi
+  export DOCKER_HOST="unix://$(docker_dir docker)/docker.sock"
   if ! docker image inspect deja-busybox:latest >/dev/null 2>&1; then
     rm -rf "$rootfs" && mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc"
     cp /bin/busybox "$rootfs/bin/busybox"
@@ -178,6 +193,16 @@ base_image() {
     echo "root:x:0:0:root:/root:/bin/sh" > "$rootfs/etc/passwd"
     tar -C "$rootfs" -c . | docker import -c 'CMD ["/bin/sh"]' - deja-busybox:latest >/dev/null
   fi
+  docker tag deja-busybox:latest "127.0.0.1:$plain/library/deja-busybox:latest"
+  docker push -q "127.0.0.1:$plain/library/deja-busybox:latest" >/dev/null
+  unset DOCKER_HOST
+}
+
+# base_image NAME: the daemon pulls deja-busybox:latest through its mirror (the plain registry); it is also pushed as
+# <plain>/deja-busybox:latest for the tests that name it by its registry.
+base_image() {
+  export DOCKER_HOST="unix://$(docker_dir "${1:-docker}")/docker.sock"
+  docker pull -q deja-busybox:latest >/dev/null
   docker tag deja-busybox:latest "127.0.0.1:$plain/deja-busybox:latest"
   docker push -q "127.0.0.1:$plain/deja-busybox:latest" >/dev/null
   unset DOCKER_HOST
@@ -266,8 +291,9 @@ authed=$(start_registry auth yes)
 tokened=$(start_registry token token)
 if [ "$with_docker" = yes ]; then
   start_docker docker
-  base_image docker
   start_docker docker-current "$state/trixie/engine/x/usr/sbin" "$state/trixie/engine/x/usr/bin"
+  make_base_image
+  base_image docker
   base_image docker-current
 fi
 cat > "$state/env" <<ENV
@@ -279,6 +305,7 @@ export DEJA_TEST_TOKEN_REGISTRY=127.0.0.1:$tokened
 export DEJA_TEST_TOKEN_PORT=$(cat "$state/token-port")
 export DEJA_TEST_TOKEN_KEY=$state/token.key
 export DEJA_TEST_TOKEN_CERT=$state/token.crt
+export DEJA_TEST_MIRRORS=docker.io=127.0.0.1:$plain
 ENV
 if [ "$with_docker" = yes ] || docker_answers; then
   echo "export DEJA_TEST_DOCKER_HOST=unix://$(docker_dir)/docker.sock" >> "$state/env"

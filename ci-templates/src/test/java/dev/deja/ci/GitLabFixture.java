@@ -64,6 +64,7 @@ final class GitLabFixture {
         env.put("HOME", home.toString());
         env.put("TMPDIR", Files.createDirectories(tmp.resolve("tmp")).toString());
         env.put("DOCKER_HOST", registries.dockerHost().get());
+        env.put("DEJA_REGISTRY_MIRRORS", registries.mirrors());
         env.put("GCL_IGNORE_PREDEFINED_VARS", "CI_REGISTRY");
         env.put("DEJA_DIGEST_CACHE", "off");
         GitLabFixture fixture = new GitLabFixture(root, registries, env);

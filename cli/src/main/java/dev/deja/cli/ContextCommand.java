@@ -64,6 +64,15 @@ final class ContextCommand implements Callable<Integer> {
         Deja deja = ProjectContext.deja(spec);
         PackedImage packed = deja.context(image);
         String name = packed.name();
+        List<String> unresolved = packed.inputs().unresolvedBases();
+        if (!unresolved.isEmpty()) {
+            spec.commandLine()
+                    .getErr()
+                    .println("deja: warning: base images not resolved (deja context asks no registry): "
+                            + String.join(", ", unresolved)
+                            + "; the Dockerfile names them by tag and the state is marked unresolved"
+                            + " ('bases: lock' with 'deja lock' pins them offline)");
+        }
         if (list) {
             PrintWriter out = spec.commandLine().getOut();
             for (ContextEntry entry : packed.context().entries()) {
@@ -76,8 +85,11 @@ final class ContextCommand implements Callable<Integer> {
                         entry.type() == EntryType.SYMLINK ? " -> " + printable(entry.linkTarget()) : "");
             }
             out.printf(
-                    "# %s: state %s, Dockerfile %s%n",
-                    name, packed.state().tag(), printable(packed.context().dockerfile()));
+                    "# %s: state %s%s, Dockerfile %s%n",
+                    name,
+                    packed.state().tag(),
+                    unresolved.isEmpty() ? "" : " (unresolved)",
+                    printable(packed.context().dockerfile()));
             ImageDefinition definition = deja.graph().project().byName().get(name);
             if (definition.context().isEmpty()) {
                 List<String> leftOut = Project.LEFT_OUT.stream()

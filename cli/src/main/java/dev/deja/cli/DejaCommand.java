@@ -38,6 +38,8 @@ import picocli.CommandLine.ScopeType;
             GraphCommand.class,
             CiCommand.class,
             InitCommand.class,
+            LockCommand.class,
+            WhyCommand.class,
             CheckCommand.class,
             CommandLine.HelpCommand.class
         },

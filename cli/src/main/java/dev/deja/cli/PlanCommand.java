@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         description = {
             "Shows, per image in dependency order, its state and what a build would do with it:",
             "reuse (the registry has <repo>:<state tag>), build (it does not) or export (a builder image).",
-            "With --offline the registry is not asked and every decision is 'unknown'."
+            "With --offline the registry is not asked and every decision is 'unknown'; under 'bases: track'",
+            "base images are then not resolved, and the states that depend on them are marked unresolved."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -47,6 +48,7 @@ final class PlanCommand implements Callable<Integer> {
         deja.check(selection.selection())
                 .forEach(missing -> err.println("deja: warning: "
                         + missing.describe(deja.graph().project().root())));
+        PlanFormat.warnUnresolved(plan, err);
         err.flush();
         spec.commandLine().getOut().print(json ? PlanFormat.json(plan) : PlanFormat.table(plan));
         spec.commandLine().getOut().flush();

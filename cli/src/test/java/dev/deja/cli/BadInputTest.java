@@ -28,7 +28,8 @@ class BadInputTest {
                         "deja.yaml",
                         "registry: reg.example.com/acme\nimages:\n  base:\n    dockerfile: base/Dockerfile\n"
                                 + "  app:\n    dockerfile: app/Dockerfile\n    include: [libs]\n")
-                .file("base/Dockerfile", "FROM busybox\n")
+                // No base image from outside: these tests run offline (bases: BaseImagesEndToEndTest).
+                .file("base/Dockerfile", "FROM scratch\n")
                 .file("app/Dockerfile", "FROM base\nCOPY . /app\n")
                 .file("app/main.sh", "echo hi\n")
                 .file("libs/a.txt", "a\n");
@@ -50,6 +51,24 @@ class BadInputTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
+                bad(
+                        "unknown bases policy",
+                        t -> t.file("deja.yaml", "bases: sometimes\n" + t.read("deja.yaml")),
+                        "deja.yaml:1",
+                        "invalid value 'sometimes' for bases"),
+                bad(
+                        "lock file with a wrong digest",
+                        t -> t.file("deja.yaml", "bases: lock\n" + t.read("deja.yaml"))
+                                .file("deja.lock", "# lock\nbusybox sha256:0123\n"),
+                        "deja.lock:2",
+                        "'sha256:0123' is not a digest (sha256: and 64 lower-case hex characters)"),
+                bad(
+                        "lock file without a base the Dockerfiles use",
+                        t -> t.file("deja.yaml", "bases: lock\n" + t.read("deja.yaml"))
+                                .file("base/Dockerfile", "FROM busybox\n")
+                                .file("deja.lock", "docker.io/library/alpine:3 sha256:" + "a".repeat(64) + "\n"),
+                        "deja.lock",
+                        "does not have docker.io/library/busybox:latest (FROM in image 'base' at base/Dockerfile:1)"),
                 bad(
                         "dependency cycle",
                         t -> t.file("base/Dockerfile", "FROM app\n"),
@@ -397,6 +416,19 @@ class BadInputTest {
             assertThat(run.stderr()).startsWith("deja: error: ").contains(where).contains(what);
             assertThat(Files.exists(output)).as("no output file").isFalse();
         }
+    }
+
+    @Test
+    void anUnreachableUpstreamWithoutALockIsExitThreeNamingTheBase() {
+        TestTree tree = valid(tmp.resolve("repo"));
+        tree.file("base/Dockerfile", "FROM 127.0.0.1:9/acme/runtime:1\n");
+        Run run = Run.of("-C", tree.root().toString(), "state");
+        assertThat(run.code()).isEqualTo(3);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr().lines()).hasSize(1);
+        assertThat(run.stderr())
+                .startsWith("deja: registry error: 127.0.0.1:9: ")
+                .contains("base image 127.0.0.1:9/acme/runtime:1 (FROM in image 'base' at base/Dockerfile:1)");
     }
 
     @Test

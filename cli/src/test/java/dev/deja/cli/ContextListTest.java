@@ -43,9 +43,9 @@ class ContextListTest {
     @Test
     void editingDejaYamlForOneImageLeavesTheRootContextImageAlone() throws Exception {
         TestTree tree = repo();
-        Run before = Run.of("-C", tree.root().toString(), "state");
+        Run before = Run.of("-C", tree.root().toString(), "state", "--offline");
         tree.file("deja.yaml", tree.read("deja.yaml") + "    args: {MODE: debug}\n");
-        Run after = Run.of("-C", tree.root().toString(), "state");
+        Run after = Run.of("-C", tree.root().toString(), "state", "--offline");
         assertThat(before.code()).isZero();
         assertThat(after.code()).as(after.stderr()).isZero();
         String rootBefore = before.stdout()

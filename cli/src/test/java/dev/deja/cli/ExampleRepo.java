@@ -44,6 +44,8 @@ final class ExampleRepo {
         String prefix =
                 registries.plain() + "/e2e-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>(Map.of(
+                "DEJA_REGISTRY_MIRRORS",
+                registries.mirrors(),
                 "DEJA_DIGEST_CACHE",
                 "off",
                 "DOCKER_HOST",

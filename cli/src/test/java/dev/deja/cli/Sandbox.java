@@ -28,7 +28,7 @@ final class Sandbox {
     static Sandbox classicEngine(Path home) {
         TestRegistries registries = TestRegistries.require();
         Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
-        return new Sandbox(environment(home, registries.dockerHost().get()));
+        return new Sandbox(environment(home, registries.dockerHost().get(), registries.mirrors()));
     }
 
     /** On the current engine (dockerd 26: named contexts and the rest dockerd 20.10's BuildKit lacks). */
@@ -36,11 +36,13 @@ final class Sandbox {
         TestRegistries registries = TestRegistries.require();
         Assumptions.assumeTrue(
                 registries.currentDockerHost().isPresent(), "no current test dockerd: scripts/test-env.sh --docker");
-        return new Sandbox(environment(home, registries.currentDockerHost().get()));
+        return new Sandbox(environment(home, registries.currentDockerHost().get(), registries.mirrors()));
     }
 
-    private static Map<String, String> environment(Path home, String dockerHost) {
+    private static Map<String, String> environment(Path home, String dockerHost, String mirrors) {
         return new HashMap<>(Map.of(
+                "DEJA_REGISTRY_MIRRORS",
+                mirrors,
                 "DOCKER_HOST",
                 dockerHost,
                 "HOME",

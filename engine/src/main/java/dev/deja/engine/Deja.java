@@ -1,38 +1,65 @@
 package dev.deja.engine;
 
+import dev.deja.engine.bases.BaseResolver;
+import dev.deja.engine.bases.Bases;
+import dev.deja.engine.bases.LockFile;
+import dev.deja.engine.bases.Mirrors;
+import dev.deja.engine.bases.ResolvedBases;
 import dev.deja.engine.build.BuildListener;
 import dev.deja.engine.build.BuildRun;
 import dev.deja.engine.build.ImageTags;
 import dev.deja.engine.build.Puller;
+import dev.deja.engine.config.BasePolicy;
+import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.Notice;
 import dev.deja.engine.docker.BuildDriver;
 import dev.deja.engine.docker.DockerDaemon;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.git.GitFacts;
+import dev.deja.engine.git.RevisionTree;
+import dev.deja.engine.graph.BaseUse;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.graph.Selection;
 import dev.deja.engine.pack.ContextCheck;
 import dev.deja.engine.pack.DigestCaches;
+import dev.deja.engine.pack.ImagePacker;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.plan.CacheRefs;
+import dev.deja.engine.plan.Decision;
 import dev.deja.engine.plan.FanOut;
 import dev.deja.engine.plan.Manifests;
 import dev.deja.engine.plan.Plan;
+import dev.deja.engine.plan.PlannedImage;
 import dev.deja.engine.plan.Planner;
 import dev.deja.engine.plan.RegistryManifests;
 import dev.deja.engine.plan.StateLookup;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.InitialConfig;
+import dev.deja.engine.project.Project;
 import dev.deja.engine.project.ProjectLoader;
 import dev.deja.engine.report.BuildReport;
+import dev.deja.engine.why.Earlier;
+import dev.deja.engine.why.Explainer;
+import dev.deja.engine.why.Snapshot;
+import dev.deja.engine.why.Why;
+import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.state.ContentHasher;
+import dev.deja.packer.state.State;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.auth.DockerConfigCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -71,18 +98,19 @@ public final class Deja {
     public record DryRun(Plan plan, ImageTags tags) {}
 
     private final DejaSettings settings;
-    private final Planner planner;
+    private final ImageGraph graph;
+    private final ContentHasher hasher;
     private GitFacts git;
-    private CompletableFuture<Manifests> registry;
+    private CompletableFuture<RegistryClient> client;
+    /** The planner of this run's command, so a check after a plan reads the contexts it packed, not again. */
+    private Planner lastPlanner;
 
     public Deja(DejaSettings settings) {
         this.settings = settings;
-        ImageGraph graph = ImageGraph.of(new ProjectLoader(settings.environment())
+        this.graph = ImageGraph.of(new ProjectLoader(settings.environment())
                 .load(settings.directory(), settings.config(), settings.registry()));
-        this.planner = new Planner(
-                graph,
-                ContentHasher.forThisMachine(
-                        DigestCaches.forProject(graph.project().root(), settings.environment())));
+        this.hasher = ContentHasher.forThisMachine(
+                DigestCaches.forProject(graph.project().root(), settings.environment()));
         List<Notice> notices = graph.notices();
         notices.stream().limit(NOTICES_SAID).forEach(notice -> settings.notices()
                 .accept(notice.describe(graph.project().root())));
@@ -97,7 +125,53 @@ public final class Deja {
     private static final int NOTICES_SAID = 5;
 
     public ImageGraph graph() {
-        return planner.graph();
+        return graph;
+    }
+
+    /**
+     * A planner for {@code names} and their ancestors, with their bases found the way the project's policy says:
+     * asked of the registries ({@code online} under {@code bases: track}), read from deja.lock, unresolved
+     * (offline under {@code track}), or left out ({@code ignore}).
+     */
+    private Planner planner(List<String> names, boolean online) {
+        lastPlanner = new Planner(graph, hasher, bases(names, online));
+        return lastPlanner;
+    }
+
+    private Planner planner(Selection selection, boolean online) {
+        return planner(selection.apply(graph), online);
+    }
+
+    private ResolvedBases bases(List<String> names, boolean online) {
+        List<BaseUse> uses = baseUses(names);
+        return switch (graph.project().config().bases()) {
+            case IGNORE -> ResolvedBases.ignored();
+            case LOCK -> {
+                ResolvedBases locked = Bases.fromLock(graph.project(), uses);
+                List<String> newer = Bases.changedSinceLock(graph.project(), uses);
+                if (!newer.isEmpty()) {
+                    settings.notices()
+                            .accept(LockFile.NAME + " is older than " + String.join(", ", newer)
+                                    + " (changed since it was written): its bases may not be the ones meant now;"
+                                    + " deja lock --update resolves them again");
+                }
+                yield locked;
+            }
+            case TRACK -> online
+                    ? new ResolvedBases(BasePolicy.TRACK, resolver().resolve(uses), "the registry")
+                    : ResolvedBases.unresolved(uses);
+        };
+    }
+
+    private List<BaseUse> baseUses(List<String> names) {
+        Set<String> all = new LinkedHashSet<>();
+        names.forEach(name -> all.addAll(graph.ancestorsAndSelf(name)));
+        return all.stream().flatMap(name -> graph.bases(name).stream()).toList();
+    }
+
+    private BaseResolver resolver() {
+        return new BaseResolver(
+                client(), Mirrors.from(settings.environment()), graph.project().root());
     }
 
     /** Without a registry deja works against the local daemon's image store. */
@@ -111,6 +185,7 @@ public final class Deja {
      */
     public List<ContextCheck.Missing> check(Selection selection) {
         List<ContextCheck.Missing> missing = new ArrayList<>();
+        Planner planner = lastPlanner != null ? lastPlanner : planner(selection, false);
         for (String name : selection.apply(graph())) {
             ImageDefinition image = graph().project().byName().get(name);
             missing.addAll(ContextCheck.missing(
@@ -129,31 +204,51 @@ public final class Deja {
         return InitialConfig.render(graph().project());
     }
 
-    /** The states of the selection, parents first; nothing is asked of the registry. */
-    public Plan states(Selection selection) {
-        return planner.offline(selection);
+    /**
+     * The states of the selection, parents first; no state is looked up. Unless {@code offline}, bases are asked of
+     * their registries (under {@code bases: track}).
+     */
+    public Plan states(Selection selection, boolean offline) {
+        return planner(selection, !offline).offline(selection);
     }
 
     /** The plan: states and, unless {@code offline}, what exists of them (registry, or daemon in local mode). */
     public Plan plan(Selection selection, boolean offline) {
         if (offline) {
-            return planner.offline(selection);
+            return planner(selection, false).offline(selection);
         }
-        return localMode()
-                ? planner.online(selection, () -> StateLookup.daemon(daemon()))
-                : planner.online(selection, lookupAhead(false));
+        if (localMode()) {
+            return planner(selection, true).online(selection, () -> StateLookup.daemon(daemon()));
+        }
+        Planner planner = planner(selection, true);
+        return explained(planner, planner.online(selection, lookupAhead(false)));
     }
 
-    /** One image packed: its context entries, rewritten Dockerfile and state. */
+    /**
+     * One image packed: its context entries, rewritten Dockerfile and state. Nothing is asked of a registry: bases
+     * come from deja.lock, or stay unresolved under {@code bases: track}.
+     */
     public PackedImage context(String image) {
-        PackedImage packed = planner.packer().pack(single(image));
+        String name = single(image);
+        Planner planner = planner(List.of(name), false);
+        PackedImage packed = planner.packer().pack(name);
         planner.saveDigests();
         return packed;
+    }
+
+    /**
+     * Resolves every base of the project's images and writes deja.lock: the bases it lacks, or with
+     * {@code update} all of them again. Returns the lock's entries before and after.
+     */
+    public Bases.LockChange lock(boolean update) {
+        List<BaseUse> uses = baseUses(graph.names());
+        return Bases.lock(graph.project(), uses, update, resolver());
     }
 
     /** The best {@code --cache-from} reference of one image, if the registry has any candidate. */
     public Optional<String> cacheRef(String image) {
         String name = single(image);
+        Planner planner = planner(List.of(name), true);
         PackedImage packed = planner.packer().pack(name);
         planner.saveDigests();
         return new CacheRefs(registry(), git())
@@ -165,24 +260,26 @@ public final class Deja {
 
     /** The online plan spread over CI jobs. */
     public FanOut fanOut(Selection selection) {
-        Plan plan = planner.online(selection, lookupAhead(false));
+        Plan plan = planner(selection, true).online(selection, lookupAhead(false));
         return FanOut.of(plan, graph());
     }
 
     /** Pulls every image whose state is in the registry into the daemon. */
     public List<Puller.Pulled> pull(Selection selection, int jobs) {
-        Plan plan = planner.online(selection, lookupAhead(false));
+        Plan plan = planner(selection, true).online(selection, lookupAhead(false));
         return new Puller(daemon(), jobs).pull(plan);
     }
 
     /** What {@code build --push} would do, asking the registry but writing nothing. */
     public DryRun dryRun(BuildRequest request) {
-        Plan plan = planner.online(request.selection(), lookupAhead(false));
+        Planner planner = planner(request.selection(), true);
+        Plan plan = explained(planner, planner.online(request.selection(), lookupAhead(false)));
         return new DryRun(plan, tags(request));
     }
 
     /** Builds what is missing and writes the tags, the way {@code request.mode()} says. */
     public BuildReport build(BuildRequest request, BuildListener listener) {
+        Planner planner = planner(request.selection(), true);
         BuildDriver.Options options = new BuildDriver.Options(
                 request.builderName(), graph().project().config().cache());
         try (BuildDriver driver =
@@ -197,12 +294,13 @@ public final class Deja {
                                             driver,
                                             daemon(),
                                             request.jobs(),
-                                            settings.cancellation())
+                                            settings.cancellation(),
+                                            revision())
                                     .run(plan, listener);
                         }
                         case LOAD -> {
                             Supplier<StateLookup> lookup = lookupAhead(false);
-                            Plan plan = planner.online(request.selection(), lookup);
+                            Plan plan = explained(planner, planner.online(request.selection(), lookup));
                             yield BuildRun.load(
                                             graph(),
                                             planner.packer(),
@@ -210,11 +308,12 @@ public final class Deja {
                                             new CacheRefs(registry(), git()),
                                             daemon(),
                                             request.jobs(),
-                                            settings.cancellation())
+                                            settings.cancellation(),
+                                            revision())
                                     .run(plan, listener);
                         }
                         case PUSH -> {
-                            Plan plan = planner.online(request.selection(), lookupAhead(true));
+                            Plan plan = explained(planner, planner.online(request.selection(), lookupAhead(true)));
                             yield BuildRun.push(
                                             graph(),
                                             planner.packer(),
@@ -223,13 +322,138 @@ public final class Deja {
                                             new CacheRefs(registry(), git()),
                                             tags(request),
                                             request.jobs(),
-                                            settings.cancellation())
+                                            settings.cancellation(),
+                                            revision())
                                     .run(plan, listener);
                         }
                     };
             planner.saveDigests();
             return report;
         }
+    }
+
+    /**
+     * Why an image's state is what it is: compared with the nearest image the registry has (the cache-ref order),
+     * with the registry's image at a state tag ({@code against} = {@code s1-…}), or with the image's state at a
+     * commit ({@code against} = anything git resolves). Files, inputs, bases and parents, recursively.
+     */
+    public Why why(String image, String against) {
+        String name = single(image);
+        Planner planner = planner(List.of(name), true);
+        Function<String, Snapshot> now = n -> Earlier.of(planner.packer(), graph, n, "now");
+        List<Path> folders = new ArrayList<>();
+        Map<String, Optional<Earlier.Checkout>> checkouts = new HashMap<>();
+        Earlier.Revisions revisions = (revision, bases) ->
+                checkouts.computeIfAbsent(revision + " " + bases, key -> checkout(revision, bases, folders));
+        try {
+            Explainer.Earlier earlier;
+            String stateTag = against == null
+                    ? ""
+                    : graph.project().byName().get(name).tagFormat().strip(against);
+            if (against != null && !State.isStateTag(stateTag)) {
+                String commit = RevisionTree.commit(graph.project().root(), against)
+                        .orElseThrow(() -> new ConfigException(
+                                (Path) null,
+                                "--against " + against + ": neither a state tag (" + State.TAG_PREFIX
+                                        + "…) nor a revision git knows here"));
+                Earlier.Checkout then = checkout(
+                                commit, planner.packer().bases().digests(), folders)
+                        .orElseThrow();
+                earlier = Earlier.revision(commit, then);
+            } else if (localMode()) {
+                throw new ConfigException(
+                        graph.project().config().file(),
+                        "why compares with the registry's images, and this project has none (local mode):"
+                                + " compare with a commit instead (--against HEAD~1)");
+            } else {
+                CacheRefs refs = new CacheRefs(registry(), git());
+                Function<String, Optional<String>> nearest = n -> against != null
+                        ? Optional.of(against)
+                        : refs.find(
+                                        graph.project().repository(n),
+                                        graph.project().byName().get(n).tagFormat(),
+                                        planner.packer().state(n))
+                                .map(ref -> ref.substring(
+                                        graph.project().repository(n).length() + 1));
+                earlier = Earlier.registry(registry(), graph, nearest, revisions);
+            }
+            Why why = new Explainer(now, earlier).explain(name);
+            planner.saveDigests();
+            return why;
+        } finally {
+            for (Path folder : folders) {
+                try {
+                    ContextFiles.delete(folder);
+                } catch (IOException e) {
+                    settings.notices().accept("cannot remove " + folder + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** An image's nearest tag in the registry, in the cache-ref order (its state tag first). */
+    private Function<String, Optional<String>> nearestTag(Planner planner) {
+        CacheRefs refs = new CacheRefs(registry(), git());
+        return name -> refs.find(
+                        graph.project().repository(name),
+                        graph.project().byName().get(name).tagFormat(),
+                        planner.packer().state(name))
+                .map(ref -> ref.substring(graph.project().repository(name).length() + 1));
+    }
+
+    /**
+     * The plan with a one-line reason for every image to build: what differs from the nearest image the registry
+     * has, from the summaries in their labels (no file is read again, no commit checked out).
+     */
+    private Plan explained(Planner planner, Plan plan) {
+        Explainer explainer = new Explainer(
+                name -> Earlier.of(planner.packer(), graph, name, "now"),
+                Earlier.registry(registry(), graph, nearestTag(planner), (revision, bases) -> Optional.empty()));
+        List<PlannedImage> images = Parallel.map(
+                plan.images(),
+                Parallel.DEFAULT_WIDTH,
+                image -> image.decision() == Decision.BUILD
+                        ? image.withReason(explainer.explain(image.name()).reason())
+                        : image);
+        return new Plan(images, plan.manifests());
+    }
+
+    /**
+     * The project as it was at {@code revision}, written from git's objects into a folder of its own (added to
+     * {@code folders}, which the caller removes); its bases from its own deja.lock under {@code bases: lock}, else
+     * {@code bases}. Empty when git does not have the commit.
+     */
+    private Optional<Earlier.Checkout> checkout(String revision, Map<String, String> bases, List<Path> folders) {
+        Optional<String> commit = RevisionTree.commit(graph.project().root(), revision);
+        if (commit.isEmpty()) {
+            return Optional.empty();
+        }
+        Path folder;
+        try {
+            folder = Files.createTempDirectory("deja-why-");
+        } catch (IOException e) {
+            throw new ConfigException((Path) null, "cannot make a folder for the tree of " + revision + ": " + e);
+        }
+        folders.add(folder);
+        Path root = RevisionTree.write(graph.project().root(), commit.get(), folder);
+        Path config = settings.config() == null
+                ? null
+                : root.resolve(graph.project()
+                        .root()
+                        .relativize(settings.config().toAbsolutePath())
+                        .toString());
+        Project then = new ProjectLoader(settings.environment()).load(root, config, settings.registry());
+        ImageGraph graphThen = ImageGraph.of(then);
+        ResolvedBases basesThen =
+                switch (then.config().bases()) {
+                    case IGNORE -> ResolvedBases.ignored();
+                    case LOCK -> new ResolvedBases(BasePolicy.LOCK, LockFile.read(Bases.lockFile(then)), LockFile.NAME);
+                    case TRACK -> new ResolvedBases(BasePolicy.TRACK, new TreeMap<>(bases), "the registry");
+                };
+        return Optional.of(new Earlier.Checkout(
+                graphThen,
+                new ImagePacker(
+                        graphThen, new ContentHasher(Runtime.getRuntime().availableProcessors()), basesThen)));
     }
 
     /** The tags a {@code --push} build writes besides the state tag: fixed ones, and moving ones if allowed. */
@@ -240,6 +464,11 @@ public final class Deja {
 
     private String single(String image) {
         return Selection.of(List.of(image)).apply(graph()).get(0);
+    }
+
+    /** The commit being built, "" outside git. */
+    private String revision() {
+        return git().commit();
     }
 
     private GitFacts git() {
@@ -255,8 +484,12 @@ public final class Deja {
 
     /** The registry, its client started on first use. */
     private Manifests registry() {
+        return new RegistryManifests(client());
+    }
+
+    private RegistryClient client() {
         startRegistry();
-        return Parallel.get(registry);
+        return Parallel.get(client);
     }
 
     /**
@@ -269,14 +502,14 @@ public final class Deja {
     }
 
     private void startRegistry() {
-        if (registry == null) {
-            registry = Parallel.ahead(
+        if (client == null) {
+            client = Parallel.ahead(
                     "deja-registry-start",
-                    () -> new RegistryManifests(RegistryClient.create(
+                    () -> RegistryClient.create(
                             new DockerConfigCredentials(settings.environment()),
                             Set.copyOf(settings.insecureRegistries()),
                             settings.debug(),
-                            settings.retry())));
+                            settings.retry()));
         }
     }
 }

@@ -105,6 +105,57 @@ public final class RegistryClient {
         return Optional.of(new Manifest(answer.body(), answer.mediaType(), digest));
     }
 
+    /**
+     * The labels of an image's config ({@code config.Labels}); for an index, those of its first image manifest (an
+     * attestation manifest has none). Empty when the tag does not exist.
+     */
+    public Optional<java.util.Map<String, String>> labels(Repository repository, String reference) {
+        Optional<Manifest> found = manifest(repository, reference);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode node = json(repository, found.get().content(), "manifest " + reference);
+        if (node.has("manifests")) {
+            for (JsonNode child : node.path("manifests")) {
+                if (!child.path("platform").path("os").asText().equals("unknown")) {
+                    return labels(repository, child.path("digest").asText());
+                }
+            }
+            return Optional.of(java.util.Map.of());
+        }
+        String config = node.path("config").path("digest").asText();
+        Answer answer = send(repository, false, "GET", blobUrl(repository, config), null);
+        expectSuccess(repository, answer, "GET blob " + config);
+        if (!Digests.of(answer.body()).equals(config)) {
+            throw new RegistryException(
+                    repository.registry(), answer.code(), "DIGEST_MISMATCH", "config " + config + " hashes otherwise");
+        }
+        java.util.Map<String, String> labels = new java.util.TreeMap<>();
+        json(repository, answer.body(), "config " + config)
+                .path("config")
+                .path("Labels")
+                .fields()
+                .forEachRemaining(
+                        label -> labels.put(label.getKey(), label.getValue().asText()));
+        return Optional.of(labels);
+    }
+
+    private static JsonNode json(Repository repository, byte[] content, String what) {
+        try {
+            return JSON.readTree(content);
+        } catch (IOException e) {
+            throw new RegistryException(repository.registry(), 200, "MALFORMED", what + " is not JSON");
+        }
+    }
+
+    private HttpUrl blobUrl(Repository repository, String digest) {
+        return base(repository)
+                .newBuilder()
+                .addPathSegment("blobs")
+                .addPathSegment(digest)
+                .build();
+    }
+
     /** Stores {@code manifest} under {@code tag} byte for byte (so a retag keeps the digest); returns the digest. */
     public String putManifest(Repository repository, String tag, Manifest manifest) {
         Answer answer = send(
@@ -139,12 +190,7 @@ public final class RegistryClient {
         Manifest manifest = manifest(from, reference)
                 .orElseThrow(() -> new RegistryException(
                         from.registry(), 404, "MANIFEST_UNKNOWN", from + ":" + reference + " does not exist"));
-        JsonNode node;
-        try {
-            node = JSON.readTree(manifest.content());
-        } catch (IOException e) {
-            throw new RegistryException(from.registry(), 200, "MALFORMED", "manifest " + reference + " is not JSON");
-        }
+        JsonNode node = json(from, manifest.content(), "manifest " + reference);
         if (node.has("manifests")) {
             for (JsonNode child : node.path("manifests")) {
                 Manifest copied =

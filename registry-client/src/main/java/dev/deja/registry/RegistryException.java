@@ -39,6 +39,13 @@ public class RegistryException extends RuntimeException {
         return code;
     }
 
+    /** The same refusal, its message led by what was being asked ({@code base python:3.12 (api/Dockerfile:1)}). */
+    public RegistryException about(String what) {
+        RegistryException wrapped = new RegistryException(registry, status, code, what + ": " + super.getMessage());
+        wrapped.initCause(this);
+        return wrapped;
+    }
+
     public boolean unreachable() {
         return status == 0;
     }

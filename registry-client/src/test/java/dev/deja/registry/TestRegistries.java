@@ -49,6 +49,14 @@ public final class TestRegistries {
         return values.get("DEJA_TEST_REGISTRY");
     }
 
+    /**
+     * {@code DEJA_REGISTRY_MIRRORS} for deja runs: docker.io answered by the plain registry, which serves the base
+     * image {@code library/deja-busybox} (the test daemons take it as their Docker Hub mirror too).
+     */
+    public String mirrors() {
+        return values.getOrDefault("DEJA_TEST_MIRRORS", "docker.io=" + plain());
+    }
+
     public String authenticated() {
         return values.get("DEJA_TEST_AUTH_REGISTRY");
     }

@@ -60,7 +60,7 @@ public final class BuildFormat {
 
     public static String dryRun(Plan plan, ImageTags tags) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"IMAGE", "DECISION", "STATE", "WOULD TAG"});
+        rows.add(new String[] {"IMAGE", "DECISION", "STATE", "WOULD TAG", "REASON"});
         boolean allReused = plan.images().stream().allMatch(i -> i.decision() == Decision.REUSE);
         for (PlannedImage image : plan.images()) {
             List<String> would = new ArrayList<>();
@@ -74,7 +74,8 @@ public final class BuildFormat {
                 image.name(),
                 image.decision().label(),
                 image.stateTag(),
-                would.isEmpty() ? "-" : String.join(",", would)
+                would.isEmpty() ? "-" : String.join(",", would),
+                image.reason()
             });
         }
         return Table.render(rows) + "(dry run: nothing written; add --push)\n";

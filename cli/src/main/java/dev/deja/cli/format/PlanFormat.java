@@ -2,7 +2,9 @@ package dev.deja.cli.format;
 
 import dev.deja.engine.plan.Plan;
 import dev.deja.engine.plan.PlannedImage;
+import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,18 +17,26 @@ public final class PlanFormat {
 
     public static String table(Plan plan) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"LEVEL", "IMAGE", "DECISION", "STATE", "DIGEST", "FILES", "SIZE", "PARENTS"});
+        // The reason column only when an image has one (an image to build, online).
+        boolean reasons =
+                plan.images().stream().anyMatch(image -> !image.reason().isEmpty());
+        rows.add(Arrays.copyOf(
+                new String[] {"LEVEL", "IMAGE", "DECISION", "STATE", "DIGEST", "FILES", "SIZE", "PARENTS", "REASON"},
+                reasons ? 9 : 8));
         for (PlannedImage image : plan.images()) {
-            rows.add(new String[] {
-                String.valueOf(image.level()),
-                image.name(),
-                image.decision().label(),
-                image.stateTag(),
-                BuildFormat.shortDigest(image.digest()),
-                String.valueOf(image.files()),
-                humanBytes(image.bytes()),
-                image.parents().isEmpty() ? "-" : String.join(",", image.parents())
-            });
+            rows.add(Arrays.copyOf(
+                    new String[] {
+                        String.valueOf(image.level()),
+                        image.name(),
+                        image.decision().label(),
+                        image.stateTag() + (image.unresolved().isEmpty() ? "" : " (unresolved)"),
+                        BuildFormat.shortDigest(image.digest()),
+                        String.valueOf(image.files()),
+                        humanBytes(image.bytes()),
+                        image.parents().isEmpty() ? "-" : String.join(",", image.parents()),
+                        image.reason()
+                    },
+                    reasons ? 9 : 8));
         }
         return Table.render(rows);
     }
@@ -46,9 +56,33 @@ public final class PlanFormat {
             out.put("parents", image.parents());
             out.put("files", image.files());
             out.put("bytes", image.bytes());
+            out.put("unresolvedBases", image.unresolved());
+            out.put("reason", image.reason());
             images.add(out);
         }
         return GraphFormat.Json.write(Map.of("images", images));
+    }
+
+    /**
+     * Says once which bases an offline run could not resolve, when any: the states it printed for them are marked,
+     * and how to get real ones.
+     */
+    public static void warnUnresolved(Plan plan, PrintWriter err) {
+        List<String> bases = plan.images().stream()
+                .flatMap(image -> image.unresolved().stream())
+                .distinct()
+                .sorted()
+                .toList();
+        if (bases.isEmpty()) {
+            return;
+        }
+        long states =
+                plan.images().stream().filter(i -> !i.unresolved().isEmpty()).count();
+        err.println("deja: warning: " + states + (states == 1 ? " state depends" : " states depend")
+                + " on base images not resolved offline (" + String.join(", ", bases)
+                + "): marked unresolved, no registry holds them; run online, or 'deja lock' and 'bases: lock'"
+                + " for offline states that are the real ones");
+        err.flush();
     }
 
     public static String humanBytes(long bytes) {

@@ -118,4 +118,21 @@ class CiFormatTest {
                                 + "` | - | 0.0 s |");
         assertThat(summary).contains("Some images failed; moving tags not written.");
     }
+
+    @Test
+    void theStepSummarySaysWhyAnImageWasBuilt() {
+        ImageResult built = new ImageResult(
+                "api",
+                "reg.example.com/acme/api",
+                Decision.BUILD,
+                Result.BUILT,
+                "s1-" + "0".repeat(40),
+                DIGEST,
+                List.of(),
+                List.of(),
+                Duration.ofMillis(1500),
+                "base docker.io/library/python:3.12-slim moved");
+        assertThat(CiFormat.stepSummary(report(built)))
+                .contains("| api | built (base docker.io/library/python:3.12-slim moved) | `s1-");
+    }
 }

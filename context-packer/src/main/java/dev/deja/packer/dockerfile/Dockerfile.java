@@ -311,7 +311,7 @@ public final class Dockerfile {
         return rewrite(Arguments.of(buildArgs), replacement);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return lines;
     }
 }

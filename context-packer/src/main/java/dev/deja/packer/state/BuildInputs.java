@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * @param labels       image labels
  * @param contexts     named build contexts, each as what it stands for: {@code image:<state digest>},
  *                     {@code docker-image://<ref>}, or {@code folder:<entries digest>}
+ * @param bases        every image from outside the repository it uses, by normalized reference
+ *                     ({@code docker.io/library/python:3.12-slim}): its manifest digest, or {@link #UNRESOLVED}
  */
 public record BuildInputs(
         String dockerfile,
@@ -25,9 +27,14 @@ public record BuildInputs(
         List<String> platforms,
         SortedMap<String, String> parentStates,
         SortedMap<String, String> labels,
-        SortedMap<String, String> contexts) {
+        SortedMap<String, String> contexts,
+        SortedMap<String, String> bases) {
+
+    /** What a base's digest is when it could not be known (offline, no lock): such a state is never an online one. */
+    public static final String UNRESOLVED = "unresolved";
 
     public BuildInputs {
+        bases = Collections.unmodifiableSortedMap(new TreeMap<>(bases));
         args = Collections.unmodifiableSortedMap(new TreeMap<>(args));
         labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
         contexts = Collections.unmodifiableSortedMap(new TreeMap<>(contexts));
@@ -49,6 +56,7 @@ public record BuildInputs(
                 platforms,
                 new TreeMap<>(parentStates),
                 new TreeMap<>(),
+                new TreeMap<>(),
                 new TreeMap<>());
     }
 
@@ -61,6 +69,21 @@ public record BuildInputs(
                 platforms,
                 parentStates,
                 new TreeMap<>(newLabels),
-                new TreeMap<>(newContexts));
+                new TreeMap<>(newContexts),
+                bases);
+    }
+
+    /** These inputs with the digests of the images from outside the repository they use. */
+    public BuildInputs withBases(Map<String, String> newBases) {
+        return new BuildInputs(
+                dockerfile, args, target, platforms, parentStates, labels, contexts, new TreeMap<>(newBases));
+    }
+
+    /** The bases whose digest is not known: the state stands for no build an online run would make. */
+    public List<String> unresolvedBases() {
+        return bases.entrySet().stream()
+                .filter(base -> base.getValue().equals(UNRESOLVED))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 }

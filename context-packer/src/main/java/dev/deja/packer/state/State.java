@@ -59,6 +59,9 @@ public record State(String digest) {
         if (!inputs.contexts().isEmpty()) {
             e.mapping("contexts", inputs.contexts());
         }
+        if (!inputs.bases().isEmpty()) {
+            e.mapping("bases", inputs.bases());
+        }
         return new State(HexFormat.of().formatHex(e.finish()));
     }
 
@@ -133,7 +136,7 @@ public record State(String digest) {
 
     private static final byte[] COLON = {':'};
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

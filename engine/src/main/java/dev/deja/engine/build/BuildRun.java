@@ -53,8 +53,9 @@ public final class BuildRun {
             CacheRefs cacheRefs,
             ImageTags tags,
             int jobs,
-            Cancellation cancellation) {
-        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), true);
+            Cancellation cancellation,
+            String revision) {
+        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), true, revision);
         return new BuildRun(
                 new Scheduler(graph, step, jobs, cancellation),
                 new RegistryFinish(new Promoter(registry, cancellation), tags));
@@ -71,8 +72,9 @@ public final class BuildRun {
             CacheRefs cacheRefs,
             DockerDaemon daemon,
             int jobs,
-            Cancellation cancellation) {
-        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), false);
+            Cancellation cancellation,
+            String revision) {
+        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), false, revision);
         return new BuildRun(
                 new Scheduler(graph, step, jobs, cancellation), new PullFirst(new Puller(daemon, jobs), daemon));
     }
@@ -87,8 +89,9 @@ public final class BuildRun {
             ImageBuilder builder,
             DockerDaemon daemon,
             int jobs,
-            Cancellation cancellation) {
-        ImageBuild step = new ImageBuild(graph, packer, builder, image -> List.of(), false);
+            Cancellation cancellation,
+            String revision) {
+        ImageBuild step = new ImageBuild(graph, packer, builder, image -> List.of(), false, revision);
         return new BuildRun(new Scheduler(graph, step, jobs, cancellation), new DaemonLatest(daemon, cancellation));
     }
 
@@ -133,6 +136,6 @@ public final class BuildRun {
                 tags,
                 outcome == null ? List.of() : outcome.cacheFrom(),
                 (outcome == null ? Duration.ZERO : outcome.duration()).plus(extraTime),
-                outcome == null ? "" : outcome.reason());
+                outcome == null || outcome.reason().isEmpty() ? image.reason() : outcome.reason());
     }
 }

@@ -8,11 +8,15 @@ import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.plan.PlannedImage;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.report.Result;
+import dev.deja.engine.why.Earlier;
+import dev.deja.engine.why.StateSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -31,17 +35,21 @@ final class ImageBuild {
     private final ImageBuilder builder;
     private final Function<PlannedImage, List<String>> cacheFrom;
     private final boolean push;
+    private final String revision;
 
     /**
      * @param cacheFrom the {@code --cache-from} refs of an image (none in local mode: the daemon's cache serves)
      * @param push      push built images, or load them into the daemon
+     * @param revision  the commit being built ("" outside git), written into every image's labels
      */
     ImageBuild(
             ImageGraph graph,
             ImagePacker packer,
             ImageBuilder builder,
             Function<PlannedImage, List<String>> cacheFrom,
-            boolean push) {
+            boolean push,
+            String revision) {
+        this.revision = revision;
         this.graph = graph;
         this.packer = packer;
         this.builder = builder;
@@ -63,9 +71,23 @@ final class ImageBuild {
                 return new Outcome(image.name(), Result.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
             }
             List<String> sources = export ? List.of() : cacheFrom.apply(image);
+            Map<String, String> provenance = new TreeMap<>();
+            provenance.put(
+                    StateSummary.LABEL,
+                    Earlier.summary(packer, graph, image.name()).toJson());
+            if (!revision.isEmpty()) {
+                provenance.put(StateSummary.REVISION_LABEL, revision);
+            }
             ImageBuilder.Result result = builder.build(
                     new ImageBuilder.Request(
-                            packed, definition, image.repository(), List.of(image.stateRef()), sources, push, output),
+                            packed,
+                            definition,
+                            image.repository(),
+                            List.of(image.stateRef()),
+                            sources,
+                            push,
+                            output,
+                            provenance),
                     log);
             if (export) {
                 writeExportedState(output, image.state().tag());
@@ -79,7 +101,8 @@ final class ImageBuild {
                                     List.of(image.stateRef()),
                                     sources,
                                     push,
-                                    null),
+                                    null,
+                                    provenance),
                             log);
                 }
             }

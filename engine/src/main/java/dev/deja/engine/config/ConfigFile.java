@@ -20,6 +20,7 @@ import java.util.Map;
  *                   {@code null} for {@code <registry>/<name>}
  * @param tagPrefix  every image's tag prefix unless it names its own, or {@code null}
  * @param tagSuffix  every image's tag suffix unless it names its own, or {@code null}
+ * @param bases    how images from outside the repository enter states (track, lock, ignore)
  * @param images   images by name, in file order; with {@code from}, what they add to or change in the source's
  * @param settings each image's settings as written (only the keys given), for laying over a source's
  * @param file     where it was read from ({@code null} when there is no config)
@@ -33,6 +34,7 @@ public record ConfigFile(
         String repository,
         @JsonProperty("tag-prefix") String tagPrefix,
         @JsonProperty("tag-suffix") String tagSuffix,
+        BasePolicy bases,
         Map<String, ImageEntry> images,
         @JsonIgnore Map<String, ObjectNode> settings,
         @JsonIgnore Path file) {
@@ -43,24 +45,47 @@ public record ConfigFile(
         cache = cache == null ? CacheMode.INLINE : cache;
         discover = discover == null ? DiscoverConfig.OFF : discover;
         from = from == null ? List.of() : List.copyOf(from);
+        bases = bases == null ? BasePolicy.TRACK : bases;
         images = images == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(images));
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
     /** No deja.yaml: discover every Dockerfile, local mode. */
     public static ConfigFile none() {
-        return new ConfigFile(null, null, null, DiscoverConfig.OFF, null, null, null, null, null, null, null);
+        return new ConfigFile(null, null, null, DiscoverConfig.OFF, null, null, null, null, null, null, null, null);
     }
 
     ConfigFile with(Map<String, ImageEntry> placedImages, Map<String, ObjectNode> written, Path source) {
         return new ConfigFile(
-                registry, tags, cache, discover, from, repository, tagPrefix, tagSuffix, placedImages, written, source);
+                registry,
+                tags,
+                cache,
+                discover,
+                from,
+                repository,
+                tagPrefix,
+                tagSuffix,
+                bases,
+                placedImages,
+                written,
+                source);
     }
 
     /** The same config with another registry (the {@code --registry} option). */
     public ConfigFile withRegistry(String newRegistry) {
         return new ConfigFile(
-                newRegistry, tags, cache, discover, from, repository, tagPrefix, tagSuffix, images, settings, file);
+                newRegistry,
+                tags,
+                cache,
+                discover,
+                from,
+                repository,
+                tagPrefix,
+                tagSuffix,
+                bases,
+                images,
+                settings,
+                file);
     }
 
     public boolean localMode() {

@@ -59,7 +59,7 @@ public final class ConfigLoader {
                         interpolator));
         JsonNode root = document.root();
         if (root.isNull()) {
-            return new ConfigFile(null, null, null, null, null, null, null, null, null, null, file);
+            return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, file);
         }
         if (!root.isObject()) {
             throw new ConfigException(file, 1, FILE_NAME + " must be a mapping of settings (registry:, images:, …)");

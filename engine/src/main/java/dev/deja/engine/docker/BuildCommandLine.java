@@ -116,6 +116,8 @@ final class BuildCommandLine {
         }
         request.packed().inputs().args().forEach((k, v) -> command.addAll(List.of("--build-arg", k + "=" + v)));
         request.packed().inputs().labels().forEach((k, v) -> command.addAll(List.of("--label", k + "=" + v)));
+        new java.util.TreeMap<>(request.provenance())
+                .forEach((k, v) -> command.addAll(List.of("--label", k + "=" + v)));
         if (!request.packed().inputs().platforms().isEmpty()) {
             command.addAll(List.of(
                     "--platform", String.join(",", request.packed().inputs().platforms())));

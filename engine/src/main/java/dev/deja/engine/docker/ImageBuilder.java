@@ -18,6 +18,8 @@ public interface ImageBuilder {
      * @param cacheFrom  refs to take cache from
      * @param push       push (registry mode) or load into the daemon (local mode)
      * @param output     for builder images: the folder to export the files to; otherwise {@code null}
+     * @param provenance deja's own labels: what the state was made of and the commit it was built at (not part of
+     *                   the state: they describe it)
      */
     record Request(
             PackedImage packed,
@@ -26,8 +28,10 @@ public interface ImageBuilder {
             List<String> refs,
             List<String> cacheFrom,
             boolean push,
-            Path output) {
+            Path output,
+            java.util.Map<String, String> provenance) {
         public Request {
+            provenance = java.util.Map.copyOf(provenance);
             refs = List.copyOf(refs);
             cacheFrom = List.copyOf(cacheFrom);
         }

@@ -40,14 +40,17 @@ public final class ImageGraph {
     private final Map<String, String> referenceNames;
     private final List<Notice> notices;
     private final Map<String, List<String>> outputsRead;
+    private final Map<String, List<BaseUse>> bases;
 
     private ImageGraph(
             Project project,
             Map<String, Dockerfile> dockerfiles,
             Map<String, List<Dependency>> parents,
             Map<String, List<String>> outputsRead,
+            Map<String, List<BaseUse>> bases,
             List<Notice> notices) {
         this.project = project;
+        this.bases = Map.copyOf(bases);
         this.notices = List.copyOf(notices);
         this.outputsRead = Map.copyOf(outputsRead);
         this.referenceNames = referenceNames(project);
@@ -67,6 +70,7 @@ public final class ImageGraph {
         Map<String, Dockerfile> dockerfiles = new LinkedHashMap<>();
         Map<String, List<Dependency>> parents = new LinkedHashMap<>();
         Map<String, List<String>> outputsRead = new HashMap<>();
+        Map<String, List<BaseUse>> bases = new HashMap<>();
         List<Notice> notices = new ArrayList<>();
         Map<String, String> names = referenceNames(project);
         for (ImageDefinition image : project.images()) {
@@ -78,6 +82,8 @@ public final class ImageGraph {
             List<Dependency> deps = new ArrayList<>();
             Set<String> seen = new LinkedHashSet<>();
             Map<Instruction, Optional<String>> resolvedAt = new HashMap<>();
+            Map<Instruction, Set<String>> externalAt = new LinkedHashMap<>();
+            Map<Instruction, ImageUse> externalUse = new HashMap<>();
             for (Arguments arguments : image.arguments()) {
                 for (ImageUse use : dockerfile.imageUses(arguments)) {
                     if (namedContext(image, use.reference()).isPresent()) {
@@ -100,8 +106,40 @@ public final class ImageGraph {
                         deps.add(new Dependency(
                                 image.name(), parent.get(), use.kind().label(), dockerfile.file(), use.line()));
                     }
+                    if (parent.isEmpty() && !use.reference().contains("@")) {
+                        externalAt
+                                .computeIfAbsent(use.instruction(), i -> new LinkedHashSet<>())
+                                .add(use.reference());
+                        externalUse.putIfAbsent(use.instruction(), use);
+                    }
                 }
             }
+            List<BaseUse> imageBases = new ArrayList<>();
+            externalAt.forEach((instruction, references) -> {
+                ImageUse use = externalUse.get(instruction);
+                for (String reference : references) {
+                    imageBases.add(new BaseUse(
+                            image.name(),
+                            reference,
+                            use.kind().label(),
+                            dockerfile.file(),
+                            use.line(),
+                            references.size() == 1));
+                }
+            });
+            image.contexts().forEach((contextName, context) -> {
+                if (context.kind() == NamedContext.Kind.EXTERNAL
+                        && !context.value().contains("@")) {
+                    imageBases.add(new BaseUse(
+                            image.name(),
+                            context.value(),
+                            "context " + contextName,
+                            image.declaredIn(),
+                            image.line(),
+                            true));
+                }
+            });
+            bases.put(image.name(), List.copyOf(imageBases));
             for (CopySource source : dockerfile.copySources(image.arguments().get(0))) {
                 if (source.remote() && !source.checksum()) {
                     notices.add(new Notice(
@@ -170,7 +208,7 @@ public final class ImageGraph {
             }
             parents.put(image.name(), List.copyOf(deps));
         }
-        return new ImageGraph(project, dockerfiles, parents, outputsRead, notices);
+        return new ImageGraph(project, dockerfiles, parents, outputsRead, bases, notices);
     }
 
     /** Every way a Dockerfile can name an image of the project: its name, its aliases, its full repository. */
@@ -225,6 +263,11 @@ public final class ImageGraph {
         return reference.contains("@")
                 ? Optional.empty()
                 : Optional.ofNullable(names.get(ImageNames.repositoryOf(reference)));
+    }
+
+    /** The images from outside the repository that {@code name} uses (not those of its parents). */
+    public List<BaseUse> bases(String name) {
+        return bases.get(name);
     }
 
     /** What the Dockerfiles do that deja cannot account for (the project's own notices come first). */

@@ -1,5 +1,7 @@
 package dev.deja.engine.pack;
 
+import dev.deja.engine.bases.ResolvedBases;
+import dev.deja.engine.graph.BaseUse;
 import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.project.ImageDefinition;
@@ -8,6 +10,7 @@ import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextSpec;
 import dev.deja.packer.context.PackedContext;
 import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.dockerfile.ImageUse;
 import dev.deja.packer.state.BuildInputs;
 import dev.deja.packer.state.ContentHasher;
 import dev.deja.packer.state.EntryDigest;
@@ -27,11 +30,18 @@ public final class ImagePacker {
 
     private final ImageGraph graph;
     private final ContentHasher hasher;
+    private final ResolvedBases bases;
     private final Map<String, PackedImage> packed = new HashMap<>();
 
-    public ImagePacker(ImageGraph graph, ContentHasher hasher) {
+    /** @param bases the digests of the images from outside the repository, pinned and hashed with each image */
+    public ImagePacker(ImageGraph graph, ContentHasher hasher, ResolvedBases bases) {
         this.graph = graph;
         this.hasher = hasher;
+        this.bases = bases;
+    }
+
+    public ResolvedBases bases() {
+        return bases;
     }
 
     /** The state of one image (and, on the way, of its ancestors). */
@@ -56,7 +66,9 @@ public final class ImagePacker {
             parentStates.put(dependency.parent(), state(dependency.parent()).digest());
         }
         Dockerfile dockerfile = graph.dockerfile(name);
-        String rewritten = dockerfile.rewrite(image.arguments().get(0), use -> parentReference(name, use.reference()));
+        List<BaseUse> imageBases = graph.bases(name);
+        String rewritten = dockerfile.rewrite(image.arguments().get(0), use -> parentReference(name, use.reference())
+                .or(() -> pinnedBase(imageBases, use)));
         ContextSpec spec = spec(image);
         PackedContext context;
         List<EntryDigest> digests;
@@ -81,8 +93,13 @@ public final class ImagePacker {
                             contextName, "docker-image://" + graph.project().reference(parent, parentState.tag()));
                 }
                 case EXTERNAL -> {
+                    String reference = imageBases.stream()
+                            .filter(use -> use.how().equals("context " + contextName))
+                            .findFirst()
+                            .flatMap(bases::pinned)
+                            .orElse(namedContext.value());
                     contextStates.put(contextName, "docker-image://" + namedContext.value());
-                    imageContexts.put(contextName, "docker-image://" + namedContext.value());
+                    imageContexts.put(contextName, "docker-image://" + reference);
                 }
                 case FOLDER -> {
                     try (ContentHasher.Session hashing = hasher.start()) {
@@ -96,9 +113,10 @@ public final class ImagePacker {
         });
         BuildInputs inputs = BuildInputs.of(
                         context.dockerfile(), image.args(), image.target(), image.platforms(), parentStates)
-                .with(image.labels(), contextStates);
+                .with(image.labels(), contextStates)
+                .withBases(bases.forState(imageBases));
         State state = State.compute(digests, inputs);
-        return new PackedImage(name, context, inputs, state, imageContexts, folderContexts);
+        return new PackedImage(name, context, inputs, state, imageContexts, folderContexts, digests);
     }
 
     /**
@@ -134,7 +152,23 @@ public final class ImagePacker {
         PackedContext collected = ContextCollector.collect(spec.withDeferredPacked(), dockerfile);
         PackedContext sent = packed.context().dockerfileOutside() ? collected.withDockerfileApart() : collected;
         return new PackedImage(
-                name, sent, packed.inputs(), packed.state(), packed.imageContexts(), packed.folderContexts());
+                name,
+                sent,
+                packed.inputs(),
+                packed.state(),
+                packed.imageContexts(),
+                packed.folderContexts(),
+                packed.digests());
+    }
+
+    /** The base an instruction reads, named with its digest, when it is one of the image's pinnable bases. */
+    private Optional<String> pinnedBase(List<BaseUse> imageBases, ImageUse use) {
+        return imageBases.stream()
+                .filter(base -> base.line() == use.line()
+                        && base.how().equals(use.kind().label())
+                        && base.reference().equals(use.reference()))
+                .findFirst()
+                .flatMap(bases::pinned);
     }
 
     private Optional<String> parentReference(String child, String reference) {

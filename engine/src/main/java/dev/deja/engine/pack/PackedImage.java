@@ -2,8 +2,10 @@ package dev.deja.engine.pack;
 
 import dev.deja.packer.context.PackedContext;
 import dev.deja.packer.state.BuildInputs;
+import dev.deja.packer.state.EntryDigest;
 import dev.deja.packer.state.State;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,6 +15,7 @@ import java.util.TreeMap;
  * @param imageContexts  named contexts that are images, as the builder takes them ({@code docker-image://ref}, a
  *                       parent by its exact state)
  * @param folderContexts named contexts that are folders, packed as they are hashed
+ * @param digests        what the state saw of each context entry (for explaining a state, not for sending)
  */
 public record PackedImage(
         String name,
@@ -20,9 +23,11 @@ public record PackedImage(
         BuildInputs inputs,
         State state,
         Map<String, String> imageContexts,
-        Map<String, PackedContext> folderContexts) {
+        Map<String, PackedContext> folderContexts,
+        List<EntryDigest> digests) {
 
     public PackedImage {
+        digests = List.copyOf(digests);
         imageContexts = Collections.unmodifiableMap(new TreeMap<>(imageContexts));
         folderContexts = Collections.unmodifiableMap(new TreeMap<>(folderContexts));
     }

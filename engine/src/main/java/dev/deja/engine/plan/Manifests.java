@@ -15,6 +15,11 @@ public interface Manifests {
     /** The manifest of {@code <repository>:<tag>} when it exists, bytes as stored (a GET). */
     Optional<Manifest> manifest(String repository, String tag);
 
+    /** The labels of the image {@code <repository>:<tag>} names, when it exists (its config). */
+    default Optional<java.util.Map<String, String>> labels(String repository, String tag) {
+        return Optional.empty();
+    }
+
     /** Stores {@code manifest} under {@code tag}, byte for byte: the digest stays, no layer moves. */
     void put(String repository, String tag, Manifest manifest);
 }

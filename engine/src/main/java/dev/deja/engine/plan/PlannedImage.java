@@ -14,6 +14,10 @@ import java.util.List;
  * @param digest     for a reused image: the digest of its manifest in the registry; otherwise ""
  * @param ownTags    the tags its definition asks for (compose's {@code image:} tag): they move like the branch tag
  * @param tagFormat  how its tags are written in its repository
+ * @param unresolved the bases whose digest this run could not know (offline, no lock): its state is none an online
+ *                   run makes, and no registry holds it
+ * @param reason     for an image to build: why its state is new (what differs from the nearest image the registry
+ *                   has, in one line); "" otherwise
  */
 public record PlannedImage(
         String name,
@@ -26,16 +30,48 @@ public record PlannedImage(
         long bytes,
         String digest,
         List<String> ownTags,
-        TagFormat tagFormat) {
+        TagFormat tagFormat,
+        List<String> unresolved,
+        String reason) {
 
     public PlannedImage {
         parents = List.copyOf(parents);
+        unresolved = List.copyOf(unresolved);
         ownTags = List.copyOf(ownTags);
     }
 
     public PlannedImage decided(Decision newDecision, String newDigest) {
         return new PlannedImage(
-                name, repository, state, newDecision, level, parents, files, bytes, newDigest, ownTags, tagFormat);
+                name,
+                repository,
+                state,
+                newDecision,
+                level,
+                parents,
+                files,
+                bytes,
+                newDigest,
+                ownTags,
+                tagFormat,
+                unresolved,
+                reason);
+    }
+
+    public PlannedImage withReason(String newReason) {
+        return new PlannedImage(
+                name,
+                repository,
+                state,
+                decision,
+                level,
+                parents,
+                files,
+                bytes,
+                digest,
+                ownTags,
+                tagFormat,
+                unresolved,
+                newReason);
     }
 
     /** The state tag as written in its repository. */

@@ -1,5 +1,6 @@
 package dev.deja.engine.plan;
 
+import dev.deja.engine.bases.ResolvedBases;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
@@ -23,10 +24,10 @@ public final class Planner {
     private final ContentHasher hasher;
     private final ImagePacker packer;
 
-    public Planner(ImageGraph graph, ContentHasher hasher) {
+    public Planner(ImageGraph graph, ContentHasher hasher, ResolvedBases bases) {
         this.graph = graph;
         this.hasher = hasher;
-        this.packer = new ImagePacker(graph, hasher);
+        this.packer = new ImagePacker(graph, hasher, bases);
     }
 
     /** A plan that does not ask the registry: every decision is {@link Decision#UNKNOWN}. */
@@ -45,7 +46,9 @@ public final class Planner {
                     packed.context().totalBytes(),
                     "",
                     graph.project().byName().get(name).tags(),
-                    graph.project().byName().get(name).tagFormat()));
+                    graph.project().byName().get(name).tagFormat(),
+                    unresolved(name),
+                    ""));
         }
         saveDigests();
         return new Plan(images);
@@ -74,6 +77,15 @@ public final class Planner {
                     .orElseGet(() -> image.decided(Decision.BUILD, ""));
         });
         return new Plan(decided, manifests);
+    }
+
+    /** The unresolved bases of an image and of its ancestors: any of them leaves its state unresolved too. */
+    private List<String> unresolved(String name) {
+        return graph.ancestorsAndSelf(name).stream()
+                .flatMap(image -> packer.pack(image).inputs().unresolvedBases().stream())
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     /** Keeps what was hashed for the next run (see {@code DigestCaches}). */

@@ -26,6 +26,11 @@ public final class RegistryManifests implements Manifests {
     }
 
     @Override
+    public Optional<java.util.Map<String, String>> labels(String repository, String tag) {
+        return client.labels(Repository.parse(repository), tag);
+    }
+
+    @Override
     public void put(String repository, String tag, Manifest manifest) {
         client.putManifest(Repository.parse(repository), tag, manifest);
     }

@@ -18,6 +18,14 @@ public record TagFormat(String prefix, String suffix) {
     }
 
     /** {@code tag} as written in the repository. */
+    /** A tag as written in the repository without this format's prefix and suffix (the tag itself if it has none). */
+    public String strip(String tag) {
+        if (tag.startsWith(prefix) && tag.endsWith(suffix) && tag.length() >= prefix.length() + suffix.length()) {
+            return tag.substring(prefix.length(), tag.length() - suffix.length());
+        }
+        return tag;
+    }
+
     public String apply(String tag) {
         return prefix + tag + suffix;
     }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param digest    the manifest digest (registry) or image ID (local mode), "" when there is none
  * @param tags      the tags written besides the state tag
  * @param cacheFrom the refs a build took cache from
- * @param reason    why it failed or was skipped, "" otherwise
+ * @param reason    why it failed or was skipped; for an image built, what made its state new; "" otherwise
  */
 public record ImageResult(
         String name,

@@ -2,6 +2,7 @@ package dev.deja.engine.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deja.engine.bases.ResolvedBases;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.git.GitFacts;
 import dev.deja.engine.graph.ImageGraph;
@@ -62,7 +63,7 @@ class BuildRunTest {
         }
         tree.file("deja.yaml", String.join("\n", config) + "\n");
         graph = ImageGraph.of(new ProjectLoader().load(tree.root(), null));
-        planner = new Planner(graph, new ContentHasher(1));
+        planner = new Planner(graph, new ContentHasher(1), ResolvedBases.ignored());
         registry = new FakeRegistry();
         builder = new FakeBuilder(registry);
         cancellation = Cancellation.never();
@@ -81,7 +82,8 @@ class BuildRunTest {
                         new CacheRefs(registry, GIT),
                         TAGS,
                         jobs,
-                        cancellation)
+                        cancellation,
+                        "")
                 .run(plan(), BuildListener.prefixed(line -> {}));
     }
 

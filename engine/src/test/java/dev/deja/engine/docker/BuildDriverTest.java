@@ -3,6 +3,7 @@ package dev.deja.engine.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deja.engine.bases.ResolvedBases;
 import dev.deja.engine.config.CacheMode;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.pack.ImagePacker;
@@ -42,7 +43,7 @@ class BuildDriverTest {
 
     private List<String> command(BuildDriver.Options options, BuilderProbe.Builder builder, String image) {
         ImageGraph graph = ProjectFixture.graph(tree);
-        PackedImage packed = new ImagePacker(graph, new ContentHasher(1)).pack(image);
+        PackedImage packed = new ImagePacker(graph, new ContentHasher(1), ResolvedBases.ignored()).pack(image);
         ImageBuilder.Request request = new ImageBuilder.Request(
                 packed,
                 graph.project().byName().get(image),
@@ -50,7 +51,8 @@ class BuildDriverTest {
                 List.of("reg.example.com/acme/" + image + ":s1-x"),
                 List.of("reg.example.com/acme/" + image + ":main"),
                 true,
-                null);
+                null,
+                Map.of());
         return new BuildDriver(Map.of(), options, builder)
                 .command(
                         request,

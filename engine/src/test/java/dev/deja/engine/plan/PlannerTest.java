@@ -2,6 +2,7 @@ package dev.deja.engine.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deja.engine.bases.ResolvedBases;
 import dev.deja.engine.graph.Selection;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.project.ProjectFixture;
@@ -22,7 +23,8 @@ class PlannerTest {
     Path tmp;
 
     private static Map<String, String> states(TestTree tree) {
-        Plan plan = new Planner(ProjectFixture.graph(tree), new ContentHasher(2)).offline(Selection.ALL);
+        Plan plan = new Planner(ProjectFixture.graph(tree), new ContentHasher(2), ResolvedBases.ignored())
+                .offline(Selection.ALL);
         return plan.images().stream()
                 .collect(Collectors.toMap(PlannedImage::name, i -> i.state().tag()));
     }
@@ -55,7 +57,7 @@ class PlannerTest {
     @Test
     void dockerfileSentNamesParentsByExactState() {
         TestTree tree = ProjectFixture.monorepo(tmp);
-        Planner planner = new Planner(ProjectFixture.graph(tree), new ContentHasher(2));
+        Planner planner = new Planner(ProjectFixture.graph(tree), new ContentHasher(2), ResolvedBases.ignored());
         PackedImage web = planner.packer().pack("web");
         String shared = planner.packer().state("shared").tag();
         String base = planner.packer().state("base").tag();
@@ -75,7 +77,7 @@ class PlannerTest {
     void localModeNamesParentsLocally() {
         TestTree tree = ProjectFixture.monorepo(tmp);
         tree.file("deja.yaml", tree.read("deja.yaml").replace("registry: reg.example.com/acme\n", ""));
-        Planner planner = new Planner(ProjectFixture.graph(tree), new ContentHasher(1));
+        Planner planner = new Planner(ProjectFixture.graph(tree), new ContentHasher(1), ResolvedBases.ignored());
         PackedImage shared = planner.packer().pack("shared");
         ContextEntry dockerfile = shared.context().entries().stream()
                 .filter(e -> e.path().equals("Dockerfile"))
