@@ -149,11 +149,7 @@ public final class RegistryClient {
     }
 
     private HttpUrl blobUrl(Repository repository, String digest) {
-        return base(repository)
-                .newBuilder()
-                .addPathSegment("blobs")
-                .addPathSegment(digest)
-                .build();
+        return url(repository, "blobs", digest);
     }
 
     /** Stores {@code manifest} under {@code tag} byte for byte (so a retag keeps the digest); returns the digest. */
@@ -209,9 +205,14 @@ public final class RegistryClient {
     }
 
     private HttpUrl manifestUrl(Repository repository, String reference) {
+        return url(repository, "manifests", reference);
+    }
+
+    /** {@code <base>/<kind>/<reference>}: a manifest or blob of the repository. */
+    private HttpUrl url(Repository repository, String kind, String reference) {
         return base(repository)
                 .newBuilder()
-                .addPathSegment("manifests")
+                .addPathSegment(kind)
                 .addPathSegment(reference)
                 .build();
     }

@@ -78,32 +78,21 @@ final class ImageBuild {
             if (!revision.isEmpty()) {
                 provenance.put(StateSummary.REVISION_LABEL, revision);
             }
-            ImageBuilder.Result result = builder.build(
-                    new ImageBuilder.Request(
-                            packed,
-                            definition,
-                            image.repository(),
-                            List.of(image.stateRef()),
-                            sources,
-                            push,
-                            output,
-                            provenance),
-                    log);
+            Function<Path, ImageBuilder.Request> request = exportTo -> new ImageBuilder.Request(
+                    packed,
+                    definition,
+                    image.repository(),
+                    List.of(image.stateRef()),
+                    sources,
+                    push,
+                    exportTo,
+                    provenance);
+            ImageBuilder.Result result = builder.build(request.apply(output), log);
             if (export) {
                 writeExportedState(output, image.state().tag());
                 if (usedAsImage(image.name())) {
                     // Others take it by name (FROM, COPY --from): it is an image too, from the same cached build.
-                    result = builder.build(
-                            new ImageBuilder.Request(
-                                    packed,
-                                    definition,
-                                    image.repository(),
-                                    List.of(image.stateRef()),
-                                    sources,
-                                    push,
-                                    null,
-                                    provenance),
-                            log);
+                    result = builder.build(request.apply(null), log);
                 }
             }
             return new Outcome(

@@ -117,6 +117,14 @@ public final class ImageGraph {
             List<BaseUse> imageBases = new ArrayList<>();
             externalAt.forEach((instruction, references) -> {
                 ImageUse use = externalUse.get(instruction);
+                if (references.size() > 1) {
+                    notices.add(new Notice(
+                            dockerfile.file(),
+                            use.line(),
+                            "image '" + image.name() + "': " + use.written() + " is a different base per platform ("
+                                    + String.join(", ", references) + "): their digests are in the state, but the"
+                                    + " packed Dockerfile keeps the tag (one text cannot pin them all)"));
+                }
                 for (String reference : references) {
                     imageBases.add(new BaseUse(
                             image.name(),
