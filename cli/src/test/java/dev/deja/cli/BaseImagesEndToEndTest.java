@@ -52,6 +52,7 @@ class BaseImagesEndToEndTest {
         assertThat(ExampleRepo.results(first)).containsValues("built").doesNotContainValue("reused");
         assertThat(decisions(sandbox, repo)).containsEntry("app", "reuse").containsEntry("child", "reuse");
 
+        String appBefore = states(planJson(sandbox, repo)).get("app");
         String v2 = pushUpstream(sandbox, upstream, "v2");
         assertThat(v2).isNotEqualTo(v1);
         JsonNode plan = planJson(sandbox, repo);
@@ -75,6 +76,11 @@ class BaseImagesEndToEndTest {
                 .containsEntry("child", "built")
                 .containsEntry("other", "reused");
         assertThat(second.stdout()).contains("base " + upstream + " moved");
+        Run againstState = sandbox.deja(repo.root(), "why", "app", "--against", appBefore);
+        assertThat(againstState.stdout())
+                .as("against the registry's image of the state before the move")
+                .contains("differs from " + registry + "/app:" + appBefore)
+                .contains("base " + upstream + " moved from " + v1 + " to " + v2);
         assertThat(sandbox.run(repo.root(), "docker", "run", "--rm", registry + "/child:main", "cat", "/child"))
                 .as("child, rebuilt on app rebuilt on the moved base")
                 .endsWith("\nv2\n");
@@ -133,6 +139,14 @@ class BaseImagesEndToEndTest {
         plan.path("images")
                 .forEach(
                         i -> out.put(i.path("name").asText(), i.path("decision").asText()));
+        return out;
+    }
+
+    private static Map<String, String> states(JsonNode plan) {
+        Map<String, String> out = new HashMap<>();
+        plan.path("images")
+                .forEach(
+                        i -> out.put(i.path("name").asText(), i.path("stateTag").asText()));
         return out;
     }
 

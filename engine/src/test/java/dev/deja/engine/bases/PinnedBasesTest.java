@@ -59,6 +59,21 @@ class PinnedBasesTest {
     }
 
     @Test
+    void anExternalNamedContextIsPassedByDigest() {
+        TestTree tree = ProjectFixture.monorepo(tmp);
+        tree.file(
+                        "deja.yaml",
+                        tree.read("deja.yaml")
+                                + "  ctx:\n    dockerfile: ctx/Dockerfile\n"
+                                + "    contexts: {tools: \"docker-image://alpine:3\"}\n")
+                .file("ctx/Dockerfile", "FROM tools\n");
+        PackedImage ctx = packer(tree, tracked(BUSYBOX_A)).pack("ctx");
+        assertThat(ctx.imageContexts()).containsEntry("tools", "docker-image://alpine:3@" + ALPINE);
+        assertThat(ctx.inputs().bases()).containsExactly(Map.entry("docker.io/library/alpine:3", ALPINE));
+        assertThat(dockerfile(ctx)).isEqualTo("FROM tools\n");
+    }
+
+    @Test
     void aMovedBaseChangesItsImageAndEveryDescendantAndNothingElse() {
         TestTree tree = ProjectFixture.monorepo(tmp);
         ImagePacker before = packer(tree, tracked(BUSYBOX_A));
