@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
             InitCommand.class,
             LockCommand.class,
             WhyCommand.class,
+            EnvCommand.class,
             CheckCommand.class,
             CommandLine.HelpCommand.class
         },

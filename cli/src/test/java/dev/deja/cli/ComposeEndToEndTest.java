@@ -7,7 +7,11 @@ import dev.deja.registry.RegistryClient;
 import dev.deja.registry.Repository;
 import dev.deja.registry.TestRegistries;
 import dev.deja.registry.auth.CredentialSource;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,65 @@ class ComposeEndToEndTest {
         assertThat(api).contains("role api").contains("shop base").contains("python 3.12 release");
         String web = sandbox.run(shop.root(), "docker", "compose", "run", "--rm", "--no-deps", "admin");
         assertThat(web).contains("<h1>shop</h1>").contains("built for the web");
+
+        // deja env: the states' references; compose runs exactly those images under their services.
+        Run dotenv = sandbox.deja(shop.root(), "env");
+        assertThat(dotenv.code()).as(dotenv.stderr()).isZero();
+        assertThat(dotenv.stderr()).as("every image is in the registry").isEmpty();
+        Map<String, String> variables = new HashMap<>();
+        dotenv.stdout().lines().forEach(line -> {
+            assertThat(line).matches("DEJA_[A-Z0-9_]+_IMAGE=[^=\\s]+:s1-[0-9a-f]{40}@sha256:[0-9a-f]{64}");
+            variables.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        });
+        assertThat(variables).containsOnlyKeys("DEJA_BASE_IMAGE", "DEJA_PYTHON_APP_IMAGE", "DEJA_WEB_IMAGE");
+        Run override = sandbox.deja(shop.root(), "env", "--format", "compose");
+        assertThat(override.code()).as(override.stderr()).isZero();
+        Files.writeString(shop.path("compose.deja.yaml"), override.stdout());
+        assertThat(sandbox.deja(shop.root(), "plan").stdout())
+                .as("writing compose.deja.yaml changes no state")
+                .doesNotContain(" build ");
+        String config = sandbox.run(
+                shop.root(), "docker", "compose", "-f", "compose.yaml", "-f", "compose.deja.yaml", "config");
+        assertThat(config).contains("image: " + variables.get("DEJA_PYTHON_APP_IMAGE"));
+        Run pull = sandbox.deja(shop.root(), "pull");
+        assertThat(pull.code()).as(pull.stderr()).isZero();
+        sandbox.run(
+                shop.root(),
+                "docker",
+                "compose",
+                "-f",
+                "compose.yaml",
+                "-f",
+                "compose.deja.yaml",
+                "up",
+                "-d",
+                "--no-build",
+                "--no-deps",
+                "api",
+                "admin");
+        for (String service : List.of("api", "admin")) {
+            String container = sandbox.run(
+                            shop.root(),
+                            "docker",
+                            "compose",
+                            "-f",
+                            "compose.yaml",
+                            "-f",
+                            "compose.deja.yaml",
+                            "ps",
+                            "-a",
+                            "-q",
+                            service)
+                    .strip();
+            String image = sandbox.run(shop.root(), "docker", "inspect", "--format", "{{.Image}}", container)
+                    .strip();
+            String built = variables.get(service.equals("api") ? "DEJA_PYTHON_APP_IMAGE" : "DEJA_WEB_IMAGE");
+            assertThat(image)
+                    .as(service + " runs the image deja built")
+                    .isEqualTo(sandbox.run(shop.root(), "docker", "image", "inspect", "--format", "{{.Id}}", built)
+                            .strip());
+        }
+        sandbox.run(shop.root(), "docker", "compose", "-f", "compose.yaml", "-f", "compose.deja.yaml", "down");
 
         Run again = sandbox.deja(shop.root(), "build", "--push");
         assertThat(again.code()).as(again.stderr()).isZero();

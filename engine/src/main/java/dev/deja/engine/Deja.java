@@ -225,6 +225,17 @@ public final class Deja {
     }
 
     /**
+     * The selection's current states and whether they exist (registry, or daemon in local mode), without the plan's
+     * reasons: what {@code deja env} names.
+     */
+    public Plan current(Selection selection) {
+        Planner planner = planner(selection, true);
+        return localMode()
+                ? planner.online(selection, () -> StateLookup.daemon(daemon()))
+                : planner.online(selection, lookupAhead(false));
+    }
+
+    /**
      * One image packed: its context entries, rewritten Dockerfile and state. Nothing is asked of a registry: bases
      * come from deja.lock, or stay unresolved under {@code bases: track}.
      */

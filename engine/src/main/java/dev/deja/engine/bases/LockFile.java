@@ -1,6 +1,7 @@
 package dev.deja.engine.bases;
 
 import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.project.Project;
 import dev.deja.packer.InputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  */
 public final class LockFile {
 
-    public static final String NAME = "deja.lock";
+    public static final String NAME = Project.LOCK_FILE;
 
     private static final String HEADER = "# deja.lock: the digest of every base image the images of this project use.\n"
             + "# Written by `deja lock`; `deja lock --update` moves them to what their tags name now.\n";

@@ -1,5 +1,6 @@
 package dev.deja.engine.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Map;
  * @param dockerfileInline the Dockerfile itself, instead of {@code dockerfile:}
  * @param tagPrefix        written before every tag of the image ({@code {name}} is its name), or {@code null}
  * @param tagSuffix        written after every tag of the image, or {@code null}
+ * @param composeService   the compose services that run this image ({@code deja env --format compose})
+ * @param dev              how {@code deja dev} rebuilds it incrementally, or {@code null}
  * @param line             line of the image's name in deja.yaml, for messages
  */
 public record ImageEntry(
@@ -36,6 +39,9 @@ public record ImageEntry(
         @JsonProperty("dockerfile_inline") String dockerfileInline,
         @JsonProperty("tag-prefix") String tagPrefix,
         @JsonProperty("tag-suffix") String tagSuffix,
+        @JsonProperty("compose-service") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                List<String> composeService,
+        DevConfig dev,
         @JsonIgnore Integer line) {
 
     public ImageEntry {
@@ -52,6 +58,8 @@ public record ImageEntry(
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         contexts = contexts == null ? Map.of() : Map.copyOf(contexts);
         dockerfileInline = dockerfileInline == null ? "" : dockerfileInline;
+        composeService = composeService == null ? List.of() : List.copyOf(composeService);
+        dev = dev == null ? DevConfig.NONE : dev;
         line = line == null ? 0 : line;
     }
 
@@ -74,6 +82,8 @@ public record ImageEntry(
                 dockerfileInline,
                 tagPrefix,
                 tagSuffix,
+                composeService,
+                dev,
                 newLine);
     }
 }

@@ -2,6 +2,7 @@ package dev.deja.engine.project;
 
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ConfigFile;
+import dev.deja.engine.config.DevConfig;
 import dev.deja.engine.config.ImageEntry;
 import dev.deja.engine.config.ImageNames;
 import dev.deja.packer.context.RepoPath;
@@ -135,6 +136,15 @@ final class Definitions {
                 throw new ConfigException(configPath, line, "image '" + name + "': a label needs a name");
             }
         }
+        for (String service : entry.composeService()) {
+            if (!service.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + name + "': compose-service '" + service + "' is not a service name");
+            }
+        }
+        DevConfig dev = dev(configPath, line, name, context, entry.dev());
         Map<String, NamedContext> contexts = new TreeMap<>();
         entry.contexts()
                 .forEach((contextName, value) ->
@@ -157,8 +167,43 @@ final class Definitions {
                 entry.labels(),
                 contexts,
                 entry.dockerfileInline(),
+                entry.composeService(),
+                dev,
                 configPath,
                 line);
+    }
+
+    /** The {@code dev:} block checked: a command, sync paths inside the context (the context when none). */
+    private static DevConfig dev(Path configPath, int line, String image, String context, DevConfig dev) {
+        if (dev == DevConfig.NONE
+                || (dev.command().isEmpty()
+                        && dev.sync().isEmpty()
+                        && dev.workdir().isEmpty())) {
+            return DevConfig.NONE;
+        }
+        if (dev.command().isBlank()) {
+            throw new ConfigException(
+                    configPath, line, "image '" + image + "': dev: needs 'command:' (the incremental build to run)");
+        }
+        List<String> sync = new ArrayList<>();
+        for (String path : dev.sync().isEmpty() ? List.of(context.isEmpty() ? "." : context) : dev.sync()) {
+            String normalized = repoPath(configPath, line, image, "dev sync", path);
+            if (!RepoPath.isWithin(normalized, context)) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + image + "': dev sync '" + path + "' is outside its context '"
+                                + (context.isEmpty() ? "." : context) + "' (only context files are in the image)");
+            }
+            sync.add(normalized);
+        }
+        if (!dev.workdir().isEmpty() && !dev.workdir().startsWith("/")) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + image + "': dev workdir '" + dev.workdir() + "' is not an absolute path");
+        }
+        return new DevConfig(dev.command(), sync, dev.workdir(), dev.restart());
     }
 
     /**

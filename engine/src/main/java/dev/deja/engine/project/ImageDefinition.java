@@ -1,5 +1,6 @@
 package dev.deja.engine.project;
 
+import dev.deja.engine.config.DevConfig;
 import dev.deja.packer.dockerfile.Arguments;
 import dev.deja.packer.dockerfile.Platform;
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ import java.util.Map;
  * @param contexts    named build contexts: the name of a project image, {@code docker-image://ref}, or a repo-relative
  *                    folder
  * @param inlineDockerfile the Dockerfile's text when it is written in the config, else ""
+ * @param composeServices the compose services that run it (its compose source's, or {@code compose-service:})
+ * @param dev         how {@code deja dev} rebuilds it ({@link DevConfig#NONE} when it has no {@code dev:}); its
+ *                    sync paths repo-relative, inside the context
  * @param declaredIn  the config file (or the Dockerfile, for discovered images), for messages
  * @param line        line in {@code declaredIn}, 0 when discovered
  */
@@ -40,6 +44,8 @@ public record ImageDefinition(
         Map<String, String> labels,
         Map<String, NamedContext> contexts,
         String inlineDockerfile,
+        List<String> composeServices,
+        DevConfig dev,
         Path declaredIn,
         int line) {
 
@@ -56,6 +62,7 @@ public record ImageDefinition(
         tags = List.copyOf(tags);
         labels = Map.copyOf(labels);
         contexts = Map.copyOf(contexts);
+        composeServices = List.copyOf(composeServices);
     }
 
     /** An image found on disk: its Dockerfile and context, nothing else set. */
@@ -78,6 +85,8 @@ public record ImageDefinition(
                 Map.of(),
                 Map.of(),
                 "",
+                List.of(),
+                DevConfig.NONE,
                 file,
                 0);
     }

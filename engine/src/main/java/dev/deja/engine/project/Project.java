@@ -19,11 +19,18 @@ import java.util.Set;
  */
 public final class Project {
 
+    /** deja.lock: the digests of the base images ({@code bases: lock}). */
+    public static final String LOCK_FILE = "deja.lock";
+
+    /** The compose override file {@code deja env --format compose} is written to, by convention. */
+    public static final String COMPOSE_OVERRIDE = "compose.deja.yaml";
+
     /**
      * Files at the project root that no context holds unless an image includes them: git's folder and deja's own
-     * files (editing deja.yaml for one image must not change the others).
+     * files (editing deja.yaml for one image must not change the others; writing the states' references into
+     * compose.deja.yaml must not change a state).
      */
-    public static final Set<String> LEFT_OUT = Set.of(".git", ConfigLoader.FILE_NAME, "deja.lock");
+    public static final Set<String> LEFT_OUT = Set.of(".git", ConfigLoader.FILE_NAME, LOCK_FILE, COMPOSE_OVERRIDE);
 
     private final Path root;
     private final ConfigFile config;

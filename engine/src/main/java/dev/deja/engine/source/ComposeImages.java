@@ -102,6 +102,9 @@ public final class ComposeImages {
             if (!aliases.isEmpty()) {
                 settings.set("aliases", aliases);
             }
+            ArrayNode composeServices = JSON.arrayNode();
+            services.forEach(composeServices::add);
+            settings.set("compose-service", composeServices);
             ComposeReader.Origin origin = origins.of(services.get(0));
             images.add(new SourceImage(name, settings, origin.file(), origin.line()));
         }
