@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
             LockCommand.class,
             WhyCommand.class,
             EnvCommand.class,
+            DevCommand.class,
             CheckCommand.class,
             CommandLine.HelpCommand.class
         },

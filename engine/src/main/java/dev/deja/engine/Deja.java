@@ -12,6 +12,8 @@ import dev.deja.engine.build.Puller;
 import dev.deja.engine.config.BasePolicy;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.Notice;
+import dev.deja.engine.dev.DevException;
+import dev.deja.engine.dev.DevLoop;
 import dev.deja.engine.docker.BuildDriver;
 import dev.deja.engine.docker.DockerDaemon;
 import dev.deja.engine.exec.Parallel;
@@ -59,6 +61,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -465,6 +468,62 @@ public final class Deja {
                 graphThen,
                 new ImagePacker(
                         graphThen, new ContentHasher(Runtime.getRuntime().availableProcessors()), basesThen)));
+    }
+
+    /**
+     * {@code deja dev IMAGE}: one run of its dev loop (see {@link DevLoop}); the image of its state is made local
+     * first when the container has to start (pulled from the registry, else built into the daemon).
+     */
+    public DevLoop devLoop(String image, Consumer<String> log) {
+        String name = single(image);
+        return new DevLoop(
+                graph,
+                name,
+                settings.environment(),
+                settings.cancellation(),
+                stateFolder(),
+                starting -> localImage(starting, log),
+                log);
+    }
+
+    /** A packer over the files as they are now (a dev loop repacks on every run of {@code --watch}). */
+    public ImagePacker freshPacker(String image) {
+        return planner(List.of(single(image)), true).packer();
+    }
+
+    /** Makes the image of {@code name}'s current state local, its parents too; returns its reference. */
+    private String localImage(String name, Consumer<String> log) {
+        Selection upto = new Selection(List.of(), List.of(name), List.of(), List.of());
+        BuildRequest request = new BuildRequest(
+                upto,
+                localMode() ? Mode.LOCAL : Mode.LOAD,
+                List.of(),
+                false,
+                Runtime.getRuntime().availableProcessors(),
+                "");
+        BuildReport report = build(request, BuildListener.prefixed(log));
+        if (!report.succeeded()) {
+            throw new DevException("the image of " + name + "'s state could not be made local (deja build"
+                    + (localMode() ? "" : " --load") + " --upto " + name + " says why)");
+        }
+        return report.images().stream()
+                .filter(result -> result.name().equals(name))
+                .map(result -> result.repository() + ":" + result.state())
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** Where deja keeps what it knows between runs on this machine: {@code $XDG_STATE_HOME/deja}, else ~/.local/state. */
+    private Path stateFolder() {
+        String xdg = settings.environment().get("XDG_STATE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "deja");
+        }
+        return Path.of(
+                settings.environment().getOrDefault("HOME", System.getProperty("user.home")),
+                ".local",
+                "state",
+                "deja");
     }
 
     /** The tags a {@code --push} build writes besides the state tag: fixed ones, and moving ones if allowed. */

@@ -46,7 +46,11 @@ public final class DockerDaemon {
         }
     }
 
-    private ProcessRunner.Result run(String... args) {
+    /**
+     * {@code docker ARGS…}, its output and exit code; a daemon that does not answer is a {@link DaemonException}
+     * (exit 3), any other failure is the caller's to say.
+     */
+    public ProcessRunner.Result run(String... args) {
         List<String> command = new ArrayList<>();
         command.add("docker");
         command.addAll(List.of(args));
