@@ -97,6 +97,13 @@ final class BuildCommand implements Callable<Integer> {
                     + " job passes --no-moving-tags: the last job of the pipeline writes them.")
     boolean movingTags;
 
+    @Option(
+            names = "--dev",
+            paramLabel = "IMAGE",
+            description = "Build the selected images that depend on IMAGE on its local IMAGE:dev (what deja dev"
+                    + " commits) instead of its state; with --load or in local mode. Repeatable.")
+    List<String> devImages = new ArrayList<>();
+
     @Mixin
     SelectionOptions selection;
 
@@ -118,8 +125,14 @@ final class BuildCommand implements Callable<Integer> {
         }
         Deja deja = ProjectContext.deja(spec);
         Deja.Mode mode = mode(deja);
+        if (!devImages.isEmpty() && mode == Deja.Mode.PUSH) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--dev builds on local <image>:dev images and pushes nothing: use it with --load (or in local"
+                            + " mode)");
+        }
         Deja.BuildRequest request =
-                new Deja.BuildRequest(selection.selection(), mode, extraTags, movingTags, jobs, builderName);
+                new Deja.BuildRequest(selection.selection(), mode, extraTags, movingTags, jobs, builderName, devImages);
         if (mode == Deja.Mode.PUSH && !push) {
             Deja.DryRun dryRun = deja.dryRun(request);
             PrintWriter out = spec.commandLine().getOut();

@@ -111,6 +111,17 @@ class DevEndToEndTest {
         assertThat(imageId("app:dev")).isEqualTo(before);
 
         assertThat(dev("app").stdout()).as("nothing changed since").contains("nothing to do");
+
+        // Images that depend on app are built on its app:dev (the last committed one: a2 alone).
+        repo.file("deja.yaml", repo.read("deja.yaml") + "  devchild:\n    dockerfile: devchild/Dockerfile\n")
+                .file(
+                        "devchild/Dockerfile",
+                        "FROM app\nRUN cat /app/out.txt > /child.txt\n" + "CMD [\"cat\", \"/child.txt\"]\n");
+        Run onDev = sandbox.deja(repo.root(), "build", "--dev", "app");
+        assertThat(onDev.code()).as(onDev.stderr()).isZero();
+        assertThat(ExampleRepo.results(onDev)).containsOnlyKeys("devchild").containsEntry("devchild", "built");
+        assertThat(sandbox.run(repo.root(), "docker", "run", "--rm", "devchild:latest"))
+                .isEqualTo("a2\n");
     }
 
     @Test

@@ -79,11 +79,34 @@ public final class Deja {
      * @param movingTags  whether the branch and latest tags may move (a fan-out job leaves them to the last job)
      * @param jobs        builds at a time
      * @param builderName {@code --builder}, "" for the current one
+     * @param devImages   {@code --dev}: images taken as their local {@code <name>:dev}; the build is then of the
+     *                    selected images that depend on them (LOAD and LOCAL only)
      */
     public record BuildRequest(
-            Selection selection, Mode mode, List<String> extraTags, boolean movingTags, int jobs, String builderName) {
+            Selection selection,
+            Mode mode,
+            List<String> extraTags,
+            boolean movingTags,
+            int jobs,
+            String builderName,
+            List<String> devImages) {
         public BuildRequest {
             extraTags = List.copyOf(extraTags);
+            devImages = List.copyOf(devImages);
+        }
+
+        public BuildRequest(
+                Selection selection,
+                Mode mode,
+                List<String> extraTags,
+                boolean movingTags,
+                int jobs,
+                String builderName) {
+            this(selection, mode, extraTags, movingTags, jobs, builderName, List.of());
+        }
+
+        BuildRequest withSelection(Selection newSelection) {
+            return new BuildRequest(newSelection, mode, extraTags, movingTags, jobs, builderName, List.of());
         }
     }
 
@@ -293,7 +316,51 @@ public final class Deja {
 
     /** Builds what is missing and writes the tags, the way {@code request.mode()} says. */
     public BuildReport build(BuildRequest request, BuildListener listener) {
-        Planner planner = planner(request.selection(), true);
+        if (!request.devImages().isEmpty()) {
+            return buildOnDev(request, listener);
+        }
+        return build(request, listener, planner(request.selection(), true));
+    }
+
+    /**
+     * {@code build --dev X}: the selected images that depend on X, built into the daemon on its local
+     * {@code X:dev} (whose image ID stands for X in their states: every new commit of X:dev gives them new states).
+     */
+    private BuildReport buildOnDev(BuildRequest request, BuildListener listener) {
+        if (request.mode() == Mode.PUSH) {
+            throw new ConfigException(
+                    (Path) null, "--dev builds on local <image>:dev images: use it with --load (or in local mode)");
+        }
+        Map<String, String> dev = new TreeMap<>();
+        DockerDaemon daemon = daemon();
+        for (String image : request.devImages()) {
+            String name = single(image);
+            String id = daemon.imageId(ImagePacker.devTag(name))
+                    .orElseThrow(() -> new ConfigException(
+                            (Path) null,
+                            "--dev " + name + ": there is no " + ImagePacker.devTag(name) + " image here (deja dev "
+                                    + name + " makes it)"));
+            dev.put(name, id);
+        }
+        Set<String> onDev = new LinkedHashSet<>();
+        dev.keySet().forEach(name -> onDev.addAll(graph.descendantsAndSelf(name)));
+        onDev.removeAll(dev.keySet());
+        List<String> names = request.selection().apply(graph).stream()
+                .filter(onDev::contains)
+                .toList();
+        if (names.isEmpty()) {
+            throw new ConfigException(
+                    (Path) null,
+                    "--dev " + String.join(", ", dev.keySet()) + ": no selected image depends on "
+                            + (dev.size() == 1 ? "it" : "them") + " (--dev builds the images that do)");
+        }
+        Selection selection = Selection.of(names);
+        Planner planner = new Planner(graph, hasher, bases(names, true), dev);
+        lastPlanner = planner;
+        return build(request.withSelection(selection), listener, planner);
+    }
+
+    private BuildReport build(BuildRequest request, BuildListener listener, Planner planner) {
         BuildDriver.Options options = new BuildDriver.Options(
                 request.builderName(), graph().project().config().cache());
         try (BuildDriver driver =

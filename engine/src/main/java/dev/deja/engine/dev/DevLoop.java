@@ -127,7 +127,7 @@ public final class DevLoop {
 
     /** {@code <name>:dev}: the image each successful run commits. */
     public String devTag() {
-        return image + ":dev";
+        return ImagePacker.devTag(image);
     }
 
     /** One run over the files as {@code packer} sees them now. */

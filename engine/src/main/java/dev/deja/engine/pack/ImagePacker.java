@@ -31,13 +31,23 @@ public final class ImagePacker {
     private final ImageGraph graph;
     private final ContentHasher hasher;
     private final ResolvedBases bases;
+    private final Map<String, String> devImages;
     private final Map<String, PackedImage> packed = new HashMap<>();
 
     /** @param bases the digests of the images from outside the repository, pinned and hashed with each image */
     public ImagePacker(ImageGraph graph, ContentHasher hasher, ResolvedBases bases) {
+        this(graph, hasher, bases, Map.of());
+    }
+
+    /**
+     * @param devImages images taken as their local {@code <name>:dev} (by name, to that image's ID): their children
+     *                  name {@code <name>:dev}, and its ID stands for it in their states ({@code deja build --dev})
+     */
+    public ImagePacker(ImageGraph graph, ContentHasher hasher, ResolvedBases bases, Map<String, String> devImages) {
         this.graph = graph;
         this.hasher = hasher;
         this.bases = bases;
+        this.devImages = Map.copyOf(devImages);
     }
 
     public ResolvedBases bases() {
@@ -63,7 +73,10 @@ public final class ImagePacker {
         ImageDefinition image = graph.project().byName().get(name);
         Map<String, String> parentStates = new TreeMap<>();
         for (Dependency dependency : graph.parents(name)) {
-            parentStates.put(dependency.parent(), state(dependency.parent()).digest());
+            String dev = devImages.get(dependency.parent());
+            parentStates.put(
+                    dependency.parent(),
+                    dev != null ? "dev:" + dev : state(dependency.parent()).digest());
         }
         Dockerfile dockerfile = graph.dockerfile(name);
         List<BaseUse> imageBases = graph.bases(name);
@@ -176,7 +189,15 @@ public final class ImagePacker {
                 .isPresent()) {
             return Optional.empty();
         }
-        return graph.resolve(reference).filter(parent -> !parent.equals(child)).map(parent -> graph.project()
-                .reference(parent, state(parent).tag()));
+        return graph.resolve(reference)
+                .filter(parent -> !parent.equals(child))
+                .map(parent -> devImages.containsKey(parent)
+                        ? devTag(parent)
+                        : graph.project().reference(parent, state(parent).tag()));
+    }
+
+    /** {@code <name>:dev}: the image {@code deja dev} commits for {@code name}. */
+    public static String devTag(String name) {
+        return name + ":dev";
     }
 }

@@ -25,9 +25,14 @@ public final class Planner {
     private final ImagePacker packer;
 
     public Planner(ImageGraph graph, ContentHasher hasher, ResolvedBases bases) {
+        this(graph, hasher, bases, Map.of());
+    }
+
+    /** @param devImages images taken as their local {@code <name>:dev} (see {@link ImagePacker}) */
+    public Planner(ImageGraph graph, ContentHasher hasher, ResolvedBases bases, Map<String, String> devImages) {
         this.graph = graph;
         this.hasher = hasher;
-        this.packer = new ImagePacker(graph, hasher, bases);
+        this.packer = new ImagePacker(graph, hasher, bases, devImages);
     }
 
     /** A plan that does not ask the registry: every decision is {@link Decision#UNKNOWN}. */
