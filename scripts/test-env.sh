@@ -7,7 +7,7 @@
 # and stops nothing it did not start. Writes a sourceable file with how to reach them:
 #   .test-env/env   (DEJA_TEST_REGISTRY, DEJA_TEST_AUTH_REGISTRY, DEJA_TEST_AUTH_USER, ...)
 # With --docker it also installs Debian's docker.io and the buildx and compose v2 plugins (the single .debs of
-# Debian trixie, fetched from the mirror apt already uses), starts its own dockerd (vfs, no iptables, its own
+# Debian trixie, fetched from the mirror apt already uses), starts its own dockerd (overlay2 where the kernel takes it, else vfs; no iptables; its own
 # data root and socket under .test-env/docker; the plain registry as its Docker Hub mirror) and makes the base image
 # deja-busybox:latest (served by the plain registry as docker.io's library/deja-busybox) from
 # busybox-static (nothing is pulled from outside); DOCKER_HOST goes into the env file.
@@ -143,22 +143,40 @@ install_current_engine() {
   for deb in "$dir"/*.deb; do dpkg -x "$deb" "$dir/x"; done
 }
 
-# start_docker NAME [DIR-OF-ITS-BINARIES…]: a dockerd of its own (vfs, no iptables) under .test-env/NAME.
+# overlay2 when this kernel and file system take an overlay mount (what CI runners' daemons use: a commit or a layer
+# costs its changes, not a copy of the whole image as on vfs), else vfs.
+storage_driver() {
+  local probe
+  probe=$(mktemp -d "$state/overlay-probe.XXXXXX")
+  mkdir -p "$probe/lower" "$probe/upper" "$probe/work" "$probe/merged"
+  if mount -t overlay overlay -o "lowerdir=$probe/lower,upperdir=$probe/upper,workdir=$probe/work" "$probe/merged" \
+      2>/dev/null; then
+    umount "$probe/merged"
+    echo overlay2
+  else
+    echo vfs
+  fi
+  rm -rf "$probe"
+}
+
+# start_docker NAME [DIR-OF-ITS-BINARIES…]: a dockerd of its own (overlay2 or vfs, no iptables) under .test-env/NAME.
 start_docker() {
   local name=${1:-docker} dir; dir=$(docker_dir "$name"); shift || true
   local path=$PATH
   for bin in "$@"; do path="$bin:$path"; done
   mkdir -p "$dir"
-  local mirror="http://127.0.0.1:$plain"
+  local mirror="http://127.0.0.1:$plain" driver; driver=$(storage_driver)
   if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null && docker_answers "$name"; then
-    [ "$(cat "$dir/mirror" 2>/dev/null)" = "$mirror" ] && return
-    # Started before with another mirror (the plain registry moved): start it again on this one.
+    [ "$(cat "$dir/mirror" 2>/dev/null)" = "$mirror $driver" ] && return
+    # Started before with another mirror (the plain registry moved) or driver: start it again.
     local pid; pid=$(cat "$dir/pid")
     kill "$pid"
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   fi
-  echo "$mirror" > "$dir/mirror"
-  PATH=$path nohup dockerd --iptables=false --storage-driver=vfs --data-root "$dir/data" --exec-root "$dir/exec" \
+  # BuildKit's cache names the snapshots of the driver it was made with: another driver starts it empty.
+  if [ -f "$dir/mirror" ] && [ "$(awk '{print $2}' "$dir/mirror")" != "$driver" ]; then rm -rf "$dir/data/buildkit"; fi
+  echo "$mirror $driver" > "$dir/mirror"
+  PATH=$path nohup dockerd --iptables=false --storage-driver="$driver" --data-root "$dir/data" --exec-root "$dir/exec" \
     --pidfile "$dir/pid" -H "unix://$dir/docker.sock" --insecure-registry 127.0.0.0/8 \
     --registry-mirror "$mirror" > "$dir/log" 2>&1 < /dev/null &
   for _ in $(seq 1 150); do docker_answers "$name" && return; sleep 0.2; done

@@ -22,13 +22,21 @@ public final class ContextTar {
     private ContextTar() {}
 
     public static void write(PackedContext context, OutputStream out) throws IOException {
+        write(context, out, EPOCH);
+    }
+
+    /**
+     * The same tar with every entry's mtime {@code modified}: for files copied into a running container, where an
+     * incremental build ({@code make}) decides by time what to redo; never for what is hashed or built.
+     */
+    public static void write(PackedContext context, OutputStream out, FileTime modified) throws IOException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosingOutputStream(out), 64 * 1024, "UTF-8");
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
         byte[] buffer = new byte[64 * 1024];
         for (ContextEntry entry : context.entries()) {
-            TarArchiveEntry header = header(entry);
+            TarArchiveEntry header = header(entry, modified);
             tar.putArchiveEntry(header);
             if (entry.type() == EntryType.FILE) {
                 long copied = 0;
@@ -52,7 +60,7 @@ public final class ContextTar {
         out.flush();
     }
 
-    static TarArchiveEntry header(ContextEntry entry) {
+    static TarArchiveEntry header(ContextEntry entry, FileTime modified) {
         TarArchiveEntry header;
         switch (entry.type()) {
             case DIRECTORY:
@@ -67,7 +75,7 @@ public final class ContextTar {
                 header.setSize(entry.size());
         }
         header.setMode(entry.mode());
-        header.setModTime(EPOCH);
+        header.setModTime(modified);
         header.setUserId(0);
         header.setGroupId(0);
         header.setUserName("");

@@ -98,18 +98,25 @@ final class DevContainer {
         }
     }
 
-    /** Copies a tar (written by {@code tar}) into {@code directory}, which is made first. */
+    /** Copies a tar (written by {@code tar}) into {@code directory}, made first when it does not exist. */
     void copyIn(String directory, ProcessRunner.StdinWriter tar) {
+        List<String> output = new ArrayList<>();
+        if (copy(directory, tar, output) == 0) {
+            return;
+        }
         ProcessRunner.Result made = docker("exec", name, "mkdir", "-p", directory);
         if (!made.succeeded()) {
             throw failed("docker exec mkdir", made);
         }
-        List<String> output = new ArrayList<>();
-        int code = processes.stream(name, List.of("docker", "cp", "-", name + ":" + directory), tar, output::add);
-        if (code != 0) {
+        output.clear();
+        if (copy(directory, tar, output) != 0) {
             throw new DockerDaemon.DaemonException("docker cp into " + name + " failed: "
                     + String.join(" ", output).strip());
         }
+    }
+
+    private int copy(String directory, ProcessRunner.StdinWriter tar, List<String> output) {
+        return processes.stream(name, List.of("docker", "cp", "-", name + ":" + directory), tar, output::add);
     }
 
     /** Removes files and folders (absolute paths in the container). */

@@ -159,8 +159,9 @@ public final class DevLoop {
     private Run start(PackedImage packed, StateSummary summary, SortedMap<String, String> files) {
         container.remove();
         String reference = ensureLocal.apply(image);
-        String id = container.start(reference, image, hasEntrypoint(container.config(reference)));
-        DevRecord record = new DevRecord(id, reference, summary, files);
+        JsonNode config = container.config(reference);
+        String id = container.start(reference, image, hasEntrypoint(config));
+        DevRecord record = new DevRecord(id, reference, summary, config, files);
         record.write(recordFile);
         long commitStart = System.nanoTime();
         String committed = commit(record, packed);
@@ -187,7 +188,9 @@ public final class DevLoop {
         long copyStart = System.nanoTime();
         if (!copied.isEmpty()) {
             PackedContext tar = new PackedContext(entriesWithFolders(packed, copied), "");
-            container.copyIn(workdir, out -> ContextTar.write(tar, out));
+            // Stamped now: the command's incremental build (make) decides by time what to redo.
+            java.nio.file.attribute.FileTime now = java.nio.file.attribute.FileTime.from(Instant.now());
+            container.copyIn(workdir, out -> ContextTar.write(tar, out, now));
         }
         container.delete(removed.stream().map(path -> join(workdir, path)).toList());
         Duration copy = since(copyStart);
@@ -278,7 +281,7 @@ public final class DevLoop {
         if (!dev.workdir().isEmpty()) {
             return dev.workdir();
         }
-        String workdir = container.config(record.image()).path("WorkingDir").asText("");
+        String workdir = record.config().path("WorkingDir").asText("");
         return workdir.isEmpty() ? "/" : workdir;
     }
 
@@ -287,7 +290,7 @@ public final class DevLoop {
      * labelled with the state its sources had and the time.
      */
     private String commit(DevRecord record, PackedImage packed) {
-        JsonNode config = container.config(record.image());
+        JsonNode config = record.config();
         List<String> changes = new ArrayList<>();
         if (hasEntrypoint(config)) {
             changes.add("ENTRYPOINT " + config.path("Entrypoint"));

@@ -22,9 +22,16 @@ import java.util.TreeMap;
  * @param container the container's ID (a record of another container of the same name is stale)
  * @param image     the {@code <repository>:<state tag>} the container was started from
  * @param started   that state's summary
+ * @param config    that image's config as {@code docker image inspect} gives it (entrypoint, command, WORKDIR): what
+ *                  every commit puts back, read once
  * @param files     context path to {@code <type> <mode> <content sha256> <link target>}
  */
-public record DevRecord(String container, String image, StateSummary started, SortedMap<String, String> files) {
+public record DevRecord(
+        String container,
+        String image,
+        StateSummary started,
+        com.fasterxml.jackson.databind.JsonNode config,
+        SortedMap<String, String> files) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -60,6 +67,6 @@ public record DevRecord(String container, String image, StateSummary started, So
     }
 
     public DevRecord withFiles(SortedMap<String, String> newFiles) {
-        return new DevRecord(container, image, started, newFiles);
+        return new DevRecord(container, image, started, config, newFiles);
     }
 }
