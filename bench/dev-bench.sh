@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-files=${2:-300}
+files=${2:-500}
 work=${DEJA_BENCH_WORK:-bench/work-dev}
 scripts/test-env.sh --docker >/dev/null 2>&1
 . .test-env/env

@@ -9,6 +9,7 @@ import dev.deja.registry.TestRegistries;
 import dev.deja.registry.auth.CredentialSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,38 +75,13 @@ class ComposeEndToEndTest {
         assertThat(sandbox.deja(shop.root(), "plan").stdout())
                 .as("writing compose.deja.yaml changes no state")
                 .doesNotContain(" build ");
-        String config = sandbox.run(
-                shop.root(), "docker", "compose", "-f", "compose.yaml", "-f", "compose.deja.yaml", "config");
+        String config = composeWithOverride(sandbox, shop, "config");
         assertThat(config).contains("image: " + variables.get("DEJA_PYTHON_APP_IMAGE"));
         Run pull = sandbox.deja(shop.root(), "pull");
         assertThat(pull.code()).as(pull.stderr()).isZero();
-        sandbox.run(
-                shop.root(),
-                "docker",
-                "compose",
-                "-f",
-                "compose.yaml",
-                "-f",
-                "compose.deja.yaml",
-                "up",
-                "-d",
-                "--no-build",
-                "--no-deps",
-                "api",
-                "admin");
+        composeWithOverride(sandbox, shop, "up", "-d", "--no-build", "--no-deps", "api", "admin");
         for (String service : List.of("api", "admin")) {
-            String container = sandbox.run(
-                            shop.root(),
-                            "docker",
-                            "compose",
-                            "-f",
-                            "compose.yaml",
-                            "-f",
-                            "compose.deja.yaml",
-                            "ps",
-                            "-a",
-                            "-q",
-                            service)
+            String container = composeWithOverride(sandbox, shop, "ps", "-a", "-q", service)
                     .strip();
             String image = sandbox.run(shop.root(), "docker", "inspect", "--format", "{{.Image}}", container)
                     .strip();
@@ -115,11 +91,19 @@ class ComposeEndToEndTest {
                     .isEqualTo(sandbox.run(shop.root(), "docker", "image", "inspect", "--format", "{{.Id}}", built)
                             .strip());
         }
-        sandbox.run(shop.root(), "docker", "compose", "-f", "compose.yaml", "-f", "compose.deja.yaml", "down");
+        composeWithOverride(sandbox, shop, "down");
 
         Run again = sandbox.deja(shop.root(), "build", "--push");
         assertThat(again.code()).as(again.stderr()).isZero();
         assertThat(ExampleRepo.results(again)).containsValues("reused").doesNotContainValue("built");
         sandbox.run(shop.root(), "docker", "compose", "down", "--rmi", "all");
+    }
+
+    /** {@code docker compose -f compose.yaml -f compose.deja.yaml ARGS…} in the project. */
+    private static String composeWithOverride(Sandbox sandbox, TestTree project, String... args) throws Exception {
+        List<String> command =
+                new ArrayList<>(List.of("docker", "compose", "-f", "compose.yaml", "-f", "compose.deja.yaml"));
+        command.addAll(List.of(args));
+        return sandbox.run(project.root(), command.toArray(String[]::new));
     }
 }

@@ -37,7 +37,8 @@ class ContextListTest {
                 .contains("src/odd\\tname\\x01.txt")
                 .doesNotContain("\u0001")
                 .doesNotContain("  deja.yaml\n")
-                .contains("# left out of the context at the project root: .git, deja.lock, deja.yaml");
+                .contains(
+                        "# left out of the context at the project root: .git, compose.deja.yaml, deja.lock, deja.yaml");
     }
 
     @Test
