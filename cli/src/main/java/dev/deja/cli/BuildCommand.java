@@ -20,23 +20,26 @@ import picocli.CommandLine.Option;
         name = "build",
         mixinStandardHelpOptions = true,
         description = {
-            "Builds every image whose state is not in the registry (docker buildx build, the packed"
-                    + " context on stdin, --cache-from the best existing refs, inline cache, pushed), in dependency"
-                    + " order, --jobs at a time; exports builder images (output:). Then gives every image, built or"
-                    + " reused, its commit and --tag tags by a manifest PUT (same digest, no layer moves), and the"
-                    + " moving tags (branch, latest) only when nothing failed.",
+            "Without flags, a developer's build: every image whose state the registry has is pulled, the rest are"
+                    + " built into the local daemon (--cache-from the registry); nothing is written to the registry."
+                    + " Without a registry (local mode) the daemon's image store is the cache.",
+            "With --push (CI): builds every image whose state is not in the registry (docker buildx build, the"
+                    + " packed context on stdin, --cache-from the best existing refs, inline cache, pushed), in"
+                    + " dependency order, --jobs at a time; exports builder images (output:). Then gives every image,"
+                    + " built or reused, its commit and --tag tags by a manifest PUT (same digest, no layer moves),"
+                    + " and the moving tags (branch, latest) only when nothing failed.",
             "An image whose parent failed is skipped; the exit code is then 1.",
             "Without the docker buildx plugin deja says so and builds with DOCKER_BUILDKIT=1 docker build.",
             "Ctrl-C or SIGTERM stops every running builder; branch and latest are moved all together or not at all.",
-            "Without --push nothing is built or written: deja says what it would do."
+            "--dry-run says what --push would do and builds nothing (deja plan shows the decisions)."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  deja build --push",
             "  deja build --push --tag release-42 --upto service1",
             "  deja build --push --report r.json --dotenv deja.env   (a GitLab job)",
-            "  deja build --load     (pull what CI built, build the rest locally)",
-            "  deja build            (a dry run: what --push would do)"
+            "  deja build            (pull what CI built, build the rest into the local daemon)",
+            "  deja build --dry-run --push --tag release-42   (what that would write)"
         })
 final class BuildCommand implements Callable<Integer> {
 
@@ -45,9 +48,14 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(
             names = "--load",
-            description = "A developer's build: pull what the registry has, build the rest into"
-                    + " the local daemon (--cache-from the registry). Writes nothing to the registry.")
+            description = "A developer's build (the default without --push): pull what the registry has, build the"
+                    + " rest into the local daemon (--cache-from the registry). Writes nothing to the registry.")
     boolean load;
+
+    @Option(
+            names = "--dry-run",
+            description = "Say what build --push would build, reuse and tag; build and write nothing.")
+    boolean dryRun;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "An extra tag for every selected image. Repeatable.")
     List<String> extraTags = new ArrayList<>();
@@ -101,7 +109,7 @@ final class BuildCommand implements Callable<Integer> {
             names = "--dev",
             paramLabel = "IMAGE",
             description = "Build the selected images that depend on IMAGE on its local IMAGE:dev (what deja dev"
-                    + " commits) instead of its state; with --load or in local mode. Repeatable.")
+                    + " commits) instead of its state, into the local daemon (not with --push). Repeatable.")
     List<String> devImages = new ArrayList<>();
 
     @Mixin
@@ -128,12 +136,11 @@ final class BuildCommand implements Callable<Integer> {
         if (!devImages.isEmpty() && mode == Deja.Mode.PUSH) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "--dev builds on local <image>:dev images and pushes nothing: use it with --load (or in local"
-                            + " mode)");
+                    "--dev builds on local <image>:dev images and pushes nothing: use it without --push");
         }
         Deja.BuildRequest request =
                 new Deja.BuildRequest(selection.selection(), mode, extraTags, movingTags, jobs, builderName, devImages);
-        if (mode == Deja.Mode.PUSH && !push) {
+        if (dryRun) {
             Deja.DryRun dryRun = deja.dryRun(request);
             PrintWriter out = spec.commandLine().getOut();
             out.print(BuildFormat.dryRun(dryRun.plan(), dryRun.tags()));
@@ -167,15 +174,21 @@ final class BuildCommand implements Callable<Integer> {
             }
             return Deja.Mode.LOCAL;
         }
-        if (load) {
-            if (push || !extraTags.isEmpty()) {
+        if (push || dryRun) {
+            if (load) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(),
-                        "--load writes only to the local" + " daemon: it does not go with --push or --tag");
+                        "--load writes only to the local daemon: it does not go with --push or --dry-run");
             }
-            return Deja.Mode.LOAD;
+            return Deja.Mode.PUSH;
         }
-        return Deja.Mode.PUSH;
+        if (!extraTags.isEmpty()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--tag is written to the registry: add --push (without it deja build loads into the local"
+                            + " daemon)");
+        }
+        return Deja.Mode.LOAD;
     }
 
     /** The dotenv report when asked; under GitHub Actions, the step outputs and the step summary. */

@@ -42,6 +42,7 @@ import picocli.CommandLine.ScopeType;
             WhyCommand.class,
             EnvCommand.class,
             DevCommand.class,
+            CompletionCommand.class,
             CheckCommand.class,
             CommandLine.HelpCommand.class
         },

@@ -184,9 +184,9 @@ class BuildEndToEndTest {
         assertThat(docker("image", "inspect", prefix + "/service1:" + states.get("service1")))
                 .isZero();
 
-        // A local change: build --load builds it into the daemon, pushes nothing.
+        // A local change: deja build (no flag: a developer's build) builds it into the daemon, pushes nothing.
         repo.file("service1/app.sh", "#!/bin/sh\necho changed locally\n");
-        Run load = Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "build", "--load");
+        Run load = Run.withEnvironment(env, "-C", repo.root().toString(), "--registry", prefix, "build");
         assertThat(load.code()).as(load.stderr()).isZero();
         Map<String, String> results = results(load);
         assertThat(results).containsEntry("service1", "built").containsEntry("shared", "pulled");

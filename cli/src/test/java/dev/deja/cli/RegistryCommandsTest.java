@@ -127,7 +127,7 @@ class RegistryCommandsTest {
         }
 
         // Dry run writes nothing.
-        Run dry = deja("build", "--tag", "never-written");
+        Run dry = deja("build", "--dry-run", "--tag", "never-written");
         assertThat(dry.code()).isZero();
         assertThat(dry.stdout()).contains("dry run");
         assertThat(client.exists(appRepo, "never-written")).isEmpty();

@@ -328,8 +328,7 @@ public final class Deja {
      */
     private BuildReport buildOnDev(BuildRequest request, BuildListener listener) {
         if (request.mode() == Mode.PUSH) {
-            throw new ConfigException(
-                    (Path) null, "--dev builds on local <image>:dev images: use it with --load (or in local mode)");
+            throw new ConfigException((Path) null, "--dev builds on local <image>:dev images: use it without --push");
         }
         Map<String, String> dev = new TreeMap<>();
         DockerDaemon daemon = daemon();
