@@ -161,6 +161,12 @@ final class BuildCommand implements Callable<Integer> {
     /** Where images go; the options that do not fit it are usage errors. */
     private Deja.Mode mode(Deja deja) {
         if (deja.localMode()) {
+            if (dryRun) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--dry-run says what --push would do, which needs a registry (deja plan shows what a local"
+                                + " build would do)");
+            }
             if (push) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(),

@@ -78,7 +78,7 @@ public final class BuildFormat {
                 image.reason()
             });
         }
-        return Table.render(rows) + "(dry run: nothing written; add --push)\n";
+        return Table.render(rows) + "(dry run: nothing built or written; drop --dry-run to do it)\n";
     }
 
     static String shortDigest(String digest) {
