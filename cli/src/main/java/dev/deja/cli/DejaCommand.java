@@ -43,6 +43,7 @@ import picocli.CommandLine.ScopeType;
             EnvCommand.class,
             DevCommand.class,
             CompletionCommand.class,
+            ManCommand.class,
             CheckCommand.class,
             CommandLine.HelpCommand.class
         },
