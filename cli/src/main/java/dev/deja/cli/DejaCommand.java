@@ -146,7 +146,8 @@ final class DejaCommand implements Runnable {
             }
             return new String[] {
                 "deja " + properties.getProperty("version", "unknown"),
-                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                        + System.getProperty("java.home") + ")"
             };
         }
     }
