@@ -61,9 +61,14 @@ public final class TestRegistries {
         return values.get("DEJA_TEST_AUTH_REGISTRY");
     }
 
-    /** The test dockerd's socket (scripts/test-env.sh --docker), if it was started. */
+    /**
+     * The test dockerd's socket (scripts/test-env.sh --docker), if it was started: bookworm's 20.10, or with
+     * {@code DEJA_TEST_ENGINE=current} trixie's 26 (the engine tests run against both: .ci/run runs them twice).
+     */
     public Optional<String> dockerHost() {
-        return Optional.ofNullable(values.get("DEJA_TEST_DOCKER_HOST"));
+        return "current".equals(values.get("DEJA_TEST_ENGINE"))
+                ? currentDockerHost()
+                : Optional.ofNullable(values.get("DEJA_TEST_DOCKER_HOST"));
     }
 
     /**
