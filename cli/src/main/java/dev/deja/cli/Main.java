@@ -36,8 +36,12 @@ public final class Main {
                             int stopped = cancellation.cancel();
                             PrintWriter err =
                                     new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-                            err.println("deja: interrupted: " + stopped
-                                    + " build(s) stopped; no moving tag was left half-written");
+                            // Nothing was running (deja dev --watch between runs, a plan): nothing to account for.
+                            err.println(
+                                    stopped == 0
+                                            ? "deja: interrupted"
+                                            : "deja: interrupted: " + stopped
+                                                    + " build(s) stopped; no moving tag was left half-written");
                             err.flush();
                         },
                         "deja-interrupt"));
