@@ -5,6 +5,7 @@ import dev.deja.engine.Deja;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.Project;
+import dev.deja.packer.AtomicFile;
 import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.EntryType;
@@ -12,9 +13,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -118,16 +117,7 @@ final class ContextCommand implements Callable<Integer> {
 
     /** A half-written tar would look like a context; write beside the target and rename. */
     private static void writeAtomically(Path target, PackedImage packed) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".partial");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
-                ContextTar.write(packed.context(), out);
-            }
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFile.write(target, out -> ContextTar.write(packed.context(), out));
     }
 
     /** A name as a terminal can show it: control characters as {@code \n}, {@code \t} or {@code \xNN}. */

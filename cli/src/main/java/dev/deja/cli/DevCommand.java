@@ -78,13 +78,13 @@ final class DevCommand implements Callable<Integer> {
         }
         if (watch) {
             int[] last = {0};
-            loop.watch(() -> deja.freshPacker(image), rebase, ProjectContext.root(spec).cancellation, run -> {
+            loop.watch(deja.freshPackers(image), rebase, ProjectContext.root(spec).cancellation, run -> {
                 say(loop, run);
                 last[0] = run.failed() ? ExitCodes.BUILD_FAILED : ExitCodes.OK;
             });
             return last[0];
         }
-        DevLoop.Run run = loop.run(deja.freshPacker(image), rebase);
+        DevLoop.Run run = loop.run(deja.freshPackers(image).get(), rebase);
         say(loop, run);
         return run.failed() ? ExitCodes.BUILD_FAILED : ExitCodes.OK;
     }

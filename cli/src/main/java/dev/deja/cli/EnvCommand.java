@@ -84,11 +84,12 @@ final class EnvCommand implements Callable<Integer> {
                     + (missing.size() == 1 ? "it" : "them"));
             err.flush();
         }
+        EnvFormat env = new EnvFormat(services, !deja.localMode());
         String out =
                 switch (format) {
-                    case DOTENV -> EnvFormat.dotenv(plan);
-                    case COMPOSE -> EnvFormat.compose(plan, services);
-                    case JSON -> EnvFormat.json(plan, services);
+                    case DOTENV -> env.dotenv(plan);
+                    case COMPOSE -> env.compose(plan);
+                    case JSON -> env.json(plan);
                 };
         spec.commandLine().getOut().print(out);
         spec.commandLine().getOut().flush();

@@ -184,7 +184,7 @@ public final class Deja {
                 yield locked;
             }
             case TRACK -> online
-                    ? new ResolvedBases(BasePolicy.TRACK, resolver().resolve(uses), "the registry")
+                    ? new ResolvedBases(BasePolicy.TRACK, resolver().resolve(uses))
                     : ResolvedBases.unresolved(uses);
         };
     }
@@ -527,8 +527,8 @@ public final class Deja {
         ResolvedBases basesThen =
                 switch (then.config().bases()) {
                     case IGNORE -> ResolvedBases.ignored();
-                    case LOCK -> new ResolvedBases(BasePolicy.LOCK, LockFile.read(Bases.lockFile(then)), LockFile.NAME);
-                    case TRACK -> new ResolvedBases(BasePolicy.TRACK, new TreeMap<>(bases), "the registry");
+                    case LOCK -> new ResolvedBases(BasePolicy.LOCK, LockFile.read(Bases.lockFile(then)));
+                    case TRACK -> new ResolvedBases(BasePolicy.TRACK, new TreeMap<>(bases));
                 };
         return Optional.of(new Earlier.Checkout(
                 graphThen,
@@ -552,9 +552,13 @@ public final class Deja {
                 log);
     }
 
-    /** A packer over the files as they are now (a dev loop repacks on every run of {@code --watch}). */
-    public ImagePacker freshPacker(String image) {
-        return planner(List.of(single(image)), true).packer();
+    /**
+     * Packers over the files as they are at each call (a dev loop repacks on every poll of {@code --watch}); the
+     * bases are found once, so polling asks no registry.
+     */
+    public Supplier<ImagePacker> freshPackers(String image) {
+        ResolvedBases resolved = bases(List.of(single(image)), true);
+        return () -> new ImagePacker(graph, hasher, resolved);
     }
 
     /** Makes the image of {@code name}'s current state local, its parents too; returns its reference. */
@@ -579,17 +583,10 @@ public final class Deja {
                 .orElseThrow();
     }
 
-    /** Where deja keeps what it knows between runs on this machine: {@code $XDG_STATE_HOME/deja}, else ~/.local/state. */
+    /** Where deja keeps what it knows between runs on this machine (dev records). */
     private Path stateFolder() {
-        String xdg = settings.environment().get("XDG_STATE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "deja");
-        }
-        return Path.of(
-                settings.environment().getOrDefault("HOME", System.getProperty("user.home")),
-                ".local",
-                "state",
-                "deja");
+        return UserFolders.state(settings.environment())
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".local", "state", "deja"));
     }
 
     /** The tags a {@code --push} build writes besides the state tag: fixed ones, and moving ones if allowed. */

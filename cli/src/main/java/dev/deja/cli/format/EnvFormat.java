@@ -12,29 +12,23 @@ import java.util.function.Function;
 /**
  * {@code deja env}: the reference of every image's current state, for compose and scripts: a dotenv file, a compose
  * override file, JSON.
+ *
+ * @param services an image's compose services
+ * @param registry the plan asked a registry (its digests are manifest digests); in local mode it asked the daemon,
+ *                 whose image IDs are no digest to pin a reference with
  */
-public final class EnvFormat {
+public record EnvFormat(Function<String, List<String>> services, boolean registry) {
 
-    private EnvFormat() {}
-
-    /**
-     * {@code <repository>:<state tag>}, with {@code @<digest>} when the registry has it (a daemon's image ID is no
-     * digest: local mode gives the tag only).
-     */
-    public static String reference(PlannedImage image) {
-        boolean digest = image.decision() == Decision.REUSE
-                && image.digest().startsWith("sha256:")
-                && image.repository().contains("/");
+    /** {@code <repository>:<state tag>}, with {@code @<digest>} when the registry has it. */
+    public String reference(PlannedImage image) {
+        boolean digest = registry
+                && image.decision() == Decision.REUSE
+                && !image.digest().isEmpty();
         return image.stateRef() + (digest ? "@" + image.digest() : "");
     }
 
-    /** Whether the image of the state exists where the plan looked (registry, or daemon in local mode). */
-    public static boolean exists(PlannedImage image) {
-        return image.decision() == Decision.REUSE;
-    }
-
     /** {@code DEJA_<NAME>_IMAGE=<reference>} per image. */
-    public static String dotenv(Plan plan) {
+    public String dotenv(Plan plan) {
         StringBuilder out = new StringBuilder();
         for (PlannedImage image : plan.images()) {
             out.append("DEJA_")
@@ -49,10 +43,8 @@ public final class EnvFormat {
     /**
      * A compose override file: {@code image:} for every service that runs a deja image. Laid over the project's
      * compose files ({@code -f compose.yaml -f compose.deja.yaml}), compose runs exactly these images.
-     *
-     * @param services an image's compose services
      */
-    public static String compose(Plan plan, Function<String, List<String>> services) {
+    public String compose(Plan plan) {
         StringBuilder out = new StringBuilder(
                 "# Written by deja env --format compose: the image of every service's current state.\n"
                         + "# docker compose -f compose.yaml -f <this file> up\n" + "services:\n");
@@ -68,15 +60,15 @@ public final class EnvFormat {
         return out.toString();
     }
 
-    public static String json(Plan plan, Function<String, List<String>> services) {
+    public String json(Plan plan) {
         Map<String, Object> images = new LinkedHashMap<>();
         for (PlannedImage image : plan.images()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ref", reference(image));
             out.put("repository", image.repository());
             out.put("stateTag", image.stateTag());
-            out.put("digest", image.decision() == Decision.REUSE ? image.digest() : "");
-            out.put("exists", exists(image));
+            out.put("digest", registry && image.decision() == Decision.REUSE ? image.digest() : "");
+            out.put("exists", image.decision() == Decision.REUSE);
             out.put("composeServices", new ArrayList<>(services.apply(image.name())));
             images.put(image.name(), out);
         }

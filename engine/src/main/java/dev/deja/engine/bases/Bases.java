@@ -55,7 +55,7 @@ public final class Bases {
                             + " (bases: lock; run deja lock to add "
                             + (missing.size() == 1 ? "it" : "them") + ")");
         }
-        return new ResolvedBases(BasePolicy.LOCK, locked, LockFile.NAME);
+        return new ResolvedBases(BasePolicy.LOCK, locked);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.deja.engine.bases;
 
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.project.Project;
+import dev.deja.packer.AtomicFile;
 import dev.deja.packer.InputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,13 +76,7 @@ public final class LockFile {
                 .forEach((reference, digest) ->
                         text.append(reference).append(' ').append(digest).append('\n'));
         try {
-            Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".deja.lock", ".tmp");
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
-            Files.move(
-                    temporary,
-                    file,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, text.toString());
         } catch (IOException e) {
             throw new ConfigException(file, "cannot write: " + InputException.reason(e));
         }

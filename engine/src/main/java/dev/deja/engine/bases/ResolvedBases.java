@@ -11,28 +11,27 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The digests of the bases of one run, by normalized reference, and where they came from. What the packer pins
+ * The digests of the bases of one run, by normalized reference, and how they were found. What the packer pins
  * in Dockerfiles and writes into states.
  *
  * @param policy  how they were found; {@link BasePolicy#IGNORE}: none, states leave bases out
  * @param digests {@code sha256:…}, or {@link BuildInputs#UNRESOLVED} for a base an offline run could not know
- * @param source  where they came from, said with unresolved states ({@code deja.lock}, {@code the registry})
  */
-public record ResolvedBases(BasePolicy policy, SortedMap<String, String> digests, String source) {
+public record ResolvedBases(BasePolicy policy, SortedMap<String, String> digests) {
 
     public ResolvedBases {
         digests = Collections.unmodifiableSortedMap(new TreeMap<>(digests));
     }
 
     public static ResolvedBases ignored() {
-        return new ResolvedBases(BasePolicy.IGNORE, new TreeMap<>(), "");
+        return new ResolvedBases(BasePolicy.IGNORE, new TreeMap<>());
     }
 
     /** Every base of {@code uses} unknown: an offline run under {@code bases: track}. */
     public static ResolvedBases unresolved(List<BaseUse> uses) {
         SortedMap<String, String> digests = new TreeMap<>();
         uses.forEach(use -> digests.put(BaseReference.parse(use.reference()).normalized(), BuildInputs.UNRESOLVED));
-        return new ResolvedBases(BasePolicy.TRACK, digests, "");
+        return new ResolvedBases(BasePolicy.TRACK, digests);
     }
 
     /** The reference as written with the digest it resolved to, for the packed Dockerfile; empty when unknown. */

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.engine.why.StateSummary;
+import dev.deja.packer.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -54,11 +54,7 @@ public record DevRecord(
 
     public void write(Path file) {
         try {
-            Files.createDirectories(file.getParent());
-            Path temporary =
-                    Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            Files.writeString(temporary, JSON.writeValueAsString(this), StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, JSON.writeValueAsString(this));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.deja.engine.pack;
 
+import dev.deja.engine.UserFolders;
 import dev.deja.packer.state.DigestCache;
 import dev.deja.packer.state.State;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +34,7 @@ public final class DigestCaches {
         if (configured != null && !configured.isBlank()) {
             return configured.equals("off") ? null : Path.of(configured);
         }
-        String xdg = environment.get("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "deja");
-        }
-        String home = environment.getOrDefault("HOME", "");
-        return home.isBlank() ? null : Path.of(home, ".cache", "deja");
+        return UserFolders.cache(environment).orElse(null);
     }
 
     private static String shortHash(String text) {

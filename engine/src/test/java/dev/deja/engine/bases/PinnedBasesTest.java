@@ -33,8 +33,7 @@ class PinnedBasesTest {
         return new ResolvedBases(
                 BasePolicy.TRACK,
                 new TreeMap<>(
-                        Map.of("docker.io/library/busybox:latest", busybox, "docker.io/library/alpine:3", ALPINE)),
-                "the registry");
+                        Map.of("docker.io/library/busybox:latest", busybox, "docker.io/library/alpine:3", ALPINE)));
     }
 
     private static ImagePacker packer(TestTree tree, ResolvedBases bases) {
