@@ -60,19 +60,20 @@ final class EnvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Deja deja = ProjectContext.deja(spec);
-        Plan plan = deja.current(selection.selection());
         Function<String, List<String>> services =
                 name -> deja.graph().project().byName().get(name).composeServices();
         PrintWriter err = spec.commandLine().getErr();
+        // Said before the registry or daemon is asked: no answer of theirs would change it.
         if (format == Format.COMPOSE
-                && plan.images().stream()
-                        .allMatch(image -> services.apply(image.name()).isEmpty())) {
+                && selection.selection().apply(deja.graph()).stream()
+                        .allMatch(name -> services.apply(name).isEmpty())) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     "no selected image runs as a compose service: deja knows them from a compose project (from:"
                             + " compose.yaml, or no deja.yaml beside compose.yaml), or from compose-service: in an"
                             + " image of deja.yaml");
         }
+        Plan plan = deja.current(selection.selection());
         List<String> missing = plan.images().stream()
                 .filter(image -> image.decision() == Decision.BUILD)
                 .map(PlannedImage::name)
