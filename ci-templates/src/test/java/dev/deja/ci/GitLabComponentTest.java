@@ -63,7 +63,7 @@ class GitLabComponentTest {
     @Test
     void theComponentBuildsPublishesItsDotenvAndASecondPipelineReusesEverything() throws Exception {
         include(component("deja"), project.inputs("      ") + "      services: []\n");
-        GitLabFixture.Result first = project.pipeline();
+        Commands.Result first = project.pipeline();
         assertThat(first.code()).as(first.output()).isZero();
         assertThat(first.output()).contains("Login Succeeded").contains("PASS  deja-build");
         Map<String, String> env = project.dotenv("deja.env");
@@ -86,7 +86,7 @@ class GitLabComponentTest {
                 .hasSize(2 * 7 + 2);
 
         project.commit("second pipeline, nothing changed");
-        GitLabFixture.Result second = project.pipeline();
+        Commands.Result second = project.pipeline();
         assertThat(second.code()).as(second.output()).isZero();
         Map<String, String> again = project.dotenv("deja.env");
         for (String image : PUSHED) {
@@ -115,7 +115,7 @@ class GitLabComponentTest {
             include(
                     "remote: http://127.0.0.1:" + server.getAddress().getPort() + "/deja/template.yml",
                     project.inputs("      ") + "      services: []\n      args: --upto shared\n");
-            GitLabFixture.Result run = project.pipeline();
+            Commands.Result run = project.pipeline();
             assertThat(run.code()).as(run.output()).isZero();
             assertThat(project.dotenv("deja.env"))
                     .containsEntry("DEJA_SHARED_RESULT", "built")
@@ -140,7 +140,7 @@ class GitLabComponentTest {
                         + "    file: templates/deja/template.yml\n    inputs:\n" + project.inputs("      ")
                         + "      services: []\n      args: --upto admin\n");
         project.commit("include: project");
-        GitLabFixture.Result run = project.pipeline();
+        Commands.Result run = project.pipeline();
         assertThat(run.code()).as(run.output()).isZero();
         assertThat(project.dotenv("deja.env"))
                 .containsEntry("DEJA_ADMIN_RESULT", "built")
@@ -153,7 +153,7 @@ class GitLabComponentTest {
         include(
                 component("deja"),
                 project.inputs("      ").replace(project.jarSha256, "0".repeat(64)) + "      services: []\n");
-        GitLabFixture.Result run = project.pipeline();
+        Commands.Result run = project.pipeline();
         assertThat(run.code()).isNotZero();
         assertThat(run.output())
                 .contains("does not match jar-sha256 " + "0".repeat(64))
@@ -175,7 +175,7 @@ class GitLabComponentTest {
                 "`version` input: `latest` does not match required regex");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             include(component("deja"), c.getKey());
-            GitLabFixture.Result run = project.pipeline("--list");
+            Commands.Result run = project.pipeline("--list");
             assertThat(run.code()).as(c.getKey()).isNotZero();
             assertThat(run.output()).as(c.getKey()).contains(c.getValue());
         }
@@ -210,7 +210,7 @@ class GitLabComponentTest {
     @Test
     void theFanOutChildPipelineRunsItsJobsInTheOrderOfTheGraph() throws Exception {
         include(component("deja-fanout"), project.inputs("      ") + "      service: \"\"\n");
-        GitLabFixture.Result plan = project.pipeline("deja-plan");
+        Commands.Result plan = project.pipeline("deja-plan");
         assertThat(plan.code()).as(plan.output()).isZero();
         Path child = project.root.resolve("deja-pipeline.yml");
         JsonNode pipeline = new YAMLMapper().readTree(child.toFile());
@@ -232,7 +232,7 @@ class GitLabComponentTest {
             file.append(name).append(": ").append(variables.path(name)).append('\n');
         }
         project.file(".child-variables.yml", file.toString());
-        GitLabFixture.Result run =
+        Commands.Result run =
                 project.pipeline("--file", "deja-pipeline.yml", "--variables-file", ".child-variables.yml");
         assertThat(run.code()).as(run.output()).isZero();
         List<String> events = run.output()

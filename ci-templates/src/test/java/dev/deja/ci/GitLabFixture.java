@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.deja.packer.TestTree;
 import dev.deja.registry.TestRegistries;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -34,12 +32,12 @@ final class GitLabFixture {
     final String jarSha256;
     final String prefix;
     final TestRegistries registries;
-    private final Map<String, String> env;
+    private final Commands commands;
 
     private GitLabFixture(Path root, TestRegistries registries, Map<String, String> env) throws Exception {
         this.root = root;
         this.registries = registries;
-        this.env = env;
+        this.commands = new Commands(root, env);
         this.jar = PROJECT.resolve("cli/target/deja.jar");
         this.jarSha256 =
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
@@ -93,9 +91,7 @@ final class GitLabFixture {
     }
 
     String git(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"));
-        command.addAll(List.of(args));
-        return run(command, 60).requireSuccess().output().strip();
+        return commands.git(root, args);
     }
 
     void commit(String message) throws Exception {
@@ -103,15 +99,8 @@ final class GitLabFixture {
         git("commit", "-q", "--allow-empty", "-m", message);
     }
 
-    record Result(int code, String output) {
-        Result requireSuccess() {
-            assertThat(code).as(output).isZero();
-            return this;
-        }
-    }
-
     /** Runs gitlab-ci-local (shell executor) in the project, logged in as the test registry's user. */
-    Result pipeline(String... args) throws Exception {
+    Commands.Result pipeline(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 "gitlab-ci-local",
                 "--force-shell-executor",
@@ -125,16 +114,8 @@ final class GitLabFixture {
         return run(command, 900);
     }
 
-    Result run(List<String> command, int timeoutSeconds) throws Exception {
-        ProcessBuilder builder =
-                new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(timeoutSeconds, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
+    Commands.Result run(List<String> command, int timeoutSeconds) throws Exception {
+        return commands.run(command, timeoutSeconds);
     }
 
     /** A dotenv file of the project as a map. */

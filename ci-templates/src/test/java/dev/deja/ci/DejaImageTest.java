@@ -1,0 +1,148 @@
+package dev.deja.ci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deja.packer.TestTree;
+import dev.deja.registry.RegistryClient;
+import dev.deja.registry.Repository;
+import dev.deja.registry.TestRegistries;
+import dev.deja.registry.auth.CredentialSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deja builds deja: this repository's deja.yaml builds deja's own image (cli/src/main/docker/Dockerfile) with the jar
+ * the reactor just made, from the local images scripts/test-env.sh makes from Debian packages; a second run reuses it.
+ * Then the image runs deja on a copy of the example monorepo, with the test daemon's socket mounted, as a CI job would.
+ */
+class DejaImageTest {
+
+    private static final List<String> PUSHED = List.of("base", "shared", "service1", "service2", "admin", "web");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void dejaBuildsItsOwnImageOnceAndThatImagePlansAndBuildsTheExample() throws Exception {
+        TestRegistries registries = TestRegistries.require();
+        Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
+        RegistryClient client = RegistryClient.create(CredentialSource.of(Map.of()), Set.of());
+        Assumptions.assumeTrue(
+                client.exists(Repository.parse(registries.plain() + "/library/deja-jdk"), "latest")
+                        .isPresent(),
+                "no local bases for deja's image: scripts/test-env.sh --docker makes them");
+        String prefix =
+                registries.plain() + "/self-" + UUID.randomUUID().toString().substring(0, 8);
+        Commands host = new Commands(tmp, environment(registries));
+
+        // deja builds deja, then finds it already built.
+        Path report = tmp.resolve("image-report.json");
+        List<String> build = List.of(
+                "java",
+                "-jar",
+                GitLabFixture.PROJECT.resolve("cli/target/deja.jar").toString(),
+                "-C",
+                GitLabFixture.PROJECT.toString(),
+                "--registry",
+                prefix,
+                "build",
+                "--push",
+                "--report",
+                report.toString(),
+                "deja");
+        host.run(build, 900).requireSuccess();
+        JsonNode first = image(report, "deja");
+        assertThat(first.path("result").asText()).isEqualTo("built");
+        host.run(build, 300).requireSuccess();
+        JsonNode second = image(report, "deja");
+        assertThat(second.path("result").asText()).isEqualTo("reused");
+        assertThat(second.path("digest").asText())
+                .isEqualTo(first.path("digest").asText());
+        String image = prefix + "/deja:" + first.path("state").asText();
+
+        // The image runs deja: its own runtime, then plan and build --push of the example against the test registry
+        // and daemon (the socket mounted; host network: the registries listen on the loopback).
+        Path example = tmp.resolve("example");
+        TestTree.copyOf(GitLabFixture.PROJECT.resolve("examples/monorepo"), example, "dist");
+        host.git(example, "init", "-q", "-b", "main");
+        host.git(example, "add", "-A");
+        host.git(example, "commit", "-q", "-m", "import");
+        String socket = registries.dockerHost().get().replaceFirst("^unix://", "");
+        List<String> docker = List.of(
+                "docker",
+                "run",
+                "--rm",
+                "--network",
+                "host",
+                "-v",
+                socket + ":/var/run/docker.sock",
+                "-v",
+                example + ":/src",
+                "-e",
+                "DEJA_REGISTRY_MIRRORS=" + registries.mirrors(),
+                image);
+        Commands.Result version = host.run(concat(docker, "--version"), 300).requireSuccess();
+        assertThat(version.output()).contains("deja ").contains("/opt/deja/runtime");
+
+        Commands.Result plan =
+                host.run(concat(docker, "--registry", prefix, "plan"), 300).requireSuccess();
+        for (String name : PUSHED) {
+            assertThat(plan.output()).containsPattern("(?m)^\\d+\\s+" + name + "\\s+build\\s");
+        }
+        host.run(concat(docker, "--registry", prefix, "build", "--push", "--report", "/src/report.json"), 600)
+                .requireSuccess();
+        Map<String, String> states = new HashMap<>();
+        for (String name : PUSHED) {
+            JsonNode built = image(example.resolve("report.json"), name);
+            assertThat(built.path("result").asText()).as(name).isEqualTo("built");
+            states.put(name, built.path("state").asText());
+            assertThat(client.exists(Repository.parse(prefix + "/" + name), states.get(name)))
+                    .as(name + " pushed")
+                    .hasValueSatisfying(d -> assertThat(d.digest())
+                            .isEqualTo(built.path("digest").asText()));
+        }
+        Commands.Result again =
+                host.run(concat(docker, "--registry", prefix, "plan"), 300).requireSuccess();
+        for (String name : PUSHED) {
+            assertThat(again.output()).containsPattern("(?m)^\\d+\\s+" + name + "\\s+reuse\\s+" + states.get(name));
+        }
+    }
+
+    private static Map<String, String> environment(TestRegistries registries) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("DOCKER_HOST", registries.dockerHost().get());
+        env.put("DEJA_REGISTRY_MIRRORS", registries.mirrors());
+        env.put("DEJA_DIGEST_CACHE", "off");
+        // The three images deja's image is made from: the local ones the test env serves as Docker Hub images.
+        env.put("DEJA_IMAGE_JDK", "deja-jdk:latest");
+        env.put("DEJA_IMAGE_DOCKER_CLI", "deja-docker-cli:latest");
+        env.put("DEJA_IMAGE_BASE", "deja-debian:bookworm");
+        return env;
+    }
+
+    private static JsonNode image(Path report, String name) throws Exception {
+        JsonNode root = new ObjectMapper().readTree(Files.readString(report));
+        for (JsonNode image : root.path("images")) {
+            if (image.path("name").asText().equals(name)) {
+                return image;
+            }
+        }
+        throw new AssertionError("no image " + name + " in " + root);
+    }
+
+    private static List<String> concat(List<String> command, String... more) {
+        return java.util.stream.Stream.concat(command.stream(), java.util.Arrays.stream(more))
+                .toList();
+    }
+}
