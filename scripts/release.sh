@@ -5,11 +5,22 @@
 #                                        with only the modules deja uses and its class-data archive made here (deja's
 #                                        own classes are archived on the first run), so no JDK is needed where it runs
 #   SHA256SUMS                           sha256sum -c checks both
+# and deja's image, built by deja from this repository's deja.yaml and pushed with the tag VERSION (and the state,
+# commit tags deja.yaml names) to deja.yaml's registry, or $DEJA_IMAGE_REGISTRY; --no-image leaves it out.
 #
-#   scripts/release.sh VERSION
+#   scripts/release.sh VERSION [--no-image]
+#
+# The jlinked runtime is made from the JDK on PATH (JAVA_HOME/bin first when set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=${1:?usage: scripts/release.sh VERSION (for example 0.3.0)}
+version=${1:?usage: scripts/release.sh VERSION [--no-image] (for example 0.3.0)}
+image=yes
+case ${2:-} in
+  "") ;;
+  --no-image) image=no ;;
+  *) echo "release: unknown option '$2' (usage: scripts/release.sh VERSION [--no-image])" >&2; exit 2 ;;
+esac
+[ -n "${JAVA_HOME:-}" ] && PATH=$JAVA_HOME/bin:$PATH
 case $version in
   *[!A-Za-z0-9.+-]* | "") echo "release: '$version' is not a version (letters, digits, . + -)" >&2; exit 2 ;;
 esac
@@ -26,44 +37,18 @@ jar=cli/target/deja.jar
 
 rm -rf "$dist/$name" && mkdir -p "$dist/$name/bin" "$dist/$name/lib"
 cp "$jar" "$dist/$name.jar"
-cp "$jar" "$dist/$name/lib/deja.jar"
-
-modules=$(jdeps --multi-release 17 --print-module-deps --ignore-missing-deps "$jar")
-echo "release: jlink $modules" >&2
-jlink --add-modules "$modules,jdk.crypto.ec" --strip-debug --no-header-files --no-man-pages --compress=2 \
-  --output "$dist/$name/runtime"
-
-# The launcher: its own folder found through symlinks, the bundled runtime, the class-data archive beside the jar.
-cat > "$dist/$name/bin/deja" <<'LAUNCHER'
-#!/bin/sh
-# deja, with its own Java runtime: nothing else needed on the machine.
-set -eu
-self=$0
-while [ -L "$self" ]; do
-  target=$(readlink "$self")
-  case $target in /*) self=$target ;; *) self=${self%/*}/$target ;; esac
-done
-case $self in */*) bin=${self%/*} ;; *) bin=. ;; esac
-home=$(cd "$bin/.." && pwd)
-# The runtime ships its own class-data archive; deja's classes get one on the first run, per install folder (an
-# archive names the jar by its path), in the user's cache. Best effort: without it deja only starts slower.
-cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/deja
-archive=$cache/cds-$(printf '%s' "$home" | cksum | cut -d' ' -f1).jsa
-if [ -f "$archive" ]; then
-  cds="-XX:SharedArchiveFile=$archive"
-elif mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ]; then
-  cds="-XX:ArchiveClassesAtExit=$archive"
-else
-  cds=""
-fi
-exec "$home/runtime/bin/java" -XX:+UseSerialGC -Xmx192m -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off $cds \
-  -XX:TieredStopAtLevel=1 ${DEJA_JAVA_OPTS:-} -jar "$home/lib/deja.jar" "$@"
-LAUNCHER
-chmod 0755 "$dist/$name/bin/deja"
-
-# The runtime's own class-data archive (jlink leaves it out): the JDK's classes mapped at start, wherever it lies.
-"$dist/$name/runtime/bin/java" -Xshare:dump >/dev/null
+cp "$jar" cli/src/main/jvm/c2-directives.json "$dist/$name/lib/"
+cp cli/src/main/dist/bin/deja "$dist/$name/bin/deja"
+# The same launcher and runtime as deja's image, without deja's own archive: it names the jar by its path, and the
+# tarball is unpacked anywhere (bin/deja makes one on the first run).
+echo "release: jlink ($(java -version 2>&1 | head -1))" >&2
+cli/src/main/dist/make-runtime.sh "$dist/$name"
 
 tar -C "$dist" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -czf "$dist/$name-linux-$arch.tar.gz" "$name"
 (cd "$dist" && sha256sum "$name.jar" "$name-linux-$arch.tar.gz" > SHA256SUMS)
 echo "release: $(cd "$dist" && ls "$name.jar" "$name-linux-$arch.tar.gz" SHA256SUMS | tr '\n' ' ')in $dist" >&2
+
+if [ "$image" = yes ]; then
+  echo "release: deja's image, built by deja and pushed with the tag $version" >&2
+  java -jar "$dist/$name.jar" -C . build --push --tag "$version" deja >&2
+fi
