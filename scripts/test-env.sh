@@ -228,37 +228,42 @@ base_image() {
 
 # The three images deja's own image is made from (deja.yaml: DEJA_IMAGE_BASE, _JDK, _DOCKER_CLI), made here from
 # Debian packages and served by the plain registry as Docker Hub images are (library/…), like deja-busybox:
-#   deja-debian:bookworm   debootstrap --variant=minbase with git and ca-certificates (buildpack-deps:*-scm's part)
+#   deja-debian:bookworm   debootstrap --variant=minbase with git and ca-certificates (buildpack-deps:*-scm's part),
+#                          and rsync: gitlab-ci-local's docker executor copies artifacts with it (its helper image)
 #   deja-jdk:latest        that plus this machine's newest JDK at /opt/java/openjdk (eclipse-temurin's layout)
 #   deja-docker-cli:latest trixie's docker CLI and buildx plugin where docker:*-cli has them, nothing else
 # The root file system is debootstrapped once and cached under .test-env/image-bases.
 image_bases() {
-  local cache="$state/image-bases" mirror jdk="" candidate
-  if curl -sf -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
-      "http://127.0.0.1:$plain/v2/library/deja-jdk/manifests/latest"; then return; fi
-  export DOCKER_HOST="unix://$(docker_dir docker)/docker.sock"
-  mkdir -p "$cache"
-  if [ ! -f "$cache/rootfs.tar" ]; then
-    command -v debootstrap >/dev/null || { apt-get update -q >&2; apt-get install -y -q debootstrap >&2; }
-    mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
-      | awk '($1 == "URIs:" || $1 == "deb") && $2 !~ /security/ {print $2; exit}' || true)
-    echo "test-env: debootstrap bookworm with git from $mirror (once, for deja's own image)" >&2
-    rm -rf "$cache/rootfs"
-    debootstrap --variant=minbase --include=git,ca-certificates bookworm "$cache/rootfs" "$mirror" \
-      > "$cache/debootstrap.log" 2>&1 || { tail -20 "$cache/debootstrap.log" >&2; return 1; }
-    rm -rf "$cache/rootfs/var/cache/apt/archives/"*.deb "$cache/rootfs/var/lib/apt/lists/"*
-    tar -C "$cache/rootfs" --numeric-owner -cf "$cache/rootfs.tar.part" . && mv "$cache/rootfs.tar.part" "$cache/rootfs.tar"
-    rm -rf "$cache/rootfs"
-  fi
+  local cache="$state/image-bases" mirror jdk="" candidate packages=git,ca-certificates,rsync
   for candidate in /usr/lib/jvm/temurin-2[5-9]* /usr/lib/jvm/temurin-21* /usr/lib/jvm/java-21-openjdk* \
       /usr/lib/jvm/java-17-openjdk-*; do
     [ -x "$candidate/bin/jlink" ] && { jdk=$candidate; break; }
   done
   [ -n "$jdk" ] || { echo "test-env: no JDK with jlink under /usr/lib/jvm for deja's image" >&2; return 1; }
+  # Made before from the same packages and JDK, and still in the registry: nothing to do.
+  local recipe="$packages $(basename "$jdk")"
+  if [ "$(cat "$cache/recipe" 2>/dev/null)" = "$recipe" ] \
+      && curl -sf -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+        "http://127.0.0.1:$plain/v2/library/deja-jdk/manifests/latest"; then return; fi
+  export DOCKER_HOST="unix://$(docker_dir docker)/docker.sock"
+  mkdir -p "$cache"
+  local rootfs="$cache/rootfs-${packages//,/-}.tar"
+  if [ ! -f "$rootfs" ]; then
+    command -v debootstrap >/dev/null || { apt-get update -q >&2; apt-get install -y -q debootstrap >&2; }
+    mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+      | awk '($1 == "URIs:" || $1 == "deb") && $2 !~ /security/ {print $2; exit}' || true)
+    echo "test-env: debootstrap bookworm with git from $mirror (once, for deja's own image)" >&2
+    rm -rf "$cache/rootfs"
+    debootstrap --variant=minbase --include="$packages" bookworm "$cache/rootfs" "$mirror" \
+      > "$cache/debootstrap.log" 2>&1 || { tail -20 "$cache/debootstrap.log" >&2; return 1; }
+    rm -rf "$cache/rootfs/var/cache/apt/archives/"*.deb "$cache/rootfs/var/lib/apt/lists/"*
+    tar -C "$cache/rootfs" --numeric-owner -cf "$rootfs.part" . && mv "$rootfs.part" "$rootfs"
+    rm -rf "$cache/rootfs"
+  fi
   local path=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-  docker import -c 'CMD ["/bin/bash"]' "$cache/rootfs.tar" deja-debian:bookworm >/dev/null
+  docker import -c 'CMD ["/bin/bash"]' "$rootfs" deja-debian:bookworm >/dev/null
   # The JDK's tree with its links followed (Debian's point into /etc), renamed to /opt/java/openjdk, over the root.
-  cp "$cache/rootfs.tar" "$cache/jdk.tar"
+  cp "$rootfs" "$cache/jdk.tar"
   tar -C "$(dirname "$jdk")" -h --numeric-owner --transform "s,^$(basename "$jdk"),opt/java/openjdk," \
     -rf "$cache/jdk.tar" "$(basename "$jdk")"
   docker import -c "ENV JAVA_HOME=/opt/java/openjdk" -c "ENV PATH=$path" -c 'CMD ["jshell"]' \
@@ -274,6 +279,7 @@ image_bases() {
     docker tag "$image" "127.0.0.1:$plain/library/$image"
     docker push -q "127.0.0.1:$plain/library/$image" >/dev/null
   done
+  echo "$recipe" > "$cache/recipe"
   echo "test-env: deja's image bases  deja-debian:bookworm, deja-jdk:latest ($(basename "$jdk")), deja-docker-cli:latest" >&2
   unset DOCKER_HOST
 }

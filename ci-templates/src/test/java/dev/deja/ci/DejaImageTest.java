@@ -17,36 +17,46 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deja builds deja: this repository's deja.yaml builds deja's own image (cli/src/main/docker/Dockerfile) with the jar
  * the reactor just made, from the local images scripts/test-env.sh makes from Debian packages; a second run reuses it.
- * Then the image runs deja on a copy of the example monorepo, with the test daemon's socket mounted, as a CI job would.
+ * Then the image runs deja on a copy of the example monorepo, with the test daemon's socket mounted, by hand and as the
+ * GitLab component's job image (gitlab-ci-local's docker executor).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DejaImageTest {
 
+    private static final String VERSION = "0.1.0";
     private static final List<String> PUSHED = List.of("base", "shared", "service1", "service2", "admin", "web");
+
+    /** deja's image, built once for every test here: its reference by state tag, and the registry it lives in. */
+    private TestRegistries registries;
+
+    private RegistryClient client;
+    private String prefix;
+    private String image;
 
     @TempDir
     Path tmp;
 
-    @Test
-    void dejaBuildsItsOwnImageOnceAndThatImagePlansAndBuildsTheExample() throws Exception {
-        TestRegistries registries = TestRegistries.require();
+    @BeforeAll
+    void dejaBuildsItsOwnImageOnceThenReusesIt(@TempDir Path work) throws Exception {
+        registries = TestRegistries.require();
         Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
-        RegistryClient client = RegistryClient.create(CredentialSource.of(Map.of()), Set.of());
+        client = RegistryClient.create(CredentialSource.of(Map.of()), Set.of());
         Assumptions.assumeTrue(
                 client.exists(Repository.parse(registries.plain() + "/library/deja-jdk"), "latest")
                         .isPresent(),
                 "no local bases for deja's image: scripts/test-env.sh --docker makes them");
-        String prefix =
-                registries.plain() + "/self-" + UUID.randomUUID().toString().substring(0, 8);
-        Commands host = new Commands(tmp, environment(registries));
+        prefix = registries.plain() + "/self-" + UUID.randomUUID().toString().substring(0, 8);
+        Commands host = new Commands(work, environment(registries));
 
-        // deja builds deja, then finds it already built.
-        Path report = tmp.resolve("image-report.json");
+        Path report = work.resolve("image-report.json");
         List<String> build = List.of(
                 "java",
                 "-jar",
@@ -57,6 +67,8 @@ class DejaImageTest {
                 prefix,
                 "build",
                 "--push",
+                "--tag",
+                VERSION,
                 "--report",
                 report.toString(),
                 "deja");
@@ -68,8 +80,15 @@ class DejaImageTest {
         assertThat(second.path("result").asText()).isEqualTo("reused");
         assertThat(second.path("digest").asText())
                 .isEqualTo(first.path("digest").asText());
-        String image = prefix + "/deja:" + first.path("state").asText();
+        assertThat(client.exists(Repository.parse(prefix + "/deja"), VERSION))
+                .hasValueSatisfying(d ->
+                        assertThat(d.digest()).isEqualTo(first.path("digest").asText()));
+        image = prefix + "/deja:" + first.path("state").asText();
+    }
 
+    @Test
+    void theImagePlansAndBuildsTheExampleWithTheDaemonsSocketMounted() throws Exception {
+        Commands host = new Commands(tmp, environment(registries));
         // The image runs deja: its own runtime, then plan and build --push of the example against the test registry
         // and daemon (the socket mounted; host network: the registries listen on the loopback).
         Path example = tmp.resolve("example");
@@ -93,29 +112,71 @@ class DejaImageTest {
                 image);
         Commands.Result version = host.run(concat(docker, "--version"), 300).requireSuccess();
         assertThat(version.output()).contains("deja ").contains("/opt/deja/runtime");
+        // A shell given to the entrypoint runs as a shell (CI runners start their job scripts so).
+        assertThat(host.run(concat(docker, "sh", "-c", "deja --version && git --version && docker buildx version"), 300)
+                        .requireSuccess()
+                        .output())
+                .contains("/opt/deja/runtime")
+                .contains("git version")
+                .contains("github.com/docker/buildx");
 
-        Commands.Result plan =
-                host.run(concat(docker, "--registry", prefix, "plan"), 300).requireSuccess();
+        String examplePrefix = prefix + "/example";
+        Commands.Result plan = host.run(concat(docker, "--registry", examplePrefix, "plan"), 300)
+                .requireSuccess();
         for (String name : PUSHED) {
             assertThat(plan.output()).containsPattern("(?m)^\\d+\\s+" + name + "\\s+build\\s");
         }
-        host.run(concat(docker, "--registry", prefix, "build", "--push", "--report", "/src/report.json"), 600)
+        host.run(concat(docker, "--registry", examplePrefix, "build", "--push", "--report", "/src/report.json"), 600)
                 .requireSuccess();
         Map<String, String> states = new HashMap<>();
         for (String name : PUSHED) {
             JsonNode built = image(example.resolve("report.json"), name);
             assertThat(built.path("result").asText()).as(name).isEqualTo("built");
             states.put(name, built.path("state").asText());
-            assertThat(client.exists(Repository.parse(prefix + "/" + name), states.get(name)))
+            assertThat(client.exists(Repository.parse(examplePrefix + "/" + name), states.get(name)))
                     .as(name + " pushed")
                     .hasValueSatisfying(d -> assertThat(d.digest())
                             .isEqualTo(built.path("digest").asText()));
         }
-        Commands.Result again =
-                host.run(concat(docker, "--registry", prefix, "plan"), 300).requireSuccess();
+        Commands.Result again = host.run(concat(docker, "--registry", examplePrefix, "plan"), 300)
+                .requireSuccess();
         for (String name : PUSHED) {
             assertThat(again.output()).containsPattern("(?m)^\\d+\\s+" + name + "\\s+reuse\\s+" + states.get(name));
         }
+    }
+
+    @Test
+    void theGitLabComponentRunsOnDejasImageWithoutInstallingAnything() throws Exception {
+        GitLabFixture project = GitLabFixture.create(tmp);
+        // The image as the component's default names it, the version in one place (the version input), from the
+        // test registry instead of ghcr.io; no jar inputs: a job that tried to download deja would fail.
+        project.file(
+                ".gitlab-ci.yml",
+                "include:\n  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/deja@$CI_COMMIT_SHA\n    inputs:\n"
+                        + "      version: " + VERSION + "\n"
+                        + "      image: \"" + prefix + "/deja:$DEJA_VERSION\"\n"
+                        + "      registry: \"" + project.prefix + "\"\n"
+                        + "      services: []\n");
+        project.commit("pipeline");
+        Commands.Result run = project.pipelineInContainers("deja-debian:bookworm");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output())
+                .contains("starting " + prefix + "/deja:" + VERSION)
+                .contains("/opt/deja/runtime")
+                .contains("Login Succeeded")
+                .doesNotContain("apk add")
+                .doesNotContain("jar-sha256");
+        JsonNode report = new ObjectMapper()
+                .readTree(project.root.resolve("deja-report.json").toFile());
+        assertThat(report.path("succeeded").asBoolean()).isTrue();
+        for (String name : PUSHED) {
+            assertThat(image(project.root.resolve("deja-report.json"), name)
+                            .path("result")
+                            .asText())
+                    .as(name)
+                    .isEqualTo("built");
+        }
+        assertThat(project.dotenv("deja.env")).containsEntry("DEJA_SERVICE1_RESULT", "built");
     }
 
     private static Map<String, String> environment(TestRegistries registries) {

@@ -101,17 +101,43 @@ final class GitLabFixture {
 
     /** Runs gitlab-ci-local (shell executor) in the project, logged in as the test registry's user. */
     Commands.Result pipeline(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(gitlabCiLocal());
+        command.add("--force-shell-executor");
+        command.addAll(List.of(args));
+        return run(command, 900);
+    }
+
+    /**
+     * Runs gitlab-ci-local with its docker executor: each job in a container of its image on the test daemon, whose
+     * socket is mounted where a job finds a daemon, on the host's network (the registries listen on the loopback).
+     * The helper image (gitlab-ci-local's volume set-up: sh, chown, chmod) is a local one, as nothing is pulled from
+     * outside.
+     */
+    Commands.Result pipelineInContainers(String helperImage, String... args) throws Exception {
+        String socket = registries.dockerHost().orElseThrow().replaceFirst("^unix://", "");
+        List<String> command = new ArrayList<>(gitlabCiLocal());
+        command.addAll(List.of(
+                "--helper-image",
+                helperImage,
+                "--volume",
+                socket + ":/var/run/docker.sock",
+                "--network",
+                "host",
+                "--variable",
+                "DEJA_REGISTRY_MIRRORS=" + registries.mirrors()));
+        command.addAll(List.of(args));
+        return run(command, 900);
+    }
+
+    private List<String> gitlabCiLocal() {
+        return List.of(
                 "gitlab-ci-local",
-                "--force-shell-executor",
                 "--variable",
                 "CI_REGISTRY=" + registries.authenticated(),
                 "--variable",
                 "CI_REGISTRY_USER=" + registries.credentials().username(),
                 "--variable",
-                "CI_REGISTRY_PASSWORD=" + registries.credentials().secret()));
-        command.addAll(List.of(args));
-        return run(command, 900);
+                "CI_REGISTRY_PASSWORD=" + registries.credentials().secret());
     }
 
     Commands.Result run(List<String> command, int timeoutSeconds) throws Exception {
