@@ -179,6 +179,31 @@ class DejaImageTest {
         assertThat(project.dotenv("deja.env")).containsEntry("DEJA_SERVICE1_RESULT", "built");
     }
 
+    @Test
+    void theGitHubActionRunsDejaCopiedOutOfItsImage() throws Exception {
+        GitLabFixture project = GitLabFixture.create(tmp);
+        Map<String, String> env = new HashMap<>(environment(registries));
+        env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
+        Map<String, String> inputs = Map.of(
+                "version",
+                VERSION,
+                "image",
+                prefix + "/deja",
+                "project-dir",
+                project.root.toString(),
+                "registry",
+                prefix + "/gh");
+        Path work = Files.createDirectories(tmp.resolve("run"));
+        CompositeActionRunner.Result run = new CompositeActionRunner(
+                        GitLabFixture.PROJECT.resolve("ci-templates/github/action.yml"), work, env)
+                .run(inputs);
+        assertThat(run.passed()).as(run.log()).isTrue();
+        // deja --version of the copy: the image's runtime, where the action put it (not a java of the runner's).
+        assertThat(run.log()).containsPattern("Java \\S+ \\([^,]+, \\S+/deja-" + VERSION + "/runtime\\)");
+        assertThat(new ObjectMapper().readTree(run.outputs().get("built")).size())
+                .isEqualTo(PUSHED.size());
+    }
+
     private static Map<String, String> environment(TestRegistries registries) {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", System.getenv("PATH"));

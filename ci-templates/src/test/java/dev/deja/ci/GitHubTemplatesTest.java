@@ -141,10 +141,11 @@ class GitHubTemplatesTest {
     void theActionChecksItsRequiredInputsItself() throws Exception {
         Path work = Files.createDirectories(tmp.resolve("run"));
         Map<String, String> env = Map.of("PATH", System.getenv("PATH"));
-        CompositeActionRunner.Result noChecksum =
-                new CompositeActionRunner(ACTION, work, env).run(Map.of("version", "0.1.0"));
-        assertThat(noChecksum.failedStep()).isEqualTo("Check the inputs");
-        assertThat(noChecksum.log()).contains("::error title=deja action::input jar-sha256 must be 64 hex digits");
+        CompositeActionRunner.Result badChecksum =
+                new CompositeActionRunner(ACTION, work, env).run(Map.of("version", "0.1.0", "jar-sha256", "abc"));
+        assertThat(badChecksum.failedStep()).isEqualTo("Check the inputs");
+        assertThat(badChecksum.log())
+                .contains("::error title=deja action::input jar-sha256 must be 64 hex digits (got 'abc')");
         CompositeActionRunner.Result badVersion = new CompositeActionRunner(ACTION, work, env)
                 .run(Map.of("version", "latest", "jar-sha256", "a".repeat(64)));
         assertThat(badVersion.log()).contains("input version must be X.Y.Z (got 'latest')");
