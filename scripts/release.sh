@@ -2,15 +2,17 @@
 # Release artifacts of deja VERSION, into dist/ (or $DEJA_DIST):
 #   deja-VERSION.jar                     the runnable jar (needs a Java 17+ on the machine)
 #   deja-VERSION-linux-<arch>.tar.gz     deja-VERSION/{bin/deja, lib/deja.jar, runtime/}: a jlinked Java runtime
-#                                        with only the modules deja uses and its class-data archive made here (deja's
-#                                        own classes are archived on the first run), so no JDK is needed where it runs
+#                                        with only the modules deja uses, so no JDK is needed where it runs, and its
+#                                        class-data archive made here; deja's own classes too on JDK 25+ (an AOT cache,
+#                                        valid wherever the tarball is unpacked), else on the first run
 #   SHA256SUMS                           sha256sum -c checks both
 # and deja's image, built by deja from this repository's deja.yaml and pushed with the tag VERSION (and the state,
 # commit tags deja.yaml names) to deja.yaml's registry, or $DEJA_IMAGE_REGISTRY; --no-image leaves it out.
 #
 #   scripts/release.sh VERSION [--no-image]
 #
-# The jlinked runtime is made from the JDK on PATH (JAVA_HOME/bin first when set).
+# The jar is built by the JDK on PATH (JAVA_HOME/bin first when set); the tarball's runtime is jlinked from
+# $DEJA_RUNTIME_JDK (a JDK's folder) when set, else from that same JDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=${1:?usage: scripts/release.sh VERSION [--no-image] (for example 0.3.0)}
@@ -39,10 +41,16 @@ rm -rf "$dist/$name" && mkdir -p "$dist/$name/bin" "$dist/$name/lib"
 cp "$jar" "$dist/$name.jar"
 cp "$jar" cli/src/main/jvm/c2-directives.json "$dist/$name/lib/"
 cp cli/src/main/dist/bin/deja "$dist/$name/bin/deja"
-# The same launcher and runtime as deja's image, without deja's own archive: it names the jar by its path, and the
-# tarball is unpacked anywhere (bin/deja makes one on the first run).
-echo "release: jlink ($(java -version 2>&1 | head -1))" >&2
-cli/src/main/dist/make-runtime.sh "$dist/$name"
+# The same launcher and runtime as deja's image; deja's own archive only where it stays valid wherever the tarball
+# is unpacked (bin/deja makes one on the first run elsewhere).
+# The tarball stores every file with the time 0 (below) and a class-data archive checks the jar's time: give it that
+# time before the archive is made.
+touch -d @0 "$dist/$name/lib/deja.jar"
+(
+  [ -n "${DEJA_RUNTIME_JDK:-}" ] && PATH=$DEJA_RUNTIME_JDK/bin:$PATH
+  echo "release: jlink ($(java -version 2>&1 | head -1))" >&2
+  cli/src/main/dist/make-runtime.sh "$dist/$name" --relocatable-archive
+)
 
 tar -C "$dist" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -czf "$dist/$name-linux-$arch.tar.gz" "$name"
 (cd "$dist" && sha256sum "$name.jar" "$name-linux-$arch.tar.gz" > SHA256SUMS)
