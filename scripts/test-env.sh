@@ -159,9 +159,10 @@ storage_driver() {
   rm -rf "$probe"
 }
 
-# start_docker NAME [DIR-OF-ITS-BINARIES…]: a dockerd of its own (overlay2 or vfs, no iptables) under .test-env/NAME.
+# start_docker NAME [DIR-OF-ITS-BINARIES…]: a dockerd of its own (overlay2 or vfs, no iptables) under .test-env/NAME;
+# with containerd_store=yes in its environment, on the containerd image store (docker-containerd).
 start_docker() {
-  local name=${1:-docker} dir; dir=$(docker_dir "$name"); shift || true
+  local name=${1:-docker} dir config=(); dir=$(docker_dir "$name"); shift || true
   local path=$PATH
   for bin in "$@"; do path="$bin:$path"; done
   mkdir -p "$dir"
@@ -176,7 +177,13 @@ start_docker() {
   # BuildKit's cache names the snapshots of the driver it was made with: another driver starts it empty.
   if [ -f "$dir/mirror" ] && [ "$(awk '{print $2}' "$dir/mirror")" != "$driver" ]; then rm -rf "$dir/data/buildkit"; fi
   echo "$mirror $driver" > "$dir/mirror"
-  PATH=$path nohup dockerd --iptables=false --storage-driver="$driver" --data-root "$dir/data" --exec-root "$dir/exec" \
+  if [ "${containerd_store:-no}" = yes ]; then
+    echo '{"features": {"containerd-snapshotter": true}}' > "$dir/daemon.json"
+    config=(--config-file "$dir/daemon.json")
+    # On the containerd image store the storage driver names a containerd snapshotter.
+    case $driver in overlay2) driver=overlayfs ;; vfs) driver=native ;; esac
+  fi
+  PATH=$path nohup dockerd "${config[@]}" --iptables=false --storage-driver="$driver" --data-root "$dir/data" --exec-root "$dir/exec" \
     --pidfile "$dir/pid" -H "unix://$dir/docker.sock" --insecure-registry 127.0.0.0/8 \
     --registry-mirror "$mirror" > "$dir/log" 2>&1 < /dev/null &
   for _ in $(seq 1 150); do docker_answers "$name" && return; sleep 0.2; done
@@ -185,7 +192,7 @@ start_docker() {
 
 stop_docker() {
   local name dir
-  for name in docker docker-current; do
+  for name in docker docker-current docker-containerd; do
     dir=$(docker_dir "$name")
     [ -f "$dir/pid" ] && kill "$(cat "$dir/pid")" 2>/dev/null || true
   done
@@ -368,10 +375,12 @@ tokened=$(start_registry token token)
 if [ "$with_docker" = yes ]; then
   start_docker docker
   start_docker docker-current "$state/trixie/engine/x/usr/sbin" "$state/trixie/engine/x/usr/bin"
+  containerd_store=yes start_docker docker-containerd "$state/trixie/engine/x/usr/sbin" "$state/trixie/engine/x/usr/bin"
   make_base_image
   image_bases
   base_image docker
   base_image docker-current
+  base_image docker-containerd
 fi
 cat > "$state/env" <<ENV
 export DEJA_TEST_REGISTRY=127.0.0.1:$plain
@@ -391,6 +400,10 @@ fi
 if [ "$with_docker" = yes ] || docker_answers docker-current; then
   echo "export DEJA_TEST_CURRENT_DOCKER_HOST=unix://$(docker_dir docker-current)/docker.sock" >> "$state/env"
   echo "test-env: current dockerd   unix://$(docker_dir docker-current)/docker.sock ($(DOCKER_HOST=unix://$(docker_dir docker-current)/docker.sock docker version --format '{{.Server.Version}}' 2>/dev/null))" >&2
+fi
+if [ "$with_docker" = yes ] || docker_answers docker-containerd; then
+  echo "export DEJA_TEST_CONTAINERD_DOCKER_HOST=unix://$(docker_dir docker-containerd)/docker.sock" >> "$state/env"
+  echo "test-env: containerd store unix://$(docker_dir docker-containerd)/docker.sock (dockerd 26 on the containerd image store)" >&2
 fi
 echo "test-env: plain registry   http://127.0.0.1:$plain/v2/" >&2
 echo "test-env: auth registry    http://127.0.0.1:$authed/v2/ (user deja, password in $state/password)" >&2

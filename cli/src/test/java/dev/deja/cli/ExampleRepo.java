@@ -97,10 +97,19 @@ final class ExampleRepo {
 
     /** image -> result column of the final table. */
     static Map<String, String> results(Run run) {
+        return column(run, 1);
+    }
+
+    /** image -> state column of the final table. */
+    static Map<String, String> states(Run run) {
+        return column(run, 2);
+    }
+
+    private static Map<String, String> column(Run run, int column) {
         Map<String, String> out = new HashMap<>();
         run.stdout().lines().skip(1).filter(l -> !l.startsWith("moving")).forEach(l -> {
             String[] cols = l.split("\\s+");
-            out.put(cols[0], cols[1]);
+            out.put(cols[0], cols[column]);
         });
         return out;
     }

@@ -39,6 +39,15 @@ final class Sandbox {
         return new Sandbox(environment(home, registries.currentDockerHost().get(), registries.mirrors()));
     }
 
+    /** On dockerd 26 with the containerd image store (attestation indexes on every push, registry cache). */
+    static Sandbox containerdStore(Path home) {
+        TestRegistries registries = TestRegistries.require();
+        Assumptions.assumeTrue(
+                registries.containerdDockerHost().isPresent(),
+                "no test dockerd on the containerd image store: scripts/test-env.sh --docker");
+        return new Sandbox(environment(home, registries.containerdDockerHost().get(), registries.mirrors()));
+    }
+
     private static Map<String, String> environment(Path home, String dockerHost, String mirrors) {
         return new HashMap<>(Map.of(
                 "DEJA_REGISTRY_MIRRORS",

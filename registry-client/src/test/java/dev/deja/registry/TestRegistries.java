@@ -79,6 +79,14 @@ public final class TestRegistries {
         return Optional.ofNullable(values.get("DEJA_TEST_CURRENT_DOCKER_HOST"));
     }
 
+    /**
+     * A dockerd 26 on the containerd image store, if it was started: its builder attaches provenance attestations
+     * (every push is an image index) and writes registry cache with the docker driver.
+     */
+    public Optional<String> containerdDockerHost() {
+        return Optional.ofNullable(values.get("DEJA_TEST_CONTAINERD_DOCKER_HOST"));
+    }
+
     public String tokenRegistry() {
         return values.get("DEJA_TEST_TOKEN_REGISTRY");
     }

@@ -15,18 +15,32 @@ import java.util.function.Consumer;
  */
 final class BuilderProbe implements AutoCloseable {
 
-    /** What runs the builds: the buildx plugin (with its builder's driver) or the classic docker build. */
-    record Builder(Kind kind, String name, String driver) {
+    /**
+     * What runs the builds: the buildx plugin (with its builder's driver) or the classic docker build.
+     *
+     * @param containerdStore the builder is the daemon's own BuildKit working on the containerd image store
+     */
+    record Builder(Kind kind, String name, String driver, boolean containerdStore) {
         enum Kind {
             BUILDX,
             CLASSIC
         }
 
-        /** Only buildx builders with a driver other than {@code docker} can write cache to a registry. */
+        Builder(Kind kind, String name, String driver) {
+            this(kind, name, driver, false);
+        }
+
+        /**
+         * buildx builders with a driver other than {@code docker} can write cache to a registry, and the {@code
+         * docker} driver of a daemon on the containerd image store; the classic image store only has inline cache.
+         */
         boolean exportsRegistryCache() {
-            return kind == Kind.BUILDX && !driver.equals("docker");
+            return kind == Kind.BUILDX && (!driver.equals("docker") || containerdStore);
         }
     }
+
+    /** The label of a BuildKit worker on containerd, which the docker driver has on the containerd image store. */
+    private static final String CONTAINERD_WORKER_LABEL = "org.mobyproject.buildkit.worker.containerd.";
 
     private final ProcessRunner processes;
     private final BuildDriver.Options options;
@@ -110,7 +124,11 @@ final class BuilderProbe implements AutoCloseable {
         if (code != 0) {
             throw new DockerDaemon.DaemonException(String.join(" ", inspect) + " failed: " + firstLine(described));
         }
-        return new Builder(Builder.Kind.BUILDX, field(described, "Name"), field(described, "Driver"));
+        return new Builder(
+                Builder.Kind.BUILDX,
+                field(described, "Name"),
+                field(described, "Driver"),
+                described.contains(CONTAINERD_WORKER_LABEL));
     }
 
     /** What the docker CLI says when it has no buildx plugin (20.10: "'buildx' is not a docker command"). */

@@ -83,6 +83,18 @@ class BuildDriverTest {
     }
 
     @Test
+    void registryCacheOnTheDockerDriverOfAContainerdImageStoreWritesTheBuildcacheTag() {
+        BuilderProbe.Builder containerdStore =
+                new BuilderProbe.Builder(BuilderProbe.Builder.Kind.BUILDX, "default", "docker", true);
+        String command =
+                String.join(" ", command(new BuildDriver.Options("", CacheMode.REGISTRY), containerdStore, "shared"));
+        assertThat(command)
+                .contains("--cache-to type=registry,ref=reg.example.com/acme/shared:buildcache,mode=max")
+                .doesNotContain("type=inline")
+                .doesNotContain("--builder");
+    }
+
+    @Test
     void cacheNoneExportsNoCacheButStillReadsIt() {
         String command = String.join(" ", command(new BuildDriver.Options("", CacheMode.NONE), DOCKER, "shared"));
         assertThat(command).doesNotContain("--cache-to").contains("--cache-from type=registry,ref=");
