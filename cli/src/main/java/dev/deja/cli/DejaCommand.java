@@ -94,6 +94,15 @@ final class DejaCommand implements Runnable {
     List<String> insecureRegistries = new ArrayList<>();
 
     @Option(
+            names = "--digest-cache",
+            paramLabel = "DIR",
+            scope = ScopeType.INHERIT,
+            description = "Keep the file digest cache in DIR/digests.bin (CI: a folder the pipeline carries between"
+                    + " jobs; 'off': none). Default: $DEJA_DIGEST_CACHE, else one file per project in"
+                    + " ~/.cache/deja.")
+    String digestCache;
+
+    @Option(
             names = "--debug",
             scope = ScopeType.INHERIT,
             description = "Print every registry request (method, URL, status, time) on stderr. Never a secret.")

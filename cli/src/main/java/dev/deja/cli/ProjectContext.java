@@ -2,6 +2,7 @@ package dev.deja.cli;
 
 import dev.deja.engine.Deja;
 import dev.deja.engine.DejaSettings;
+import dev.deja.engine.pack.DigestCaches;
 import dev.deja.registry.transport.RetryPolicy;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
@@ -25,7 +26,9 @@ final class ProjectContext {
                 root.config,
                 root.registry,
                 root.insecureRegistries,
-                root.environment,
+                root.digestCache == null
+                        ? root.environment
+                        : DejaSettings.withVariable(root.environment, DigestCaches.VARIABLE, root.digestCache),
                 root.cancellation,
                 root.retry,
                 root.debug ? say(err, "deja: debug: ") : null,

@@ -18,6 +18,7 @@ import dev.deja.engine.docker.BuildDriver;
 import dev.deja.engine.docker.DockerDaemon;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.git.GitFacts;
+import dev.deja.engine.git.GitVouching;
 import dev.deja.engine.git.RevisionTree;
 import dev.deja.engine.graph.BaseUse;
 import dev.deja.engine.graph.ImageGraph;
@@ -136,7 +137,8 @@ public final class Deja {
         this.graph = ImageGraph.of(new ProjectLoader(settings.environment())
                 .load(settings.directory(), settings.config(), settings.registry()));
         this.hasher = ContentHasher.forThisMachine(
-                DigestCaches.forProject(graph.project().root(), settings.environment()));
+                DigestCaches.forProject(graph.project().root(), settings.environment(), settings.notices()),
+                GitVouching.of(graph.project().root(), settings.environment()));
         List<Notice> notices = graph.notices();
         notices.stream().limit(NOTICES_SAID).forEach(notice -> settings.notices()
                 .accept(notice.describe(graph.project().root())));

@@ -36,4 +36,11 @@ public record DejaSettings(
         insecureRegistries = List.copyOf(insecureRegistries);
         environment = Map.copyOf(environment);
     }
+
+    /** {@code environment} with one variable set (an option that stands for it, as {@code --digest-cache}). */
+    public static Map<String, String> withVariable(Map<String, String> environment, String name, String value) {
+        Map<String, String> more = new java.util.HashMap<>(environment);
+        more.put(name, value);
+        return Map.copyOf(more);
+    }
 }

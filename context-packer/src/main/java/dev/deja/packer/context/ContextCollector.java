@@ -9,7 +9,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +27,6 @@ import java.util.function.Consumer;
  */
 public final class ContextCollector {
 
-    private static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev";
     private static final int S_IFMT = 0170000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
@@ -251,7 +248,7 @@ public final class ContextCollector {
     private RecursiveAction visit(Path path, String repoPath, String contextPath, List<ContextEntry> here) {
         Map<String, Object> attributes;
         try {
-            attributes = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            attributes = Files.readAttributes(path, FileStamp.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new InputException(path, "cannot read: " + InputException.reason(e));
         }
@@ -268,21 +265,11 @@ public final class ContextCollector {
         } else if (type == S_IFLNK) {
             here.add(ContextEntry.symlink(contextPath, linkTarget(path), path));
         } else if (type == S_IFREG) {
-            FileStamp stamp = new FileStamp(
-                    (Long) attributes.get("size"),
-                    nanos(attributes.get("lastModifiedTime")),
-                    nanos(attributes.get("ctime")),
-                    (Long) attributes.get("ino"),
-                    (Long) attributes.get("dev"));
-            here.add(ContextEntry.file(contextPath, path, stamp, (mode & 0111) != 0));
+            here.add(ContextEntry.file(contextPath, path, FileStamp.of(attributes), (mode & 0111) != 0));
         } else {
             throw new InputException(path, "cannot pack a special file (socket, device or pipe): exclude it");
         }
         return null;
-    }
-
-    private static long nanos(Object fileTime) {
-        return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
     }
 
     /** A link's target as written: stored, never followed, wherever it points (as BuildKit sends links). */

@@ -34,18 +34,24 @@ public final class ContentHasher {
 
     private final int threads;
     private final DigestCache cache;
+    private final Vouching vouching;
 
-    public ContentHasher(int threads, DigestCache cache) {
+    public ContentHasher(int threads, DigestCache cache, Vouching vouching) {
         this.threads = Math.max(1, threads);
         this.cache = cache;
+        this.vouching = cache.enabled() ? vouching : Vouching.none();
+    }
+
+    public ContentHasher(int threads, DigestCache cache) {
+        this(threads, cache, Vouching.none());
     }
 
     public ContentHasher(int threads) {
         this(threads, DigestCache.none());
     }
 
-    public static ContentHasher forThisMachine(DigestCache cache) {
-        return new ContentHasher(Runtime.getRuntime().availableProcessors(), cache);
+    public static ContentHasher forThisMachine(DigestCache cache, Vouching vouching) {
+        return new ContentHasher(Runtime.getRuntime().availableProcessors(), cache, vouching);
     }
 
     /** Writes what this hasher learned to its digest cache (best effort). */
@@ -66,7 +72,7 @@ public final class ContentHasher {
      * {@link ContextCollector} listener), then {@link Session#complete} with the collected context.
      */
     public Session start() {
-        return new Session(threads, cache);
+        return new Session(threads, cache, vouching);
     }
 
     /** Files being hashed in the background. */
@@ -76,9 +82,11 @@ public final class ContentHasher {
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
         private final DigestCache cache;
+        private final Vouching vouching;
 
-        private Session(int threads, DigestCache cache) {
+        private Session(int threads, DigestCache cache, Vouching vouching) {
             this.cache = cache;
+            this.vouching = vouching;
             pool = Executors.newFixedThreadPool(threads, runnable -> {
                 Thread thread = new Thread(runnable, "deja-hash");
                 thread.setDaemon(true);
@@ -101,14 +109,35 @@ public final class ContentHasher {
                     return;
                 }
                 try {
+                    // Asked here, off the walk's threads: the first question waits for git's answer.
+                    BlobKey blob = vouching.blob(entry.source(), entry.stamp());
+                    String known = cache.lookup(blob);
+                    if (known != null) {
+                        // Known by its blob (a fresh clone): under its stamp too, for the next run here.
+                        cache.record(entry.source(), entry.stamp(), known, epochNanos());
+                        contentDigests.put(entry.path(), known);
+                        return;
+                    }
                     long readStart = epochNanos();
                     String digest = workers.get().hashFile(entry);
                     cache.record(entry.source(), entry.stamp(), digest, readStart);
+                    if (blob != null && unchangedWhileRead(entry)) {
+                        cache.record(blob, digest);
+                    }
                     contentDigests.put(entry.path(), digest);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                 }
             });
+        }
+
+        /** The file's stamp after reading is the walk's: the bytes read are the ones its stamp stood for. */
+        private static boolean unchangedWhileRead(ContextEntry entry) {
+            try {
+                return FileStamp.read(entry.source()).equals(entry.stamp());
+            } catch (java.io.IOException e) {
+                return false;
+            }
         }
 
         /** Waits for the queued files and returns the digests of every entry, in the context's order. */

@@ -1,36 +1,48 @@
 package dev.deja.packer.state;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import dev.deja.packer.AtomicFile;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * Content digests of files from earlier runs, keyed by absolute path and {@link FileStamp}: a file whose size,
- * mtime, ctime, inode and device are all unchanged is not read again. A damaged or foreign cache file is ignored.
+ * Content digests of files from earlier runs, under two keys:
  *
- * <p>Racy files are never recorded: a file modified less than {@link #RACY_NANOS} before it was hashed could be
- * modified again within the same timestamp tick and look unchanged.
+ * <ul>
+ *   <li>a file's absolute path and {@link FileStamp}: a file whose size, mtime, ctime, inode and device are all
+ *       unchanged is not read again (a developer's checkout, a CI runner that keeps its workspace);
+ *   <li>its {@link BlobKey}: a file its version control vouches for has exactly the bytes of that blob, in any clone
+ *       (a fresh CI clone, whose paths, inodes and times are all new, with this file carried from the last job).
+ * </ul>
+ *
+ * <p>Either way the digest is the SHA-256 of the bytes deja read: the cache changes how often files are read,
+ * never what a state means. Racy files are never recorded under their stamp: a file modified less than
+ * {@link #RACY_NANOS} before it was hashed could be modified again within the same timestamp tick and look
+ * unchanged. A blob is recorded only from a read that the file did not change during, of a file not modified since
+ * its version control vouched for it. The file is read in one read and written in one (atomic) write; a damaged or
+ * foreign file is ignored, with one warning.
  */
 public final class DigestCache {
 
-    static final String MAGIC = "deja-digests/1";
+    static final String MAGIC = "deja-digests/2";
     static final long RACY_NANOS = 2_000_000_000L;
     private static final int MAX_ENTRIES = 2_000_000;
+    private static final int DIGEST_BYTES = 32;
 
-    private record Cached(FileStamp stamp, String digest) {}
+    private record Cached(FileStamp stamp, byte[] digest) {}
 
     private final Path file;
     private final long racyNanos;
-    private final Map<String, Cached> entries = new ConcurrentHashMap<>();
+    private final Map<String, Cached> stamps = new ConcurrentHashMap<>();
+    private final Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>();
     private volatile boolean changed;
 
     private DigestCache(Path file, long racyNanos) {
@@ -43,37 +55,84 @@ public final class DigestCache {
         return new DigestCache(null, RACY_NANOS);
     }
 
-    /** Loads {@code file} if it exists and is readable; a missing or damaged file starts empty. */
+    /** Loads {@code file} if it exists; a damaged or foreign file starts empty, and {@code warnings} is told once. */
+    public static DigestCache open(Path file, Consumer<String> warnings) {
+        return open(file, RACY_NANOS, warnings);
+    }
+
+    /** As {@link #open(Path, Consumer)}, silently. */
     public static DigestCache open(Path file) {
-        return open(file, RACY_NANOS);
+        return open(file, RACY_NANOS, warning -> {});
     }
 
     /** As {@link #open(Path)} with another racy window (tests: files they just wrote). */
     static DigestCache open(Path file, long racyNanos) {
+        return open(file, racyNanos, warning -> {});
+    }
+
+    private static DigestCache open(Path file, long racyNanos, Consumer<String> warnings) {
         DigestCache cache = new DigestCache(file, racyNanos);
-        if (Files.isRegularFile(file)) {
-            try (DataInputStream in =
-                    new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                if (!MAGIC.equals(in.readUTF())) {
-                    return cache;
-                }
-                int count = in.readInt();
-                HexFormat hex = HexFormat.of();
-                byte[] digest = new byte[32];
-                for (int i = 0; i < count; i++) {
-                    String path = in.readUTF();
-                    FileStamp stamp =
-                            new FileStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
-                    in.readFully(digest);
-                    cache.entries.put(path, new Cached(stamp, hex.formatHex(digest)));
-                }
-            } catch (EOFException | RuntimeException e) {
-                cache.entries.clear();
-            } catch (IOException e) {
-                cache.entries.clear();
-            }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return cache;
+        } catch (IOException e) {
+            warnings.accept("digest cache " + file + " cannot be read (" + e.getMessage() + "); every file is read");
+            return cache;
+        }
+        try {
+            cache.load(new DataInputStream(new ByteArrayInputStream(content)));
+        } catch (IOException | RuntimeException e) {
+            cache.stamps.clear();
+            cache.blobs.clear();
+            warnings.accept("digest cache " + file + " is damaged or not deja's (" + e.getMessage()
+                    + "); ignored, every file is read, and it is written anew");
+            cache.changed = true;
         }
         return cache;
+    }
+
+    private void load(DataInputStream in) throws IOException {
+        String magic = in.readUTF();
+        if (magic.startsWith("deja-digests/") && !MAGIC.equals(magic)) {
+            // Another version of deja's own cache: not damage, only out of date. Rewritten by this run.
+            changed = true;
+            return;
+        }
+        if (!MAGIC.equals(magic)) {
+            throw new IOException("it does not start with '" + MAGIC + "'");
+        }
+        int stampCount = count(in.readInt());
+        for (int i = 0; i < stampCount; i++) {
+            String path = in.readUTF();
+            FileStamp stamp = new FileStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            stamps.put(path, new Cached(stamp, digest(in)));
+        }
+        int blobCount = count(in.readInt());
+        HexFormat hex = HexFormat.of();
+        for (int i = 0; i < blobCount; i++) {
+            byte[] id = new byte[in.readUnsignedByte()];
+            in.readFully(id);
+            BlobKey key = new BlobKey(hex.formatHex(id), in.readLong(), in.readInt());
+            blobs.put(key, digest(in));
+        }
+        if (in.available() != 0) {
+            throw new IOException(in.available() + " bytes after the last entry");
+        }
+    }
+
+    private static int count(int count) throws IOException {
+        if (count < 0 || count > MAX_ENTRIES) {
+            throw new IOException("an entry count of " + count);
+        }
+        return count;
+    }
+
+    private static byte[] digest(DataInputStream in) throws IOException {
+        byte[] digest = new byte[DIGEST_BYTES];
+        in.readFully(digest);
+        return digest;
     }
 
     public boolean enabled() {
@@ -85,8 +144,17 @@ public final class DigestCache {
         if (file == null || stamp == null) {
             return null;
         }
-        Cached cached = entries.get(source.toString());
-        return cached != null && cached.stamp().equals(stamp) ? cached.digest() : null;
+        Cached cached = stamps.get(source.toString());
+        return cached != null && cached.stamp().equals(stamp) ? HexFormat.of().formatHex(cached.digest()) : null;
+    }
+
+    /** The digest recorded for this blob, if any. */
+    public String lookup(BlobKey blob) {
+        if (file == null || blob == null) {
+            return null;
+        }
+        byte[] digest = blobs.get(blob);
+        return digest == null ? null : HexFormat.of().formatHex(digest);
     }
 
     /**
@@ -100,7 +168,19 @@ public final class DigestCache {
         if (readStartNanos - stamp.mtimeNanos() < racyNanos || readStartNanos - stamp.ctimeNanos() < racyNanos) {
             return;
         }
-        entries.put(source.toString(), new Cached(stamp, digest));
+        stamps.put(source.toString(), new Cached(stamp, HexFormat.of().parseHex(digest)));
+        changed = true;
+    }
+
+    /**
+     * Remembers the digest of a vouched-for file's bytes under its blob. The caller guarantees the read saw the
+     * blob's bytes: the file's stamp was the same before and after it, and older than the vouching.
+     */
+    public void record(BlobKey blob, String digest) {
+        if (file == null || blob == null) {
+            return;
+        }
+        blobs.put(blob, HexFormat.of().parseHex(digest));
         changed = true;
     }
 
@@ -109,44 +189,46 @@ public final class DigestCache {
         if (file == null || !changed) {
             return;
         }
-        Path temporary = null;
         try {
-            Files.createDirectories(file.getParent());
-            temporary =
-                    Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            try (DataOutputStream out =
-                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16))) {
-                out.writeUTF(MAGIC);
-                int count = Math.min(entries.size(), MAX_ENTRIES);
-                out.writeInt(count);
-                HexFormat hex = HexFormat.of();
+            AtomicFile.write(file, out -> {
+                DataOutputStream data = new DataOutputStream(out);
+                data.writeUTF(MAGIC);
+                int stampCount = Math.min(stamps.size(), MAX_ENTRIES);
+                data.writeInt(stampCount);
                 int written = 0;
-                for (Map.Entry<String, Cached> entry : entries.entrySet()) {
-                    if (written++ == count) {
+                for (Map.Entry<String, Cached> entry : stamps.entrySet()) {
+                    if (written++ == stampCount) {
                         break;
                     }
                     FileStamp s = entry.getValue().stamp();
-                    out.writeUTF(entry.getKey());
-                    out.writeLong(s.size());
-                    out.writeLong(s.mtimeNanos());
-                    out.writeLong(s.ctimeNanos());
-                    out.writeLong(s.inode());
-                    out.writeLong(s.device());
-                    out.write(hex.parseHex(entry.getValue().digest()));
+                    data.writeUTF(entry.getKey());
+                    data.writeLong(s.size());
+                    data.writeLong(s.mtimeNanos());
+                    data.writeLong(s.ctimeNanos());
+                    data.writeLong(s.inode());
+                    data.writeLong(s.device());
+                    data.write(entry.getValue().digest());
                 }
-            }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                int blobCount = Math.min(blobs.size(), MAX_ENTRIES);
+                data.writeInt(blobCount);
+                written = 0;
+                HexFormat hex = HexFormat.of();
+                for (Map.Entry<BlobKey, byte[]> entry : blobs.entrySet()) {
+                    if (written++ == blobCount) {
+                        break;
+                    }
+                    byte[] id = hex.parseHex(entry.getKey().id());
+                    data.writeByte(id.length);
+                    data.write(id);
+                    data.writeLong(entry.getKey().size());
+                    data.writeInt(entry.getKey().mode());
+                    data.write(entry.getValue());
+                }
+                data.flush();
+            });
             changed = false;
         } catch (IOException | RuntimeException e) {
             // A cache that cannot be written only makes the next run slower.
-        } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
         }
     }
 }

@@ -1,7 +1,38 @@
 package dev.deja.packer.state;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
 /**
  * What the file system says about a file without reading it: enough to tell, like git's index, that its
  * content cannot have changed since it was last hashed.
  */
-public record FileStamp(long size, long mtimeNanos, long ctimeNanos, long inode, long device) {}
+public record FileStamp(long size, long mtimeNanos, long ctimeNanos, long inode, long device) {
+
+    /** The attributes one lstat gives that a stamp (and the walk: the mode) needs. */
+    public static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev";
+
+    /** The stamp in attributes read with {@link #ATTRIBUTES}. */
+    public static FileStamp of(Map<String, Object> attributes) {
+        return new FileStamp(
+                (Long) attributes.get("size"),
+                nanos(attributes.get("lastModifiedTime")),
+                nanos(attributes.get("ctime")),
+                (Long) attributes.get("ino"),
+                (Long) attributes.get("dev"));
+    }
+
+    /** The stamp of {@code file} now (not following a symlink). */
+    public static FileStamp read(Path file) throws IOException {
+        return of(Files.readAttributes(file, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static long nanos(Object fileTime) {
+        return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
+    }
+}

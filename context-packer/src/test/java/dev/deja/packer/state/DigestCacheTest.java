@@ -31,8 +31,12 @@ class DigestCacheTest {
     }
 
     private static List<EntryDigest> digests(TestTree t, DigestCache cache) {
+        return digests(t, cache, Vouching.none());
+    }
+
+    private static List<EntryDigest> digests(TestTree t, DigestCache cache, Vouching vouching) {
         ContextSpec spec = new ContextSpec(t.root(), "app", "app/Dockerfile", List.of(), List.of());
-        ContentHasher hasher = new ContentHasher(2, cache);
+        ContentHasher hasher = new ContentHasher(2, cache, vouching);
         try (ContentHasher.Session session = hasher.start()) {
             PackedContext context = ContextCollector.collect(spec, "FROM x\n".getBytes(), session::submit);
             return session.complete(context);
@@ -114,5 +118,49 @@ class DigestCacheTest {
         assertThat(State.compute(digests(t, DigestCache.open(file)), INPUTS)).isEqualTo(cold);
         Files.writeString(file, "garbage");
         assertThat(State.compute(digests(t, DigestCache.open(file)), INPUTS)).isEqualTo(cold);
+    }
+
+    @Test
+    void aVouchedFileIsKnownByItsBlobInAnotherCheckoutAndRecordedOnlyFromAReadOfTheBlob() throws IOException {
+        TestTree t = tree();
+        Path file = tmp.resolve("cache.bin");
+        BlobKey blob = new BlobKey("a1".repeat(20), 3, 0100644);
+        Vouching vouchesForA = (source, stamp) -> source.endsWith("a.txt") ? blob : null;
+        DigestCache first = DigestCache.open(file, 0);
+        String real = digestOf(digests(t, first, vouchesForA), "a.txt");
+        assertThat(first.lookup(blob)).as("recorded under its blob").isEqualTo(real);
+        first.save();
+
+        // Another checkout: new paths, new stamps; only the blob can say. A doctored entry proves it is asked.
+        TestTree clone = new TestTree(tmp.resolve("clone"))
+                .file("app/Dockerfile", "FROM x\n")
+                .file("app/a.txt", "aaa");
+        assertThat(digestOf(digests(clone, DigestCache.open(file, 0), vouchesForA), "a.txt"))
+                .isEqualTo(real);
+        DigestCache doctored = DigestCache.open(file, 0);
+        String fake = "0".repeat(64);
+        doctored.record(blob, fake);
+        assertThat(digestOf(digests(clone, doctored, vouchesForA), "a.txt")).isEqualTo(fake);
+        assertThat(digestOf(digests(clone, DigestCache.open(file, 0), Vouching.none()), "a.txt"))
+                .as("not vouched for: read")
+                .isEqualTo(real);
+    }
+
+    @Test
+    void aDamagedOrForeignFileIsIgnoredWithOneWarningAndAnOlderVersionsSilently() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        TestTree t = tree();
+        State cold = State.compute(digests(t, DigestCache.none()), INPUTS);
+        List<String> warnings = new java.util.ArrayList<>();
+        Files.writeString(file, "garbage that is no cache");
+        DigestCache damaged = DigestCache.open(file, warnings::add);
+        assertThat(State.compute(digests(t, damaged), INPUTS)).isEqualTo(cold);
+        assertThat(warnings).singleElement().asString().contains("is damaged or not deja's");
+
+        warnings.clear();
+        Files.write(file, new byte[] {0, 14, 'd', 'e', 'j', 'a', '-', 'd', 'i', 'g', 'e', 's', 't', 's', '/', '1', 0});
+        assertThat(State.compute(digests(t, DigestCache.open(file, warnings::add)), INPUTS))
+                .isEqualTo(cold);
+        assertThat(warnings).as("deja's own older format").isEmpty();
     }
 }

@@ -9,10 +9,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Where a project's digest cache lives: {@code $DEJA_DIGEST_CACHE} (a folder, or {@code off}), else
- * {@code $XDG_CACHE_HOME/deja}, else {@code ~/.cache/deja}; one file per project root.
+ * Where a project's digest cache lives: {@code $DEJA_DIGEST_CACHE/digests.bin} ({@code --digest-cache}; a folder a
+ * CI pipeline carries between jobs, whose clones may lie at other paths; {@code off}: none), else one file per
+ * project root in {@code $XDG_CACHE_HOME/deja}, else in {@code ~/.cache/deja}. Sharing one file between projects
+ * is safe: its entries are keyed by absolute path or by content.
  */
 public final class DigestCaches {
 
@@ -20,21 +24,20 @@ public final class DigestCaches {
 
     private DigestCaches() {}
 
-    public static DigestCache forProject(Path root, Map<String, String> environment) {
-        Path folder = folder(environment);
-        if (folder == null) {
-            return DigestCache.none();
-        }
-        return DigestCache.open(
-                folder.resolve("digests-" + shortHash(root.toAbsolutePath().toString()) + ".bin"));
+    public static DigestCache forProject(Path root, Map<String, String> environment, Consumer<String> warnings) {
+        return file(root, environment)
+                .map(file -> DigestCache.open(file, warnings))
+                .orElseGet(DigestCache::none);
     }
 
-    static Path folder(Map<String, String> environment) {
+    static Optional<Path> file(Path root, Map<String, String> environment) {
         String configured = environment.get(VARIABLE);
         if (configured != null && !configured.isBlank()) {
-            return configured.equals("off") ? null : Path.of(configured);
+            return configured.equals("off") ? Optional.empty() : Optional.of(Path.of(configured, "digests.bin"));
         }
-        return UserFolders.cache(environment).orElse(null);
+        return UserFolders.cache(environment)
+                .map(folder -> folder.resolve(
+                        "digests-" + shortHash(root.toAbsolutePath().toString()) + ".bin"));
     }
 
     private static String shortHash(String text) {

@@ -1,0 +1,174 @@
+package dev.deja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.packer.TestTree;
+import dev.deja.packer.state.BlobKey;
+import dev.deja.packer.state.DigestCache;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The digest cache keyed by git's blob ids, with real git: a fresh clone that carries only the cache file knows
+ * its states without reading the files git vouches for, and a state is the same with the cache off, cold, from git,
+ * on a dirty tree; files git cannot vouch for (a smudge filter, an LFS-style filter, eol=crlf, a submodule's, one
+ * modified with its mtime put back) are read. Doctored cache entries prove which files were looked up by blob.
+ */
+class GitDigestCacheTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final List<String> READ_ALWAYS =
+            List.of("app/upper.txt", "app/pointer.bin", "app/crlf.txt", "app/sub/inner.txt");
+
+    private Map<String, String> env(Path cache) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("HOME", tmp.resolve("home").toString());
+        env.put("DEJA_DIGEST_CACHE", cache == null ? "off" : cache.toString());
+        return env;
+    }
+
+    private String state(Path root, Path cache) {
+        Run run = Run.withEnvironment(env(cache), "-C", root.toString(), "state", "--offline");
+        assertThat(run.code()).as(run.stderr()).isZero();
+        return run.stdout();
+    }
+
+    private String git(Path dir, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "git",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "user.name=t",
+                "-c",
+                "protocol.file.allow=always",
+                "-c",
+                "filter.upper.smudge=tr a-z A-Z",
+                "-c",
+                "filter.upper.clean=tr A-Z a-z",
+                "-c",
+                "filter.fakelfs.smudge=sed s/pointer/content/",
+                "-c",
+                "filter.fakelfs.clean=sed s/content/pointer/"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("HOME", tmp.resolve("home").toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
+        return out.strip();
+    }
+
+    /** The filters are the checkout's own configuration, as a real one's would be (git-lfs install writes them). */
+    private void configureFilters(Path repo) throws Exception {
+        git(repo, "config", "filter.upper.smudge", "tr a-z A-Z");
+        git(repo, "config", "filter.upper.clean", "tr A-Z a-z");
+        git(repo, "config", "filter.fakelfs.smudge", "sed s/pointer/content/");
+        git(repo, "config", "filter.fakelfs.clean", "sed s/content/pointer/");
+    }
+
+    @Test
+    void aFreshCloneCarryingTheCacheFileKnowsItsStatesAndEveryWayGivesTheSameState() throws Exception {
+        Files.createDirectories(tmp.resolve("home"));
+        Path sub = tmp.resolve("subrepo");
+        new TestTree(sub).file("inner.txt", "inside the submodule\n");
+        git(sub, "init", "-q", "-b", "main");
+        git(sub, "add", "-A");
+        git(sub, "commit", "-q", "-m", "sub");
+
+        Path origin = tmp.resolve("origin");
+        new TestTree(origin)
+                .file("deja.yaml", "bases: ignore\nimages:\n  app: {dockerfile: app/Dockerfile}\n")
+                .file("app/Dockerfile", "FROM scratch\nCOPY . /\n")
+                .file("app/a.txt", "plain text\n")
+                .file("app/b.txt", "twelve bytes")
+                .file("app/upper.txt", "shouted on checkout\n")
+                .file("app/pointer.bin", "pointer 1234\n")
+                .file("app/crlf.txt", "one\ntwo\n")
+                .file(
+                        ".gitattributes",
+                        "app/upper.txt filter=upper\napp/pointer.bin filter=fakelfs\napp/crlf.txt eol=crlf\n");
+        git(origin, "init", "-q", "-b", "main");
+        configureFilters(origin);
+        git(origin, "submodule", "add", "-q", sub.toString(), "app/sub");
+        git(origin, "add", "-A");
+        git(origin, "commit", "-q", "-m", "import");
+        // As a checkout has them: smudged, with CRLF.
+        for (String path : List.of("app/upper.txt", "app/pointer.bin", "app/crlf.txt")) {
+            Files.delete(origin.resolve(path));
+            git(origin, "checkout", "-q", "--", path);
+        }
+
+        String off = state(origin, null);
+        Path cache = tmp.resolve("cache");
+        assertThat(state(origin, cache)).as("cold").isEqualTo(off);
+        assertThat(state(origin, cache)).as("warm").isEqualTo(off);
+
+        // A CI job's fresh clone: other paths, inodes and times; only the cache file is carried.
+        Path clone = tmp.resolve("clone");
+        git(tmp, "clone", "-q", "--no-checkout", origin.toString(), clone.toString());
+        configureFilters(clone);
+        git(clone, "checkout", "-q", "main");
+        git(clone, "submodule", "update", "-q", "--init");
+        assertThat(Files.readString(clone.resolve("app/upper.txt"))).isEqualTo("SHOUTED ON CHECKOUT\n");
+        assertThat(Files.readString(clone.resolve("app/crlf.txt"))).isEqualTo("one\r\ntwo\r\n");
+        assertThat(Files.readString(clone.resolve("app/pointer.bin"))).isEqualTo("content 1234\n");
+        Path carried = tmp.resolve("carried");
+        Files.createDirectories(carried);
+        Files.copy(cache.resolve("digests.bin"), carried.resolve("digests.bin"));
+        assertThat(state(clone, carried)).as("from git").isEqualTo(off);
+
+        // Which files were known by their blob: doctor every blob entry; vouched-for files take the doctored digest
+        // (the state changes), the ones git cannot vouch for are read (doctoring them alone changes nothing).
+        Path doctored = tmp.resolve("doctored");
+        Files.createDirectories(doctored);
+        Files.copy(cache.resolve("digests.bin"), doctored.resolve("digests.bin"));
+        DigestCache poisoned = DigestCache.open(doctored.resolve("digests.bin"));
+        for (String path : READ_ALWAYS) {
+            String id = path.startsWith("app/sub/")
+                    ? git(sub, "rev-parse", "HEAD:inner.txt")
+                    : git(origin, "rev-parse", "HEAD:" + path);
+            // Under the size of the blob and of the checked-out file: whichever a lookup would use.
+            long blobSize = Long.parseLong(
+                    git(origin.resolve(path.startsWith("app/sub/") ? "app/sub" : "."), "cat-file", "-s", id));
+            for (long size : List.of(blobSize, Files.size(clone.resolve(path)))) {
+                poisoned.record(new BlobKey(id, size, 0100644), "0".repeat(64));
+            }
+        }
+        poisoned.save();
+        assertThat(state(clone, doctored))
+                .as("filtered, crlf and submodule files are read")
+                .isEqualTo(off);
+        DigestCache poisonedToo = DigestCache.open(doctored.resolve("digests.bin"));
+        String aBlob = git(origin, "rev-parse", "HEAD:app/a.txt");
+        poisonedToo.record(new BlobKey(aBlob, Files.size(clone.resolve("app/a.txt")), 0100644), "0".repeat(64));
+        poisonedToo.save();
+        Path fresh = tmp.resolve("fresh");
+        git(tmp, "clone", "-q", origin.toString(), fresh.toString());
+        assertThat(state(fresh, doctored)).as("a.txt known by its blob").isNotEqualTo(off);
+
+        // A dirty tree: the modified file is read, the state is what the cache-off run says.
+        Files.writeString(clone.resolve("app/a.txt"), "edited in the clone\n");
+        String dirty = state(clone, null);
+        assertThat(dirty).isNotEqualTo(off);
+        assertThat(state(clone, carried)).as("dirty").isEqualTo(dirty);
+
+        // Same size, mtime put back by a tool: git sees the ctime move and says modified; deja reads it.
+        Path b = clone.resolve("app/b.txt");
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(b);
+        Files.writeString(b, "TWELVE BYTES");
+        Files.setLastModifiedTime(b, mtime);
+        String restored = state(clone, null);
+        assertThat(restored).isNotEqualTo(dirty);
+        assertThat(state(clone, carried)).as("mtime put back").isEqualTo(restored);
+    }
+}

@@ -1,0 +1,243 @@
+package dev.deja.engine.git;
+
+import dev.deja.engine.exec.Cancellation;
+import dev.deja.engine.exec.Parallel;
+import dev.deja.engine.exec.ProcessRunner;
+import dev.deja.packer.state.BlobKey;
+import dev.deja.packer.state.FileStamp;
+import dev.deja.packer.state.Vouching;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The files git vouches for, read once per run in the background (three git commands, none of which reads a
+ * file's content unless git's own racy-timestamp rule makes it): the index's blob of every tracked regular file
+ * ({@code ls-files -s}), minus what {@code status} finds modified in the work tree, minus what attributes convert on
+ * checkout (a {@code filter} such as git-lfs, {@code ident}, {@code working-tree-encoding}, {@code eol=crlf}; all of
+ * it when {@code core.autocrlf=true} or {@code core.eol=crlf}). Submodules, symlinks, conflicts and untracked files
+ * are never vouched for. Anything git cannot tell (not a checkout, git missing, a command failing) vouches for
+ * nothing: deja then reads every file, as before.
+ *
+ * <p>A file is trusted as git saw it: one whose content changed while its size, mtime, ctime and inode stayed the
+ * same (which no tool can do to a ctime) is as invisible to deja as to {@code git status}.
+ */
+public final class GitVouching implements Vouching {
+
+    private static final Set<String> REGULAR_MODES = Set.of("100644", "100755");
+
+    /** What git said, at {@code checkedAtNanos}: repository path (from the top) to blob. */
+    private record Index(Path root, String rootPrefix, Map<String, Blob> blobs, long checkedAtNanos) {}
+
+    private record Blob(String id, int mode) {}
+
+    private final Supplier<Optional<Index>> reader;
+    private CompletableFuture<Optional<Index>> index;
+
+    private GitVouching(Supplier<Optional<Index>> reader) {
+        this.reader = reader;
+    }
+
+    /**
+     * Git's word on the checkout that holds {@code root}, asked on the first question only: a run whose every file
+     * is known by its stamp (a developer's checkout) never runs git for it.
+     */
+    public static Vouching of(Path root, Map<String, String> environment) {
+        return new GitVouching(() -> read(root, environment));
+    }
+
+    private synchronized CompletableFuture<Optional<Index>> index() {
+        if (index == null) {
+            index = Parallel.ahead("deja-git-index", reader::get);
+        }
+        return index;
+    }
+
+    @Override
+    public BlobKey blob(Path source, FileStamp stamp) {
+        Optional<Index> known = Parallel.get(index());
+        if (known.isEmpty() || stamp == null) {
+            return null;
+        }
+        Index i = known.get();
+        if (stamp.mtimeNanos() >= i.checkedAtNanos() || stamp.ctimeNanos() >= i.checkedAtNanos()) {
+            return null;
+        }
+        if (!source.startsWith(i.root())) {
+            return null;
+        }
+        String relative = i.root().relativize(source).toString();
+        Blob blob = i.blobs().get(i.rootPrefix() + relative);
+        return blob == null ? null : new BlobKey(blob.id(), stamp.size(), blob.mode());
+    }
+
+    private static Optional<Index> read(Path root, Map<String, String> environment) {
+        Optional<Path> top = Git.topLevel(root);
+        if (top.isEmpty()) {
+            return Optional.empty();
+        }
+        String rootPrefix;
+        try {
+            Path relative = top.get().toRealPath().relativize(root.toRealPath());
+            rootPrefix = relative.toString().isEmpty() ? "" : relative + "/";
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        Path dir = top.get();
+        if (convertsLineEndings(dir)) {
+            return Optional.empty();
+        }
+        String staged = Git.run(dir, "ls-files", "--stage", "-z");
+        if (staged == null) {
+            return Optional.empty();
+        }
+        Map<String, Blob> blobs = new HashMap<>();
+        boolean attributes = false;
+        for (String record : staged.split("\0")) {
+            // <mode> SP <object> SP <stage> TAB <path>
+            int tab = record.indexOf('\t');
+            if (tab < 0) {
+                continue;
+            }
+            String[] head = record.substring(0, tab).split(" ");
+            String path = record.substring(tab + 1);
+            attributes |= path.equals(".gitattributes") || path.endsWith("/.gitattributes");
+            if (head.length == 3 && head[2].equals("0") && REGULAR_MODES.contains(head[0])) {
+                blobs.put(path, new Blob(head[1], Integer.parseInt(head[0], 8)));
+            }
+        }
+        long checkedAt = epochNanos();
+        String status = Git.run(
+                dir,
+                "--no-optional-locks",
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--untracked-files=no",
+                "--ignore-submodules=all");
+        if (status == null) {
+            return Optional.empty();
+        }
+        String[] records = status.split("\0");
+        for (int r = 0; r < records.length; r++) {
+            String record = records[r];
+            if (record.length() < 4) {
+                continue;
+            }
+            // XY SP <path>, and for a rename or copy one more record: the path it came from.
+            char x = record.charAt(0);
+            char y = record.charAt(1);
+            if (y != ' ') {
+                blobs.remove(record.substring(3));
+            }
+            if (x == 'R' || x == 'C' || y == 'R' || y == 'C') {
+                r++;
+            }
+        }
+        if (attributes || hasAttributesOutsideTheTree(dir, environment)) {
+            Set<String> converted = converted(dir, blobs.keySet());
+            if (converted == null) {
+                return Optional.empty();
+            }
+            blobs.keySet().removeAll(converted);
+        }
+        return Optional.of(new Index(root, rootPrefix, Map.copyOf(blobs), checkedAt));
+    }
+
+    /** Whether checkout writes CRLF for text files whatever the attributes say. */
+    private static boolean convertsLineEndings(Path dir) {
+        String autocrlf = Git.line(dir, "config", "--get", "core.autocrlf");
+        String eol = Git.line(dir, "config", "--get", "core.eol");
+        return "true".equalsIgnoreCase(autocrlf) || "crlf".equalsIgnoreCase(eol);
+    }
+
+    /** Attributes from $GIT_DIR/info/attributes or the user's attributes file. */
+    private static boolean hasAttributesOutsideTheTree(Path dir, Map<String, String> environment) {
+        String info = Git.line(dir, "rev-parse", "--git-path", "info/attributes");
+        if (info != null && dir.resolve(info).toFile().isFile()) {
+            return true;
+        }
+        String configured = Git.line(dir, "config", "--get", "core.attributesFile");
+        if (configured != null) {
+            return true;
+        }
+        String xdg = environment.get("XDG_CONFIG_HOME");
+        String home = environment.get("HOME");
+        Path user = xdg != null && !xdg.isEmpty()
+                ? Path.of(xdg, "git", "attributes")
+                : home == null ? null : Path.of(home, ".config", "git", "attributes");
+        return user != null && user.toFile().isFile();
+    }
+
+    /** The paths whose bytes an attribute changes on checkout; {@code null} when git cannot say. */
+    private static Set<String> converted(Path dir, Set<String> paths) {
+        List<String> command = List.of(
+                "git",
+                "-C",
+                dir.toString(),
+                "check-attr",
+                "-z",
+                "--stdin",
+                "filter",
+                "ident",
+                "working-tree-encoding",
+                "eol");
+        StringBuilder output = new StringBuilder();
+        int code;
+        try {
+            code = new ProcessRunner(null, Cancellation.never())
+                    .stream(
+                            "git-check-attr",
+                            command,
+                            out -> {
+                                for (String path : paths) {
+                                    out.write(path.getBytes(StandardCharsets.UTF_8));
+                                    out.write(0);
+                                }
+                            },
+                            line -> output.append(line).append('\n'));
+        } catch (ProcessRunner.ProcessException e) {
+            return null;
+        }
+        if (code != 0) {
+            return null;
+        }
+        // Lines were split at newlines and joined again with one: the output as git wrote it, plus a last newline.
+        if (output.length() > 0) {
+            output.setLength(output.length() - 1);
+        }
+        Set<String> converted = new HashSet<>();
+        String[] fields = output.toString().split("\0");
+        for (int f = 0; f + 2 < fields.length; f += 3) {
+            String path = fields[f];
+            String attribute = fields[f + 1];
+            String value = fields[f + 2];
+            boolean changes = attribute.equals("eol")
+                    ? value.equals("crlf")
+                    : !value.equals("unspecified") && !value.equals("unset");
+            if (changes) {
+                converted.add(path);
+            }
+        }
+        return converted;
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Every path (from the checkout's top) git vouches for (tests). */
+    List<String> vouchedPaths() {
+        return Parallel.get(index()).map(i -> List.copyOf(i.blobs().keySet())).orElse(List.of());
+    }
+}
