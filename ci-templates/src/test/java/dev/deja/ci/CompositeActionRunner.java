@@ -41,15 +41,23 @@ final class CompositeActionRunner {
     private final Path action;
     private final Path work;
     private final Map<String, String> environment;
+    private final Path caches;
 
     /**
      * @param work        a folder for the runner's files (temp, outputs, summary); also the workspace
      * @param environment the environment the steps start from
+     * @param caches      what GitHub's cache service holds for the repository (a folder per key), shared by the
+     *                    runs of one test as by the jobs of one repository
      */
-    CompositeActionRunner(Path action, Path work, Map<String, String> environment) {
+    CompositeActionRunner(Path action, Path work, Map<String, String> environment, Path caches) {
         this.action = action;
         this.work = work;
         this.environment = Map.copyOf(environment);
+        this.caches = caches;
+    }
+
+    CompositeActionRunner(Path action, Path work, Map<String, String> environment) {
+        this(action, work, environment, work.resolve("caches"));
     }
 
     Result run(Map<String, String> given) throws Exception {
@@ -81,13 +89,26 @@ final class CompositeActionRunner {
         inputs.forEach((k, v) -> context.put("inputs." + k, v));
         context.put("runner.temp", temp.toString());
         context.put("github.action_path", action.getParent().toString());
+        context.put("github.repository", "acme/monorepo");
+        context.put("github.run_id", Long.toString(System.nanoTime()));
+        context.put("github.run_attempt", "1");
+        context.put("github.job", "build");
         StringBuilder log = new StringBuilder();
+        String failed = "";
         int index = 0;
         for (JsonNode step : definition.path("runs").path("steps")) {
             index++;
             String name = step.path("name").asText("step " + index);
-            if (step.has("if") || step.has("uses")) {
-                throw new UnsupportedOperationException(name + ": if/uses steps are not supported by this runner");
+            String condition = step.path("if").asText("");
+            if (!condition.isEmpty() && !condition.equals("always()")) {
+                throw new UnsupportedOperationException(name + ": only if: always() is supported by this runner");
+            }
+            if (!failed.isEmpty() && condition.isEmpty()) {
+                continue;
+            }
+            if (step.has("uses")) {
+                log.append("## ").append(name).append('\n').append(cache(step, context));
+                continue;
             }
             if (!step.path("shell").asText().equals("bash")) {
                 throw new IllegalArgumentException(name + ": every run step needs shell: bash here");
@@ -129,12 +150,16 @@ final class CompositeActionRunner {
             }
             log.append("## ").append(name).append('\n').append(out);
             if (process.exitValue() != 0) {
-                return new Result(name, Map.of(), log.toString(), summary);
+                failed = failed.isEmpty() ? name : failed;
+                continue;
             }
             Map<String, String> outputs = readOutputs(output);
             if (step.has("id")) {
                 outputs.forEach((k, v) -> context.put("steps." + step.path("id").asText() + ".outputs." + k, v));
             }
+        }
+        if (!failed.isEmpty()) {
+            return new Result(failed, Map.of(), log.toString(), summary);
         }
         Map<String, String> outputs = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it =
@@ -144,6 +169,56 @@ final class CompositeActionRunner {
             outputs.put(out.getKey(), substitute(out.getValue().path("value").asText(), context));
         }
         return new Result("", outputs, log.toString(), summary);
+    }
+
+    /**
+     * {@code actions/cache/restore} and {@code actions/cache/save}, as GitHub's cache service behaves: a saved key is
+     * never overwritten; a restore takes the exact key, else the newest key starting with a {@code restore-keys} line.
+     */
+    private String cache(JsonNode step, Map<String, String> context) throws IOException {
+        String uses = step.path("uses").asText();
+        JsonNode with = step.path("with");
+        Path path = Path.of(substitute(with.path("path").asText(), context));
+        String key = substitute(with.path("key").asText(), context);
+        Files.createDirectories(caches);
+        if (uses.startsWith("actions/cache/save@")) {
+            Path saved = caches.resolve(stored(key));
+            if (Files.exists(saved)) {
+                return "Failed to save: Unable to reserve cache with key " + key + ", another job may be creating it\n";
+            }
+            if (!Files.isDirectory(path)) {
+                return "Path does not exist: " + path + "\n";
+            }
+            dev.deja.packer.TestTree.copyOf(path, saved);
+            Files.setLastModifiedTime(saved, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+            return "Cache saved with key: " + key + "\n";
+        }
+        if (!uses.startsWith("actions/cache/restore@")) {
+            throw new UnsupportedOperationException(uses + ": only actions/cache/restore and /save are supported here");
+        }
+        Path found = Files.exists(caches.resolve(stored(key))) ? caches.resolve(stored(key)) : null;
+        for (String prefix :
+                substitute(with.path("restore-keys").asText(), context).split("\n")) {
+            if (found != null || prefix.isBlank()) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> keys = Files.list(caches)) {
+                found = keys.filter(k -> k.getFileName().toString().startsWith(stored(prefix.strip())))
+                        .max(java.util.Comparator.comparing(k -> k.toFile().lastModified()))
+                        .orElse(null);
+            }
+        }
+        if (found == null) {
+            return "Cache not found for input keys: " + key + "\n";
+        }
+        dev.deja.packer.TestTree.copyOf(found, path);
+        return "Cache restored from key: "
+                + java.net.URLDecoder.decode(found.getFileName().toString(), StandardCharsets.UTF_8) + "\n";
+    }
+
+    /** A cache key as a file name (keys hold slashes: the repository). */
+    private static String stored(String key) {
+        return java.net.URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 
     /** {@code name=value} lines and {@code name<<DELIMITER} blocks, as the runner reads {@code $GITHUB_OUTPUT}. */

@@ -101,7 +101,8 @@ class GitHubTemplatesTest {
                 prefix);
 
         Path work = Files.createDirectories(tmp.resolve("run1"));
-        CompositeActionRunner.Result first = new CompositeActionRunner(ACTION, work, env).run(inputs);
+        Path caches = tmp.resolve("github-caches");
+        CompositeActionRunner.Result first = new CompositeActionRunner(ACTION, work, env, caches).run(inputs);
         assertThat(first.passed()).as(first.log()).isTrue();
         JsonNode digests = new ObjectMapper().readTree(first.outputs().get("digests"));
         for (String image : PUSHED) {
@@ -128,9 +129,15 @@ class GitHubTemplatesTest {
         assertThat(rows).hasSize(1 + 7);
 
         project.commit("next commit");
-        CompositeActionRunner.Result second =
-                new CompositeActionRunner(ACTION, Files.createDirectories(tmp.resolve("run2")), env).run(inputs);
+        CompositeActionRunner.Result second = new CompositeActionRunner(
+                        ACTION, Files.createDirectories(tmp.resolve("run2")), env, caches)
+                .run(inputs);
         assertThat(second.passed()).as(second.log()).isTrue();
+        // The digest cache the first job saved is what the second one starts from.
+        assertThat(first.log())
+                .contains("Cache not found")
+                .contains("Cache saved with key: deja-digests-acme/monorepo-");
+        assertThat(second.log()).contains("Cache restored from key: deja-digests-acme/monorepo-");
         assertThat(second.outputs().get("built")).isEqualTo("[]");
         assertThat(second.outputs().get("digests")).isEqualTo(first.outputs().get("digests"));
         assertThat(new ObjectMapper().readTree(second.outputs().get("reused")).size())

@@ -85,6 +85,10 @@ class GitLabComponentTest {
                 .containsEntry("DEJA_WHEELS_IMAGE", "")
                 .hasSize(2 * 7 + 2);
 
+        // The job's digest cache is in the project's cache, for the next pipeline (gitlab-ci-local keeps it there).
+        assertThat(project.root.resolve(".gitlab-ci-local/cache/deja-digests-deja-build/.deja-cache/digests.bin"))
+                .isNotEmptyFile();
+
         project.commit("second pipeline, nothing changed");
         Commands.Result second = project.pipeline();
         assertThat(second.code()).as(second.output()).isZero();

@@ -28,25 +28,6 @@ import picocli.CommandLine.ScopeType;
                     + " image built for that state or builds it. The images come from deja.yaml, from the compose"
                     + " or bake file the repository keeps, or from its Dockerfiles ('deja init' shows which)."
         },
-        subcommands = {
-            PlanCommand.class,
-            BuildCommand.class,
-            PullCommand.class,
-            CacheRefCommand.class,
-            StateCommand.class,
-            ContextCommand.class,
-            GraphCommand.class,
-            CiCommand.class,
-            InitCommand.class,
-            LockCommand.class,
-            WhyCommand.class,
-            EnvCommand.class,
-            DevCommand.class,
-            CompletionCommand.class,
-            ManCommand.class,
-            CheckCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  deja plan --offline -C examples/monorepo   states of every image, no registry needed",
@@ -62,6 +43,69 @@ import picocli.CommandLine.ScopeType;
             "Exit codes: 0 success, 1 a build failed, 2 usage or config error, 3 registry or daemon unreachable."
         })
 final class DejaCommand implements Runnable {
+
+    /**
+     * The commands, by name, in the order help lists them. A run registers only the one it runs (see {@link
+     * #commandsFor}): picocli reads a command's annotations by reflection, about 15 ms a command, which is most of
+     * what starting deja would cost otherwise.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands(
+            "plan", PlanCommand.class,
+            "build", BuildCommand.class,
+            "pull", PullCommand.class,
+            "cache-ref", CacheRefCommand.class,
+            "state", StateCommand.class,
+            "context", ContextCommand.class,
+            "graph", GraphCommand.class,
+            "ci", CiCommand.class,
+            "init", InitCommand.class,
+            "lock", LockCommand.class,
+            "why", WhyCommand.class,
+            "env", EnvCommand.class,
+            "dev", DevCommand.class,
+            "completion", CompletionCommand.class,
+            "man", ManCommand.class,
+            "check", CheckCommand.class,
+            "help", CommandLine.HelpCommand.class);
+
+    /** The options of deja itself that take a value in the next argument (see {@link #commandsFor}). */
+    private static final java.util.Set<String> OPTIONS_WITH_VALUES =
+            java.util.Set.of("-C", "-c", "--config", "--registry", "--insecure-registry", "--digest-cache");
+
+    /** Commands that need every other one registered: they describe them all. */
+    private static final java.util.Set<String> DESCRIBE_ALL = java.util.Set.of("help", "completion", "man");
+
+    /** Name, class, name, class, …: the names are the commands' own (a test checks), not read by reflection. */
+    private static Map<String, Class<?>> commands(Object... namesAndClasses) {
+        Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndClasses.length; i += 2) {
+            byName.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(byName);
+    }
+
+    /**
+     * The commands a run with {@code args} needs: the one it names (the first argument that is neither one of
+     * deja's own options nor its value), or all of them for help, completion, the man page, and anything picocli
+     * must explain (no command, an unknown one).
+     */
+    static java.util.Collection<Class<?>> commandsFor(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.startsWith("-")) {
+                if (OPTIONS_WITH_VALUES.contains(arg)) {
+                    i++;
+                }
+                continue;
+            }
+            Class<?> command = COMMANDS.get(arg);
+            return command == null || DESCRIBE_ALL.contains(arg) ? COMMANDS.values() : List.of(command);
+        }
+        return COMMANDS.values();
+    }
 
     @Option(
             names = "-C",

@@ -82,6 +82,7 @@ public final class Main {
                 cancellation,
                 interactive,
                 ProjectContext.retryPolicy(System.getProperty("deja.registry.attempts"))));
+        DejaCommand.commandsFor(args).forEach(cli::addSubcommand);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

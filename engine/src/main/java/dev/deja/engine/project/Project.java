@@ -25,12 +25,16 @@ public final class Project {
     /** The compose override file {@code deja env --format compose} is written to, by convention. */
     public static final String COMPOSE_OVERRIDE = "compose.deja.yaml";
 
+    /** The digest cache folder the CI templates carry between jobs ({@code --digest-cache}), by convention. */
+    public static final String CI_DIGEST_CACHE = ".deja-cache";
+
     /**
      * Files at the project root that no context holds unless an image includes them: git's folder and deja's own
      * files (editing deja.yaml for one image must not change the others; writing the states' references into
-     * compose.deja.yaml must not change a state).
+     * compose.deja.yaml, or a CI job's digest cache into .deja-cache, must not change a state).
      */
-    public static final Set<String> LEFT_OUT = Set.of(".git", ConfigLoader.FILE_NAME, LOCK_FILE, COMPOSE_OVERRIDE);
+    public static final Set<String> LEFT_OUT =
+            Set.of(".git", ConfigLoader.FILE_NAME, LOCK_FILE, COMPOSE_OVERRIDE, CI_DIGEST_CACHE);
 
     private final Path root;
     private final ConfigFile config;
