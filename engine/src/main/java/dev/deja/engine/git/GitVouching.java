@@ -93,7 +93,8 @@ public final class GitVouching implements Vouching {
             return Optional.empty();
         }
         Path dir = top.get();
-        if (convertsLineEndings(dir)) {
+        Map<String, String> core = coreSettings(dir);
+        if (convertsLineEndings(core) || looksAtLessThanEveryStat(core)) {
             return Optional.empty();
         }
         String staged = Git.run(dir, "ls-files", "--stage", "-z");
@@ -143,7 +144,7 @@ public final class GitVouching implements Vouching {
                 r++;
             }
         }
-        if (attributes || hasAttributesOutsideTheTree(dir, environment)) {
+        if (attributes || hasAttributesOutsideTheTree(dir, core, environment)) {
             Set<String> converted = converted(dir, blobs.keySet());
             if (converted == null) {
                 return Optional.empty();
@@ -153,21 +154,45 @@ public final class GitVouching implements Vouching {
         return Optional.of(new Index(root, rootPrefix, Map.copyOf(blobs), checkedAt));
     }
 
+    /** The core settings that decide what git's word is worth, by lower-case name, in one git call. */
+    private static Map<String, String> coreSettings(Path dir) {
+        String out =
+                Git.run(dir, "config", "--get-regexp", "^core\\.(autocrlf|eol|trustctime|checkstat|attributesfile)$");
+        Map<String, String> settings = new HashMap<>();
+        if (out != null) {
+            out.lines().forEach(line -> {
+                int space = line.indexOf(' ');
+                if (space > 0) {
+                    settings.put(
+                            line.substring(0, space).toLowerCase(java.util.Locale.ROOT), line.substring(space + 1));
+                }
+            });
+        }
+        return settings;
+    }
+
     /** Whether checkout writes CRLF for text files whatever the attributes say. */
-    private static boolean convertsLineEndings(Path dir) {
-        String autocrlf = Git.line(dir, "config", "--get", "core.autocrlf");
-        String eol = Git.line(dir, "config", "--get", "core.eol");
-        return "true".equalsIgnoreCase(autocrlf) || "crlf".equalsIgnoreCase(eol);
+    private static boolean convertsLineEndings(Map<String, String> core) {
+        return "true".equalsIgnoreCase(core.get("core.autocrlf")) || "crlf".equalsIgnoreCase(core.get("core.eol"));
+    }
+
+    /**
+     * Whether git was told to ignore ctimes or most of the stat data: it could then call clean a file edited with
+     * its mtime put back, which deja's own check would have caught.
+     */
+    private static boolean looksAtLessThanEveryStat(Map<String, String> core) {
+        return "false".equalsIgnoreCase(core.get("core.trustctime"))
+                || "minimal".equalsIgnoreCase(core.get("core.checkstat"));
     }
 
     /** Attributes from $GIT_DIR/info/attributes or the user's attributes file. */
-    private static boolean hasAttributesOutsideTheTree(Path dir, Map<String, String> environment) {
+    private static boolean hasAttributesOutsideTheTree(
+            Path dir, Map<String, String> core, Map<String, String> environment) {
         String info = Git.line(dir, "rev-parse", "--git-path", "info/attributes");
         if (info != null && dir.resolve(info).toFile().isFile()) {
             return true;
         }
-        String configured = Git.line(dir, "config", "--get", "core.attributesFile");
-        if (configured != null) {
+        if (core.containsKey("core.attributesfile")) {
             return true;
         }
         String xdg = environment.get("XDG_CONFIG_HOME");
