@@ -38,7 +38,8 @@ class ContextListTest {
                 .doesNotContain("\u0001")
                 .doesNotContain("  deja.yaml\n")
                 .contains(
-                        "# left out of the context at the project root: .git, compose.deja.yaml, deja.lock, deja.yaml");
+                        "# left out of the context at the project root: .deja-cache, .git, compose.deja.yaml, deja.lock,"
+                                + " deja.yaml");
     }
 
     @Test

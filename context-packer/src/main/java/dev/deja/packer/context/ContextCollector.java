@@ -336,8 +336,19 @@ public final class ContextCollector {
     /** Orders entries by the UTF-8 bytes of their paths: the same on every JDK and file system. */
     static List<ContextEntry> sorted(List<ContextEntry> entries) {
         List<ContextEntry> out = new ArrayList<>(entries);
-        out.sort((a, b) -> compareUtf8(a.path(), b.path()));
+        // Without surrogate pairs UTF-16 order is UTF-8 order, and String.compareTo is the JDK's vectorized one.
+        boolean basicPlane = out.stream().map(ContextEntry::path).noneMatch(ContextCollector::hasSurrogate);
+        out.sort(basicPlane ? (a, b) -> a.path().compareTo(b.path()) : (a, b) -> compareUtf8(a.path(), b.path()));
         return out;
+    }
+
+    private static boolean hasSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

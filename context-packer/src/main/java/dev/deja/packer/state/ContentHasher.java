@@ -104,31 +104,44 @@ public final class ContentHasher {
                 contentDigests.put(entry.path(), cached);
                 return;
             }
+            // Asked on the walk's thread once the answer is in; until then in the pool, where waiting for it (git
+            // reading its index) does not hold the walk up.
+            boolean ready = vouching.ready();
+            BlobKey blob = ready ? vouching.blob(entry.source(), entry.stamp()) : null;
+            if (ready && knownByBlob(entry, blob)) {
+                return;
+            }
             pool.execute(() -> {
                 if (failure.get() != null) {
                     return;
                 }
                 try {
-                    // Asked here, off the walk's threads: the first question waits for git's answer.
-                    BlobKey blob = vouching.blob(entry.source(), entry.stamp());
-                    String known = cache.lookup(blob);
-                    if (known != null) {
-                        // Known by its blob (a fresh clone): under its stamp too, for the next run here.
-                        cache.record(entry.source(), entry.stamp(), known, epochNanos());
-                        contentDigests.put(entry.path(), known);
+                    BlobKey vouched = ready ? blob : vouching.blob(entry.source(), entry.stamp());
+                    if (!ready && knownByBlob(entry, vouched)) {
                         return;
                     }
                     long readStart = epochNanos();
                     String digest = workers.get().hashFile(entry);
                     cache.record(entry.source(), entry.stamp(), digest, readStart);
-                    if (blob != null && unchangedWhileRead(entry)) {
-                        cache.record(blob, digest);
+                    if (vouched != null && unchangedWhileRead(entry)) {
+                        cache.record(vouched, digest);
                     }
                     contentDigests.put(entry.path(), digest);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                 }
             });
+        }
+
+        /** Whether the cache knows the blob: then it is the file's digest (and, for the next run, its stamp's). */
+        private boolean knownByBlob(ContextEntry entry, BlobKey blob) {
+            String known = cache.lookup(blob);
+            if (known == null) {
+                return false;
+            }
+            cache.record(entry.source(), entry.stamp(), known, epochNanos());
+            contentDigests.put(entry.path(), known);
+            return true;
         }
 
         /** The file's stamp after reading is the walk's: the bytes read are the ones its stamp stood for. */

@@ -41,13 +41,19 @@ public final class DigestCache {
 
     private final Path file;
     private final long racyNanos;
-    private final Map<String, Cached> stamps = new ConcurrentHashMap<>();
-    private final Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>();
+    private final Map<String, Cached> stamps;
+    private final Map<BlobKey, byte[]> blobs;
     private volatile boolean changed;
 
     private DigestCache(Path file, long racyNanos) {
+        this(file, racyNanos, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
+    private DigestCache(Path file, long racyNanos, Map<String, Cached> stamps, Map<BlobKey, byte[]> blobs) {
         this.file = file;
         this.racyNanos = racyNanos;
+        this.stamps = stamps;
+        this.blobs = blobs;
     }
 
     /** A cache that remembers nothing (tests, and {@code DEJA_DIGEST_CACHE=off}). */
@@ -71,54 +77,54 @@ public final class DigestCache {
     }
 
     private static DigestCache open(Path file, long racyNanos, Consumer<String> warnings) {
-        DigestCache cache = new DigestCache(file, racyNanos);
         byte[] content;
         try {
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return cache;
+            return new DigestCache(file, racyNanos);
         } catch (IOException e) {
             warnings.accept("digest cache " + file + " cannot be read (" + e.getMessage() + "); every file is read");
-            return cache;
+            return new DigestCache(file, racyNanos);
         }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
         try {
-            cache.load(new DataInputStream(new ByteArrayInputStream(content)));
+            String magic = in.readUTF();
+            if (magic.startsWith("deja-digests/") && !MAGIC.equals(magic)) {
+                // Another version of deja's own cache: not damage, only out of date. Rewritten by this run.
+                DigestCache cache = new DigestCache(file, racyNanos);
+                cache.changed = true;
+                return cache;
+            }
+            if (!MAGIC.equals(magic)) {
+                throw new IOException("it does not start with '" + MAGIC + "'");
+            }
+            // The maps sized for what they hold and this run may add: no rehashing while the walk looks up.
+            int stampCount = count(in.readInt());
+            Map<String, Cached> stamps = new ConcurrentHashMap<>(2 * stampCount + 16);
+            for (int i = 0; i < stampCount; i++) {
+                String path = in.readUTF();
+                FileStamp stamp =
+                        new FileStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                stamps.put(path, new Cached(stamp, digest(in)));
+            }
+            int blobCount = count(in.readInt());
+            Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>(2 * blobCount + 16);
+            HexFormat hex = HexFormat.of();
+            for (int i = 0; i < blobCount; i++) {
+                byte[] id = new byte[in.readUnsignedByte()];
+                in.readFully(id);
+                blobs.put(new BlobKey(hex.formatHex(id), in.readLong(), in.readInt()), digest(in));
+            }
+            if (in.available() != 0) {
+                throw new IOException(in.available() + " bytes after the last entry");
+            }
+            return new DigestCache(file, racyNanos, stamps, blobs);
         } catch (IOException | RuntimeException e) {
-            cache.stamps.clear();
-            cache.blobs.clear();
             warnings.accept("digest cache " + file + " is damaged or not deja's (" + e.getMessage()
                     + "); ignored, every file is read, and it is written anew");
+            DigestCache cache = new DigestCache(file, racyNanos);
             cache.changed = true;
-        }
-        return cache;
-    }
-
-    private void load(DataInputStream in) throws IOException {
-        String magic = in.readUTF();
-        if (magic.startsWith("deja-digests/") && !MAGIC.equals(magic)) {
-            // Another version of deja's own cache: not damage, only out of date. Rewritten by this run.
-            changed = true;
-            return;
-        }
-        if (!MAGIC.equals(magic)) {
-            throw new IOException("it does not start with '" + MAGIC + "'");
-        }
-        int stampCount = count(in.readInt());
-        for (int i = 0; i < stampCount; i++) {
-            String path = in.readUTF();
-            FileStamp stamp = new FileStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
-            stamps.put(path, new Cached(stamp, digest(in)));
-        }
-        int blobCount = count(in.readInt());
-        HexFormat hex = HexFormat.of();
-        for (int i = 0; i < blobCount; i++) {
-            byte[] id = new byte[in.readUnsignedByte()];
-            in.readFully(id);
-            BlobKey key = new BlobKey(hex.formatHex(id), in.readLong(), in.readInt());
-            blobs.put(key, digest(in));
-        }
-        if (in.available() != 0) {
-            throw new IOException(in.available() + " bytes after the last entry");
+            return cache;
         }
     }
 

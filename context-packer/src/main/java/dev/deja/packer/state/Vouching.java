@@ -15,6 +15,14 @@ public interface Vouching {
      */
     BlobKey blob(Path source, FileStamp stamp);
 
+    /**
+     * Whether {@link #blob} answers without waiting (the system's answer is in); asking starts the reading of that
+     * answer where it is read lazily.
+     */
+    default boolean ready() {
+        return true;
+    }
+
     /** Vouches for nothing (no checkout, or the digest cache is off). */
     static Vouching none() {
         return (source, stamp) -> null;

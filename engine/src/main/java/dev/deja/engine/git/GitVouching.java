@@ -63,6 +63,11 @@ public final class GitVouching implements Vouching {
     }
 
     @Override
+    public boolean ready() {
+        return index().isDone();
+    }
+
+    @Override
     public BlobKey blob(Path source, FileStamp stamp) {
         Optional<Index> known = Parallel.get(index());
         if (known.isEmpty() || stamp == null) {
