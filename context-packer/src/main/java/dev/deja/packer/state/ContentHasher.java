@@ -133,13 +133,16 @@ public final class ContentHasher {
             });
         }
 
-        /** Whether the cache knows the blob: then it is the file's digest (and, for the next run, its stamp's). */
+        /**
+         * Whether the cache knows the blob: then it is the file's digest. Not recorded under its stamp: a fresh CI
+         * clone's paths and stamps are never seen again, and the next run in a checkout that stays finds it by its
+         * blob as fast; the cache file then keeps its size and is not written.
+         */
         private boolean knownByBlob(ContextEntry entry, BlobKey blob) {
             String known = cache.lookup(blob);
             if (known == null) {
                 return false;
             }
-            cache.record(entry.source(), entry.stamp(), known, epochNanos());
             contentDigests.put(entry.path(), known);
             return true;
         }

@@ -5,6 +5,8 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ import java.util.function.Consumer;
  */
 public final class DigestCache {
 
-    static final String MAGIC = "deja-digests/2";
+    static final String MAGIC = "deja-digests/3";
     static final long RACY_NANOS = 2_000_000_000L;
     private static final int MAX_ENTRIES = 2_000_000;
     private static final int DIGEST_BYTES = 32;
@@ -86,9 +88,11 @@ public final class DigestCache {
             warnings.accept("digest cache " + file + " cannot be read (" + e.getMessage() + "); every file is read");
             return new DigestCache(file, racyNanos);
         }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
+        // Parsed in place: paths are decoded straight from the file's bytes (an ASCII path is one copy).
+        ByteBuffer in = ByteBuffer.wrap(content);
         try {
-            String magic = in.readUTF();
+            String magic = new DataInputStream(new ByteArrayInputStream(content)).readUTF();
+            in.position(2 + magic.getBytes(StandardCharsets.UTF_8).length);
             if (magic.startsWith("deja-digests/") && !MAGIC.equals(magic)) {
                 // Another version of deja's own cache: not damage, only out of date. Rewritten by this run.
                 DigestCache cache = new DigestCache(file, racyNanos);
@@ -99,24 +103,25 @@ public final class DigestCache {
                 throw new IOException("it does not start with '" + MAGIC + "'");
             }
             // The maps sized for what they hold and this run may add: no rehashing while the walk looks up.
-            int stampCount = count(in.readInt());
+            int stampCount = count(in.getInt());
             Map<String, Cached> stamps = new ConcurrentHashMap<>(2 * stampCount + 16);
             for (int i = 0; i < stampCount; i++) {
-                String path = in.readUTF();
-                FileStamp stamp =
-                        new FileStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                int length = in.getInt();
+                String path = new String(content, in.position(), length, StandardCharsets.UTF_8);
+                in.position(in.position() + length);
+                FileStamp stamp = new FileStamp(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
                 stamps.put(path, new Cached(stamp, digest(in)));
             }
-            int blobCount = count(in.readInt());
+            int blobCount = count(in.getInt());
             Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>(2 * blobCount + 16);
             HexFormat hex = HexFormat.of();
             for (int i = 0; i < blobCount; i++) {
-                byte[] id = new byte[in.readUnsignedByte()];
-                in.readFully(id);
-                blobs.put(new BlobKey(hex.formatHex(id), in.readLong(), in.readInt()), digest(in));
+                byte[] id = new byte[Byte.toUnsignedInt(in.get())];
+                in.get(id);
+                blobs.put(new BlobKey(hex.formatHex(id), in.getLong(), in.getInt()), digest(in));
             }
-            if (in.available() != 0) {
-                throw new IOException(in.available() + " bytes after the last entry");
+            if (in.hasRemaining()) {
+                throw new IOException(in.remaining() + " bytes after the last entry");
             }
             return new DigestCache(file, racyNanos, stamps, blobs);
         } catch (IOException | RuntimeException e) {
@@ -135,9 +140,9 @@ public final class DigestCache {
         return count;
     }
 
-    private static byte[] digest(DataInputStream in) throws IOException {
+    private static byte[] digest(ByteBuffer in) {
         byte[] digest = new byte[DIGEST_BYTES];
-        in.readFully(digest);
+        in.get(digest);
         return digest;
     }
 
@@ -207,7 +212,9 @@ public final class DigestCache {
                         break;
                     }
                     FileStamp s = entry.getValue().stamp();
-                    data.writeUTF(entry.getKey());
+                    byte[] path = entry.getKey().getBytes(StandardCharsets.UTF_8);
+                    data.writeInt(path.length);
+                    data.write(path);
                     data.writeLong(s.size());
                     data.writeLong(s.mtimeNanos());
                     data.writeLong(s.ctimeNanos());
