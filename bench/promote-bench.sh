@@ -22,23 +22,8 @@ command -v skopeo >/dev/null || { echo "installing skopeo" >&2; apt-get install 
 
 # The monorepo: IMAGES independent images, each with its own data file.
 repo="$work/repo"
-if [ ! -d "$repo/.git" ]; then
-  mkdir -p "$repo"
-  {
-    echo "registry: $reg/$ns"
-    echo "tags: {commit: true, branch: false}"
-    echo "images:"
-    for i in $(seq -w 1 "$images"); do
-      mkdir -p "$repo/img$i"
-      printf 'FROM scratch\nCOPY data /data\n' > "$repo/img$i/Dockerfile"
-      echo "image $i" > "$repo/img$i/data"
-      echo "  img$i: {dockerfile: img$i/Dockerfile}"
-    done
-  } > "$repo/deja.yaml"
-  git -C "$repo" init -q
-  git -C "$repo" -c user.email=b@example.com -c user.name=bench add -A
-  git -C "$repo" -c user.email=b@example.com -c user.name=bench commit -q -m seed
-fi
+. bench/lib.sh
+flat_monorepo "$repo" "$images" "$reg/$ns"
 
 # The registry's port changes when test-env restarts it.
 sed -i "s|^registry: .*|registry: $reg/$ns|" "$repo/deja.yaml"

@@ -34,23 +34,8 @@ docker pull -q "$image" >/dev/null
 
 # The monorepo: 20 independent images, pushed once.
 repo=$work/repo
-if [ ! -d "$repo/.git" ]; then
-  mkdir -p "$repo"
-  {
-    echo "registry: \${BENCH_REGISTRY}"
-    echo "tags: {commit: true, branch: false}"
-    echo "images:"
-    for i in $(seq -w 1 20); do
-      mkdir -p "$repo/img$i"
-      printf 'FROM scratch\nCOPY data /data\n' > "$repo/img$i/Dockerfile"
-      echo "image $i" > "$repo/img$i/data"
-      echo "  img$i: {dockerfile: img$i/Dockerfile}"
-    done
-  } > "$repo/deja.yaml"
-  git -C "$repo" init -q
-  git -C "$repo" -c user.email=b@example.com -c user.name=bench add -A
-  git -C "$repo" -c user.email=b@example.com -c user.name=bench commit -q -m seed
-fi
+. bench/lib.sh
+flat_monorepo "$repo" 20 '${BENCH_REGISTRY}'
 export BENCH_REGISTRY=$DEJA_TEST_REGISTRY/startup-bench-repo
 ./deja -C "$repo" build --push >/dev/null 2>&1
 
