@@ -2,7 +2,7 @@ package dev.deja.packer.context;
 
 import dev.deja.packer.InputException;
 import dev.deja.packer.ignore.IgnoreRules;
-import dev.deja.packer.state.FileStamp;
+import dev.deja.packer.state.Lstat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
@@ -246,13 +245,13 @@ public final class ContextCollector {
      * {@code here} and returns the task that walks below a folder, for the caller to run beside its siblings.
      */
     private RecursiveAction visit(Path path, String repoPath, String contextPath, List<ContextEntry> here) {
-        Map<String, Object> attributes;
+        Lstat lstat;
         try {
-            attributes = Files.readAttributes(path, FileStamp.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            lstat = Lstat.of(path);
         } catch (IOException e) {
             throw new InputException(path, "cannot read: " + InputException.reason(e));
         }
-        int mode = (Integer) attributes.get("mode");
+        int mode = lstat.mode();
         int type = mode & S_IFMT;
         boolean excluded = rules.excludes(contextPath);
         if (type == S_IFDIR) {
@@ -265,7 +264,7 @@ public final class ContextCollector {
         } else if (type == S_IFLNK) {
             here.add(ContextEntry.symlink(contextPath, linkTarget(path), path));
         } else if (type == S_IFREG) {
-            here.add(ContextEntry.file(contextPath, path, FileStamp.of(attributes), (mode & 0111) != 0));
+            here.add(ContextEntry.file(contextPath, path, lstat.stamp(), (mode & 0111) != 0));
         } else {
             throw new InputException(path, "cannot pack a special file (socket, device or pipe): exclude it");
         }

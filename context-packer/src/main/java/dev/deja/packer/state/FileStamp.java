@@ -1,8 +1,6 @@
 package dev.deja.packer.state;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
@@ -14,10 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 public record FileStamp(long size, long mtimeNanos, long ctimeNanos, long inode, long device) {
 
-    /** The attributes one lstat gives that a stamp (and the walk: the mode) needs. */
-    public static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev";
-
-    /** The stamp in attributes read with {@link #ATTRIBUTES}. */
+    /** The stamp in attributes read with {@link Lstat#ATTRIBUTES}. */
     public static FileStamp of(Map<String, Object> attributes) {
         return new FileStamp(
                 (Long) attributes.get("size"),
@@ -29,7 +24,7 @@ public record FileStamp(long size, long mtimeNanos, long ctimeNanos, long inode,
 
     /** The stamp of {@code file} now (not following a symlink). */
     public static FileStamp read(Path file) throws IOException {
-        return of(Files.readAttributes(file, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+        return Lstat.of(file).stamp();
     }
 
     private static long nanos(Object fileTime) {
