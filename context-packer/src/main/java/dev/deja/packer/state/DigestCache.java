@@ -43,17 +43,23 @@ public final class DigestCache {
 
     private final Path file;
     private final long racyNanos;
+    /** The stamps the file held, looked up in its bytes. */
+    private final StampIndex loaded;
+    /** This run's stamps (and the file's with a path that is not ASCII): they win over {@link #loaded}. */
     private final Map<String, Cached> stamps;
+
     private final Map<BlobKey, byte[]> blobs;
     private volatile boolean changed;
 
     private DigestCache(Path file, long racyNanos) {
-        this(file, racyNanos, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        this(file, racyNanos, StampIndex.empty(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
-    private DigestCache(Path file, long racyNanos, Map<String, Cached> stamps, Map<BlobKey, byte[]> blobs) {
+    private DigestCache(
+            Path file, long racyNanos, StampIndex loaded, Map<String, Cached> stamps, Map<BlobKey, byte[]> blobs) {
         this.file = file;
         this.racyNanos = racyNanos;
+        this.loaded = loaded;
         this.stamps = stamps;
         this.blobs = blobs;
     }
@@ -102,16 +108,12 @@ public final class DigestCache {
             if (!MAGIC.equals(magic)) {
                 throw new IOException("it does not start with '" + MAGIC + "'");
             }
-            // The maps sized for what they hold and this run may add: no rehashing while the walk looks up.
             int stampCount = count(in.getInt());
-            Map<String, Cached> stamps = new ConcurrentHashMap<>(2 * stampCount + 16);
-            for (int i = 0; i < stampCount; i++) {
-                int length = in.getInt();
-                String path = new String(content, in.position(), length, StandardCharsets.UTF_8);
-                in.position(in.position() + length);
-                FileStamp stamp = new FileStamp(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
-                stamps.put(path, new Cached(stamp, digest(in)));
-            }
+            Map<String, Cached> stamps = new ConcurrentHashMap<>();
+            StampIndex loaded = StampIndex.read(content, in, stampCount, offset -> {
+                StampIndex.Entry entry = StampIndex.entry(content, offset);
+                stamps.put(entry.path(), new Cached(entry.stamp(), entry.digest()));
+            });
             int blobCount = count(in.getInt());
             Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>(2 * blobCount + 16);
             HexFormat hex = HexFormat.of();
@@ -123,7 +125,7 @@ public final class DigestCache {
             if (in.hasRemaining()) {
                 throw new IOException(in.remaining() + " bytes after the last entry");
             }
-            return new DigestCache(file, racyNanos, stamps, blobs);
+            return new DigestCache(file, racyNanos, loaded, stamps, blobs);
         } catch (IOException | RuntimeException e) {
             warnings.accept("digest cache " + file + " is damaged or not deja's (" + e.getMessage()
                     + "); ignored, every file is read, and it is written anew");
@@ -155,8 +157,13 @@ public final class DigestCache {
         if (file == null || stamp == null) {
             return null;
         }
-        Cached cached = stamps.get(source.toString());
-        return cached != null && cached.stamp().equals(stamp) ? HexFormat.of().formatHex(cached.digest()) : null;
+        String path = source.toString();
+        Cached cached = stamps.get(path);
+        if (cached != null) {
+            return cached.stamp().equals(stamp) ? HexFormat.of().formatHex(cached.digest()) : null;
+        }
+        byte[] digest = loaded.lookup(path, stamp);
+        return digest == null ? null : HexFormat.of().formatHex(digest);
     }
 
     /** The digest recorded for this blob, if any. */
@@ -204,13 +211,12 @@ public final class DigestCache {
             AtomicFile.write(file, out -> {
                 DataOutputStream data = new DataOutputStream(out);
                 data.writeUTF(MAGIC);
-                int stampCount = Math.min(stamps.size(), MAX_ENTRIES);
-                data.writeInt(stampCount);
-                int written = 0;
+                // The file's entries this run did not replace, byte for byte, then this run's.
+                int replaced =
+                        (int) stamps.keySet().stream().filter(loaded::contains).count();
+                data.writeInt(loaded.size() - replaced + stamps.size());
+                loaded.writeTo(data, path -> !stamps.containsKey(path));
                 for (Map.Entry<String, Cached> entry : stamps.entrySet()) {
-                    if (written++ == stampCount) {
-                        break;
-                    }
                     FileStamp s = entry.getValue().stamp();
                     byte[] path = entry.getKey().getBytes(StandardCharsets.UTF_8);
                     data.writeInt(path.length);
@@ -224,7 +230,7 @@ public final class DigestCache {
                 }
                 int blobCount = Math.min(blobs.size(), MAX_ENTRIES);
                 data.writeInt(blobCount);
-                written = 0;
+                int written = 0;
                 HexFormat hex = HexFormat.of();
                 for (Map.Entry<BlobKey, byte[]> entry : blobs.entrySet()) {
                     if (written++ == blobCount) {

@@ -163,4 +163,34 @@ class DigestCacheTest {
                 .isEqualTo(cold);
         assertThat(warnings).as("deja's own older format").isEmpty();
     }
+
+    @Test
+    void entriesFromTheFileAndThisRunsSurviveSavesWhateverTheirPathsBytes() {
+        Path file = tmp.resolve("cache.bin");
+        FileStamp one = new FileStamp(3, 1, 1, 7, 8);
+        FileStamp two = new FileStamp(4, 2, 2, 7, 8);
+        String a = "a".repeat(64);
+        String b = "b".repeat(64);
+        DigestCache first = DigestCache.open(file, 0);
+        for (String name : List.of("plain.txt", "été.txt", "日本.txt", "kept.txt")) {
+            first.record(tmp.resolve(name), one, a, MUCH_LATER);
+        }
+        first.save();
+        DigestCache second = DigestCache.open(file, 0);
+        for (String name : List.of("plain.txt", "été.txt", "日本.txt", "kept.txt")) {
+            assertThat(second.lookup(tmp.resolve(name), one)).as(name).isEqualTo(a);
+            assertThat(second.lookup(tmp.resolve(name), two))
+                    .as(name + ", another stamp")
+                    .isNull();
+        }
+        second.record(tmp.resolve("plain.txt"), two, b, MUCH_LATER);
+        second.record(tmp.resolve("日本.txt"), two, b, MUCH_LATER);
+        second.save();
+        DigestCache third = DigestCache.open(file, 0);
+        assertThat(third.lookup(tmp.resolve("plain.txt"), two)).isEqualTo(b);
+        assertThat(third.lookup(tmp.resolve("plain.txt"), one)).as("replaced").isNull();
+        assertThat(third.lookup(tmp.resolve("日本.txt"), two)).isEqualTo(b);
+        assertThat(third.lookup(tmp.resolve("été.txt"), one)).isEqualTo(a);
+        assertThat(third.lookup(tmp.resolve("kept.txt"), one)).isEqualTo(a);
+    }
 }
