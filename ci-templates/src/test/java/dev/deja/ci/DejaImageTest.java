@@ -177,6 +177,12 @@ class DejaImageTest {
                     .isEqualTo("built");
         }
         assertThat(project.dotenv("deja.env")).containsEntry("DEJA_SERVICE1_RESULT", "built");
+        // The digest cache went to the runner's cache (gitlab-ci-local keeps it under .gitlab-ci-local/cache).
+        try (java.util.stream.Stream<Path> cached = Files.walk(project.root.resolve(".gitlab-ci-local/cache"))) {
+            assertThat(cached.filter(f -> f.endsWith(Path.of(".deja-cache", "digests.bin"))))
+                    .singleElement()
+                    .satisfies(f -> assertThat(f).isNotEmptyFile());
+        }
     }
 
     @Test

@@ -85,9 +85,9 @@ class GitLabComponentTest {
                 .containsEntry("DEJA_WHEELS_IMAGE", "")
                 .hasSize(2 * 7 + 2);
 
-        // The job's digest cache is in the project's cache, for the next pipeline (gitlab-ci-local keeps it there).
-        assertThat(project.root.resolve(".gitlab-ci-local/cache/deja-digests-deja-build/.deja-cache/digests.bin"))
-                .isNotEmptyFile();
+        // The job's digest cache, where the component points deja (a shell runner keeps it in the checkout; the
+        // second pipeline's reuse shows it is in no context).
+        assertThat(project.root.resolve(".deja-cache/digests.bin")).isNotEmptyFile();
 
         project.commit("second pipeline, nothing changed");
         Commands.Result second = project.pipeline();
