@@ -97,6 +97,11 @@ class GitDigestCacheTest {
                 .file(
                         ".gitattributes",
                         "app/upper.txt filter=upper\napp/pointer.bin filter=fakelfs\napp/crlf.txt eol=crlf\n");
+        // More files than deja reads before it asks git (a few edits are cheaper to hash than git status).
+        for (int i = 0; i < 80; i++) {
+            Files.createDirectories(origin.resolve("app/many"));
+            Files.writeString(origin.resolve("app/many/f" + i + ".txt"), "file " + i + "\n");
+        }
         git(origin, "init", "-q", "-b", "main");
         configureFilters(origin);
         git(origin, "submodule", "add", "-q", sub.toString(), "app/sub");
@@ -148,13 +153,23 @@ class GitDigestCacheTest {
         assertThat(state(clone, doctored))
                 .as("filtered, crlf and submodule files are read")
                 .isEqualTo(off);
+        // Vouched-for files are known by their blobs: doctored, they change the state (a run reads the first few
+        // unknown files itself before it asks git, so every one of app/many is doctored).
         DigestCache poisonedToo = DigestCache.open(doctored.resolve("digests.bin"));
-        String aBlob = git(origin, "rev-parse", "HEAD:app/a.txt");
-        poisonedToo.record(new BlobKey(aBlob, Files.size(clone.resolve("app/a.txt")), 0100644), "0".repeat(64));
+        for (int i = 0; i < 80; i++) {
+            String path = "app/many/f" + i + ".txt";
+            poisonedToo.record(
+                    new BlobKey(git(origin, "rev-parse", "HEAD:" + path), Files.size(origin.resolve(path)), 0100644),
+                    "0".repeat(64));
+        }
         poisonedToo.save();
         Path fresh = tmp.resolve("fresh");
-        git(tmp, "clone", "-q", origin.toString(), fresh.toString());
-        assertThat(state(fresh, doctored)).as("a.txt known by its blob").isNotEqualTo(off);
+        git(tmp, "clone", "-q", "--no-checkout", origin.toString(), fresh.toString());
+        configureFilters(fresh);
+        git(fresh, "checkout", "-q", "main");
+        git(fresh, "submodule", "update", "-q", "--init");
+        assertThat(state(fresh, null)).as("the same tree").isEqualTo(off);
+        assertThat(state(fresh, doctored)).as("app/many known by their blobs").isNotEqualTo(off);
 
         // A dirty tree: the modified file is read, the state is what the cache-off run says.
         Files.writeString(clone.resolve("app/a.txt"), "edited in the clone\n");

@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The files git vouches for, read once per run in the background (three git commands, none of which reads a
+ * The files git vouches for, read once per run in the background once more than {@link #UNKNOWN_BEFORE_ASKING}
+ * files are unknown by their stamps (three git commands, none of which reads a
  * file's content unless git's own racy-timestamp rule makes it): the index's blob of every tracked regular file
  * ({@code ls-files -s}), minus what {@code status} finds modified in the work tree, minus what attributes convert on
  * checkout (a {@code filter} such as git-lfs, {@code ident}, {@code working-tree-encoding}, {@code eol=crlf}; all of
@@ -40,7 +42,14 @@ public final class GitVouching implements Vouching {
 
     private record Blob(String id, int mode) {}
 
+    /**
+     * Files a run reads before git is asked: a few edits in a developer's checkout cost less to hash than {@code git
+     * status} of a whole monorepo; a fresh clone has thousands unknown by their stamps.
+     */
+    static final int UNKNOWN_BEFORE_ASKING = 64;
+
     private final Supplier<Optional<Index>> reader;
+    private final AtomicInteger unknown = new AtomicInteger();
     private CompletableFuture<Optional<Index>> index;
 
     private GitVouching(Supplier<Optional<Index>> reader) {
@@ -64,11 +73,14 @@ public final class GitVouching implements Vouching {
 
     @Override
     public boolean ready() {
-        return index().isDone();
+        return unknown.get() < UNKNOWN_BEFORE_ASKING || index().isDone();
     }
 
     @Override
     public BlobKey blob(Path source, FileStamp stamp) {
+        if (unknown.incrementAndGet() <= UNKNOWN_BEFORE_ASKING) {
+            return null;
+        }
         Optional<Index> known = Parallel.get(index());
         if (known.isEmpty() || stamp == null) {
             return null;

@@ -1,0 +1,87 @@
+package dev.deja.engine.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.packer.TestTree;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which files git vouches for, with real git: clean, tracked, regular, unconverted ones only. */
+class GitVouchingTest {
+
+    @TempDir
+    Path tmp;
+
+    private void git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                "git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "protocol.file.allow=always"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
+    }
+
+    private static List<String> vouched(Path root) {
+        return ((GitVouching) GitVouching.of(root, Map.of())).vouchedPaths();
+    }
+
+    @Test
+    void onlyCleanTrackedUnconvertedRegularFilesAreVouchedFor() throws Exception {
+        Path sub = tmp.resolve("sub");
+        new TestTree(sub).file("inner.txt", "in a submodule\n");
+        git(sub, "init", "-q");
+        git(sub, "add", "-A");
+        git(sub, "commit", "-q", "-m", "sub");
+        Path repo = tmp.resolve("repo");
+        new TestTree(repo)
+                .file("clean.txt", "clean\n")
+                .file("run.sh", "#!/bin/sh\n")
+                .file("edited.txt", "before\n")
+                .file("filtered.txt", "filtered\n")
+                .file("crlf.txt", "one\n")
+                .file("lf.txt", "one\n")
+                .file(".gitattributes", "filtered.txt filter=upper\ncrlf.txt eol=crlf\nlf.txt eol=lf text\n");
+        repo.resolve("run.sh").toFile().setExecutable(true);
+        Files.createSymbolicLink(repo.resolve("link"), Path.of("clean.txt"));
+        git(repo, "init", "-q");
+        git(repo, "submodule", "add", "-q", sub.toString(), "sub");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "x");
+        Files.writeString(repo.resolve("edited.txt"), "after\n");
+        Files.writeString(repo.resolve("untracked.txt"), "new\n");
+
+        assertThat(vouched(repo))
+                .containsExactlyInAnyOrder("clean.txt", "run.sh", "lf.txt", ".gitattributes", ".gitmodules");
+    }
+
+    @Test
+    void gitThatIgnoresCtimesOrConvertsEveryTextFileVouchesForNothing() throws Exception {
+        Path repo = tmp.resolve("repo");
+        new TestTree(repo).file("clean.txt", "clean\n");
+        git(repo, "init", "-q");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "x");
+        assertThat(vouched(repo)).containsExactly("clean.txt");
+        for (List<String> setting : List.of(
+                List.of("core.trustctime", "false"),
+                List.of("core.checkStat", "minimal"),
+                List.of("core.autocrlf", "true"))) {
+            git(repo, "config", setting.get(0), setting.get(1));
+            assertThat(vouched(repo)).as(setting.get(0)).isEmpty();
+            git(repo, "config", "--unset", setting.get(0));
+        }
+    }
+
+    @Test
+    void outsideACheckoutNothingIsVouchedFor() {
+        assertThat(vouched(tmp)).isEmpty();
+    }
+}
