@@ -55,6 +55,12 @@ final class GitLabFixture {
                         + " (scripts/test-env.sh --ci installs it)");
         Path root = tmp.resolve("project");
         TestTree.copyOf(PROJECT.resolve("examples/monorepo"), root, "dist");
+        // More files than deja hashes before it asks git which ones it vouches for: as in a real repository, the
+        // job's digest cache then holds them by blob, for the next job's clone.
+        for (int i = 0; i < 80; i++) {
+            Files.createDirectories(root.resolve("service2/static"));
+            Files.writeString(root.resolve("service2/static/f" + i + ".txt"), "static " + i + "\n");
+        }
         TestTree.copyOf(PROJECT.resolve("ci-templates/gitlab/templates"), root.resolve("templates"));
         Path home = Files.createDirectories(tmp.resolve("home"));
         Map<String, String> env = new LinkedHashMap<>();
