@@ -91,7 +91,7 @@ public final class DigestCache {
         } catch (NoSuchFileException e) {
             return new DigestCache(file, racyNanos);
         } catch (IOException e) {
-            warnings.accept("digest cache " + file + " cannot be read (" + e.getMessage() + "); every file is read");
+            warnings.accept("digest cache " + file + " cannot be read (" + reason(e) + "); every file is read");
             return new DigestCache(file, racyNanos);
         }
         // Parsed in place: paths are decoded straight from the file's bytes (an ASCII path is one copy).
@@ -127,12 +127,19 @@ public final class DigestCache {
             }
             return new DigestCache(file, racyNanos, loaded, stamps, blobs);
         } catch (IOException | RuntimeException e) {
-            warnings.accept("digest cache " + file + " is damaged or not deja's (" + e.getMessage()
+            warnings.accept("digest cache " + file + " is damaged or not deja's (" + reason(e)
                     + "); ignored, every file is read, and it is written anew");
             DigestCache cache = new DigestCache(file, racyNanos);
             cache.changed = true;
             return cache;
         }
+    }
+
+    /** What went wrong, in words: a buffer that ran out says so by its type only. */
+    private static String reason(Exception e) {
+        return e instanceof java.nio.BufferUnderflowException
+                ? "it ends before its last entry"
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static int count(int count) throws IOException {
