@@ -22,13 +22,16 @@ final class StampIndex {
     /** Entry offset + 1 per slot, 0 when empty. */
     private final int[] slots;
 
-    private StampIndex(byte[] content, int[] slots) {
+    private final int size;
+
+    private StampIndex(byte[] content, int[] slots, int size) {
         this.content = content;
         this.slots = slots;
+        this.size = size;
     }
 
     static StampIndex empty() {
-        return new StampIndex(new byte[0], new int[1]);
+        return new StampIndex(new byte[0], new int[1], 0);
     }
 
     /**
@@ -38,6 +41,7 @@ final class StampIndex {
     static StampIndex read(byte[] content, ByteBuffer in, int count, java.util.function.IntConsumer others) {
         int capacity = Integer.highestOneBit(Math.max(4, count * 2 - 1)) << 1;
         int[] slots = new int[capacity];
+        int indexed = 0;
         for (int i = 0; i < count; i++) {
             int offset = in.position();
             int length = in.getInt();
@@ -62,8 +66,9 @@ final class StampIndex {
                 slot = (slot + 1) & (capacity - 1);
             }
             slots[slot] = offset + 1;
+            indexed++;
         }
-        return new StampIndex(content, slots);
+        return new StampIndex(content, slots, indexed);
     }
 
     /** The entry at {@code offset}: its path (decoded), stamp and digest. */
@@ -86,18 +91,15 @@ final class StampIndex {
         if (offset < 0) {
             return null;
         }
-        ByteBuffer at = ByteBuffer.wrap(content);
-        at.position(offset + Integer.BYTES + path.length());
-        if (at.getLong() != stamp.size()
-                || at.getLong() != stamp.mtimeNanos()
-                || at.getLong() != stamp.ctimeNanos()
-                || at.getLong() != stamp.inode()
-                || at.getLong() != stamp.device()) {
+        int at = offset + Integer.BYTES + path.length();
+        if (longAt(at) != stamp.size()
+                || longAt(at + 8) != stamp.mtimeNanos()
+                || longAt(at + 16) != stamp.ctimeNanos()
+                || longAt(at + 24) != stamp.inode()
+                || longAt(at + 32) != stamp.device()) {
             return null;
         }
-        byte[] digest = new byte[32];
-        at.get(digest);
-        return digest;
+        return java.util.Arrays.copyOfRange(content, at + 40, at + 40 + 32);
     }
 
     /** The offset of {@code path}'s entry, or -1. */
@@ -113,7 +115,7 @@ final class StampIndex {
     }
 
     private boolean sameAscii(String path, int offset) {
-        int length = ByteBuffer.wrap(content, offset, Integer.BYTES).getInt();
+        int length = intAt(offset);
         if (length != path.length()) {
             return false;
         }
@@ -138,7 +140,7 @@ final class StampIndex {
                 continue;
             }
             int offset = slot - 1;
-            int length = ByteBuffer.wrap(content, offset, Integer.BYTES).getInt();
+            int length = intAt(offset);
             String path =
                     new String(content, offset + Integer.BYTES, length, java.nio.charset.StandardCharsets.US_ASCII);
             if (keep.test(path)) {
@@ -150,10 +152,18 @@ final class StampIndex {
     }
 
     int size() {
-        int n = 0;
-        for (int slot : slots) {
-            n += slot != 0 ? 1 : 0;
-        }
-        return n;
+        return size;
+    }
+
+    /** Big-endian, as DataOutputStream writes: read in place, no buffer object per lookup. */
+    private int intAt(int offset) {
+        return (content[offset] & 0xff) << 24
+                | (content[offset + 1] & 0xff) << 16
+                | (content[offset + 2] & 0xff) << 8
+                | (content[offset + 3] & 0xff);
+    }
+
+    private long longAt(int offset) {
+        return ((long) intAt(offset) << 32) | (intAt(offset + 4) & 0xffffffffL);
     }
 }

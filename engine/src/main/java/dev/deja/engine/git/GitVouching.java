@@ -168,7 +168,7 @@ public final class GitVouching implements Vouching {
             }
             blobs.keySet().removeAll(converted);
         }
-        return Optional.of(new Index(root, rootPrefix, Map.copyOf(blobs), checkedAt));
+        return Optional.of(new Index(root, rootPrefix, java.util.Collections.unmodifiableMap(blobs), checkedAt));
     }
 
     /** The core settings that decide what git's word is worth, by lower-case name, in one git call. */

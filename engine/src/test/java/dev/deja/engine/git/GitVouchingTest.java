@@ -29,6 +29,13 @@ class GitVouchingTest {
         assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
     }
 
+    /** A repository of what {@code root} holds, all of it committed. */
+    private void committed(Path root) throws Exception {
+        git(root, "init", "-q");
+        git(root, "add", "-A");
+        git(root, "commit", "-q", "-m", "x");
+    }
+
     private static List<String> vouched(Path root) {
         return ((GitVouching) GitVouching.of(root, Map.of())).vouchedPaths();
     }
@@ -37,9 +44,7 @@ class GitVouchingTest {
     void onlyCleanTrackedUnconvertedRegularFilesAreVouchedFor() throws Exception {
         Path sub = tmp.resolve("sub");
         new TestTree(sub).file("inner.txt", "in a submodule\n");
-        git(sub, "init", "-q");
-        git(sub, "add", "-A");
-        git(sub, "commit", "-q", "-m", "sub");
+        committed(sub);
         Path repo = tmp.resolve("repo");
         new TestTree(repo)
                 .file("clean.txt", "clean\n")
@@ -66,9 +71,7 @@ class GitVouchingTest {
     void gitThatIgnoresCtimesOrConvertsEveryTextFileVouchesForNothing() throws Exception {
         Path repo = tmp.resolve("repo");
         new TestTree(repo).file("clean.txt", "clean\n");
-        git(repo, "init", "-q");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "x");
+        committed(repo);
         assertThat(vouched(repo)).containsExactly("clean.txt");
         for (List<String> setting : List.of(
                 List.of("core.trustctime", "false"),
