@@ -47,7 +47,9 @@ import dev.deja.engine.why.Snapshot;
 import dev.deja.engine.why.Why;
 import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.state.ContentHasher;
+import dev.deja.packer.state.DigestCache;
 import dev.deja.packer.state.State;
+import dev.deja.packer.state.Vouching;
 import dev.deja.registry.RegistryClient;
 import dev.deja.registry.auth.DockerConfigCredentials;
 import java.io.IOException;
@@ -134,11 +136,14 @@ public final class Deja {
 
     public Deja(DejaSettings settings) {
         this.settings = settings;
-        this.graph = ImageGraph.of(new ProjectLoader(settings.environment())
-                .load(settings.directory(), settings.config(), settings.registry()));
-        this.hasher = ContentHasher.forThisMachine(
-                DigestCaches.forProject(graph.project().root(), settings.environment(), settings.notices()),
-                GitVouching.of(graph.project().root(), settings.environment()));
+        Project project = new ProjectLoader(settings.environment())
+                .load(settings.directory(), settings.config(), settings.registry());
+        DigestCache digests = DigestCaches.forProject(project.root(), settings.environment(), settings.notices());
+        // Git reads its index while the Dockerfiles are parsed: most runs ask it about every context.
+        Vouching vouching =
+                digests.enabled() ? GitVouching.of(project.root(), settings.environment()) : Vouching.none();
+        this.graph = ImageGraph.of(project);
+        this.hasher = ContentHasher.forThisMachine(digests, vouching);
         List<Notice> notices = graph.notices();
         notices.stream().limit(NOTICES_SAID).forEach(notice -> settings.notices()
                 .accept(notice.describe(graph.project().root())));

@@ -3,6 +3,9 @@ package dev.deja.packer.context;
 import dev.deja.packer.InputException;
 import dev.deja.packer.ignore.IgnoreRules;
 import dev.deja.packer.state.Lstat;
+import dev.deja.packer.state.State;
+import dev.deja.packer.state.VouchedTree;
+import dev.deja.packer.state.Vouching;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -11,8 +14,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
@@ -68,8 +74,7 @@ public final class ContextCollector {
         Path contextPath = spec.isDeferred(contextDir) ? null : existingFolder(spec.repoRoot(), contextDir);
         List<ContextEntry> found =
                 walk(spec, contextPath, contextDir, ignoreRules(spec, contextDir, dockerfile), listener);
-        String dockerfileInContext =
-                RepoPath.isWithin(dockerfile, contextDir) ? RepoPath.relativize(contextDir, dockerfile) : dockerfile;
+        String dockerfileInContext = dockerfileInContext(contextDir, dockerfile);
         Path dockerfilePath = RepoPath.resolve(spec.repoRoot(), dockerfile);
         List<ContextEntry> entries = new ArrayList<>(found.size() + 1);
         for (ContextEntry entry : found) {
@@ -87,6 +92,78 @@ public final class ContextCollector {
                 withParents(deduplicated(sorted(entries))),
                 dockerfileInContext,
                 !RepoPath.isWithin(dockerfile, contextDir));
+    }
+
+    /** The Dockerfile's path in the context: where it lies in the context folder, else its repository path. */
+    public static String dockerfileInContext(ContextSpec spec) {
+        return dockerfileInContext(
+                normalized(spec, spec.contextDir(), "context"), normalized(spec, spec.dockerfile(), "dockerfile"));
+    }
+
+    private static String dockerfileInContext(String contextDir, String dockerfile) {
+        return RepoPath.isWithin(dockerfile, contextDir) ? RepoPath.relativize(contextDir, dockerfile) : dockerfile;
+    }
+
+    /**
+     * A key that stands for the entries {@link #collect} would list, without walking, when {@code vouching} vouches
+     * for every file the walk would find: the tracked files under the folders it walks (the vouching's key), the
+     * ignore rules, what the spec leaves out and defers, and the Dockerfile as sent. Empty when the walk could see
+     * something the vouching does not name: a modified or converted file, or an untracked one (ignored by git or not)
+     * that the ignore rules do not leave out.
+     *
+     * @param dockerfileApart whether the Dockerfile is sent apart from the context (one written in a config)
+     */
+    public static Optional<String> vouchedKey(
+            ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, Vouching vouching) {
+        String contextDir = normalized(spec, spec.contextDir(), "context");
+        String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
+        List<String> roots = new ArrayList<>();
+        if (!spec.isDeferred(contextDir)) {
+            existingFolder(spec.repoRoot(), contextDir);
+            roots.add(contextDir);
+        }
+        for (String include : spec.includes()) {
+            String normalized = normalized(spec, include, "include");
+            if (!spec.isDeferred(normalized)) {
+                roots.add(normalized);
+            }
+        }
+        if (roots.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<VouchedTree> tree = vouching.tree(roots);
+        if (tree.isEmpty()) {
+            return Optional.empty();
+        }
+        IgnoreRules rules = ignoreRules(spec, contextDir, dockerfile);
+        boolean contextWalked = roots.get(0).equals(contextDir) && !spec.isDeferred(contextDir);
+        for (String untracked : tree.get().untracked()) {
+            boolean folder = untracked.endsWith("/");
+            String path = folder ? untracked.substring(0, untracked.length() - 1) : untracked;
+            for (int r = 0; r < roots.size(); r++) {
+                String root = roots.get(r);
+                if (RepoPath.isWithin(root, path)) {
+                    return Optional.empty();
+                }
+                if (RepoPath.isWithin(path, root)) {
+                    String inContext = r == 0 && contextWalked ? RepoPath.relativize(contextDir, path) : path;
+                    boolean leftOut = root.isEmpty() && spec.leftOut().contains(path.split("/", 2)[0]);
+                    boolean walkedPast = leftOut
+                            || spec.isDeferred(path)
+                            || rules.excludes(inContext) && !(folder && rules.mayReincludeBelow(inContext));
+                    if (!walkedPast) {
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+        State.Encoder key = new State.Encoder();
+        key.field("deja-context-key/1").field(tree.get().key());
+        key.list(roots).field(contextDir).field(dockerfile).field(dockerfileInContext(contextDir, dockerfile));
+        key.flag(!RepoPath.isWithin(dockerfile, contextDir)).flag(dockerfileApart);
+        key.list(new TreeSet<>(spec.leftOut())).list(spec.deferred()).list(rules.text());
+        key.field(HexFormat.of().formatHex(State.sha256().digest(dockerfileContent)));
+        return Optional.of(HexFormat.of().formatHex(key.finish()));
     }
 
     /**

@@ -86,6 +86,13 @@ public final class IgnoreRules {
         return new IgnoreRules(patterns);
     }
 
+    /** The rules as text, one pattern per element ({@code !} before an exception): equal texts, equal rules. */
+    public List<String> text() {
+        return patterns.stream()
+                .map(pattern -> (pattern.exception() ? "!" : " ") + pattern.cleaned())
+                .toList();
+    }
+
     public boolean isEmpty() {
         return patterns.isEmpty();
     }

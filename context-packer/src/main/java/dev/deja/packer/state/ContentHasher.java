@@ -3,6 +3,7 @@ package dev.deja.packer.state;
 import dev.deja.packer.InputException;
 import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextEntry;
+import dev.deja.packer.context.ContextSpec;
 import dev.deja.packer.context.EntryType;
 import dev.deja.packer.context.PackedContext;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +60,28 @@ public final class ContentHasher {
     public void saveCache() {
         cache.save();
     }
+
+    /**
+     * The state an earlier run computed from the same inputs, when version control vouches for every file of the
+     * context ({@link ContextCollector#vouchedKey}): known without walking it. With the key it is remembered under,
+     * whether known or not (empty when the files are not all vouched for).
+     */
+    public Recall recall(ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, BuildInputs inputs) {
+        if (!cache.enabled()) {
+            return new Recall(Optional.empty(), Optional.empty());
+        }
+        Optional<String> key = ContextCollector.vouchedKey(spec, dockerfileContent, dockerfileApart, vouching)
+                .map(entriesKey -> State.knownStateKey(entriesKey, inputs));
+        return new Recall(key, key.flatMap(cache::knownState));
+    }
+
+    /** Remembers a state computed by a walk under the key {@link #recall} gave. */
+    public void remember(String key, KnownState state) {
+        cache.record(key, state);
+    }
+
+    /** What {@link #recall} found: the key of the state's inputs, and the state if it is known. */
+    public record Recall(Optional<String> key, Optional<KnownState> known) {}
 
     /** Hashes an already collected context. */
     public List<EntryDigest> digests(PackedContext context) {

@@ -10,10 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Content digests of files from earlier runs, under two keys:
@@ -29,12 +35,18 @@ import java.util.function.Consumer;
  * never what a state means. Racy files are never recorded under their stamp: a file modified less than
  * {@link #RACY_NANOS} before it was hashed could be modified again within the same timestamp tick and look
  * unchanged. A blob is recorded only from a read that the file did not change during, of a file not modified since
- * its version control vouched for it. The file is read in one read and written in one (atomic) write; a damaged or
+ * its version control vouched for it.
+ *
+ * <p>It also remembers states by a key that stands for all their inputs ({@link KnownState}): when version control
+ * vouches for every file of a context, its state is known without walking it. The file is read in one read and written in one (atomic) write; a damaged or
  * foreign file is ignored, with one warning.
  */
 public final class DigestCache {
 
-    static final String MAGIC = "deja-digests/3";
+    static final String MAGIC = "deja-digests/4";
+    /** Known states kept: this run's, then the most recent of the file's. */
+    private static final int MAX_KNOWN_STATES = 4096;
+
     static final long RACY_NANOS = 2_000_000_000L;
     private static final int MAX_ENTRIES = 2_000_000;
     private static final int DIGEST_BYTES = 32;
@@ -48,20 +60,47 @@ public final class DigestCache {
     /** This run's stamps (and the file's with a path that is not ASCII): they win over {@link #loaded}. */
     private final Map<String, Cached> stamps;
 
-    private final Map<BlobKey, byte[]> blobs;
+    /**
+     * The file's blobs, parsed on the first question: a run whose states are all known (a clean checkout) never
+     * asks one.
+     */
+    private final Supplier<Map<BlobKey, byte[]>> blobs;
+    /** Known states by key: the file's, in its order (oldest first), then this run's. */
+    private final Map<String, KnownState> knownStates;
+
     private volatile boolean changed;
 
     private DigestCache(Path file, long racyNanos) {
-        this(file, racyNanos, StampIndex.empty(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        this(file, racyNanos, StampIndex.empty(), new ConcurrentHashMap<>(), ConcurrentHashMap::new, Map.of());
     }
 
     private DigestCache(
-            Path file, long racyNanos, StampIndex loaded, Map<String, Cached> stamps, Map<BlobKey, byte[]> blobs) {
+            Path file,
+            long racyNanos,
+            StampIndex loaded,
+            Map<String, Cached> stamps,
+            Supplier<Map<BlobKey, byte[]>> blobs,
+            Map<String, KnownState> knownStates) {
         this.file = file;
         this.racyNanos = racyNanos;
         this.loaded = loaded;
         this.stamps = stamps;
-        this.blobs = blobs;
+        this.blobs = memoized(blobs);
+        this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>(knownStates));
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 
     /** A cache that remembers nothing (tests, and {@code DEJA_DIGEST_CACHE=off}). */
@@ -114,18 +153,24 @@ public final class DigestCache {
                 StampIndex.Entry entry = StampIndex.entry(content, offset);
                 stamps.put(entry.path(), new Cached(entry.stamp(), entry.digest()));
             });
-            int blobCount = count(in.getInt());
-            Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>(2 * blobCount + 16);
+            int knownCount = count(in.getInt());
+            Map<String, KnownState> known = new LinkedHashMap<>();
             HexFormat hex = HexFormat.of();
+            for (int i = 0; i < knownCount; i++) {
+                String key = hex.formatHex(digest(in));
+                State state = new State(hex.formatHex(digest(in)));
+                known.put(key, new KnownState(state, in.getInt(), in.getLong()));
+            }
+            int blobCount = count(in.getInt());
+            int blobsAt = in.position();
             for (int i = 0; i < blobCount; i++) {
-                byte[] id = new byte[Byte.toUnsignedInt(in.get())];
-                in.get(id);
-                blobs.put(new BlobKey(hex.formatHex(id), in.getLong(), in.getInt()), digest(in));
+                int idLength = Byte.toUnsignedInt(in.get());
+                in.position(in.position() + idLength + Long.BYTES + Integer.BYTES + DIGEST_BYTES);
             }
             if (in.hasRemaining()) {
                 throw new IOException(in.remaining() + " bytes after the last entry");
             }
-            return new DigestCache(file, racyNanos, loaded, stamps, blobs);
+            return new DigestCache(file, racyNanos, loaded, stamps, () -> blobs(content, blobsAt, blobCount), known);
         } catch (IOException | RuntimeException e) {
             warnings.accept("digest cache " + file + " is damaged or not deja's (" + reason(e)
                     + "); ignored, every file is read, and it is written anew");
@@ -140,6 +185,18 @@ public final class DigestCache {
         return e instanceof java.nio.BufferUnderflowException
                 ? "it ends before its last entry"
                 : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static Map<BlobKey, byte[]> blobs(byte[] content, int offset, int count) {
+        ByteBuffer in = ByteBuffer.wrap(content).position(offset);
+        Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>(2 * count + 16);
+        HexFormat hex = HexFormat.of();
+        for (int i = 0; i < count; i++) {
+            byte[] id = new byte[Byte.toUnsignedInt(in.get())];
+            in.get(id);
+            blobs.put(new BlobKey(hex.formatHex(id), in.getLong(), in.getInt()), digest(in));
+        }
+        return blobs;
     }
 
     private static int count(int count) throws IOException {
@@ -178,7 +235,7 @@ public final class DigestCache {
         if (file == null || blob == null) {
             return null;
         }
-        byte[] digest = blobs.get(blob);
+        byte[] digest = blobs.get().get(blob);
         return digest == null ? null : HexFormat.of().formatHex(digest);
     }
 
@@ -205,7 +262,31 @@ public final class DigestCache {
         if (file == null || blob == null) {
             return;
         }
-        blobs.put(blob, HexFormat.of().parseHex(digest));
+        blobs.get().put(blob, HexFormat.of().parseHex(digest));
+        changed = true;
+    }
+
+    /** The state remembered under {@code key} (see {@code State.knownStateKey}), if any. */
+    public Optional<KnownState> knownState(String key) {
+        return file == null ? Optional.empty() : Optional.ofNullable(knownStates.get(key));
+    }
+
+    /** Every remembered state by key, oldest first. */
+    public Map<String, KnownState> knownStates() {
+        synchronized (knownStates) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(knownStates));
+        }
+    }
+
+    /** Remembers a state computed from a walk of its context, under a key that stands for all its inputs. */
+    public void record(String key, KnownState state) {
+        if (file == null || state.equals(knownStates.get(key))) {
+            return;
+        }
+        synchronized (knownStates) {
+            knownStates.remove(key);
+            knownStates.put(key, state);
+        }
         changed = true;
     }
 
@@ -235,10 +316,23 @@ public final class DigestCache {
                     data.writeLong(s.device());
                     data.write(entry.getValue().digest());
                 }
+                HexFormat hex = HexFormat.of();
+                List<Map.Entry<String, KnownState>> known;
+                synchronized (knownStates) {
+                    known = new ArrayList<>(knownStates.entrySet());
+                }
+                known = known.subList(Math.max(0, known.size() - MAX_KNOWN_STATES), known.size());
+                data.writeInt(known.size());
+                for (Map.Entry<String, KnownState> entry : known) {
+                    data.write(hex.parseHex(entry.getKey()));
+                    data.write(hex.parseHex(entry.getValue().state().digest()));
+                    data.writeInt(entry.getValue().files());
+                    data.writeLong(entry.getValue().bytes());
+                }
+                Map<BlobKey, byte[]> blobs = this.blobs.get();
                 int blobCount = Math.min(blobs.size(), MAX_ENTRIES);
                 data.writeInt(blobCount);
                 int written = 0;
-                HexFormat hex = HexFormat.of();
                 for (Map.Entry<BlobKey, byte[]> entry : blobs.entrySet()) {
                     if (written++ == blobCount) {
                         break;

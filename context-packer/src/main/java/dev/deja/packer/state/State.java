@@ -45,6 +45,24 @@ public record State(String digest) {
         e.field(FORMAT);
         e.field("entries");
         e.entries(entries);
+        inputs(e, inputs);
+        return new State(HexFormat.of().formatHex(e.finish()));
+    }
+
+    /**
+     * The key under which a state is remembered when its context's entries are known by a key of their own (see
+     * {@code ContextCollector.vouchedKey}): that key and every other input of the state, encoded as the state
+     * encodes them.
+     */
+    public static String knownStateKey(String entriesKey, BuildInputs inputs) {
+        Encoder e = new Encoder();
+        e.field(FORMAT + " known by").field(entriesKey);
+        inputs(e, inputs);
+        return HexFormat.of().formatHex(e.finish());
+    }
+
+    /** Everything of a state but its entries. */
+    private static void inputs(Encoder e, BuildInputs inputs) {
         e.field("dockerfile").field(inputs.dockerfile());
         e.mapping("args", inputs.args());
         e.field("target").field(inputs.target());
@@ -62,7 +80,6 @@ public record State(String digest) {
         if (!inputs.bases().isEmpty()) {
             e.mapping("bases", inputs.bases());
         }
-        return new State(HexFormat.of().formatHex(e.finish()));
     }
 
     /** A digest of context entries alone: what a folder sent as a named context stands for in a state. */
@@ -77,12 +94,12 @@ public record State(String digest) {
      * Length-prefixed fields ({@code <decimal byte length>:<UTF-8 bytes>}), so no two inputs encode alike;
      * buffered, because a context has hundreds of thousands of small fields.
      */
-    private static final class Encoder {
+    public static final class Encoder {
         private final MessageDigest digest = sha256();
         private final byte[] buffer = new byte[64 * 1024];
         private int used;
 
-        Encoder field(String value) {
+        public Encoder field(String value) {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             put(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
             put(COLON);
@@ -90,8 +107,19 @@ public record State(String digest) {
             return this;
         }
 
-        Encoder number(int value) {
+        public Encoder number(int value) {
             return field(Integer.toString(value));
+        }
+
+        public Encoder flag(boolean value) {
+            return field(value ? "1" : "0");
+        }
+
+        /** The number of values, then each. */
+        public Encoder list(java.util.Collection<String> values) {
+            number(values.size());
+            values.forEach(this::field);
+            return this;
         }
 
         void entries(List<EntryDigest> entries) {
@@ -128,7 +156,7 @@ public record State(String digest) {
             used = 0;
         }
 
-        byte[] finish() {
+        public byte[] finish() {
             flush();
             return digest.digest();
         }

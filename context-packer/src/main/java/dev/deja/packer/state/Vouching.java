@@ -1,6 +1,8 @@
 package dev.deja.packer.state;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Which files a version control system vouches for: their bytes are a blob it knows (a tracked file it reports
@@ -21,6 +23,16 @@ public interface Vouching {
      */
     default boolean ready() {
         return true;
+    }
+
+    /**
+     * What the system says of everything under {@code roots} (repository paths from the project root, {@code ""}
+     * the root itself): a key that names every file it tracks there — path, content, type, exec bit, link target —
+     * when it vouches for each of them as {@link #blob} does (symlinks included), and the paths there it does not
+     * track. Empty when it cannot vouch for one of them, or tracks nothing under a root.
+     */
+    default Optional<VouchedTree> tree(List<String> roots) {
+        return Optional.empty();
     }
 
     /** Vouches for nothing (no checkout, or the digest cache is off). */

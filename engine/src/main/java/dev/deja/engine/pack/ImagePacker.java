@@ -4,8 +4,10 @@ import dev.deja.engine.bases.ResolvedBases;
 import dev.deja.engine.graph.BaseUse;
 import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.pack.PackedImage.Contents;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.Project;
+import dev.deja.packer.InputException;
 import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextSpec;
 import dev.deja.packer.context.PackedContext;
@@ -13,7 +15,7 @@ import dev.deja.packer.dockerfile.Dockerfile;
 import dev.deja.packer.dockerfile.ImageUse;
 import dev.deja.packer.state.BuildInputs;
 import dev.deja.packer.state.ContentHasher;
-import dev.deja.packer.state.EntryDigest;
+import dev.deja.packer.state.KnownState;
 import dev.deja.packer.state.State;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -83,16 +85,7 @@ public final class ImagePacker {
         String rewritten = dockerfile.rewrite(image.arguments().get(0), use -> parentReference(name, use.reference())
                 .or(() -> pinnedBase(imageBases, use)));
         ContextSpec spec = spec(image);
-        PackedContext context;
-        List<EntryDigest> digests;
-        try (ContentHasher.Session hashing = hasher.start()) {
-            context = ContextCollector.collect(spec, rewritten.getBytes(StandardCharsets.UTF_8), hashing::submit);
-            if (!image.inlineDockerfile().isEmpty()) {
-                // As compose sends an inline Dockerfile: apart from the context, so COPY . does not see it.
-                context = context.withDockerfileApart();
-            }
-            digests = hashing.complete(context);
-        }
+        boolean dockerfileApart = !image.inlineDockerfile().isEmpty();
         Map<String, String> contextStates = new TreeMap<>();
         Map<String, String> imageContexts = new TreeMap<>();
         Map<String, PackedContext> folderContexts = new TreeMap<>();
@@ -125,11 +118,53 @@ public final class ImagePacker {
             }
         });
         BuildInputs inputs = BuildInputs.of(
-                        context.dockerfile(), image.args(), image.target(), image.platforms(), parentStates)
+                        ContextCollector.dockerfileInContext(spec),
+                        image.args(),
+                        image.target(),
+                        image.platforms(),
+                        parentStates)
                 .with(image.labels(), contextStates)
                 .withBases(bases.forState(imageBases));
-        State state = State.compute(digests, inputs);
-        return new PackedImage(name, context, inputs, state, imageContexts, folderContexts, digests);
+        byte[] dockerfileContent = rewritten.getBytes(StandardCharsets.UTF_8);
+        ContentHasher.Recall recall = hasher.recall(spec, dockerfileContent, dockerfileApart, inputs);
+        if (recall.known().isPresent()) {
+            KnownState known = recall.known().get();
+            Contents contents = Contents.later(known.files(), known.bytes(), () -> {
+                PackedImage.Walked walked = walk(spec, dockerfileContent, dockerfileApart);
+                State walkedState = State.compute(walked.digests(), inputs);
+                if (!walkedState.equals(known.state())) {
+                    throw new InputException(
+                            spec.repoRoot(),
+                            "the files of image '" + name + "' changed while deja ran (state "
+                                    + known.state().tag() + " when git vouched for them, " + walkedState.tag()
+                                    + " now); run again");
+                }
+                return walked;
+            });
+            return new PackedImage(name, contents, inputs, known.state(), imageContexts, folderContexts);
+        }
+        PackedImage.Walked walked = walk(spec, dockerfileContent, dockerfileApart);
+        State state = State.compute(walked.digests(), inputs);
+        recall.key()
+                .ifPresent(key -> hasher.remember(
+                        key,
+                        new KnownState(
+                                state,
+                                walked.context().fileCount(),
+                                walked.context().totalBytes())));
+        return new PackedImage(name, Contents.of(walked), inputs, state, imageContexts, folderContexts);
+    }
+
+    /** Walks an image's context and hashes its entries. */
+    private PackedImage.Walked walk(ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart) {
+        try (ContentHasher.Session hashing = hasher.start()) {
+            PackedContext context = ContextCollector.collect(spec, dockerfileContent, hashing::submit);
+            if (dockerfileApart) {
+                // As compose sends an inline Dockerfile: apart from the context, so COPY . does not see it.
+                context = context.withDockerfileApart();
+            }
+            return new PackedImage.Walked(context, hashing.complete(context));
+        }
     }
 
     /**
@@ -166,12 +201,11 @@ public final class ImagePacker {
         PackedContext sent = packed.context().dockerfileOutside() ? collected.withDockerfileApart() : collected;
         return new PackedImage(
                 name,
-                sent,
+                Contents.of(new PackedImage.Walked(sent, packed.digests())),
                 packed.inputs(),
                 packed.state(),
                 packed.imageContexts(),
-                packed.folderContexts(),
-                packed.digests());
+                packed.folderContexts());
     }
 
     /** The base an instruction reads, named with its digest, when it is one of the image's pinnable bases. */

@@ -8,27 +8,94 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * An image's context as it will be sent, the other build inputs, and the state they hash to.
  *
+ * @param contents       the context's entries and their digests: walked already, or walked when first asked (a
+ *                       state known without walking: only a build or an explanation needs them)
  * @param imageContexts  named contexts that are images, as the builder takes them ({@code docker-image://ref}, a
  *                       parent by its exact state)
  * @param folderContexts named contexts that are folders, packed as they are hashed
- * @param digests        what the state saw of each context entry (for explaining a state, not for sending)
  */
 public record PackedImage(
         String name,
-        PackedContext context,
+        Contents contents,
         BuildInputs inputs,
         State state,
         Map<String, String> imageContexts,
-        Map<String, PackedContext> folderContexts,
-        List<EntryDigest> digests) {
+        Map<String, PackedContext> folderContexts) {
 
     public PackedImage {
-        digests = List.copyOf(digests);
         imageContexts = Collections.unmodifiableMap(new TreeMap<>(imageContexts));
         folderContexts = Collections.unmodifiableMap(new TreeMap<>(folderContexts));
+    }
+
+    public PackedContext context() {
+        return contents.walked().context();
+    }
+
+    /** What the state saw of each context entry (for explaining a state, not for sending). */
+    public List<EntryDigest> digests() {
+        return contents.walked().digests();
+    }
+
+    /** The context's files (folders and links not counted). */
+    public int fileCount() {
+        return contents.files();
+    }
+
+    /** The context's size in bytes. */
+    public long totalBytes() {
+        return contents.bytes();
+    }
+
+    /** A walked context: its entries and what the state saw of each. */
+    public record Walked(PackedContext context, List<EntryDigest> digests) {
+
+        public Walked {
+            digests = List.copyOf(digests);
+        }
+    }
+
+    /** The context's entries, walked now or on the first question. */
+    public static final class Contents {
+        private final int files;
+        private final long bytes;
+        private Supplier<Walked> walk;
+        private Walked walked;
+
+        private Contents(int files, long bytes, Supplier<Walked> walk, Walked walked) {
+            this.files = files;
+            this.bytes = bytes;
+            this.walk = walk;
+            this.walked = walked;
+        }
+
+        public static Contents of(Walked walked) {
+            return new Contents(walked.context().fileCount(), walked.context().totalBytes(), null, walked);
+        }
+
+        /** Contents whose size is known, walked by {@code walk} when first asked. */
+        public static Contents later(int files, long bytes, Supplier<Walked> walk) {
+            return new Contents(files, bytes, walk, null);
+        }
+
+        synchronized Walked walked() {
+            if (walked == null) {
+                walked = walk.get();
+                walk = null;
+            }
+            return walked;
+        }
+
+        int files() {
+            return files;
+        }
+
+        long bytes() {
+            return bytes;
+        }
     }
 }

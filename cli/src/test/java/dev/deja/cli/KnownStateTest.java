@@ -1,0 +1,218 @@
+package dev.deja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deja.packer.TestTree;
+import dev.deja.packer.state.DigestCache;
+import dev.deja.packer.state.KnownState;
+import dev.deja.packer.state.State;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * States known without walking, with real git: when git vouches for every file a context's walk would find, the
+ * state the digest cache remembered for the same inputs is the state. The carried cache is doctored (every known
+ * state replaced by a fake one), so an image whose state comes from it prints the fake state, and one that is walked
+ * prints the state the files give. Whatever git cannot vouch for, or the key does not name, makes deja walk.
+ */
+class KnownStateTest {
+
+    private static final State FAKE = new State("f".repeat(64));
+
+    @TempDir
+    Path tmp;
+
+    private Path origin;
+    private Path doctored;
+
+    private Map<String, String> env(Path cache) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("HOME", tmp.resolve("home").toString());
+        env.put("DEJA_DIGEST_CACHE", cache == null ? "off" : cache.toString());
+        return env;
+    }
+
+    /** Image name to state tag. */
+    private Map<String, String> states(Path root, Path cache) {
+        Run run = Run.withEnvironment(env(cache), "-C", root.toString(), "state", "--offline");
+        assertThat(run.code()).as(run.stderr()).isZero();
+        Map<String, String> states = new HashMap<>();
+        run.stdout().lines().map(line -> line.split(" ")).forEach(words -> states.put(words[0], words[1]));
+        return states;
+    }
+
+    private String git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=t@example.com", "-c", "user.name=t"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("HOME", tmp.resolve("home").toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
+        return out.strip();
+    }
+
+    @BeforeEach
+    void originWithItsCacheDoctored() throws Exception {
+        Files.createDirectories(tmp.resolve("home"));
+        origin = tmp.resolve("origin");
+        new TestTree(origin)
+                .file(
+                        "deja.yaml",
+                        "bases: ignore\nimages:\n"
+                                + "  app: {dockerfile: app/Dockerfile, include: [shared]}\n"
+                                + "  outside: {dockerfile: docker/outside.Dockerfile, context: svc}\n"
+                                + "  whole: {dockerfile: whole.Dockerfile, context: ., exclude: [app, svc]}\n")
+                .file("app/Dockerfile", "FROM scratch\nCOPY . /\n")
+                .file("app/.dockerignore", "node_modules\n*.log\n")
+                .file("app/a.txt", "plain text\n")
+                .file("shared/lib.txt", "shared\n")
+                .file("shared/other.txt", "other\n")
+                .file("docker/outside.Dockerfile", "FROM scratch\nCOPY . /\n")
+                .file("docker/outside.Dockerfile.dockerignore", "ignored.txt\n")
+                .file("svc/kept.txt", "kept\n")
+                .file("svc/ignored.txt", "ignored\n")
+                .file("whole.Dockerfile", "FROM scratch\nCOPY . /\n");
+        Files.createSymbolicLink(origin.resolve("shared/link"), Path.of("lib.txt"));
+        git(origin, "init", "-q", "-b", "main");
+        git(origin, "add", "-A");
+        git(origin, "commit", "-q", "-m", "import");
+
+        Path cache = tmp.resolve("cache");
+        Map<String, String> off = states(origin, null);
+        assertThat(states(origin, cache)).as("cold").isEqualTo(off);
+        DigestCache remembered = DigestCache.open(cache.resolve("digests.bin"));
+        assertThat(remembered.knownStates()).as("one known state per image").hasSize(3);
+        assertThat(states(origin, cache)).as("known").isEqualTo(off);
+
+        doctored = tmp.resolve("doctored");
+        Files.createDirectories(doctored);
+        Files.copy(cache.resolve("digests.bin"), doctored.resolve("digests.bin"));
+        DigestCache poisoned = DigestCache.open(doctored.resolve("digests.bin"));
+        poisoned.knownStates().forEach((key, known) -> poisoned.record(key, new KnownState(FAKE, 1, 1)));
+        poisoned.save();
+    }
+
+    /** A CI job's fresh clone: other paths, inodes and times, and the doctored cache file carried into it. */
+    private Path freshClone(String name) throws Exception {
+        Path clone = tmp.resolve(name);
+        git(tmp, "clone", "-q", origin.toString(), clone.toString());
+        return clone;
+    }
+
+    private Path carried(String name) throws Exception {
+        Path carried = tmp.resolve("carried-" + name);
+        Files.createDirectories(carried);
+        Files.copy(doctored.resolve("digests.bin"), carried.resolve("digests.bin"));
+        return carried;
+    }
+
+    /** The images whose state the doctored cache gave; the others must be what their files give. */
+    private List<String> knownIn(Path clone) throws Exception {
+        Map<String, String> walked = states(clone, null);
+        Map<String, String> withCache =
+                states(clone, carried(clone.getFileName().toString()));
+        List<String> known = new ArrayList<>();
+        withCache.forEach((image, tag) -> {
+            if (tag.equals(FAKE.tag())) {
+                known.add(image);
+            } else {
+                assertThat(tag).as(image + " walked").isEqualTo(walked.get(image));
+            }
+        });
+        return known.stream().sorted().toList();
+    }
+
+    @Test
+    void aCleanCloneKnowsEveryStateWithoutWalking() throws Exception {
+        Path clone = freshClone("clean");
+        assertThat(states(clone, null)).as("same files, same states").isEqualTo(states(origin, null));
+        assertThat(knownIn(clone)).containsExactly("app", "outside", "whole");
+    }
+
+    @Test
+    void untrackedFilesTheRulesLeaveOutDoNotStopIt() throws Exception {
+        Path clone = freshClone("ignored");
+        new TestTree(clone)
+                .file("app/node_modules/dep/index.js", "module\n")
+                .file("app/debug.log", "log\n")
+                .file(".deja-cache/digests.bin", "a CI job's cache folder\n");
+        assertThat(knownIn(clone)).containsExactly("app", "outside", "whole");
+    }
+
+    @Test
+    void anUntrackedFileTheContextWouldHoldIsWalked() throws Exception {
+        Path clone = freshClone("untracked");
+        new TestTree(clone).file("app/new.txt", "new\n");
+        assertThat(knownIn(clone)).as("app walked; whole excludes app").containsExactly("outside", "whole");
+        Path emptyFolder = freshClone("empty-folder");
+        Files.createDirectories(emptyFolder.resolve("shared/empty"));
+        assertThat(knownIn(emptyFolder)).as("an empty folder is an entry").containsExactly("outside");
+    }
+
+    @Test
+    void modifiedFilesAreWalkedEvenWhenGitIsToldNotToLook() throws Exception {
+        Path modified = freshClone("modified");
+        Files.writeString(modified.resolve("app/a.txt"), "edited\n");
+        assertThat(knownIn(modified)).containsExactly("outside");
+
+        Path assumed = freshClone("assumed");
+        git(assumed, "update-index", "--assume-unchanged", "app/a.txt");
+        Files.writeString(assumed.resolve("app/a.txt"), "edited where git does not look\n");
+        assertThat(knownIn(assumed)).as("assume-unchanged").containsExactly("outside");
+
+        Path staged = freshClone("staged");
+        new TestTree(staged).file("svc/staged.txt", "staged\n");
+        git(staged, "add", "svc/staged.txt");
+        // whole excludes svc, but its key names every tracked file under its folder, excluded ones too.
+        assertThat(knownIn(staged)).as("a staged file is in the key").containsExactly("app");
+    }
+
+    @Test
+    void execBitsAndSymlinksCountOnlyWhereGitWatchesThem() throws Exception {
+        Path retargeted = freshClone("retargeted");
+        Files.delete(retargeted.resolve("shared/link"));
+        Files.createSymbolicLink(retargeted.resolve("shared/link"), Path.of("other.txt"));
+        assertThat(knownIn(retargeted)).as("a symlink's target").containsExactly("outside");
+
+        Path noFileMode = freshClone("no-file-mode");
+        git(noFileMode, "config", "core.fileMode", "false");
+        Files.setPosixFilePermissions(noFileMode.resolve("svc/kept.txt"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(knownIn(noFileMode))
+                .as("core.fileMode=false: git does not see exec bits")
+                .isEmpty();
+    }
+
+    @Test
+    void ignoreRulesOutsideTheContextAndTheConfigAreInTheKey() throws Exception {
+        Path rules = freshClone("rules");
+        Files.writeString(rules.resolve("docker/outside.Dockerfile.dockerignore"), "kept.txt\n");
+        // whole holds the edited file itself (tracked, modified).
+        assertThat(knownIn(rules)).containsExactly("app");
+
+        Path config = freshClone("config");
+        Files.writeString(
+                config.resolve("deja.yaml"),
+                Files.readString(config.resolve("deja.yaml"))
+                        .replace("include: [shared]", "include: [shared], exclude: [a.txt]"));
+        assertThat(knownIn(config)).containsExactly("outside");
+    }
+
+    @Test
+    void aStateKnownWithoutWalkingIsCheckedWhenItsFilesAreWalked() throws Exception {
+        Path clone = freshClone("checked");
+        Run run = Run.withEnvironment(env(carried("checked")), "-C", clone.toString(), "context", "app", "--list");
+        assertThat(run.code()).isNotZero();
+        assertThat(run.stderr()).contains("changed while deja ran").contains(FAKE.tag());
+    }
+}
