@@ -136,12 +136,14 @@ public final class Deja {
 
     public Deja(DejaSettings settings) {
         this.settings = settings;
+        // Git reads its index while the config and the Dockerfiles are read: most runs ask it about every context.
+        GitVouching.Reading git = DigestCaches.isOff(settings.environment())
+                ? null
+                : GitVouching.reading(settings.directory(), settings.environment());
         Project project = new ProjectLoader(settings.environment())
                 .load(settings.directory(), settings.config(), settings.registry());
         DigestCache digests = DigestCaches.forProject(project.root(), settings.environment(), settings.notices());
-        // Git reads its index while the Dockerfiles are parsed: most runs ask it about every context.
-        Vouching vouching =
-                digests.enabled() ? GitVouching.of(project.root(), settings.environment()) : Vouching.none();
+        Vouching vouching = git != null && digests.enabled() ? git.forProject(project.root()) : Vouching.none();
         this.graph = ImageGraph.of(project);
         this.hasher = ContentHasher.forThisMachine(digests, vouching);
         List<Notice> notices = graph.notices();

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -47,24 +48,30 @@ public final class GitVouching implements Vouching {
     private static final String SYMLINK_MODE = "120000";
 
     /**
-     * What git said, at {@code checkedAtNanos}: the blob of every regular file it vouches for, by repository path
-     * (from the top), and its whole index in its own order (by the paths' bytes) for {@link #tree}.
+     * What git said, at {@code checkedAtNanos}: its index in its own order (by the paths' bytes), each entry with
+     * whether git vouches for it, and the listing the entries were read from.
      *
      * @param wholeTrees whether git's word covers exec bits and symlinks too ({@code core.fileMode} and
      *                   {@code core.symlinks} not false)
      */
     private record Index(
-            Path root,
-            String rootPrefix,
-            Map<String, Blob> blobs,
+            Path top,
+            String listing,
             List<Tracked> tracked,
+            Supplier<Map<String, Tracked>> regularFiles,
             boolean wholeTrees,
             long checkedAtNanos) {}
 
-    private record Blob(String id, int mode) {}
+    /**
+     * One index entry, at {@code [start, end)} of the listing: {@code vouched} when git reports it clean, unconverted,
+     * and as the work tree has it.
+     */
+    private record Tracked(String path, String mode, String id, int start, int end, boolean vouched) {
 
-    /** One index entry: {@code vouched} when git reports it clean, unconverted, and as the work tree has it. */
-    private record Tracked(String path, String mode, String id, boolean vouched) {}
+        boolean regular() {
+            return REGULAR_MODES.contains(mode);
+        }
+    }
 
     /**
      * Files a run reads before git is asked: a few edits in a developer's checkout cost less to hash than {@code git
@@ -72,15 +79,15 @@ public final class GitVouching implements Vouching {
      */
     static final int UNKNOWN_BEFORE_ASKING = 64;
 
-    private final Supplier<Optional<Index>> reader;
-    private final Supplier<Optional<List<String>>> untrackedReader;
+    private final Reading reading;
+    private final Path root;
     private final AtomicInteger unknown = new AtomicInteger();
-    private CompletableFuture<Optional<Index>> index;
-    private CompletableFuture<Optional<List<String>>> untracked;
+    /** The project root from the checkout's top, with a slash; null until asked, empty when it is not inside. */
+    private Optional<String> rootPrefix;
 
-    private GitVouching(Supplier<Optional<Index>> reader, Supplier<Optional<List<String>>> untrackedReader) {
-        this.reader = reader;
-        this.untrackedReader = untrackedReader;
+    private GitVouching(Reading reading, Path root) {
+        this.reading = reading;
+        this.root = root;
     }
 
     /**
@@ -88,57 +95,89 @@ public final class GitVouching implements Vouching {
      * every context it packs).
      */
     public static Vouching of(Path root, Map<String, String> environment) {
-        GitVouching vouching = new GitVouching(() -> read(root, environment), () -> untracked(root));
-        vouching.index();
-        vouching.untracked();
-        return vouching;
+        return reading(root, environment).forProject(root);
     }
 
-    private synchronized CompletableFuture<Optional<List<String>>> untracked() {
-        if (untracked == null) {
-            untracked = Parallel.ahead("deja-git-untracked", untrackedReader);
-        }
-        return untracked;
+    /**
+     * Starts reading git's word on the checkout that holds {@code dir} (any folder of it: the project root need not
+     * be known yet), in the background.
+     */
+    public static Reading reading(Path dir, Map<String, String> environment) {
+        return new Reading(
+                Parallel.ahead("deja-git-index", () -> read(dir, environment)),
+                Parallel.ahead("deja-git-untracked", () -> untracked(dir)));
     }
 
-    private synchronized CompletableFuture<Optional<Index>> index() {
-        if (index == null) {
-            index = Parallel.ahead("deja-git-index", reader::get);
+    /** What git is being asked about a checkout: its index, and what it does not track (from its top). */
+    public record Reading(
+            CompletableFuture<Optional<Index>> index, CompletableFuture<Optional<List<String>>> untracked) {
+
+        /** Git's word on the files of the project at {@code root}. */
+        public Vouching forProject(Path root) {
+            return new GitVouching(this, root);
         }
-        return index;
+    }
+
+    private Optional<Index> index() {
+        return Parallel.get(reading.index());
+    }
+
+    /** The project root from the checkout's top ({@code ""} or ending in a slash), if it lies inside. */
+    private synchronized Optional<String> rootPrefix(Index i) {
+        if (rootPrefix == null) {
+            try {
+                Path relative = i.top().toRealPath().relativize(root.toRealPath());
+                rootPrefix = relative.startsWith("..")
+                        ? Optional.empty()
+                        : Optional.of(relative.toString().isEmpty() ? "" : relative + "/");
+            } catch (IOException | IllegalArgumentException e) {
+                rootPrefix = Optional.empty();
+            }
+        }
+        return rootPrefix;
     }
 
     @Override
     public Optional<VouchedTree> tree(List<String> roots) {
-        CompletableFuture<Optional<List<String>>> others = untracked();
-        Optional<Index> known = Parallel.get(index());
+        Optional<Index> known = index();
         if (known.isEmpty() || !known.get().wholeTrees()) {
             return Optional.empty();
         }
         Index i = known.get();
+        Optional<String> inside = rootPrefix(i);
+        if (inside.isEmpty()) {
+            return Optional.empty();
+        }
+        String rootPrefix = inside.get();
         MessageDigest key = State.sha256();
         for (String root : roots) {
-            List<Tracked> under = trackedUnder(i, root);
-            if (under.isEmpty()) {
+            List<List<Tracked>> ranges = trackedUnder(i, rootPrefix, root);
+            if (ranges.stream().allMatch(List::isEmpty)) {
                 return Optional.empty();
             }
-            for (Tracked entry : under) {
-                if (!entry.vouched()) {
-                    return Optional.empty();
+            for (List<Tracked> range : ranges) {
+                if (range.isEmpty()) {
+                    continue;
                 }
-                String path = entry.path().substring(i.rootPrefix().length());
-                for (String field : new String[] {entry.mode(), entry.id(), path}) {
-                    key.update(field.getBytes(StandardCharsets.UTF_8));
-                    key.update((byte) 0);
+                for (Tracked entry : range) {
+                    if (!entry.vouched()) {
+                        return Optional.empty();
+                    }
                 }
+                // git's own lines for the entries (mode, blob, path), as one slice of its listing.
+                int start = range.get(0).start();
+                int end = range.get(range.size() - 1).end();
+                key.update(i.listing().substring(start, end).getBytes(StandardCharsets.UTF_8));
             }
             key.update((byte) '/');
         }
-        Optional<List<String>> notTracked = Parallel.get(others);
+        Optional<List<String>> notTracked = Parallel.get(reading.untracked());
         if (notTracked.isEmpty()) {
             return Optional.empty();
         }
         List<String> under = notTracked.get().stream()
+                .filter(path -> path.startsWith(rootPrefix))
+                .map(path -> path.substring(rootPrefix.length()))
                 .filter(path -> roots.stream()
                         .anyMatch(root -> RepoPath.isWithin(path, root)
                                 || RepoPath.isWithin(
@@ -147,23 +186,26 @@ public final class GitVouching implements Vouching {
         return Optional.of(new VouchedTree(HexFormat.of().formatHex(key.digest()), under));
     }
 
-    /** The index entries at {@code root} (a file) or below it (a folder), {@code root} from the project root. */
-    private static List<Tracked> trackedUnder(Index i, String root) {
-        String prefix = root.isEmpty() ? i.rootPrefix() : i.rootPrefix() + root + "/";
+    /**
+     * The index entries at {@code root} (a file) and below it (a folder), {@code root} from the project root: two
+     * runs of consecutive entries (others may sort between them: {@code a!b} comes before {@code a/b}).
+     */
+    private static List<List<Tracked>> trackedUnder(Index i, String rootPrefix, String root) {
         List<Tracked> tracked = i.tracked();
-        List<Tracked> under = new ArrayList<>();
+        List<Tracked> at = List.of();
         if (!root.isEmpty()) {
-            int at = first(tracked, i.rootPrefix() + root);
-            if (at < tracked.size() && tracked.get(at).path().equals(i.rootPrefix() + root)) {
-                under.add(tracked.get(at));
+            int exact = first(tracked, rootPrefix + root);
+            if (exact < tracked.size() && tracked.get(exact).path().equals(rootPrefix + root)) {
+                at = tracked.subList(exact, exact + 1);
             }
         }
-        for (int at = first(tracked, prefix);
-                at < tracked.size() && tracked.get(at).path().startsWith(prefix);
-                at++) {
-            under.add(tracked.get(at));
+        String prefix = root.isEmpty() ? rootPrefix : rootPrefix + root + "/";
+        int from = first(tracked, prefix);
+        int to = from;
+        while (to < tracked.size() && tracked.get(to).path().startsWith(prefix)) {
+            to++;
         }
-        return under;
+        return List.of(at, tracked.subList(from, to));
     }
 
     /** The position of the first entry not before {@code path} (the index is sorted by the paths' bytes). */
@@ -183,7 +225,7 @@ public final class GitVouching implements Vouching {
 
     @Override
     public boolean ready() {
-        return unknown.get() < UNKNOWN_BEFORE_ASKING || index().isDone();
+        return unknown.get() < UNKNOWN_BEFORE_ASKING || reading.index().isDone();
     }
 
     @Override
@@ -191,32 +233,29 @@ public final class GitVouching implements Vouching {
         if (unknown.incrementAndGet() <= UNKNOWN_BEFORE_ASKING) {
             return null;
         }
-        Optional<Index> known = Parallel.get(index());
+        Optional<Index> known = index();
         if (known.isEmpty() || stamp == null) {
             return null;
         }
         Index i = known.get();
+        Optional<String> rootPrefix = rootPrefix(i);
+        if (rootPrefix.isEmpty()) {
+            return null;
+        }
         if (stamp.mtimeNanos() >= i.checkedAtNanos() || stamp.ctimeNanos() >= i.checkedAtNanos()) {
             return null;
         }
-        if (!source.startsWith(i.root())) {
+        if (!source.startsWith(root)) {
             return null;
         }
-        String relative = i.root().relativize(source).toString();
-        Blob blob = i.blobs().get(i.rootPrefix() + relative);
-        return blob == null ? null : new BlobKey(blob.id(), stamp.size(), blob.mode());
+        String relative = root.relativize(source).toString();
+        Tracked file = i.regularFiles().get().get(rootPrefix.get() + relative);
+        return file == null ? null : new BlobKey(file.id(), stamp.size(), Integer.parseInt(file.mode(), 8));
     }
 
-    private static Optional<Index> read(Path root, Map<String, String> environment) {
-        Optional<Path> top = Git.topLevel(root);
+    private static Optional<Index> read(Path inside, Map<String, String> environment) {
+        Optional<Path> top = Git.topLevel(inside);
         if (top.isEmpty()) {
-            return Optional.empty();
-        }
-        String rootPrefix;
-        try {
-            Path relative = top.get().toRealPath().relativize(root.toRealPath());
-            rootPrefix = relative.toString().isEmpty() ? "" : relative + "/";
-        } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
         Path dir = top.get();
@@ -226,43 +265,52 @@ public final class GitVouching implements Vouching {
         }
         // -v tags each entry: 'H' for a plain one; assume-unchanged (lower case) and skip-worktree ('S') entries are
         // ones whose work-tree file git does not look at, so it cannot vouch for them.
+        long checkedAt = epochNanos();
+        CompletableFuture<String> statusRun = Parallel.ahead(
+                "deja-git-status",
+                () -> Git.run(
+                        dir,
+                        "--no-optional-locks",
+                        "status",
+                        "--porcelain=v1",
+                        "-z",
+                        "--untracked-files=no",
+                        "--ignore-submodules=all"));
         String staged = Git.run(dir, "ls-files", "--stage", "-v", "-z");
         if (staged == null) {
             return Optional.empty();
         }
-        Map<String, Blob> blobs = new HashMap<>();
         List<Tracked> entries = new ArrayList<>();
         boolean attributes = false;
-        for (String record : staged.split("\0")) {
-            // <tag> SP <mode> SP <object> SP <stage> TAB <path>
-            int tab = record.indexOf('\t');
-            if (tab < 0) {
+        for (int start = 0, end; start < staged.length(); start = end + 1) {
+            // <tag> SP <mode> SP <object> SP <stage> TAB <path>, NUL-terminated
+            end = staged.indexOf('\0', start);
+            if (end < 0) {
+                end = staged.length();
+            }
+            int modeEnd = staged.indexOf(' ', start + 2);
+            int idEnd = modeEnd < 0 ? -1 : staged.indexOf(' ', modeEnd + 1);
+            int tab = staged.indexOf('\t', start);
+            if (idEnd < 0 || tab < 0 || tab > end) {
                 continue;
             }
-            String[] head = record.substring(0, tab).split(" ");
-            String path = record.substring(tab + 1);
+            String path = staged.substring(tab + 1, end);
             attributes |= path.equals(".gitattributes") || path.endsWith("/.gitattributes");
-            boolean plain = head.length == 4 && head[0].equals("H") && head[3].equals("0");
-            String mode = head.length == 4 ? head[1] : "";
+            boolean plain = staged.charAt(start) == 'H' && tab == idEnd + 2 && staged.charAt(idEnd + 1) == '0';
             // Until the status is read, "vouched" says only that the entry is a plain one.
-            entries.add(new Tracked(path, mode, head.length == 4 ? head[2] : "", plain));
-            if (plain && REGULAR_MODES.contains(mode)) {
-                blobs.put(path, new Blob(head[2], Integer.parseInt(mode, 8)));
-            }
+            entries.add(new Tracked(
+                    path,
+                    staged.substring(start + 2, modeEnd),
+                    staged.substring(modeEnd + 1, idEnd),
+                    start,
+                    end,
+                    plain));
         }
-        Set<String> modified = new HashSet<>();
-        long checkedAt = epochNanos();
-        String status = Git.run(
-                dir,
-                "--no-optional-locks",
-                "status",
-                "--porcelain=v1",
-                "-z",
-                "--untracked-files=no",
-                "--ignore-submodules=all");
+        String status = Parallel.get(statusRun);
         if (status == null) {
             return Optional.empty();
         }
+        Set<String> modified = new HashSet<>();
         String[] records = status.split("\0");
         for (int r = 0; r < records.length; r++) {
             String record = records[r];
@@ -279,38 +327,63 @@ public final class GitVouching implements Vouching {
                 r++;
             }
         }
-        blobs.keySet().removeAll(modified);
+        Set<String> converted = Set.of();
         if (attributes || hasAttributesOutsideTheTree(dir, core, environment)) {
-            Set<String> converted = converted(dir, blobs.keySet());
+            converted = converted(
+                    dir,
+                    entries.stream()
+                            .filter(entry -> entry.vouched() && entry.regular() && !modified.contains(entry.path()))
+                            .map(Tracked::path)
+                            .toList());
             if (converted == null) {
                 return Optional.empty();
             }
-            blobs.keySet().removeAll(converted);
         }
         List<Tracked> tracked = new ArrayList<>(entries.size());
         for (Tracked entry : entries) {
             String path = entry.path();
             boolean vouched = entry.vouched()
-                    && (blobs.containsKey(path) || entry.mode().equals(SYMLINK_MODE) && !modified.contains(path));
-            tracked.add(new Tracked(path, entry.mode(), entry.id(), vouched));
+                    && !modified.contains(path)
+                    && (entry.regular() && !converted.contains(path)
+                            || entry.mode().equals(SYMLINK_MODE));
+            tracked.add(new Tracked(path, entry.mode(), entry.id(), entry.start(), entry.end(), vouched));
         }
         boolean wholeTrees = !"false".equalsIgnoreCase(core.get("core.filemode"))
                 && !"false".equalsIgnoreCase(core.get("core.symlinks"));
         return Optional.of(new Index(
-                root,
-                rootPrefix,
-                java.util.Collections.unmodifiableMap(blobs),
-                List.copyOf(tracked),
-                wholeTrees,
-                checkedAt));
+                dir, staged, Collections.unmodifiableList(tracked), regularFiles(tracked), wholeTrees, checkedAt));
+    }
+
+    /** The regular files git vouches for, by path: mapped on the first question (a walk's), once. */
+    private static Supplier<Map<String, Tracked>> regularFiles(List<Tracked> tracked) {
+        return new Supplier<>() {
+            private Map<String, Tracked> files;
+
+            @Override
+            public synchronized Map<String, Tracked> get() {
+                if (files == null) {
+                    files = new HashMap<>(2 * tracked.size());
+                    for (Tracked entry : tracked) {
+                        if (entry.vouched() && entry.regular()) {
+                            files.put(entry.path(), entry);
+                        }
+                    }
+                }
+                return files;
+            }
+        };
     }
 
     /**
-     * What git does not track in the project (ignored files too), from the project root: a folder holding nothing
+     * What git does not track in the checkout (ignored files too), from its top: a folder holding nothing
      * tracked is one path ending in {@code /}, and is not looked into.
      */
-    private static Optional<List<String>> untracked(Path root) {
-        String out = Git.run(root, "ls-files", "--others", "--directory", "-z", "--", ".");
+    private static Optional<List<String>> untracked(Path inside) {
+        Optional<Path> top = Git.topLevel(inside);
+        if (top.isEmpty()) {
+            return Optional.empty();
+        }
+        String out = Git.run(top.get(), "ls-files", "--others", "--directory", "-z");
         if (out == null) {
             return Optional.empty();
         }
@@ -370,7 +443,7 @@ public final class GitVouching implements Vouching {
     }
 
     /** The paths whose bytes an attribute changes on checkout; {@code null} when git cannot say. */
-    private static Set<String> converted(Path dir, Set<String> paths) {
+    private static Set<String> converted(Path dir, List<String> paths) {
         List<String> command = List.of(
                 "git",
                 "-C",
@@ -429,6 +502,6 @@ public final class GitVouching implements Vouching {
 
     /** Every path (from the checkout's top) git vouches for (tests). */
     List<String> vouchedPaths() {
-        return Parallel.get(index()).map(i -> List.copyOf(i.blobs().keySet())).orElse(List.of());
+        return index().map(i -> List.copyOf(i.regularFiles().get().keySet())).orElse(List.of());
     }
 }

@@ -24,6 +24,11 @@ public final class DigestCaches {
 
     private DigestCaches() {}
 
+    /** Whether the environment turns the digest cache off ({@code DEJA_DIGEST_CACHE=off}). */
+    public static boolean isOff(Map<String, String> environment) {
+        return "off".equals(environment.get(VARIABLE));
+    }
+
     public static DigestCache forProject(Path root, Map<String, String> environment, Consumer<String> warnings) {
         return file(root, environment)
                 .map(file -> DigestCache.open(file, warnings))
@@ -33,7 +38,7 @@ public final class DigestCaches {
     static Optional<Path> file(Path root, Map<String, String> environment) {
         String configured = environment.get(VARIABLE);
         if (configured != null && !configured.isBlank()) {
-            return configured.equals("off") ? Optional.empty() : Optional.of(Path.of(configured, "digests.bin"));
+            return isOff(environment) ? Optional.empty() : Optional.of(Path.of(configured, "digests.bin"));
         }
         return UserFolders.cache(environment)
                 .map(folder -> folder.resolve(
