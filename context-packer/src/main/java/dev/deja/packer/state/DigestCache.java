@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ import java.util.function.Supplier;
  */
 public final class DigestCache {
 
-    static final String MAGIC = "deja-digests/4";
+    static final String MAGIC = "deja-digests/5";
     /** Known states kept: this run's, then the most recent of the file's. */
     private static final int MAX_KNOWN_STATES = 4096;
 
@@ -55,8 +56,8 @@ public final class DigestCache {
 
     private final Path file;
     private final long racyNanos;
-    /** The stamps the file held, looked up in its bytes. */
-    private final StampIndex loaded;
+    /** The stamps the file held, looked up in its bytes; read on the first question (a walk's). */
+    private final Supplier<StampIndex> loaded;
     /** This run's stamps (and the file's with a path that is not ASCII): they win over {@link #loaded}. */
     private final Map<String, Cached> stamps;
 
@@ -71,22 +72,69 @@ public final class DigestCache {
     private volatile boolean changed;
 
     private DigestCache(Path file, long racyNanos) {
-        this(file, racyNanos, StampIndex.empty(), new ConcurrentHashMap<>(), ConcurrentHashMap::new, Map.of());
+        this.file = file;
+        this.racyNanos = racyNanos;
+        this.stamps = new ConcurrentHashMap<>();
+        this.loaded = StampIndex::empty;
+        this.blobs = memoized(ConcurrentHashMap::new);
+        this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>());
     }
 
+    /**
+     * A cache whose stamps and blobs are the file's, from {@code offset} on: read on the first question, so that a
+     * run whose states are all known reads neither. A damage found then is told to {@code warnings}, and the cache
+     * goes on empty.
+     */
     private DigestCache(
             Path file,
             long racyNanos,
-            StampIndex loaded,
-            Map<String, Cached> stamps,
-            Supplier<Map<BlobKey, byte[]>> blobs,
-            Map<String, KnownState> knownStates) {
+            Map<String, KnownState> knownStates,
+            byte[] content,
+            int offset,
+            Consumer<String> warnings) {
         this.file = file;
         this.racyNanos = racyNanos;
-        this.loaded = loaded;
-        this.stamps = stamps;
-        this.blobs = memoized(blobs);
+        this.stamps = new ConcurrentHashMap<>();
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>(knownStates));
+        int[] blobSection = new int[2];
+        this.loaded = memoized(() -> {
+            ByteBuffer in = ByteBuffer.wrap(content).position(offset);
+            try {
+                int stampCount = count(in.getInt());
+                Map<String, Cached> others = new HashMap<>();
+                StampIndex index = StampIndex.read(content, in, stampCount, at -> {
+                    StampIndex.Entry entry = StampIndex.entry(content, at);
+                    others.put(entry.path(), new Cached(entry.stamp(), entry.digest()));
+                });
+                int blobCount = count(in.getInt());
+                int blobsAt = in.position();
+                for (int i = 0; i < blobCount; i++) {
+                    int idLength = Byte.toUnsignedInt(in.get());
+                    in.position(in.position() + idLength + Long.BYTES + Integer.BYTES + DIGEST_BYTES);
+                }
+                if (in.hasRemaining()) {
+                    throw new IOException(in.remaining() + " bytes after the last entry");
+                }
+                // This run's records (made after this read) win.
+                others.forEach(stamps::putIfAbsent);
+                blobSection[0] = blobsAt;
+                blobSection[1] = blobCount;
+                return index;
+            } catch (IOException | RuntimeException e) {
+                warnings.accept(damaged(file, e));
+                changed = true;
+                return StampIndex.empty();
+            }
+        });
+        this.blobs = memoized(() -> {
+            loaded.get();
+            return blobs(content, blobSection[0], blobSection[1]);
+        });
+    }
+
+    private static String damaged(Path file, Exception e) {
+        return "digest cache " + file + " is damaged or not deja's (" + reason(e)
+                + "); ignored, every file is read, and it is written anew";
     }
 
     private static <T> Supplier<T> memoized(Supplier<T> supplier) {
@@ -147,12 +195,6 @@ public final class DigestCache {
             if (!MAGIC.equals(magic)) {
                 throw new IOException("it does not start with '" + MAGIC + "'");
             }
-            int stampCount = count(in.getInt());
-            Map<String, Cached> stamps = new ConcurrentHashMap<>();
-            StampIndex loaded = StampIndex.read(content, in, stampCount, offset -> {
-                StampIndex.Entry entry = StampIndex.entry(content, offset);
-                stamps.put(entry.path(), new Cached(entry.stamp(), entry.digest()));
-            });
             int knownCount = count(in.getInt());
             Map<String, KnownState> known = new LinkedHashMap<>();
             HexFormat hex = HexFormat.of();
@@ -161,19 +203,9 @@ public final class DigestCache {
                 State state = new State(hex.formatHex(digest(in)));
                 known.put(key, new KnownState(state, in.getInt(), in.getLong()));
             }
-            int blobCount = count(in.getInt());
-            int blobsAt = in.position();
-            for (int i = 0; i < blobCount; i++) {
-                int idLength = Byte.toUnsignedInt(in.get());
-                in.position(in.position() + idLength + Long.BYTES + Integer.BYTES + DIGEST_BYTES);
-            }
-            if (in.hasRemaining()) {
-                throw new IOException(in.remaining() + " bytes after the last entry");
-            }
-            return new DigestCache(file, racyNanos, loaded, stamps, () -> blobs(content, blobsAt, blobCount), known);
+            return new DigestCache(file, racyNanos, known, content, in.position(), warnings);
         } catch (IOException | RuntimeException e) {
-            warnings.accept("digest cache " + file + " is damaged or not deja's (" + reason(e)
-                    + "); ignored, every file is read, and it is written anew");
+            warnings.accept(damaged(file, e));
             DigestCache cache = new DigestCache(file, racyNanos);
             cache.changed = true;
             return cache;
@@ -222,11 +254,12 @@ public final class DigestCache {
             return null;
         }
         String path = source.toString();
+        StampIndex fromFile = loaded.get();
         Cached cached = stamps.get(path);
         if (cached != null) {
             return cached.stamp().equals(stamp) ? HexFormat.of().formatHex(cached.digest()) : null;
         }
-        byte[] digest = loaded.lookup(path, stamp);
+        byte[] digest = fromFile.lookup(path, stamp);
         return digest == null ? null : HexFormat.of().formatHex(digest);
     }
 
@@ -250,6 +283,7 @@ public final class DigestCache {
         if (readStartNanos - stamp.mtimeNanos() < racyNanos || readStartNanos - stamp.ctimeNanos() < racyNanos) {
             return;
         }
+        loaded.get();
         stamps.put(source.toString(), new Cached(stamp, HexFormat.of().parseHex(digest)));
         changed = true;
     }
@@ -299,23 +333,6 @@ public final class DigestCache {
             AtomicFile.write(file, out -> {
                 DataOutputStream data = new DataOutputStream(out);
                 data.writeUTF(MAGIC);
-                // The file's entries this run did not replace, byte for byte, then this run's.
-                int replaced =
-                        (int) stamps.keySet().stream().filter(loaded::contains).count();
-                data.writeInt(loaded.size() - replaced + stamps.size());
-                loaded.writeTo(data, path -> !stamps.containsKey(path));
-                for (Map.Entry<String, Cached> entry : stamps.entrySet()) {
-                    FileStamp s = entry.getValue().stamp();
-                    byte[] path = entry.getKey().getBytes(StandardCharsets.UTF_8);
-                    data.writeInt(path.length);
-                    data.write(path);
-                    data.writeLong(s.size());
-                    data.writeLong(s.mtimeNanos());
-                    data.writeLong(s.ctimeNanos());
-                    data.writeLong(s.inode());
-                    data.writeLong(s.device());
-                    data.write(entry.getValue().digest());
-                }
                 HexFormat hex = HexFormat.of();
                 List<Map.Entry<String, KnownState>> known;
                 synchronized (knownStates) {
@@ -328,6 +345,24 @@ public final class DigestCache {
                     data.write(hex.parseHex(entry.getValue().state().digest()));
                     data.writeInt(entry.getValue().files());
                     data.writeLong(entry.getValue().bytes());
+                }
+                // The file's entries this run did not replace, byte for byte, then this run's.
+                StampIndex fromFile = loaded.get();
+                int replaced = (int)
+                        stamps.keySet().stream().filter(fromFile::contains).count();
+                data.writeInt(fromFile.size() - replaced + stamps.size());
+                fromFile.writeTo(data, path -> !stamps.containsKey(path));
+                for (Map.Entry<String, Cached> entry : stamps.entrySet()) {
+                    FileStamp s = entry.getValue().stamp();
+                    byte[] path = entry.getKey().getBytes(StandardCharsets.UTF_8);
+                    data.writeInt(path.length);
+                    data.write(path);
+                    data.writeLong(s.size());
+                    data.writeLong(s.mtimeNanos());
+                    data.writeLong(s.ctimeNanos());
+                    data.writeLong(s.inode());
+                    data.writeLong(s.device());
+                    data.write(entry.getValue().digest());
                 }
                 Map<BlobKey, byte[]> blobs = this.blobs.get();
                 int blobCount = Math.min(blobs.size(), MAX_ENTRIES);

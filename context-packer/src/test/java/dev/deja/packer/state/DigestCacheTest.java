@@ -169,6 +169,30 @@ class DigestCacheTest {
     }
 
     @Test
+    void knownStatesAreKeptAndADamageFoundInTheStampsLaterIsStillOneWarning() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        TestTree t = tree();
+        State cold = State.compute(digests(t, DigestCache.none()), INPUTS);
+        String key = "ab".repeat(32);
+        DigestCache first = DigestCache.open(file, 0);
+        first.record(key, new KnownState(cold, 3, 42));
+        digests(t, first);
+        first.save();
+        assertThat(DigestCache.open(file, 0).knownState(key)).contains(new KnownState(cold, 3, 42));
+        assertThat(DigestCache.open(file, 0).knownState("cd".repeat(32))).isEmpty();
+
+        // Cut inside the stamps, which are read only when a walk asks: the known states before them still load.
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 10));
+        List<String> warnings = new java.util.ArrayList<>();
+        DigestCache damaged = DigestCache.open(file, warnings::add);
+        assertThat(damaged.knownState(key)).contains(new KnownState(cold, 3, 42));
+        assertThat(warnings).isEmpty();
+        assertThat(State.compute(digests(t, damaged), INPUTS)).isEqualTo(cold);
+        assertThat(warnings).singleElement().asString().contains("is damaged or not deja's");
+    }
+
+    @Test
     void entriesFromTheFileAndThisRunsSurviveSavesWhateverTheirPathsBytes() {
         Path file = tmp.resolve("cache.bin");
         FileStamp one = new FileStamp(3, 1, 1, 7, 8);
