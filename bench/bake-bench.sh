@@ -11,11 +11,16 @@
 # 2. Miss path: one changed image built by deja vs a bare `docker buildx build --push` of the same context with
 #    the same --cache-from. Target: deja's overhead <= 10% + JVM start.
 #
-#   bench/bake-bench.sh [ROUNDS] [LAYER_MB]
+# Before each timed run the previous run's writes are waited for (`settle`: dirty pages flushed, the registries and
+# daemons idle), and the wait is printed. deja's peak RSS on the miss path is printed too (target <= 300 MB).
+#
+#   bench/bake-bench.sh [ROUNDS] [LAYER_MB] [all|miss]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 rounds=${1:-3}
 layer_mb=${2:-4}
+only=${3:-all}
 work=${DEJA_BENCH_WORK:-bench/work-bake}
 mkdir -p "$work"
 scripts/test-env.sh --docker >/dev/null 2>&1
@@ -96,6 +101,7 @@ hit_deja() { # config -> seconds
   return 0
 }
 for ((r = 1; r <= rounds; r++)); do
+  [ "$only" = miss ] && break
   git_commit "hit round $r"
   if ((r % 2)); then
     t_deja+=("$(hit_deja deja.yaml)"); t_lock+=("$(hit_deja deja-lock.yaml)")
@@ -105,30 +111,38 @@ for ((r = 1; r <= rounds; r++)); do
   fresh_daemon
   s=$(now); docker buildx bake -f "$bake" --push >/dev/null 2>"$work/hit-bake.log"
   t_bake+=("$(echo "$(now) - $s" | bc)")
-  s=$(now); ./deja --version >/dev/null; t_version+=("$(echo "$(now) - $s" | bc)")
   printf 'hit round %d: deja %.2f s (bases: lock %.2f s)  bake %.2f s\n' "$r" "${t_deja[-1]}" "${t_lock[-1]}" "${t_bake[-1]}"
 done
-md=$(median "${t_deja[@]}"); mb=$(median "${t_bake[@]}"); jvm=$(median "${t_version[@]}"); ml=$(median "${t_lock[@]}")
+for ((r = 1; r <= rounds; r++)); do
+  s=$(now); ./deja --version >/dev/null; t_version+=("$(echo "$(now) - $s" | bc)")
+done
+jvm=$(median "${t_version[@]}")
+if [ "$only" != miss ]; then
+md=$(median "${t_deja[@]}"); mb=$(median "${t_bake[@]}"); ml=$(median "${t_lock[@]}")
 printf 'hit path, %d images in the registry, fresh daemon: deja %.2f s | bake %.2f s | bake/deja = %.1fx (target >= 10)\n' \
   "${#names[@]}" "$md" "$mb" "$(echo "$mb / $md" | bc -l)"
 printf 'bases, 20 distinct resolved per run: bases: track %.2f s | bases: lock %.2f s | track/lock = %.3fx (target <= 1.10)\n' \
   "$md" "$ml" "$(echo "$md / $ml" | bc -l)"
+fi
 
 # Miss path: leaf1 changes; deja builds it (its parents are reused), buildx builds the same context with the same
-# parent and cache source. BuildKit's export time on vfs swings between runs: the order alternates per round, and
-# dirty pages (the new payload, deja's git commit) are flushed before each timed run.
-declare -a m_deja=() m_buildx=()
+# parent and cache source. BuildKit's export time swings between runs: the order alternates per round, and each
+# timed run starts once the previous one's writes are done (settle).
+declare -a m_deja=() m_buildx=() m_rss=() m_wait=()
 miss_deja() {
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
   git_commit "miss round $r"
-  sync; s=$(now); ./deja -C "$repo" build --push leaf1 >"$work/miss-deja.out" 2>"$work/miss-deja.log"
-  m_deja+=("$(echo "$(now) - $s" | bc)")
+  m_wait+=("$(settle)")
+  s=$(now)
+  /usr/bin/time -f %M -o "$work/miss-rss" ./deja -C "$repo" build --push leaf1 >"$work/miss-deja.out" 2>"$work/miss-deja.log"
+  m_deja+=("$(echo "$(now) - $s" | bc)"); m_rss+=("$(cat "$work/miss-rss")")
   grep -q '^leaf1 *built' "$work/miss-deja.out" || { echo "deja did not build leaf1" >&2; cat "$work/miss-deja.out"; exit 1; }
 }
 miss_buildx() {
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
   mid=$(./deja -C "$repo" state mid1 | cut -d' ' -f2)
-  sync; s=$(now)
+  m_wait+=("$(settle)")
+  s=$(now)
   docker buildx build --progress plain --push -t "$reg/$ns/leaf1:bare-$r" --cache-to type=inline \
     --cache-from "type=registry,ref=$reg/$ns/leaf1:main" --build-arg "PARENT=$reg/$ns/mid1:$mid" \
     "$repo/leaf1" >/dev/null 2>"$work/miss-buildx.log"
@@ -137,8 +151,10 @@ miss_buildx() {
 }
 for ((r = 1; r <= rounds * 2 - 1; r++)); do
   if ((r % 2)); then miss_deja; miss_buildx; else miss_buildx; miss_deja; fi
-  printf 'miss round %d: deja %.2f s  bare buildx %.2f s\n' "$r" "${m_deja[-1]}" "${m_buildx[-1]}"
+  printf 'miss round %d: deja %.2f s  bare buildx %.2f s  (waited %.2f s and %.2f s for the writes before)\n' \
+    "$r" "${m_deja[-1]}" "${m_buildx[-1]}" "${m_wait[-2]}" "${m_wait[-1]}"
 done
 mmd=$(median "${m_deja[@]}"); mmb=$(median "${m_buildx[@]}")
 printf 'miss path, one image: deja %.2f s | bare buildx %.2f s | JVM start %.2f s | overhead beyond JVM start %.1f%% (target <= 10%%)\n' \
   "$mmd" "$mmb" "$jvm" "$(echo "($mmd - $jvm - $mmb) * 100 / $mmb" | bc -l)"
+echo "peak RSS of deja on the miss path: $(($(printf '%s\n' "${m_rss[@]}" | sort -n | tail -1) / 1024)) MB (target <= 300 MB)"

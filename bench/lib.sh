@@ -22,3 +22,29 @@ flat_monorepo() {
   git -C "$repo" -c user.email=b@example.com -c user.name=bench add -A
   git -C "$repo" -c user.email=b@example.com -c user.name=bench commit -q -m seed
 }
+
+# settle: waits until the previous run's writes are done, so a timed run does not pay for them: dirty pages flushed
+# (sync), then the registries', daemons' and containerds' CPU time still for 0.3 s (at most 20 s). Prints the wait.
+settle() {
+  local start before after waited
+  start=$(date +%s.%N)
+  sync
+  for _ in $(seq 1 66); do
+    before=$(service_ticks)
+    sleep 0.3
+    after=$(service_ticks)
+    [ $((after - before)) -le 1 ] && break
+  done
+  waited=$(echo "$(date +%s.%N) - $start" | bc)
+  printf '%.2f' "$waited"
+}
+
+# service_ticks: the CPU time (clock ticks) used so far by every registry, dockerd and containerd on this machine.
+service_ticks() {
+  local pid total=0 fields
+  for pid in $(pgrep -f 'docker-registry|dockerd|containerd'); do
+    fields=$(cut -d' ' -f14,15 "/proc/$pid/stat" 2>/dev/null) || continue
+    total=$((total + ${fields% *} + ${fields#* }))
+  done
+  echo "$total"
+}

@@ -130,6 +130,7 @@ public final class Deja {
     private final ImageGraph graph;
     private final ContentHasher hasher;
     private GitFacts git;
+    private CacheRefs cacheRefs;
     private CompletableFuture<RegistryClient> client;
     /** The planner of this run's command, so a check after a plan reads the contexts it packed, not again. */
     private Planner lastPlanner;
@@ -297,7 +298,7 @@ public final class Deja {
         Planner planner = planner(List.of(name), true);
         PackedImage packed = planner.packer().pack(name);
         planner.saveDigests();
-        return new CacheRefs(registry(), git())
+        return cacheRefs()
                 .find(
                         graph().project().repository(name),
                         graph().project().byName().get(name).tagFormat(),
@@ -394,7 +395,7 @@ public final class Deja {
                                             graph(),
                                             planner.packer(),
                                             driver,
-                                            new CacheRefs(registry(), git()),
+                                            cacheRefs(),
                                             daemon(),
                                             request.jobs(),
                                             settings.cancellation(),
@@ -408,7 +409,7 @@ public final class Deja {
                                             planner.packer(),
                                             driver,
                                             registry(),
-                                            new CacheRefs(registry(), git()),
+                                            cacheRefs(),
                                             tags(request),
                                             request.jobs(),
                                             settings.cancellation(),
@@ -455,7 +456,7 @@ public final class Deja {
                         "why compares with the registry's images, and this project has none (local mode):"
                                 + " compare with a commit instead (--against HEAD~1)");
             } else {
-                CacheRefs refs = new CacheRefs(registry(), git());
+                CacheRefs refs = cacheRefs();
                 Function<String, Optional<String>> nearest = n -> against != null
                         ? Optional.of(against)
                         : refs.find(
@@ -480,9 +481,17 @@ public final class Deja {
         }
     }
 
+    /** This run's cache references: the reasons of a plan and its builds ask the registry once. */
+    private synchronized CacheRefs cacheRefs() {
+        if (cacheRefs == null) {
+            cacheRefs = new CacheRefs(registry(), git());
+        }
+        return cacheRefs;
+    }
+
     /** An image's nearest tag in the registry, in the cache-ref order (its state tag first). */
     private Function<String, Optional<String>> nearestTag(Planner planner) {
-        CacheRefs refs = new CacheRefs(registry(), git());
+        CacheRefs refs = cacheRefs();
         return name -> refs.find(
                         graph.project().repository(name),
                         graph.project().byName().get(name).tagFormat(),

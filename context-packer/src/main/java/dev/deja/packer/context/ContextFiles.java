@@ -1,19 +1,23 @@
 package dev.deja.packer.context;
 
+import dev.deja.packer.InputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A packed context written out as a folder, entry for entry as it was hashed (modes as in the tar, links as
- * links): what a builder reads when it takes a folder rather than a stream, as for named contexts.
+ * A packed context written out as a folder, entry for entry as it was hashed (modes and times as in the tar, links
+ * as links): what a builder reads when it takes a folder rather than a stream. A file whose size is not the one
+ * hashed is refused, as when the tar is written.
  */
 public final class ContextFiles {
 
@@ -36,8 +40,15 @@ public final class ContextFiles {
                 case DIRECTORY -> Files.createDirectories(target);
                 case SYMLINK -> Files.createSymbolicLink(target, Path.of(entry.linkTarget()));
                 default -> {
+                    long copied;
                     try (InputStream in = entry.open()) {
-                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                        copied = Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    if (copied != entry.size()) {
+                        throw new InputException(
+                                entry.source(),
+                                "file " + (copied > entry.size() ? "grew" : "shrank")
+                                        + " while deja was packing it; run again");
                     }
                 }
             }
@@ -46,7 +57,16 @@ public final class ContextFiles {
                 Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(mode));
             }
         }
+        // The tar's time, so that what a COPY takes from the folder is the same as from the tar; folders last, as
+        // writing into a folder changes its time.
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Files.getFileAttributeView(
+                            dir.resolve(entries.get(i).path()), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(EPOCH, null, null);
+        }
     }
+
+    private static final FileTime EPOCH = FileTime.fromMillis(0);
 
     /** Removes a folder written by {@link #write}, links not followed. */
     public static void delete(Path dir) throws IOException {

@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The best {@code --cache-from} references for an image, in this order: its current state tag, the branch tag,
+ * The best {@code --cache-from} references for an image (looked up once per run), in this order: its current state tag, the branch tag,
  * the default branch's tag, the commit tags of the first-parent ancestors; else nothing.
  */
 public final class CacheRefs {
@@ -22,6 +24,10 @@ public final class CacheRefs {
 
     private final Manifests manifests;
     private final GitFacts git;
+    /** What each image's candidates gave: a run asks once for its reasons and once for its builds. */
+    private final Map<Asked, List<String>> answered = new ConcurrentHashMap<>();
+
+    private record Asked(String repository, TagFormat format, State state) {}
 
     public CacheRefs(Manifests manifests, GitFacts git) {
         this.manifests = manifests;
@@ -48,6 +54,16 @@ public final class CacheRefs {
      * same few images) and at most {@value #MAX_CACHE_SOURCES}: the {@code --cache-from} list of a build.
      */
     public List<String> existing(String repository, TagFormat format, State state) {
+        Asked asked = new Asked(repository, format, state);
+        List<String> known = answered.get(asked);
+        if (known == null) {
+            known = List.copyOf(look(repository, format, state));
+            answered.put(asked, known);
+        }
+        return known;
+    }
+
+    private List<String> look(String repository, TagFormat format, State state) {
         List<String> tags = candidates(state, git).stream().map(format::apply).toList();
         List<Optional<String>> digests =
                 Parallel.map(tags, Parallel.DEFAULT_WIDTH, tag -> manifests.digest(repository, tag));

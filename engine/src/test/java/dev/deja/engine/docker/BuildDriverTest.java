@@ -126,4 +126,60 @@ class BuildDriverTest {
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("linux/amd64, linux/arm64: install the docker buildx plugin");
     }
+
+    private ImageBuilder.Request request(String image) {
+        ImageGraph graph = ProjectFixture.graph(tree);
+        PackedImage packed = new ImagePacker(graph, new ContentHasher(1), ResolvedBases.ignored()).pack(image);
+        return new ImageBuilder.Request(
+                packed,
+                graph.project().byName().get(image),
+                "reg.example.com/acme/" + image,
+                List.of(),
+                List.of(),
+                true,
+                null,
+                Map.of());
+    }
+
+    @Test
+    void aContextIsSentAsAFolderWrittenAsItWasHashedAndAVeryLargeOneOnStdin() throws Exception {
+        java.util.List<Path> written = new java.util.ArrayList<>();
+        ImageBuilder.Request svc1 = request("svc1");
+        BuildCommandLine.Sending folder = BuildDriver.sending(svc1, written, BuildDriver.FOLDER_AT_MOST_BYTES);
+        Path dir = Path.of(folder.context());
+        assertThat(written).containsExactly(dir);
+        assertThat(folder.dockerfile()).isEqualTo(dir.resolve("Dockerfile").toString());
+        // The rewritten Dockerfile (its parent pinned to its state), the include at its repository path, tar times.
+        assertThat(java.nio.file.Files.readString(dir.resolve("Dockerfile")))
+                .startsWith("FROM reg.example.com/acme/shared:s1-");
+        assertThat(dir.resolve("libs/lua")).isDirectory();
+        assertThat(java.nio.file.Files.readString(dir.resolve("app"))).isEqualTo("svc1\n");
+        for (String path : List.of("app", "Dockerfile", "libs", "libs/lua")) {
+            assertThat(java.nio.file.Files.getLastModifiedTime(dir.resolve(path))
+                            .toMillis())
+                    .as(path)
+                    .isZero();
+        }
+        assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("app")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        dev.deja.packer.context.ContextFiles.delete(dir);
+
+        written.clear();
+        BuildCommandLine.Sending stdin = BuildDriver.sending(svc1, written, 0);
+        assertThat(stdin.onStdin()).isTrue();
+        assertThat(stdin.dockerfile()).isEqualTo("Dockerfile");
+        assertThat(written).isEmpty();
+    }
+
+    @Test
+    void aFileThatChangedSizeSinceItWasHashedIsNotSent() throws Exception {
+        ImageBuilder.Request svc1 = request("svc1");
+        java.nio.file.Files.writeString(tmp.resolve("svc1/app"), "svc1 and more\n");
+        java.util.List<Path> written = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> BuildDriver.sending(svc1, written, BuildDriver.FOLDER_AT_MOST_BYTES))
+                .hasMessageContaining("grew while deja was packing it");
+        for (Path dir : written) {
+            dev.deja.packer.context.ContextFiles.delete(dir);
+        }
+    }
 }
