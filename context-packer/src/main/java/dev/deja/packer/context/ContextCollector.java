@@ -37,6 +37,12 @@ public final class ContextCollector {
     private static final int S_IFREG = 0100000;
     private static final int S_IFLNK = 0120000;
 
+    /**
+     * Names what {@link #vouchedKey} stands for: change it whenever the walk would list other entries for the same
+     * files and rules (a fix to the ignore rules, to what is left out), so that no state known from before is used.
+     */
+    static final String VOUCHED_KEY_FORMAT = "deja-context-key/1";
+
     private final Path root;
     private final IgnoreRules rules;
     private final Consumer<ContextEntry> listener;
@@ -158,7 +164,7 @@ public final class ContextCollector {
             }
         }
         State.Encoder key = new State.Encoder();
-        key.field("deja-context-key/1").field(tree.get().key());
+        key.field(VOUCHED_KEY_FORMAT).field(tree.get().key());
         key.list(roots).field(contextDir).field(dockerfile).field(dockerfileInContext(contextDir, dockerfile));
         key.flag(!RepoPath.isWithin(dockerfile, contextDir)).flag(dockerfileApart);
         key.list(new TreeSet<>(spec.leftOut())).list(spec.deferred()).list(rules.text());
