@@ -241,6 +241,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     private static final class PushWatch implements Consumer<String> {
         private final Consumer<String> log;
         private boolean pushFailed;
+        private boolean pushing;
 
         PushWatch(Consumer<String> log) {
             this.log = log;
@@ -248,7 +249,12 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
 
         @Override
         public void accept(String line) {
-            if (line.startsWith(" > pushing ") || line.contains("failed to push")) {
+            // An error once the push step started is the push's: a current dockerd pushing for BuildKit reports a
+            // registry's refusal as "ERROR: Error response from daemon: … 500".
+            pushing |= line.matches("#\\d+ pushing .*");
+            if (line.startsWith(" > pushing ")
+                    || line.contains("failed to push")
+                    || pushing && line.startsWith("ERROR:")) {
                 pushFailed = true;
             }
             log.accept(line);
