@@ -390,7 +390,8 @@ public final class Deja {
                         }
                         case LOAD -> {
                             Supplier<StateLookup> lookup = lookupAhead(false);
-                            Plan plan = explained(planner, planner.online(request.selection(), lookup));
+                            Plan plan =
+                                    explained(planner, probing(driver, planner.online(request.selection(), lookup)));
                             yield BuildRun.load(
                                             graph(),
                                             planner.packer(),
@@ -403,7 +404,8 @@ public final class Deja {
                                     .run(plan, listener);
                         }
                         case PUSH -> {
-                            Plan plan = explained(planner, planner.online(request.selection(), lookupAhead(true)));
+                            Plan plan = explained(
+                                    planner, probing(driver, planner.online(request.selection(), lookupAhead(true))));
                             yield BuildRun.push(
                                             graph(),
                                             planner.packer(),
@@ -503,6 +505,18 @@ public final class Deja {
      * The plan with a one-line reason for every image to build: what differs from the nearest image the registry
      * has, from the summaries in their labels (no file is read again, no commit checked out).
      */
+    /**
+     * Starts asking the docker CLI what builds as soon as the plan has an image to build (while the reasons are
+     * found and the first context is written out); a run that only reuses never asks.
+     */
+    private static Plan probing(BuildDriver driver, Plan plan) {
+        if (plan.images().stream()
+                .anyMatch(image -> image.decision() == Decision.BUILD || image.decision() == Decision.EXPORT)) {
+            driver.prepare();
+        }
+        return plan;
+    }
+
     private Plan explained(Planner planner, Plan plan) {
         Explainer explainer = new Explainer(
                 name -> Earlier.of(planner.packer(), graph, name, "now"),
