@@ -7,9 +7,7 @@ import dev.deja.packer.state.BlobKey;
 import dev.deja.packer.state.DigestCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,45 +25,14 @@ class GitDigestCacheTest {
     private static final List<String> READ_ALWAYS =
             List.of("app/upper.txt", "app/pointer.bin", "app/crlf.txt", "app/sub/inner.txt");
 
-    private Map<String, String> env(Path cache) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("HOME", tmp.resolve("home").toString());
-        env.put("DEJA_DIGEST_CACHE", cache == null ? "off" : cache.toString());
-        return env;
-    }
+    private GitCheckouts checkouts;
 
     private String state(Path root, Path cache) {
-        Run run = Run.withEnvironment(env(cache), "-C", root.toString(), "state", "--offline");
-        assertThat(run.code()).as(run.stderr()).isZero();
-        return run.stdout();
+        return checkouts.state(root, cache);
     }
 
     private String git(Path dir, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                "git",
-                "-c",
-                "user.email=t@example.com",
-                "-c",
-                "user.name=t",
-                "-c",
-                "protocol.file.allow=always",
-                "-c",
-                "filter.upper.smudge=tr a-z A-Z",
-                "-c",
-                "filter.upper.clean=tr A-Z a-z",
-                "-c",
-                "filter.fakelfs.smudge=sed s/pointer/content/",
-                "-c",
-                "filter.fakelfs.clean=sed s/content/pointer/"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("HOME", tmp.resolve("home").toString());
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
-        return out.strip();
+        return checkouts.git(dir, args);
     }
 
     /** The filters are the checkout's own configuration, as a real one's would be (git-lfs install writes them). */
@@ -78,7 +45,14 @@ class GitDigestCacheTest {
 
     @Test
     void aFreshCloneCarryingTheCacheFileKnowsItsStatesAndEveryWayGivesTheSameState() throws Exception {
-        Files.createDirectories(tmp.resolve("home"));
+        checkouts = new GitCheckouts(
+                tmp.resolve("home"),
+                List.of(
+                        "protocol.file.allow=always",
+                        "filter.upper.smudge=tr a-z A-Z",
+                        "filter.upper.clean=tr A-Z a-z",
+                        "filter.fakelfs.smudge=sed s/pointer/content/",
+                        "filter.fakelfs.clean=sed s/content/pointer/"));
         Path sub = tmp.resolve("subrepo");
         new TestTree(sub).file("inner.txt", "inside the submodule\n");
         git(sub, "init", "-q", "-b", "main");

@@ -33,38 +33,26 @@ class KnownStateTest {
     private Path origin;
     private Path doctored;
 
-    private Map<String, String> env(Path cache) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("HOME", tmp.resolve("home").toString());
-        env.put("DEJA_DIGEST_CACHE", cache == null ? "off" : cache.toString());
-        return env;
-    }
+    private GitCheckouts checkouts;
 
     /** Image name to state tag. */
     private Map<String, String> states(Path root, Path cache) {
-        Run run = Run.withEnvironment(env(cache), "-C", root.toString(), "state", "--offline");
-        assertThat(run.code()).as(run.stderr()).isZero();
         Map<String, String> states = new HashMap<>();
-        run.stdout().lines().map(line -> line.split(" ")).forEach(words -> states.put(words[0], words[1]));
+        checkouts
+                .state(root, cache)
+                .lines()
+                .map(line -> line.split(" "))
+                .forEach(words -> states.put(words[0], words[1]));
         return states;
     }
 
     private String git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=t@example.com", "-c", "user.name=t"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("HOME", tmp.resolve("home").toString());
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
-        return out.strip();
+        return checkouts.git(dir, args);
     }
 
     @BeforeEach
     void originWithItsCacheDoctored() throws Exception {
-        Files.createDirectories(tmp.resolve("home"));
+        checkouts = new GitCheckouts(tmp.resolve("home"), List.of());
         origin = tmp.resolve("origin");
         new TestTree(origin)
                 .file(
@@ -211,7 +199,8 @@ class KnownStateTest {
     @Test
     void aStateKnownWithoutWalkingIsCheckedWhenItsFilesAreWalked() throws Exception {
         Path clone = freshClone("checked");
-        Run run = Run.withEnvironment(env(carried("checked")), "-C", clone.toString(), "context", "app", "--list");
+        Run run = Run.withEnvironment(
+                checkouts.env(carried("checked")), "-C", clone.toString(), "context", "app", "--list");
         assertThat(run.code()).isNotZero();
         assertThat(run.stderr()).contains("changed while deja ran").contains(FAKE.tag());
     }
