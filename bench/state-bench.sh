@@ -10,9 +10,10 @@
 #                start (`deja --version`)
 #   fresh clone  the generated tree is a git repository; a second clone of it (new paths, inodes, times) with
 #                only the cache file carried from the first: what a CI job pays that restores its cache
-# Prints medians, ratios and deja's peak RSS.
+# Prints medians, ratios and deja's peak RSS. DEJA names the deja to measure (default: this checkout's ./deja; the
+# release tarball's bin/deja runs on its own JDK 25 runtime with an AOT cache).
 #
-#   bench/state-bench.sh [ROUNDS] [FILES] [BYTES]
+#   [DEJA=…/bin/deja] bench/state-bench.sh [ROUNDS] [FILES] [BYTES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
@@ -38,16 +39,17 @@ fi
 if [ ! -d "$clone/.git" ]; then
   git clone -q --no-hardlinks "$work" "$clone"
 fi
-./deja --version >/dev/null   # builds the jar (and its class-data archive) if needed, outside the measurement
+deja=${DEJA:-./deja}
+$deja --version >/dev/null   # builds the jar (and its class-data archive) if needed, outside the measurement
 
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc; }
-cold() { DEJA_DIGEST_CACHE=off ./deja -C "$work" state; }
-cached() { DEJA_DIGEST_CACHE="$cache" ./deja -C "$work" state; }
+cold() { DEJA_DIGEST_CACHE=off $deja -C "$work" state; }
+cached() { DEJA_DIGEST_CACHE="$cache" $deja -C "$work" state; }
 carried="$work/digest-cache-carried"
 fresh_clone() { # the clone with only the cache file of the first checkout, as a CI job restores it
   rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
-  DEJA_DIGEST_CACHE="$carried" ./deja -C "$clone" state
+  DEJA_DIGEST_CACHE="$carried" $deja -C "$clone" state
 }
 
 # Warm-up: the page cache for everyone, the digest cache for the cached runs.
@@ -63,23 +65,23 @@ rm -f "$marker"
 declare -a t_cold t_cached t_walked t_openssl t_sha t_clone t_find t_jvm rss
 for ((r = 1; r <= rounds; r++)); do
   s=$(now); find "$ctx" -printf '%s %T@ %i\n' >/dev/null; t_find+=("$(elapsed "$s" "$(now)")")
-  s=$(now); ./deja --version >/dev/null; t_jvm+=("$(elapsed "$s" "$(now)")")
+  s=$(now); $deja --version >/dev/null; t_jvm+=("$(elapsed "$s" "$(now)")")
   rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
-  s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" ./deja -C "$clone" state >"$work/clone.out"
+  s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
   t_clone+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   s=$(now); tar -cf - -C "$ctx" . | openssl dgst -sha256 >/dev/null; t_openssl+=("$(elapsed "$s" "$(now)")")
   s=$(now); tar -cf - -C "$ctx" . | sha256sum >/dev/null; t_sha+=("$(elapsed "$s" "$(now)")")
-  s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" ./deja -C "$work" state >"$work/cached.out"
+  s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/cached.out"
   t_cached+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   cmp -s "$work/clone.out" "$work/cached.out" || { echo "the clone's state differs" >&2; exit 1; }
   echo "$r" > "$marker"
-  s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" ./deja -C "$work" state >"$work/cold.out"
+  s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/cold.out"
   t_cold+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
-  s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" ./deja -C "$work" state >"$work/walked.out"
+  s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/walked.out"
   t_walked+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   rm -f "$marker"
   cmp -s "$work/cold.out" "$work/walked.out" || { echo "cold and walked states differ" >&2; exit 1; }
-  DEJA_DIGEST_CACHE=off ./deja -C "$work" state >"$work/clean.out"
+  DEJA_DIGEST_CACHE=off $deja -C "$work" state >"$work/clean.out"
   cmp -s "$work/clean.out" "$work/cached.out" || { echo "the known state is not the walked one" >&2; exit 1; }
   printf 'round %d: deja cold %.2f s  warm %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s\n' \
     "$r" "${t_cold[-1]}" "${t_cached[-1]}" "${t_walked[-1]}" "${t_clone[-1]}" "${t_openssl[-1]}" "${t_sha[-1]}" "${t_find[-1]}" "${t_jvm[-1]}"
@@ -92,6 +94,7 @@ max_rss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 echo
 echo "context: $(find "$ctx" -type f | wc -l) files, $(du -sb "$ctx" | cut -f1) bytes; $(nproc) cores; $rounds rounds; $(java -version 2>&1 | head -1)"
+echo "deja:    $deja, $($deja --version | tr '\n' ' ')"
 echo "state:   $(cat "$work/clean.out")"
 printf 'median   deja cold %.2f s | warm %.2f s | warm, walked %.2f s | fresh clone, cache carried %.2f s | tar|openssl %.2f s | tar|sha256sum %.2f s | find -printf %.2f s | deja --version %.2f s\n' \
   "$mc" "$mk" "$mwk" "$mf" "$mo" "$ms" "$mw" "$mj"
