@@ -204,4 +204,104 @@ class KnownStateTest {
         assertThat(run.code()).isNotZero();
         assertThat(run.stderr()).contains("changed while deja ran").contains(FAKE.tag());
     }
+
+    /**
+     * Whatever happens to a messy checkout, a state from the cache (known or walked) is the state the files give:
+     * each step below changes the tree, then deja runs twice with the cache (the second run may know the states
+     * without walking) and once without it, and all three must agree.
+     */
+    @Test
+    void aMessyCheckoutGivesTheSameStatesWithTheCacheWhateverHappensToIt() throws Exception {
+        Path repo = freshClone("messy");
+        Path cache = tmp.resolve("messy-cache");
+        List<String> done = new ArrayList<>();
+        Map<String, ThrowingStep> steps = new java.util.LinkedHashMap<>();
+        steps.put("nothing", () -> {});
+        steps.put("an untracked file the rules leave out", () -> write(repo, "app/trace.log", "x\n"));
+        steps.put("an untracked file the context holds", () -> write(repo, "app/notes.txt", "notes\n"));
+        steps.put("it committed", () -> commit(repo));
+        steps.put("an empty folder", () -> Files.createDirectories(repo.resolve("svc/empty/deeper")));
+        steps.put("a nested repository", () -> {
+            write(repo, "shared/vendor/lib.txt", "vendored\n");
+            git(repo.resolve("shared/vendor"), "init", "-q");
+            commit(repo.resolve("shared/vendor"));
+        });
+        steps.put("names with a space, a newline and an accent", () -> {
+            write(repo, "app/with space.txt", "space\n");
+            write(repo, "app/line\nbreak.txt", "newline\n");
+            write(repo, "app/caf\u00e9.txt", "accent\n");
+        });
+        steps.put("all of it committed (the nested repository as a gitlink)", () -> commit(repo));
+        steps.put("a tracked file edited", () -> write(repo, "svc/kept.txt", "kept, edited\n"));
+        steps.put(
+                "an exec bit",
+                () -> Files.setPosixFilePermissions(
+                        repo.resolve("app/a.txt"), PosixFilePermissions.fromString("rwxr-xr-x")));
+        steps.put("both committed", () -> commit(repo));
+        steps.put("a re-include rule and an untracked file it takes back", () -> {
+            write(repo, "app/.dockerignore", "node_modules\n*.log\n!keep.log\n");
+            write(repo, "app/keep.log", "kept log\n");
+            write(repo, "app/drop.log", "dropped log\n");
+        });
+        steps.put("a symlink retargeted and committed", () -> {
+            Files.delete(repo.resolve("shared/link"));
+            Files.createSymbolicLink(repo.resolve("shared/link"), Path.of("other.txt"));
+            commit(repo);
+        });
+        steps.put("a tracked file deleted", () -> Files.delete(repo.resolve("shared/other.txt")));
+        steps.put("a file staged, then edited again", () -> {
+            git(repo, "add", "-A");
+            write(repo, "svc/kept.txt", "kept, edited twice\n");
+        });
+        steps.put("a commit and a clean checkout of the first commit", () -> {
+            commit(repo);
+            git(repo, "checkout", "-q", "HEAD~3");
+        });
+        // Where the second run knows states without walking (the rest are walked): proved with a doctored copy.
+        // After that, the nested repository (a gitlink under shared/, which app includes and whole holds) and the
+        // empty folders under svc/ (entries git cannot track) keep every image walked.
+        Map<String, List<String>> known = Map.of(
+                "it committed", List.of("app", "outside", "whole"),
+                "an empty folder", List.of("app", "whole"));
+        for (Map.Entry<String, ThrowingStep> step : steps.entrySet()) {
+            step.getValue().run();
+            done.add(step.getKey());
+            Map<String, String> walked = states(repo, null);
+            assertThat(states(repo, cache)).as("after: " + done).isEqualTo(walked);
+            assertThat(states(repo, cache)).as("again, after: " + done).isEqualTo(walked);
+            if (known.containsKey(step.getKey())) {
+                assertThat(knownFrom(repo, cache)).as("known after: " + done).isEqualTo(known.get(step.getKey()));
+            }
+        }
+    }
+
+    /** The images whose states a doctored copy of {@code cache} gives in {@code repo}. */
+    private List<String> knownFrom(Path repo, Path cache) throws Exception {
+        Path copy = Files.createTempDirectory(tmp, "doctored-");
+        Files.copy(cache.resolve("digests.bin"), copy.resolve("digests.bin"));
+        DigestCache poisoned = DigestCache.open(copy.resolve("digests.bin"));
+        poisoned.knownStates().forEach((key, state) -> poisoned.record(key, new KnownState(FAKE, 1, 1)));
+        poisoned.save();
+        List<String> known = new ArrayList<>();
+        states(repo, copy).forEach((image, tag) -> {
+            if (tag.equals(FAKE.tag())) {
+                known.add(image);
+            }
+        });
+        return known.stream().sorted().toList();
+    }
+
+    private interface ThrowingStep {
+        void run() throws Exception;
+    }
+
+    private static void write(Path repo, String path, String content) throws java.io.IOException {
+        Files.createDirectories(repo.resolve(path).getParent());
+        Files.writeString(repo.resolve(path), content);
+    }
+
+    private void commit(Path repo) throws Exception {
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "--allow-empty", "-m", "step");
+    }
 }
