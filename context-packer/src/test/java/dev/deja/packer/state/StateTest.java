@@ -75,6 +75,31 @@ class StateTest {
         return state(t.root());
     }
 
+    /**
+     * The encoding is a published format (docs/state.md): these inputs must give this state on every version of
+     * deja that writes {@value State#FORMAT}. A change here is a new format, never a fix. (The digests were also
+     * computed by a separate implementation written from docs/state.md alone: platforms sorted, each field
+     * {@code <length>:<bytes>}.)
+     */
+    @Test
+    void theEncodingOfFormatOneIsPinned() {
+        List<EntryDigest> entries = List.of(
+                new EntryDigest("Dockerfile", EntryType.FILE, 0644, "", "ab".repeat(32)),
+                new EntryDigest("bin", EntryType.DIRECTORY, 0755, "", ""),
+                new EntryDigest("bin/run", EntryType.FILE, 0755, "", "cd".repeat(32)),
+                new EntryDigest("caf\u00e9 \ud83d\ude00", EntryType.SYMLINK, 0777, "bin/run", ""));
+        BuildInputs inputs = BuildInputs.of(
+                "Dockerfile",
+                Map.of("B", "2", "A", "1"),
+                "prod",
+                List.of("linux/arm64", "linux/amd64"),
+                Map.of("base", "ef".repeat(32)));
+        assertThat(State.compute(entries, inputs).digest())
+                .isEqualTo("20d15f9ddf61952cb082b1b80e2ade86099bec42d98ac133d04d0e2d30aa9aea");
+        assertThat(State.entriesDigest(entries))
+                .isEqualTo("6ec65ebc2f03e09706b6e9774a707396ee5bb5d7e8ca35af8f5acc1814fd663f");
+    }
+
     @Test
     void sameContentAnywhereGivesTheSameState() {
         State reference = state(fresh("a").root());
