@@ -126,6 +126,22 @@ class KnownStateTest {
         Path clone = freshClone("clean");
         assertThat(states(clone, null)).as("same files, same states").isEqualTo(states(origin, null));
         assertThat(knownIn(clone)).containsExactly("app", "outside", "whole");
+        assertThat(debug(clone))
+                .contains("deja: debug: app: state known without walking its context")
+                .contains("deja: debug: whole: state known without walking its context");
+    }
+
+    /** What {@code --debug} says of each image's state, in a run with the (doctored) cache carried. */
+    private String debug(Path clone) throws Exception {
+        Run run = Run.withEnvironment(
+                checkouts.env(carried(clone.getFileName() + "-debug")),
+                "-C",
+                clone.toString(),
+                "state",
+                "--offline",
+                "--debug");
+        assertThat(run.code()).as(run.stderr()).isZero();
+        return run.stderr();
     }
 
     @Test
@@ -143,6 +159,9 @@ class KnownStateTest {
         Path clone = freshClone("untracked");
         new TestTree(clone).file("app/new.txt", "new\n");
         assertThat(knownIn(clone)).as("app walked; whole excludes app").containsExactly("outside", "whole");
+        assertThat(debug(clone))
+                .contains("deja: debug: app: walking its context (git does not track 'app/new.txt', which the context"
+                        + " holds)");
         Path emptyFolder = freshClone("empty-folder");
         Files.createDirectories(emptyFolder.resolve("shared/empty"));
         assertThat(knownIn(emptyFolder)).as("an empty folder is an entry").containsExactly("outside");
@@ -153,6 +172,7 @@ class KnownStateTest {
         Path modified = freshClone("modified");
         Files.writeString(modified.resolve("app/a.txt"), "edited\n");
         assertThat(knownIn(modified)).containsExactly("outside");
+        assertThat(debug(modified)).contains("deja: debug: app: walking its context ('app/a.txt' is modified)");
 
         Path assumed = freshClone("assumed");
         git(assumed, "update-index", "--assume-unchanged", "app/a.txt");

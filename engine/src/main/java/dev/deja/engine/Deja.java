@@ -146,7 +146,8 @@ public final class Deja {
         DigestCache digests = DigestCaches.forProject(project.root(), settings.environment(), settings.notices());
         Vouching vouching = git != null && digests.enabled() ? git.forProject(project.root()) : Vouching.none();
         this.graph = ImageGraph.of(project);
-        this.hasher = ContentHasher.forThisMachine(digests, vouching);
+        this.hasher = ContentHasher.forThisMachine(
+                digests, vouching, settings.debug() == null ? message -> {} : settings.debug());
         List<Notice> notices = graph.notices();
         notices.stream().limit(NOTICES_SAID).forEach(notice -> settings.notices()
                 .accept(notice.describe(graph.project().root())));

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
@@ -113,13 +112,14 @@ public final class ContextCollector {
     /**
      * A key that stands for the entries {@link #collect} would list, without walking, when {@code vouching} vouches
      * for every file the walk would find: the tracked files under the folders it walks (the vouching's key), the
-     * ignore rules, what the spec leaves out and defers, and the Dockerfile as sent. Empty when the walk could see
-     * something the vouching does not name: a modified or converted file, or an untracked one (ignored by git or not)
-     * that the ignore rules do not leave out.
+     * ignore rules, what the spec leaves out and defers, and the Dockerfile as sent. Refused, with the reason, when
+     * the walk could see something the vouching does not name: a modified or converted file, or an untracked one
+     * (ignored by git or not) that the ignore rules do not leave out.
      *
      * @param dockerfileApart whether the Dockerfile is sent apart from the context (one written in a config)
+     * @return the context's key (and no untracked paths: they are accounted for), or the refusal
      */
-    public static Optional<String> vouchedKey(
+    public static VouchedTree vouchedKey(
             ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, Vouching vouching) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
@@ -135,21 +135,21 @@ public final class ContextCollector {
             }
         }
         if (roots.isEmpty()) {
-            return Optional.empty();
+            return VouchedTree.refused("the context is another image's output");
         }
-        Optional<VouchedTree> tree = vouching.tree(roots);
-        if (tree.isEmpty()) {
-            return Optional.empty();
+        VouchedTree tree = vouching.tree(roots);
+        if (!tree.vouched()) {
+            return tree;
         }
         IgnoreRules rules = ignoreRules(spec, contextDir, dockerfile);
         boolean contextWalked = roots.get(0).equals(contextDir) && !spec.isDeferred(contextDir);
-        for (String untracked : tree.get().untracked()) {
+        for (String untracked : tree.untracked()) {
             boolean folder = untracked.endsWith("/");
             String path = folder ? untracked.substring(0, untracked.length() - 1) : untracked;
             for (int r = 0; r < roots.size(); r++) {
                 String root = roots.get(r);
                 if (RepoPath.isWithin(root, path)) {
-                    return Optional.empty();
+                    return VouchedTree.refused("git does not track '" + untracked + "'");
                 }
                 if (RepoPath.isWithin(path, root)) {
                     String inContext = r == 0 && contextWalked ? RepoPath.relativize(contextDir, path) : path;
@@ -158,18 +158,18 @@ public final class ContextCollector {
                             || spec.isDeferred(path)
                             || rules.excludes(inContext) && !(folder && rules.mayReincludeBelow(inContext));
                     if (!walkedPast) {
-                        return Optional.empty();
+                        return VouchedTree.refused("git does not track '" + untracked + "', which the context holds");
                     }
                 }
             }
         }
         State.Encoder key = new State.Encoder();
-        key.field(VOUCHED_KEY_FORMAT).field(tree.get().key());
+        key.field(VOUCHED_KEY_FORMAT).field(tree.key());
         key.list(roots).field(contextDir).field(dockerfile).field(dockerfileInContext(contextDir, dockerfile));
         key.flag(!RepoPath.isWithin(dockerfile, contextDir)).flag(dockerfileApart);
         key.list(new TreeSet<>(spec.leftOut())).list(spec.deferred()).list(rules.text());
         key.field(HexFormat.of().formatHex(State.sha256().digest(dockerfileContent)));
-        return Optional.of(HexFormat.of().formatHex(key.finish()));
+        return VouchedTree.of(HexFormat.of().formatHex(key.finish()), List.of());
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Turns context entries into {@link EntryDigest}s, reading files on several threads while the folders are still
@@ -37,11 +38,18 @@ public final class ContentHasher {
     private final int threads;
     private final DigestCache cache;
     private final Vouching vouching;
+    private final Consumer<String> debug;
 
-    public ContentHasher(int threads, DigestCache cache, Vouching vouching) {
+    /** @param debug told, per image, whether its state was known without walking its context, and if not why */
+    public ContentHasher(int threads, DigestCache cache, Vouching vouching, Consumer<String> debug) {
         this.threads = Math.max(1, threads);
         this.cache = cache;
         this.vouching = cache.enabled() ? vouching : Vouching.none();
+        this.debug = debug;
+    }
+
+    public ContentHasher(int threads, DigestCache cache, Vouching vouching) {
+        this(threads, cache, vouching, message -> {});
     }
 
     public ContentHasher(int threads, DigestCache cache) {
@@ -52,8 +60,8 @@ public final class ContentHasher {
         this(threads, DigestCache.none());
     }
 
-    public static ContentHasher forThisMachine(DigestCache cache, Vouching vouching) {
-        return new ContentHasher(Runtime.getRuntime().availableProcessors(), cache, vouching);
+    public static ContentHasher forThisMachine(DigestCache cache, Vouching vouching, Consumer<String> debug) {
+        return new ContentHasher(Runtime.getRuntime().availableProcessors(), cache, vouching, debug);
     }
 
     /** Writes what this hasher learned to its digest cache (best effort). */
@@ -64,15 +72,30 @@ public final class ContentHasher {
     /**
      * The state an earlier run computed from the same inputs, when version control vouches for every file of the
      * context ({@link ContextCollector#vouchedKey}): known without walking it. With the key it is remembered under,
-     * whether known or not (empty when the files are not all vouched for).
+     * whether known or not, or why there is none.
      */
-    public Recall recall(ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, BuildInputs inputs) {
+    public Recall recall(
+            String image, ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, BuildInputs inputs) {
+        Recall recall = recall(spec, dockerfileContent, dockerfileApart, inputs);
+        debug.accept(
+                recall.known().isPresent()
+                        ? image
+                                + ": state known without walking its context (every file vouched for, the same inputs as before)"
+                        : image + ": walking its context (" + recall.unknownBecause() + ")");
+        return recall;
+    }
+
+    private Recall recall(ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, BuildInputs inputs) {
         if (!cache.enabled()) {
-            return new Recall(Optional.empty(), Optional.empty());
+            return new Recall(Optional.empty(), Optional.empty(), "the digest cache is off");
         }
-        Optional<String> key = ContextCollector.vouchedKey(spec, dockerfileContent, dockerfileApart, vouching)
-                .map(entriesKey -> State.knownStateKey(entriesKey, inputs));
-        return new Recall(key, key.flatMap(cache::knownState));
+        VouchedTree context = ContextCollector.vouchedKey(spec, dockerfileContent, dockerfileApart, vouching);
+        if (!context.vouched()) {
+            return new Recall(Optional.empty(), Optional.empty(), context.refusal());
+        }
+        String key = State.knownStateKey(context.key(), inputs);
+        Optional<KnownState> known = cache.knownState(key);
+        return new Recall(Optional.of(key), known, known.isPresent() ? "" : "its inputs are new to the digest cache");
     }
 
     /** Remembers a state computed by a walk under the key {@link #recall} gave. */
@@ -80,8 +103,12 @@ public final class ContentHasher {
         cache.record(key, state);
     }
 
-    /** What {@link #recall} found: the key of the state's inputs, and the state if it is known. */
-    public record Recall(Optional<String> key, Optional<KnownState> known) {}
+    /**
+     * What {@link #recall} found: the key of the state's inputs, and the state if it is known.
+     *
+     * @param unknownBecause why the state is not known ({@code ""} when it is), in words for a user
+     */
+    public record Recall(Optional<String> key, Optional<KnownState> known, String unknownBecause) {}
 
     /** Hashes an already collected context. */
     public List<EntryDigest> digests(PackedContext context) {

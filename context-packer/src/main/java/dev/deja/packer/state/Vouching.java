@@ -2,7 +2,6 @@ package dev.deja.packer.state;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Which files a version control system vouches for: their bytes are a blob it knows (a tracked file it reports
@@ -29,10 +28,10 @@ public interface Vouching {
      * What the system says of everything under {@code roots} (repository paths from the project root, {@code ""}
      * the root itself): a key that names every file it tracks there — path, content, type, exec bit, link target —
      * when it vouches for each of them as {@link #blob} does (symlinks included), and the paths there it does not
-     * track. Empty when it cannot vouch for one of them, or tracks nothing under a root.
+     * track. Refused, with the reason, when it cannot vouch for one of them or tracks nothing under a root.
      */
-    default Optional<VouchedTree> tree(List<String> roots) {
-        return Optional.empty();
+    default VouchedTree tree(List<String> roots) {
+        return VouchedTree.refused("no version control vouches for the files");
     }
 
     /** Vouches for nothing (no checkout, or the digest cache is off). */

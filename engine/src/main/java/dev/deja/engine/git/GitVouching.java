@@ -46,6 +46,7 @@ public final class GitVouching implements Vouching {
 
     private static final Set<String> REGULAR_MODES = Set.of("100644", "100755");
     private static final String SYMLINK_MODE = "120000";
+    private static final String SUBMODULE_MODE = "160000";
 
     /**
      * What git said, at {@code checkedAtNanos}: its index in its own order (by the paths' bytes), each entry with
@@ -60,16 +61,27 @@ public final class GitVouching implements Vouching {
             List<Tracked> tracked,
             Supplier<Map<String, Tracked>> regularFiles,
             boolean wholeTrees,
-            long checkedAtNanos) {}
+            long checkedAtNanos,
+            String refusal) {
+
+        /** Git's word cannot be taken here, for this reason (in words for a user). */
+        static Index refused(String why) {
+            return new Index(null, "", List.of(), HashMap::new, false, 0, why);
+        }
+    }
 
     /**
-     * One index entry, at {@code [start, end)} of the listing: {@code vouched} when git reports it clean, unconverted,
-     * and as the work tree has it.
+     * One index entry, at {@code [start, end)} of the listing; {@code notVouched} says why git's word does not cover
+     * it ({@code null}: git reports it clean, unconverted, and as the work tree has it).
      */
-    private record Tracked(String path, String mode, String id, int start, int end, boolean vouched) {
+    private record Tracked(String path, String mode, String id, int start, int end, String notVouched) {
 
         boolean regular() {
             return REGULAR_MODES.contains(mode);
+        }
+
+        boolean vouched() {
+            return notVouched == null;
         }
     }
 
@@ -109,8 +121,7 @@ public final class GitVouching implements Vouching {
     }
 
     /** What git is being asked about a checkout: its index, and what it does not track (from its top). */
-    public record Reading(
-            CompletableFuture<Optional<Index>> index, CompletableFuture<Optional<List<String>>> untracked) {
+    public record Reading(CompletableFuture<Index> index, CompletableFuture<Optional<List<String>>> untracked) {
 
         /** Git's word on the files of the project at {@code root}. */
         public Vouching forProject(Path root) {
@@ -118,8 +129,10 @@ public final class GitVouching implements Vouching {
         }
     }
 
+    /** Git's index, if its word can be taken here. */
     private Optional<Index> index() {
-        return Parallel.get(reading.index());
+        Index index = Parallel.get(reading.index());
+        return index.refusal() == null ? Optional.of(index) : Optional.empty();
     }
 
     /** The project root from the checkout's top ({@code ""} or ending in a slash), if it lies inside. */
@@ -138,22 +151,25 @@ public final class GitVouching implements Vouching {
     }
 
     @Override
-    public Optional<VouchedTree> tree(List<String> roots) {
-        Optional<Index> known = index();
-        if (known.isEmpty() || !known.get().wholeTrees()) {
-            return Optional.empty();
+    public VouchedTree tree(List<String> roots) {
+        Index i = Parallel.get(reading.index());
+        if (i.refusal() != null) {
+            return VouchedTree.refused(i.refusal());
         }
-        Index i = known.get();
+        if (!i.wholeTrees()) {
+            return VouchedTree.refused(
+                    "core.fileMode or core.symlinks is false: git does not watch exec bits or links");
+        }
         Optional<String> inside = rootPrefix(i);
         if (inside.isEmpty()) {
-            return Optional.empty();
+            return VouchedTree.refused("the project lies outside the checkout git was asked about");
         }
         String rootPrefix = inside.get();
         MessageDigest key = State.sha256();
         for (String root : roots) {
             List<List<Tracked>> ranges = trackedUnder(i, rootPrefix, root);
             if (ranges.stream().allMatch(List::isEmpty)) {
-                return Optional.empty();
+                return VouchedTree.refused("git tracks nothing at '" + (root.isEmpty() ? "." : root) + "'");
             }
             for (List<Tracked> range : ranges) {
                 if (range.isEmpty()) {
@@ -161,7 +177,8 @@ public final class GitVouching implements Vouching {
                 }
                 for (Tracked entry : range) {
                     if (!entry.vouched()) {
-                        return Optional.empty();
+                        return VouchedTree.refused(
+                                "'" + entry.path().substring(rootPrefix.length()) + "' " + entry.notVouched());
                     }
                 }
                 // git's own lines for the entries (mode, blob, path), as one slice of its listing.
@@ -173,7 +190,7 @@ public final class GitVouching implements Vouching {
         }
         Optional<List<String>> notTracked = Parallel.get(reading.untracked());
         if (notTracked.isEmpty()) {
-            return Optional.empty();
+            return VouchedTree.refused("git ls-files --others failed");
         }
         List<String> under = notTracked.get().stream()
                 .filter(path -> path.startsWith(rootPrefix))
@@ -183,7 +200,7 @@ public final class GitVouching implements Vouching {
                                 || RepoPath.isWithin(
                                         root, path.endsWith("/") ? path.substring(0, path.length() - 1) : path)))
                 .toList();
-        return Optional.of(new VouchedTree(HexFormat.of().formatHex(key.digest()), under));
+        return VouchedTree.of(HexFormat.of().formatHex(key.digest()), under);
     }
 
     /**
@@ -253,15 +270,18 @@ public final class GitVouching implements Vouching {
         return file == null ? null : new BlobKey(file.id(), stamp.size(), Integer.parseInt(file.mode(), 8));
     }
 
-    private static Optional<Index> read(Path inside, Map<String, String> environment) {
+    private static Index read(Path inside, Map<String, String> environment) {
         Optional<Path> top = Git.topLevel(inside);
         if (top.isEmpty()) {
-            return Optional.empty();
+            return Index.refused("not a git checkout (or git is missing)");
         }
         Path dir = top.get();
         Map<String, String> core = coreSettings(dir);
-        if (convertsLineEndings(core) || looksAtLessThanEveryStat(core)) {
-            return Optional.empty();
+        if (convertsLineEndings(core)) {
+            return Index.refused("core.autocrlf or core.eol makes git convert line endings on checkout");
+        }
+        if (looksAtLessThanEveryStat(core)) {
+            return Index.refused("core.trustctime=false or core.checkStat=minimal: git does not see every change");
         }
         // -v tags each entry: 'H' for a plain one; assume-unchanged (lower case) and skip-worktree ('S') entries are
         // ones whose work-tree file git does not look at, so it cannot vouch for them.
@@ -278,7 +298,7 @@ public final class GitVouching implements Vouching {
                         "--ignore-submodules=all"));
         String staged = Git.run(dir, "ls-files", "--stage", "-v", "-z");
         if (staged == null) {
-            return Optional.empty();
+            return Index.refused("git ls-files failed");
         }
         List<Tracked> entries = new ArrayList<>();
         boolean attributes = false;
@@ -296,19 +316,23 @@ public final class GitVouching implements Vouching {
             }
             String path = staged.substring(tab + 1, end);
             attributes |= path.equals(".gitattributes") || path.endsWith("/.gitattributes");
-            boolean plain = staged.charAt(start) == 'H' && tab == idEnd + 2 && staged.charAt(idEnd + 1) == '0';
-            // Until the status is read, "vouched" says only that the entry is a plain one.
+            String unplain = tab != idEnd + 2 || staged.charAt(idEnd + 1) != '0'
+                    ? "is in conflict"
+                    : staged.charAt(start) == 'H'
+                            ? null
+                            : "is one git does not look at (assume-unchanged, skip-worktree)";
+            // Until the status is read, only what the index itself says.
             entries.add(new Tracked(
                     path,
                     staged.substring(start + 2, modeEnd),
                     staged.substring(modeEnd + 1, idEnd),
                     start,
                     end,
-                    plain));
+                    unplain));
         }
         String status = Parallel.get(statusRun);
         if (status == null) {
-            return Optional.empty();
+            return Index.refused("git status failed");
         }
         Set<String> modified = new HashSet<>();
         String[] records = status.split("\0");
@@ -336,22 +360,29 @@ public final class GitVouching implements Vouching {
                             .map(Tracked::path)
                             .toList());
             if (converted == null) {
-                return Optional.empty();
+                return Index.refused("git check-attr failed");
             }
         }
         List<Tracked> tracked = new ArrayList<>(entries.size());
         for (Tracked entry : entries) {
             String path = entry.path();
-            boolean vouched = entry.vouched()
-                    && !modified.contains(path)
-                    && (entry.regular() && !converted.contains(path)
-                            || entry.mode().equals(SYMLINK_MODE));
-            tracked.add(new Tracked(path, entry.mode(), entry.id(), entry.start(), entry.end(), vouched));
+            String notVouched = entry.notVouched() != null
+                    ? entry.notVouched()
+                    : modified.contains(path)
+                            ? "is modified"
+                            : entry.mode().equals(SUBMODULE_MODE)
+                                    ? "is a submodule"
+                                    : entry.regular() && converted.contains(path)
+                                            ? "is converted on checkout (filter, ident, encoding or eol attribute)"
+                                            : entry.regular() || entry.mode().equals(SYMLINK_MODE)
+                                                    ? null
+                                                    : "is not a file";
+            tracked.add(new Tracked(path, entry.mode(), entry.id(), entry.start(), entry.end(), notVouched));
         }
         boolean wholeTrees = !"false".equalsIgnoreCase(core.get("core.filemode"))
                 && !"false".equalsIgnoreCase(core.get("core.symlinks"));
-        return Optional.of(new Index(
-                dir, staged, Collections.unmodifiableList(tracked), regularFiles(tracked), wholeTrees, checkedAt));
+        return new Index(
+                dir, staged, Collections.unmodifiableList(tracked), regularFiles(tracked), wholeTrees, checkedAt, null);
     }
 
     /** The regular files git vouches for, by path: mapped on the first question (a walk's), once. */

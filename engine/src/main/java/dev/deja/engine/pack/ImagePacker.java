@@ -126,7 +126,7 @@ public final class ImagePacker {
                 .with(image.labels(), contextStates)
                 .withBases(bases.forState(imageBases));
         byte[] dockerfileContent = rewritten.getBytes(StandardCharsets.UTF_8);
-        ContentHasher.Recall recall = hasher.recall(spec, dockerfileContent, dockerfileApart, inputs);
+        ContentHasher.Recall recall = hasher.recall(name, spec, dockerfileContent, dockerfileApart, inputs);
         if (recall.known().isPresent()) {
             KnownState known = recall.known().get();
             Contents contents = Contents.later(known.files(), known.bytes(), () -> {
