@@ -131,7 +131,7 @@ final class BuildCommand implements Callable<Integer> {
         if (jobs <= 0) {
             jobs = Runtime.getRuntime().availableProcessors();
         }
-        Deja deja = ProjectContext.deja(spec);
+        Deja deja = ProjectContext.online(spec);
         Deja.Mode mode = mode(deja);
         if (!devImages.isEmpty() && mode == Deja.Mode.PUSH) {
             throw new CommandLine.ParameterException(

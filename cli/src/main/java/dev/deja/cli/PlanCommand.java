@@ -42,7 +42,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Deja deja = ProjectContext.deja(spec);
+        Deja deja = offline ? ProjectContext.deja(spec) : ProjectContext.online(spec);
         Plan plan = deja.plan(selection.selection(), offline);
         PrintWriter err = spec.commandLine().getErr();
         deja.check(selection.selection())

@@ -19,6 +19,15 @@ final class ProjectContext {
 
     /** The project of this run, loaded. */
     static Deja deja(CommandLine.Model.CommandSpec spec) {
+        return deja(spec, false);
+    }
+
+    /** As {@link #deja(CommandLine.Model.CommandSpec)}, for a command that will ask the registry. */
+    static Deja online(CommandLine.Model.CommandSpec spec) {
+        return deja(spec, true);
+    }
+
+    private static Deja deja(CommandLine.Model.CommandSpec spec, boolean registryAhead) {
         DejaCommand root = root(spec);
         PrintWriter err = spec.commandLine().getErr();
         return new Deja(new DejaSettings(
@@ -32,7 +41,8 @@ final class ProjectContext {
                 root.cancellation,
                 root.retry,
                 root.debug ? say(err, "deja: debug: ") : null,
-                say(err, "deja: ")));
+                say(err, "deja: "),
+                registryAhead));
     }
 
     /** Lines to standard error, whole even when build threads say things at once. */

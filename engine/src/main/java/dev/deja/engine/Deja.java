@@ -137,6 +137,9 @@ public final class Deja {
 
     public Deja(DejaSettings settings) {
         this.settings = settings;
+        if (settings.registryAhead()) {
+            startRegistry();
+        }
         // Git reads its index while the config and the Dockerfiles are read: most runs ask it about every context.
         GitVouching.Reading git = DigestCaches.isOff(settings.environment())
                 ? null

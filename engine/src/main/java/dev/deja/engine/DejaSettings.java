@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  * @param retry              how the registry client retries
  * @param debug              one line per registry request, or {@code null} for none
  * @param notices            what deja says once about how it builds (a missing plugin, a cache mode)
+ * @param registryAhead      the command will ask the registry: its client starts with the run, while the project
+ *                           is read (its start costs a tenth of a second)
  */
 public record DejaSettings(
         Path directory,
@@ -30,7 +32,8 @@ public record DejaSettings(
         Cancellation cancellation,
         RetryPolicy retry,
         Consumer<String> debug,
-        Consumer<String> notices) {
+        Consumer<String> notices,
+        boolean registryAhead) {
 
     public DejaSettings {
         insecureRegistries = List.copyOf(insecureRegistries);

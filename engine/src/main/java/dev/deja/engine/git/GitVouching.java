@@ -29,8 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The files git vouches for, read once per run in the background from the moment the project is loaded (four git
- * commands, none of which reads a file's content unless git's own racy-timestamp rule makes it): the index's blob of
+ * The files git vouches for, read once per run in the background from the run's start (four git commands, none of which reads a file's content unless git's own racy-timestamp rule makes it): the index's blob of
  * every tracked regular file ({@code ls-files -s}), minus what {@code status} finds modified in the work tree, minus
  * what attributes convert on checkout (a {@code filter} such as git-lfs, {@code ident}, {@code working-tree-encoding},
  * {@code eol=crlf}; all of it when {@code core.autocrlf=true} or {@code core.eol=crlf}), minus the entries git does not
@@ -86,8 +85,9 @@ public final class GitVouching implements Vouching {
     }
 
     /**
-     * Files a run reads before git is asked: a few edits in a developer's checkout cost less to hash than {@code git
-     * status} of a whole monorepo; a fresh clone has thousands unknown by their stamps.
+     * Files a walk reads by itself before it waits for git's answer: a few edits in a developer's checkout cost less
+     * to hash than the wait for {@code git status} of a whole monorepo; a fresh clone has thousands unknown by their
+     * stamps.
      */
     static final int UNKNOWN_BEFORE_ASKING = 64;
 
@@ -121,7 +121,14 @@ public final class GitVouching implements Vouching {
     }
 
     /** What git is being asked about a checkout: its index, and what it does not track (from its top). */
-    public record Reading(CompletableFuture<Index> index, CompletableFuture<Optional<List<String>>> untracked) {
+    public static final class Reading {
+        private final CompletableFuture<Index> index;
+        private final CompletableFuture<Optional<List<String>>> untracked;
+
+        private Reading(CompletableFuture<Index> index, CompletableFuture<Optional<List<String>>> untracked) {
+            this.index = index;
+            this.untracked = untracked;
+        }
 
         /** Git's word on the files of the project at {@code root}. */
         public Vouching forProject(Path root) {
@@ -131,7 +138,7 @@ public final class GitVouching implements Vouching {
 
     /** Git's index, if its word can be taken here. */
     private Optional<Index> index() {
-        Index index = Parallel.get(reading.index());
+        Index index = Parallel.get(reading.index);
         return index.refusal() == null ? Optional.of(index) : Optional.empty();
     }
 
@@ -152,7 +159,7 @@ public final class GitVouching implements Vouching {
 
     @Override
     public VouchedTree tree(List<String> roots) {
-        Index i = Parallel.get(reading.index());
+        Index i = Parallel.get(reading.index);
         if (i.refusal() != null) {
             return VouchedTree.refused(i.refusal());
         }
@@ -188,7 +195,7 @@ public final class GitVouching implements Vouching {
             }
             key.update((byte) '/');
         }
-        Optional<List<String>> notTracked = Parallel.get(reading.untracked());
+        Optional<List<String>> notTracked = Parallel.get(reading.untracked);
         if (notTracked.isEmpty()) {
             return VouchedTree.refused("git ls-files --others failed");
         }
@@ -242,7 +249,7 @@ public final class GitVouching implements Vouching {
 
     @Override
     public boolean ready() {
-        return unknown.get() < UNKNOWN_BEFORE_ASKING || reading.index().isDone();
+        return unknown.get() < UNKNOWN_BEFORE_ASKING || reading.index.isDone();
     }
 
     @Override
