@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
                     + " built into the local daemon (--cache-from the registry); nothing is written to the registry."
                     + " Without a registry (local mode) the daemon's image store is the cache.",
             "With --push (CI): builds every image whose state is not in the registry (docker buildx build, the"
-                    + " packed context on stdin, --cache-from the best existing refs, inline cache, pushed), in"
+                    + " packed context written out as it was hashed, --cache-from the best existing refs, inline cache,"
+                    + " pushed), in"
                     + " dependency order, --jobs at a time; exports builder images (output:). Then gives every image,"
                     + " built or reused, its commit and --tag tags by a manifest PUT (same digest, no layer moves),"
                     + " and the moving tags (branch, latest) only when nothing failed.",
