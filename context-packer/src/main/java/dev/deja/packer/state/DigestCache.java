@@ -1,6 +1,7 @@
 package dev.deja.packer.state;
 
 import dev.deja.packer.AtomicFile;
+import dev.deja.packer.Lazy;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -76,7 +77,7 @@ public final class DigestCache {
         this.racyNanos = racyNanos;
         this.stamps = new ConcurrentHashMap<>();
         this.loaded = StampIndex::empty;
-        this.blobs = memoized(ConcurrentHashMap::new);
+        this.blobs = Lazy.of(ConcurrentHashMap::new);
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>());
     }
 
@@ -97,7 +98,7 @@ public final class DigestCache {
         this.stamps = new ConcurrentHashMap<>();
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>(knownStates));
         int[] blobSection = new int[2];
-        this.loaded = memoized(() -> {
+        this.loaded = Lazy.of(() -> {
             ByteBuffer in = ByteBuffer.wrap(content).position(offset);
             try {
                 int stampCount = count(in.getInt());
@@ -126,7 +127,7 @@ public final class DigestCache {
                 return StampIndex.empty();
             }
         });
-        this.blobs = memoized(() -> {
+        this.blobs = Lazy.of(() -> {
             loaded.get();
             return blobs(content, blobSection[0], blobSection[1]);
         });
@@ -135,20 +136,6 @@ public final class DigestCache {
     private static String damaged(Path file, Exception e) {
         return "digest cache " + file + " is damaged or not deja's (" + reason(e)
                 + "); ignored, every file is read, and it is written anew";
-    }
-
-    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = supplier.get();
-                }
-                return value;
-            }
-        };
     }
 
     /** A cache that remembers nothing (tests, and {@code DEJA_DIGEST_CACHE=off}). */

@@ -3,6 +3,7 @@ package dev.deja.engine.git;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.exec.ProcessRunner;
+import dev.deja.packer.Lazy;
 import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.state.BlobKey;
@@ -94,12 +95,13 @@ public final class GitVouching implements Vouching {
     private final Reading reading;
     private final Path root;
     private final AtomicInteger unknown = new AtomicInteger();
-    /** The project root from the checkout's top, with a slash; null until asked, empty when it is not inside. */
-    private Optional<String> rootPrefix;
+    /** The project root from the checkout's top, with a slash; empty when it is not inside (asked once). */
+    private final Lazy<Optional<String>> rootPrefix;
 
     private GitVouching(Reading reading, Path root) {
         this.reading = reading;
         this.root = root;
+        this.rootPrefix = Lazy.of(() -> findRootPrefix(Parallel.get(reading.index)));
     }
 
     /**
@@ -143,18 +145,18 @@ public final class GitVouching implements Vouching {
     }
 
     /** The project root from the checkout's top ({@code ""} or ending in a slash), if it lies inside. */
-    private synchronized Optional<String> rootPrefix(Index i) {
-        if (rootPrefix == null) {
-            try {
-                Path relative = i.top().toRealPath().relativize(root.toRealPath());
-                rootPrefix = relative.startsWith("..")
-                        ? Optional.empty()
-                        : Optional.of(relative.toString().isEmpty() ? "" : relative + "/");
-            } catch (IOException | IllegalArgumentException e) {
-                rootPrefix = Optional.empty();
-            }
+    private Optional<String> findRootPrefix(Index i) {
+        if (i.refusal() != null) {
+            return Optional.empty();
         }
-        return rootPrefix;
+        try {
+            Path relative = i.top().toRealPath().relativize(root.toRealPath());
+            return relative.startsWith("..")
+                    ? Optional.empty()
+                    : Optional.of(relative.toString().isEmpty() ? "" : relative + "/");
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -167,7 +169,7 @@ public final class GitVouching implements Vouching {
             return VouchedTree.refused(
                     "core.fileMode or core.symlinks is false: git does not watch exec bits or links");
         }
-        Optional<String> inside = rootPrefix(i);
+        Optional<String> inside = rootPrefix.get();
         if (inside.isEmpty()) {
             return VouchedTree.refused("the project lies outside the checkout git was asked about");
         }
@@ -262,7 +264,7 @@ public final class GitVouching implements Vouching {
             return null;
         }
         Index i = known.get();
-        Optional<String> rootPrefix = rootPrefix(i);
+        Optional<String> rootPrefix = this.rootPrefix.get();
         if (rootPrefix.isEmpty()) {
             return null;
         }
@@ -394,22 +396,15 @@ public final class GitVouching implements Vouching {
 
     /** The regular files git vouches for, by path: mapped on the first question (a walk's), once. */
     private static Supplier<Map<String, Tracked>> regularFiles(List<Tracked> tracked) {
-        return new Supplier<>() {
-            private Map<String, Tracked> files;
-
-            @Override
-            public synchronized Map<String, Tracked> get() {
-                if (files == null) {
-                    files = new HashMap<>(2 * tracked.size());
-                    for (Tracked entry : tracked) {
-                        if (entry.vouched() && entry.regular()) {
-                            files.put(entry.path(), entry);
-                        }
-                    }
+        return Lazy.of(() -> {
+            Map<String, Tracked> files = new HashMap<>(2 * tracked.size());
+            for (Tracked entry : tracked) {
+                if (entry.vouched() && entry.regular()) {
+                    files.put(entry.path(), entry);
                 }
-                return files;
             }
-        };
+            return files;
+        });
     }
 
     /**

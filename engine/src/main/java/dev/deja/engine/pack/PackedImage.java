@@ -1,5 +1,6 @@
 package dev.deja.engine.pack;
 
+import dev.deja.packer.Lazy;
 import dev.deja.packer.context.PackedContext;
 import dev.deja.packer.state.BuildInputs;
 import dev.deja.packer.state.EntryDigest;
@@ -63,31 +64,25 @@ public record PackedImage(
     public static final class Contents {
         private final int files;
         private final long bytes;
-        private Supplier<Walked> walk;
-        private Walked walked;
+        private final Supplier<Walked> walked;
 
-        private Contents(int files, long bytes, Supplier<Walked> walk, Walked walked) {
+        private Contents(int files, long bytes, Supplier<Walked> walked) {
             this.files = files;
             this.bytes = bytes;
-            this.walk = walk;
             this.walked = walked;
         }
 
         public static Contents of(Walked walked) {
-            return new Contents(walked.context().fileCount(), walked.context().totalBytes(), null, walked);
+            return new Contents(walked.context().fileCount(), walked.context().totalBytes(), () -> walked);
         }
 
         /** Contents whose size is known, walked by {@code walk} when first asked. */
         public static Contents later(int files, long bytes, Supplier<Walked> walk) {
-            return new Contents(files, bytes, walk, null);
+            return new Contents(files, bytes, Lazy.of(walk));
         }
 
-        synchronized Walked walked() {
-            if (walked == null) {
-                walked = walk.get();
-                walk = null;
-            }
-            return walked;
+        Walked walked() {
+            return walked.get();
         }
 
         int files() {
