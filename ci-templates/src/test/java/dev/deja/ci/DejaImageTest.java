@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +52,7 @@ class DejaImageTest {
                 client.exists(Repository.parse(registries.plain() + "/library/deja-jdk"), "latest")
                         .isPresent(),
                 "no local bases for deja's image: scripts/test-env.sh --docker makes them");
-        prefix = registries.plain() + "/self-" + UUID.randomUUID().toString().substring(0, 8);
+        prefix = TestRegistries.namespace(registries.plain(), "self");
         Commands host = new Commands(work, environment(registries));
 
         Path report = work.resolve("image-report.json");

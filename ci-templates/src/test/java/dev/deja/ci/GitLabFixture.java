@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -41,8 +40,7 @@ final class GitLabFixture {
         this.jar = PROJECT.resolve("cli/target/deja.jar");
         this.jarSha256 =
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
-        this.prefix = registries.authenticated() + "/gl-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        this.prefix = TestRegistries.namespace(registries.authenticated(), "gl");
     }
 
     /** Skips the test (with how to fix it) when the registry, dockerd or gitlab-ci-local is missing. */

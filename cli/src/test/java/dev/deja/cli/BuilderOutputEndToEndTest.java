@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.deja.packer.TestTree;
 import dev.deja.registry.TestRegistries;
 import java.nio.file.Path;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,8 +59,7 @@ class BuilderOutputEndToEndTest {
                         "FROM deja-busybox:latest\nCOPY dist/bin/app.txt /bundle.txt\nCMD [\"cat\", \"/bundle.txt\"]\n")
                 .file("other/Dockerfile", "FROM deja-busybox:latest\nRUN echo other > /other\n")
                 .file(".gitignore", "dist/\n");
-        String registry = TestRegistries.require().plain() + "/outputs-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String registry = TestRegistries.namespace(TestRegistries.require().plain(), "outputs");
         sandbox.gitInit(repo.root());
 
         Run plan = sandbox.deja(repo.root(), "plan", "--offline");

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +29,7 @@ class ComposeEndToEndTest {
 
     @Test
     void dockerComposePullsAndRunsWhatDejaBuilt() throws Exception {
-        String registry = TestRegistries.require().plain() + "/compose-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String registry = TestRegistries.namespace(TestRegistries.require().plain(), "compose");
         // Named contexts (additional_contexts) need a current BuildKit: dockerd 20.10's built-in one refuses them.
         Sandbox sandbox = Sandbox.currentEngine(tmp).with("REGISTRY", registry);
         TestTree shop = TestTree.copyOf(

@@ -13,7 +13,6 @@ import dev.deja.registry.TestRegistryOps;
 import dev.deja.registry.auth.CredentialSource;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +31,7 @@ class ContainerdStoreEndToEndTest {
     @Test
     void attestationIndexesAreReusedRetaggedExplainedAndPulledAndRegistryCacheIsWritten() throws Exception {
         Sandbox sandbox = Sandbox.containerdStore(tmp.resolve("home"));
-        String registry = TestRegistries.require().plain() + "/att-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String registry = TestRegistries.namespace(TestRegistries.require().plain(), "att");
         TestTree repo = new TestTree(tmp.resolve("repo"))
                 .file(
                         "deja.yaml",

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -41,8 +40,7 @@ final class ExampleRepo {
         Assumptions.assumeTrue(registries.dockerHost().isPresent(), "no test dockerd: scripts/test-env.sh --docker");
         TestTree copy = TestTree.copyOf(
                 Path.of("..", "examples", "monorepo").toAbsolutePath().normalize(), tmp.resolve("monorepo"), "dist");
-        String prefix =
-                registries.plain() + "/e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = TestRegistries.namespace(registries.plain(), "e2e");
         Map<String, String> env = new HashMap<>(Map.of(
                 "DEJA_REGISTRY_MIRRORS",
                 registries.mirrors(),

@@ -6,7 +6,6 @@ import dev.deja.packer.TestTree;
 import dev.deja.registry.TestRegistries;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +18,7 @@ class LockCommandTest {
     @Test
     void withALockOfflineStatesAreTheOnlineOnesAndALockOlderThanItsDockerfilesIsSaid() throws Exception {
         Sandbox sandbox = Sandbox.classicEngine(tmp.resolve("home"));
-        String registry = TestRegistries.require().plain() + "/lock-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String registry = TestRegistries.namespace(TestRegistries.require().plain(), "lock");
         TestTree repo = new TestTree(tmp.resolve("repo"))
                 .file("deja.yaml", config(registry, "lock"))
                 .file("app/Dockerfile", "FROM deja-busybox:latest\nRUN echo app\n")

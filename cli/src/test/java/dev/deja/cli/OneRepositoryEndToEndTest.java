@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +28,7 @@ class OneRepositoryEndToEndTest {
     @Test
     void imagesShareOneRepositoryUnderTheirOwnTags() throws Exception {
         Sandbox sandbox = Sandbox.classicEngine(tmp);
-        String registry = TestRegistries.require().plain() + "/onerepo-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String registry = TestRegistries.namespace(TestRegistries.require().plain(), "onerepo");
         TestTree repo = new TestTree(tmp.resolve("repo"))
                 .file(
                         "deja.yaml",

@@ -45,8 +45,7 @@ class RegistryCommandsTest {
     void setUp() throws Exception {
         registries = TestRegistries.require();
         client = RegistryClient.create(CredentialSource.anonymous(), Set.of());
-        prefix =
-                registries.plain() + "/deja-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        prefix = TestRegistries.namespace(registries.plain(), "deja-e2e");
         tree = BadInputTest.valid(tmp.resolve("repo"));
         tree.file(
                 "deja.yaml",
@@ -171,8 +170,7 @@ class RegistryCommandsTest {
     void debugLogOfAFullBearerPlanAndReuseHoldsNoSecret() throws Exception {
         try (TokenServer tokens =
                 new TokenServer(registries.tokenPort(), registries.tokenKey(), registries.tokenCertificate())) {
-            String tokenPrefix = registries.tokenRegistry() + "/deja-e2e-"
-                    + UUID.randomUUID().toString().substring(0, 8);
+            String tokenPrefix = TestRegistries.namespace(registries.tokenRegistry(), "deja-e2e");
             String password = "pw-" + UUID.randomUUID();
             Path dockerConfig = tmp.resolve("docker-bearer");
             Files.createDirectories(dockerConfig);
@@ -214,8 +212,7 @@ class RegistryCommandsTest {
 
     @Test
     void dockerConfigCredentialsAreUsedAndNeverPrinted() throws Exception {
-        String authPrefix = registries.authenticated() + "/deja-e2e-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String authPrefix = TestRegistries.namespace(registries.authenticated(), "deja-e2e");
         Path dockerConfig = tmp.resolve("docker");
         Files.createDirectories(dockerConfig);
         String auth = Base64.getEncoder()

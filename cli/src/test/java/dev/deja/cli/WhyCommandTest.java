@@ -7,7 +7,6 @@ import dev.deja.registry.TestRegistries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +27,7 @@ class WhyCommandTest {
     @BeforeEach
     void commits() throws Exception {
         sandbox = Sandbox.classicEngine(tmp.resolve("home"));
-        String registry = TestRegistries.require().plain() + "/why-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String registry = TestRegistries.namespace(TestRegistries.require().plain(), "why");
         repo = new TestTree(tmp.resolve("repo"))
                 .file("deja.yaml", config(registry, "fast"))
                 .file("base/Dockerfile", "FROM deja-busybox:latest\nCOPY motd /etc/motd\n")

@@ -50,6 +50,15 @@ public final class TestRegistries {
     }
 
     /**
+     * {@code <registry>/<name>-<8 random hex>}: a namespace of its own in a test registry, so that runs and tests
+     * never see each other's images.
+     */
+    public static String namespace(String registry, String name) {
+        return registry + "/" + name + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
      * {@code DEJA_REGISTRY_MIRRORS} for deja runs: docker.io answered by the plain registry, which serves the base
      * image {@code library/deja-busybox} (the test daemons take it as their Docker Hub mirror too).
      */
