@@ -19,6 +19,11 @@ public final class Lazy<T> implements Supplier<T> {
         return new Lazy<>(compute);
     }
 
+    /** Whether the value has been computed (without computing it). */
+    public boolean known() {
+        return value != null;
+    }
+
     @Override
     public T get() {
         T known = value;

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Content digests of files from earlier runs, under two keys:
@@ -40,8 +39,8 @@ import java.util.function.Supplier;
  * its version control vouched for it.
  *
  * <p>It also remembers states by a key that stands for all their inputs ({@link KnownState}): when version control
- * vouches for every file of a context, its state is known without walking it. The file is read in one read and written in one (atomic) write; a damaged or
- * foreign file is ignored, with one warning.
+ * vouches for every file of a context, its state is known without walking it. The file is read in one read and
+ * written in one (atomic) write; a damaged or foreign file is ignored, with one warning.
  */
 public final class DigestCache {
 
@@ -55,18 +54,29 @@ public final class DigestCache {
 
     private record Cached(FileStamp stamp, byte[] digest) {}
 
+    /**
+     * The file's stamps, indexed in its bytes, and where its blobs lie ({@code blobsAt} to the end, {@code blobCount}
+     * entries): what a run reads of the file only when a walk asks.
+     */
+    private record Sections(StampIndex stamps, byte[] content, int blobsAt, int blobCount) {
+
+        static Sections empty() {
+            return new Sections(StampIndex.empty(), new byte[0], 0, 0);
+        }
+    }
+
     private final Path file;
     private final long racyNanos;
-    /** The stamps the file held, looked up in its bytes; read on the first question (a walk's). */
-    private final Supplier<StampIndex> loaded;
+    /** The file's stamps and where its blobs lie; read on the first question (a walk's). */
+    private final Lazy<Sections> loaded;
     /** This run's stamps (and the file's with a path that is not ASCII): they win over {@link #loaded}. */
     private final Map<String, Cached> stamps;
 
     /**
-     * The file's blobs, parsed on the first question: a run whose states are all known (a clean checkout) never
-     * asks one.
+     * The file's blobs, parsed on the first question (a run whose states are all known never asks one), and this
+     * run's.
      */
-    private final Supplier<Map<BlobKey, byte[]>> blobs;
+    private final Lazy<Map<BlobKey, byte[]>> blobs;
     /** Known states by key: the file's, in its order (oldest first), then this run's. */
     private final Map<String, KnownState> knownStates;
 
@@ -76,7 +86,7 @@ public final class DigestCache {
         this.file = file;
         this.racyNanos = racyNanos;
         this.stamps = new ConcurrentHashMap<>();
-        this.loaded = StampIndex::empty;
+        this.loaded = Lazy.of(Sections::empty);
         this.blobs = Lazy.of(ConcurrentHashMap::new);
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>());
     }
@@ -97,7 +107,6 @@ public final class DigestCache {
         this.racyNanos = racyNanos;
         this.stamps = new ConcurrentHashMap<>();
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>(knownStates));
-        int[] blobSection = new int[2];
         this.loaded = Lazy.of(() -> {
             ByteBuffer in = ByteBuffer.wrap(content).position(offset);
             try {
@@ -118,19 +127,14 @@ public final class DigestCache {
                 }
                 // This run's records (made after this read) win.
                 others.forEach(stamps::putIfAbsent);
-                blobSection[0] = blobsAt;
-                blobSection[1] = blobCount;
-                return index;
+                return new Sections(index, content, blobsAt, blobCount);
             } catch (IOException | RuntimeException e) {
                 warnings.accept(damaged(file, e));
                 changed = true;
-                return StampIndex.empty();
+                return Sections.empty();
             }
         });
-        this.blobs = Lazy.of(() -> {
-            loaded.get();
-            return blobs(content, blobSection[0], blobSection[1]);
-        });
+        this.blobs = Lazy.of(() -> blobs(loaded.get()));
     }
 
     private static String damaged(Path file, Exception e) {
@@ -206,11 +210,11 @@ public final class DigestCache {
                 : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private static Map<BlobKey, byte[]> blobs(byte[] content, int offset, int count) {
-        ByteBuffer in = ByteBuffer.wrap(content).position(offset);
-        Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>(2 * count + 16);
+    private static Map<BlobKey, byte[]> blobs(Sections sections) {
+        ByteBuffer in = ByteBuffer.wrap(sections.content()).position(sections.blobsAt());
+        Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>(2 * sections.blobCount() + 16);
         HexFormat hex = HexFormat.of();
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < sections.blobCount(); i++) {
             byte[] id = new byte[Byte.toUnsignedInt(in.get())];
             in.get(id);
             blobs.put(new BlobKey(hex.formatHex(id), in.getLong(), in.getInt()), digest(in));
@@ -241,7 +245,7 @@ public final class DigestCache {
             return null;
         }
         String path = source.toString();
-        StampIndex fromFile = loaded.get();
+        StampIndex fromFile = loaded.get().stamps();
         Cached cached = stamps.get(path);
         if (cached != null) {
             return cached.stamp().equals(stamp) ? HexFormat.of().formatHex(cached.digest()) : null;
@@ -334,7 +338,8 @@ public final class DigestCache {
                     data.writeLong(entry.getValue().bytes());
                 }
                 // The file's entries this run did not replace, byte for byte, then this run's.
-                StampIndex fromFile = loaded.get();
+                Sections sections = loaded.get();
+                StampIndex fromFile = sections.stamps();
                 int replaced = (int)
                         stamps.keySet().stream().filter(fromFile::contains).count();
                 data.writeInt(fromFile.size() - replaced + stamps.size());
@@ -350,6 +355,13 @@ public final class DigestCache {
                     data.writeLong(s.inode());
                     data.writeLong(s.device());
                     data.write(entry.getValue().digest());
+                }
+                if (!blobs.known()) {
+                    // Not one asked or recorded this run: the file's, byte for byte.
+                    data.writeInt(sections.blobCount());
+                    data.write(sections.content(), sections.blobsAt(), sections.content().length - sections.blobsAt());
+                    data.flush();
+                    return;
                 }
                 Map<BlobKey, byte[]> blobs = this.blobs.get();
                 int blobCount = Math.min(blobs.size(), MAX_ENTRIES);

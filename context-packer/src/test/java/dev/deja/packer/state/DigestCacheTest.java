@@ -193,6 +193,23 @@ class DigestCacheTest {
     }
 
     @Test
+    void blobsNoRunAskedForAreKeptByteForByteWhenTheFileIsWrittenAgain() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        BlobKey blob = new BlobKey("b2".repeat(20), 7, 0100755);
+        DigestCache first = DigestCache.open(file, 0);
+        first.record(blob, "12".repeat(32));
+        first.save();
+
+        DigestCache second = DigestCache.open(file, 0);
+        second.record("ab".repeat(32), new KnownState(new State("cd".repeat(32)), 1, 7));
+        second.save();
+
+        DigestCache third = DigestCache.open(file, 0);
+        assertThat(third.lookup(blob)).isEqualTo("12".repeat(32));
+        assertThat(third.knownState("ab".repeat(32))).isPresent();
+    }
+
+    @Test
     void entriesFromTheFileAndThisRunsSurviveSavesWhateverTheirPathsBytes() {
         Path file = tmp.resolve("cache.bin");
         FileStamp one = new FileStamp(3, 1, 1, 7, 8);
