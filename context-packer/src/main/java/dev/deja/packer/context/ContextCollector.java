@@ -123,17 +123,13 @@ public final class ContextCollector {
             ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, Vouching vouching) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
+        boolean contextWalked = !spec.isDeferred(contextDir);
         List<String> roots = new ArrayList<>();
-        if (!spec.isDeferred(contextDir)) {
+        if (contextWalked) {
             existingFolder(spec.repoRoot(), contextDir);
             roots.add(contextDir);
         }
-        for (String include : spec.includes()) {
-            String normalized = normalized(spec, include, "include");
-            if (!spec.isDeferred(normalized)) {
-                roots.add(normalized);
-            }
-        }
+        roots.addAll(includesPacked(spec));
         if (roots.isEmpty()) {
             return VouchedTree.refused("the context is another image's output");
         }
@@ -142,7 +138,6 @@ public final class ContextCollector {
             return tree;
         }
         IgnoreRules rules = ignoreRules(spec, contextDir, dockerfile);
-        boolean contextWalked = roots.get(0).equals(contextDir) && !spec.isDeferred(contextDir);
         for (String untracked : tree.untracked()) {
             boolean folder = untracked.endsWith("/");
             String path = folder ? untracked.substring(0, untracked.length() - 1) : untracked;
@@ -200,16 +195,25 @@ public final class ContextCollector {
             if (contextPath != null) {
                 collector.pool.invoke(collector.children(contextPath, contextDir, ""));
             }
-            for (String include : spec.includes()) {
-                String normalized = normalized(spec, include, "include");
-                if (!spec.isDeferred(normalized)) {
-                    collector.addInclude(normalized);
-                }
+            for (String include : includesPacked(spec)) {
+                collector.addInclude(include);
             }
         } finally {
             collector.pool.shutdownNow();
         }
         return collector.found;
+    }
+
+    /** The spec's includes, normalized, but for those another build writes (packed when the build is sent). */
+    private static List<String> includesPacked(ContextSpec spec) {
+        List<String> packed = new ArrayList<>();
+        for (String include : spec.includes()) {
+            String normalized = normalized(spec, include, "include");
+            if (!spec.isDeferred(normalized)) {
+                packed.add(normalized);
+            }
+        }
+        return packed;
     }
 
     private static IgnoreRules readIgnoreFile(Path file) {
