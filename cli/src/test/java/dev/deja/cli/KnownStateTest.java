@@ -217,6 +217,27 @@ class KnownStateTest {
     }
 
     @Test
+    void aProjectInASubfolderOfItsCheckoutKnowsItsStatesToo() throws Exception {
+        Path repo = tmp.resolve("monorepo");
+        new TestTree(repo)
+                .file("tools/deja/deja.yaml", "bases: ignore\nimages:\n  app: {dockerfile: app/Dockerfile}\n")
+                .file("tools/deja/app/Dockerfile", "FROM scratch\nCOPY . /\n")
+                .file("tools/deja/app/a.txt", "a\n")
+                .file("elsewhere.txt", "outside the project\n");
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "import");
+        new TestTree(repo).file("untracked-outside-the-project.txt", "x\n");
+        Path cache = tmp.resolve("subfolder-cache");
+        Path start = repo.resolve("tools/deja/app");
+        String walked = checkouts.state(start, null);
+        assertThat(checkouts.state(start, cache)).isEqualTo(walked);
+        Run known = Run.withEnvironment(checkouts.env(cache), "-C", start.toString(), "state", "--offline", "--debug");
+        assertThat(known.stdout()).isEqualTo(walked);
+        assertThat(known.stderr()).contains("deja: debug: app: state known without walking its context");
+    }
+
+    @Test
     void aStateKnownWithoutWalkingIsCheckedWhenItsFilesAreWalked() throws Exception {
         Path clone = freshClone("checked");
         Run run = Run.withEnvironment(

@@ -412,11 +412,8 @@ public final class GitVouching implements Vouching {
      * tracked is one path ending in {@code /}, and is not looked into.
      */
     private static Optional<List<String>> untracked(Path inside) {
-        Optional<Path> top = Git.topLevel(inside);
-        if (top.isEmpty()) {
-            return Optional.empty();
-        }
-        String out = Git.run(top.get(), "ls-files", "--others", "--directory", "-z");
+        // ":/" and --full-name: the whole checkout, paths from its top, without asking git for the top first.
+        String out = Git.run(inside, "ls-files", "--others", "--directory", "-z", "--full-name", "--", ":/");
         if (out == null) {
             return Optional.empty();
         }
