@@ -63,6 +63,20 @@ class WhyCommandTest {
     }
 
     @Test
+    void aComposeProjectWithoutDejaYamlIsComparedWithACommitToo() throws Exception {
+        TestTree compose = new TestTree(tmp.resolve("compose"))
+                .file("compose.yaml", "services:\n  app:\n    build: ./app\n")
+                .file("app/Dockerfile", "FROM deja-busybox:latest\nCOPY . /app\n")
+                .file("app/main.sh", "echo main\n");
+        sandbox.gitInit(compose.root());
+        compose.file("app/main.sh", "echo main, changed\n");
+        // From a folder below the project root: the commit's tree is searched for the compose file the same way.
+        Run run = sandbox.deja(compose.path("app"), "why", "app", "--against", "HEAD");
+        assertThat(run.code()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("differs from revision").contains("  file changed (content): main.sh\n");
+    }
+
+    @Test
     void oneFileChangedAndAnIgnoredOneChangesNothing() throws Exception {
         repo.file("top/debug.log", "only ignored\n");
         assertThat(why("top", "--against", "HEAD")).contains("the same state as revision");

@@ -558,7 +558,11 @@ public final class Deja {
                         .root()
                         .relativize(settings.config().toAbsolutePath())
                         .toString());
-        Project then = new ProjectLoader(settings.environment()).load(root, config, settings.registry());
+        Path start = settings.directory().toAbsolutePath().normalize();
+        Path searchFrom = start.startsWith(graph.project().root())
+                ? root.resolve(graph.project().root().relativize(start).toString())
+                : root;
+        Project then = new ProjectLoader(settings.environment()).loadAt(root, searchFrom, config, settings.registry());
         ImageGraph graphThen = ImageGraph.of(then);
         ResolvedBases basesThen =
                 switch (then.config().bases()) {

@@ -52,14 +52,32 @@ public final class ProjectLoader {
      */
     public Project load(Path startDir, Path configFile, String registryOverride) {
         Found found = find(startDir, configFile);
-        ConfigFile config = registryOverride == null
-                ? found.config()
-                : found.config().withRegistry(registryOverride.replaceAll("/+$", ""));
-        return fromConfig(found.root(), config, found.searchFrom());
+        return fromConfig(found.root(), withRegistry(found.config(), registryOverride), found.searchFrom());
     }
 
     public Project load(Path startDir, Path configFile) {
         return load(startDir, configFile, null);
+    }
+
+    /**
+     * The project whose root is known: {@code root}'s deja.yaml (or {@code configFile}), else the compose or bake
+     * file found from {@code searchFrom} up to {@code root} — a project as it was at a commit, written out to a
+     * folder that is no git checkout.
+     */
+    public Project loadAt(Path root, Path searchFrom, Path configFile, String registryOverride) {
+        Path deja = root.resolve(ConfigLoader.FILE_NAME);
+        if (configFile != null || Files.isRegularFile(deja)) {
+            return load(root, configFile, registryOverride);
+        }
+        return fromConfig(
+                root,
+                withRegistry(ConfigFile.none(), registryOverride),
+                searchFrom.startsWith(root) ? searchFrom : root);
+    }
+
+    /** {@code config} with {@code --registry} in place of its registry, when given. */
+    private static ConfigFile withRegistry(ConfigFile config, String registryOverride) {
+        return registryOverride == null ? config : config.withRegistry(registryOverride.replaceAll("/+$", ""));
     }
 
     /**
