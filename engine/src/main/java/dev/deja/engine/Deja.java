@@ -506,21 +506,20 @@ public final class Deja {
     }
 
     /**
-     * The plan with a one-line reason for every image to build: what differs from the nearest image the registry
-     * has, from the summaries in their labels (no file is read again, no commit checked out).
-     */
-    /**
      * Starts asking the docker CLI what builds as soon as the plan has an image to build (while the reasons are
      * found and the first context is written out); a run that only reuses never asks.
      */
     private static Plan probing(BuildDriver driver, Plan plan) {
-        if (plan.images().stream()
-                .anyMatch(image -> image.decision() == Decision.BUILD || image.decision() == Decision.EXPORT)) {
+        if (plan.images().stream().anyMatch(image -> image.decision().runsBuilder())) {
             driver.prepare();
         }
         return plan;
     }
 
+    /**
+     * The plan with a one-line reason for every image to build: what differs from the nearest image the registry
+     * has, from the summaries in their labels (no file is read again, no commit checked out).
+     */
     private Plan explained(Planner planner, Plan plan) {
         Explainer explainer = new Explainer(
                 name -> Earlier.of(planner.packer(), graph, name, "now"),

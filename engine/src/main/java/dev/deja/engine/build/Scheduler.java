@@ -4,7 +4,6 @@ import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
-import dev.deja.engine.plan.Decision;
 import dev.deja.engine.plan.Plan;
 import dev.deja.engine.plan.PlannedImage;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ public final class Scheduler {
     Map<String, Outcome> run(Plan plan, BuildListener listener) {
         Map<String, PlannedImage> waiting = new LinkedHashMap<>();
         for (PlannedImage image : plan.images()) {
-            if (image.decision() == Decision.BUILD || image.decision() == Decision.EXPORT) {
+            if (image.decision().runsBuilder()) {
                 waiting.put(image.name(), image);
             }
         }

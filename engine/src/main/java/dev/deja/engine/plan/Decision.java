@@ -13,6 +13,11 @@ public enum Decision {
     /** A builder image: build and export its files. */
     EXPORT;
 
+    /** Whether the image goes to the builder (built, or built to export its files). */
+    public boolean runsBuilder() {
+        return this == BUILD || this == EXPORT;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
