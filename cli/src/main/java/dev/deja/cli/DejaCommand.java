@@ -149,7 +149,10 @@ final class DejaCommand implements Runnable {
     @Option(
             names = "--debug",
             scope = ScopeType.INHERIT,
-            description = "Print every registry request (method, URL, status, time) on stderr. Never a secret.")
+            description = "Print what the run does on stderr, each line stamped with the seconds since the process"
+                    + " started: every registry request (method, URL, status, time), how each state was found"
+                    + " (known from git, or why its context was walked), every builder command and how long it"
+                    + " ran. Never a secret.")
     boolean debug;
 
     @CommandLine.Spec

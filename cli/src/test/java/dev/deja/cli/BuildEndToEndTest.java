@@ -153,9 +153,15 @@ class BuildEndToEndTest {
                 repo.read("docker/wheels/Dockerfile").replace("FROM base", "FROM base" + suffix));
         commit("unique names");
         List<String> args = List.of("-C", repo.root().toString(), "build");
-        Run first = Run.withEnvironment(env, args.toArray(String[]::new));
+        Run first = Run.withEnvironment(env, "-C", repo.root().toString(), "--debug", "build");
         assertThat(first.code()).as(first.stdout() + first.stderr()).isZero();
         assertThat(results(first)).containsEntry("base" + suffix, "built").containsEntry("service1" + suffix, "built");
+        // --debug shows each builder command and how long it ran, timed from the process's start.
+        assertThat(first.stderr())
+                .containsPattern("deja: debug: \\[\\d+\\.\\d\\d s\\] docker buildx inspect exited with 0 after ")
+                .containsPattern(
+                        "\\] base" + suffix + ": running docker buildx build --progress plain -f /\\S+/Dockerfile ")
+                .containsPattern("\\] base" + suffix + ": docker buildx exited with 0 after \\d+\\.\\d\\d s");
         Run second = Run.withEnvironment(env, args.toArray(String[]::new));
         assertThat(second.code()).isZero();
         assertThat(results(second))

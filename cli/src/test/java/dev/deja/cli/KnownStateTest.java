@@ -127,8 +127,8 @@ class KnownStateTest {
         assertThat(states(clone, null)).as("same files, same states").isEqualTo(states(origin, null));
         assertThat(knownIn(clone)).containsExactly("app", "outside", "whole");
         assertThat(debug(clone))
-                .contains("deja: debug: app: state known without walking its context")
-                .contains("deja: debug: whole: state known without walking its context");
+                .contains(" s] app: state known without walking its context")
+                .contains(" s] whole: state known without walking its context");
     }
 
     /** What {@code --debug} says of each image's state, in a run with the (doctored) cache carried. */
@@ -160,7 +160,7 @@ class KnownStateTest {
         new TestTree(clone).file("app/new.txt", "new\n");
         assertThat(knownIn(clone)).as("app walked; whole excludes app").containsExactly("outside", "whole");
         assertThat(debug(clone))
-                .contains("deja: debug: app: walking its context (git does not track 'app/new.txt', which the context"
+                .contains(" s] app: walking its context (git does not track 'app/new.txt', which the context"
                         + " holds)");
         Path emptyFolder = freshClone("empty-folder");
         Files.createDirectories(emptyFolder.resolve("shared/empty"));
@@ -172,7 +172,7 @@ class KnownStateTest {
         Path modified = freshClone("modified");
         Files.writeString(modified.resolve("app/a.txt"), "edited\n");
         assertThat(knownIn(modified)).containsExactly("outside");
-        assertThat(debug(modified)).contains("deja: debug: app: walking its context ('app/a.txt' is modified)");
+        assertThat(debug(modified)).contains(" s] app: walking its context ('app/a.txt' is modified)");
 
         Path assumed = freshClone("assumed");
         git(assumed, "update-index", "--assume-unchanged", "app/a.txt");
@@ -234,7 +234,7 @@ class KnownStateTest {
         assertThat(checkouts.state(start, cache)).isEqualTo(walked);
         Run known = Run.withEnvironment(checkouts.env(cache), "-C", start.toString(), "state", "--offline", "--debug");
         assertThat(known.stdout()).isEqualTo(walked);
-        assertThat(known.stderr()).contains("deja: debug: app: state known without walking its context");
+        assertThat(known.stderr()).contains(" s] app: state known without walking its context");
     }
 
     @Test

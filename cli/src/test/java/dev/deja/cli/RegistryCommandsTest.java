@@ -196,7 +196,9 @@ class RegistryCommandsTest {
                     env, "-C", tree.root().toString(), "--registry", tokenPrefix, "--debug", "build", "--push");
             assertThat(plan.code()).as(plan.stderr()).isZero();
             assertThat(build.code()).as(build.stderr()).isZero();
-            assertThat(build.stderr()).contains("deja: debug: PUT").contains("[Bearer] -> 201");
+            assertThat(build.stderr())
+                    .containsPattern("deja: debug: \\[\\d+\\.\\d\\d s\\] PUT")
+                    .contains("[Bearer] -> 201");
             assertThat(tokens.issuedTokens()).isNotEmpty();
             for (Run run : List.of(states, plan, build)) {
                 String everything = run.stdout() + run.stderr();

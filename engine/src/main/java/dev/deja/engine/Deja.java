@@ -149,8 +149,7 @@ public final class Deja {
         DigestCache digests = DigestCaches.forProject(project.root(), settings.environment(), settings.notices());
         Vouching vouching = git != null && digests.enabled() ? git.forProject(project.root()) : Vouching.none();
         this.graph = ImageGraph.of(project);
-        this.hasher = ContentHasher.forThisMachine(
-                digests, vouching, settings.debug() == null ? message -> {} : settings.debug());
+        this.hasher = ContentHasher.forThisMachine(digests, vouching, settings.debugLines());
         List<Notice> notices = graph.notices();
         notices.stream().limit(NOTICES_SAID).forEach(notice -> settings.notices()
                 .accept(notice.describe(graph.project().root())));
@@ -376,8 +375,8 @@ public final class Deja {
     private BuildReport build(BuildRequest request, BuildListener listener, Planner planner) {
         BuildDriver.Options options = new BuildDriver.Options(
                 request.builderName(), graph().project().config().cache());
-        try (BuildDriver driver =
-                new BuildDriver(settings.environment(), options, settings.cancellation(), settings.notices())) {
+        try (BuildDriver driver = new BuildDriver(
+                settings.environment(), options, settings.cancellation(), settings.notices(), settings.debugLines())) {
             BuildReport report =
                     switch (request.mode()) {
                         case LOCAL -> {

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * @param environment        the environment variables deja reads and passes to docker
  * @param cancellation       how a signal stops the run
  * @param retry              how the registry client retries
- * @param debug              one line per registry request, or {@code null} for none
+ * @param debug              what a run does, line by line (registry requests, how each state was found, the builder's
+ *                           commands), or {@code null} for none
  * @param notices            what deja says once about how it builds (a missing plugin, a cache mode)
  * @param registryAhead      the command will ask the registry: its client starts with the run, while the project
  *                           is read (its start costs a tenth of a second)
@@ -38,6 +39,11 @@ public record DejaSettings(
     public DejaSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
         environment = Map.copyOf(environment);
+    }
+
+    /** {@link #debug()}, or a consumer that drops the lines. */
+    public Consumer<String> debugLines() {
+        return debug == null ? line -> {} : debug;
     }
 
     /** {@code environment} with one variable set (an option that stands for it, as {@code --digest-cache}). */

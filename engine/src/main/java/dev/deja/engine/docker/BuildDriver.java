@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -49,16 +50,24 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     private final Options options;
     private final Cancellation cancellation;
     private final BuilderProbe probe;
+    private final Consumer<String> debug;
 
-    /** @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks) */
+    /**
+     * @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks)
+     * @param debug   where every builder command and how long it ran goes ({@code --debug})
+     */
     public BuildDriver(
-            Map<String, String> environment, Options options, Cancellation cancellation, Consumer<String> notices) {
-        this(environment, options, cancellation, notices, null);
+            Map<String, String> environment,
+            Options options,
+            Cancellation cancellation,
+            Consumer<String> notices,
+            Consumer<String> debug) {
+        this(environment, options, cancellation, notices, debug, null);
     }
 
     /** A driver that already knows its builder (tests of the command line for builders this machine lacks). */
     BuildDriver(Map<String, String> environment, Options options, BuilderProbe.Builder known) {
-        this(environment, options, Cancellation.never(), notice -> {}, known);
+        this(environment, options, Cancellation.never(), notice -> {}, line -> {}, known);
     }
 
     private BuildDriver(
@@ -66,13 +75,15 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             Options options,
             Cancellation cancellation,
             Consumer<String> notices,
+            Consumer<String> debug,
             BuilderProbe.Builder known) {
         Map<String, String> buildKit = new HashMap<>(environment);
         buildKit.put("DOCKER_BUILDKIT", "1");
         this.processes = new ProcessRunner(buildKit, cancellation);
         this.options = options;
         this.cancellation = cancellation;
-        this.probe = new BuilderProbe(processes, options, notices, known);
+        this.debug = debug;
+        this.probe = new BuilderProbe(processes, options, notices, debug, known);
     }
 
     @Override
@@ -203,8 +214,19 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     }
 
     private int run(String name, List<String> command, ProcessRunner.StdinWriter stdin, Consumer<String> log) {
+        long start = System.nanoTime();
+        debug.accept(name + ": running " + String.join(" ", command));
         try {
-            return processes.stream(name, command, stdin, log);
+            int code = processes.stream(name, command, stdin, log);
+            debug.accept(String.format(
+                    Locale.ROOT,
+                    "%s: %s %s exited with %d after %.2f s",
+                    name,
+                    command.get(0),
+                    command.get(1),
+                    code,
+                    (System.nanoTime() - start) / 1e9));
+            return code;
         } catch (ProcessRunner.ProcessException e) {
             throw new BuildFailedException(name, e.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.exec.ProcessRunner;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -45,13 +46,20 @@ final class BuilderProbe implements AutoCloseable {
     private final ProcessRunner processes;
     private final BuildDriver.Options options;
     private final Consumer<String> notices;
+    private final Consumer<String> debug;
     private Builder builder;
     private CompletableFuture<Builder> probe;
 
-    BuilderProbe(ProcessRunner processes, BuildDriver.Options options, Consumer<String> notices, Builder known) {
+    BuilderProbe(
+            ProcessRunner processes,
+            BuildDriver.Options options,
+            Consumer<String> notices,
+            Consumer<String> debug,
+            Builder known) {
         this.processes = processes;
         this.options = options;
         this.notices = notices;
+        this.debug = debug;
         this.builder = known;
     }
 
@@ -108,11 +116,18 @@ final class BuilderProbe implements AutoCloseable {
         }
         List<String> lines = new ArrayList<>();
         int code;
+        long start = System.nanoTime();
         try {
             code = processes.stream("builder", inspect, null, lines::add);
         } catch (ProcessRunner.ProcessException e) {
             throw new BuildFailedException("builder", e.getMessage());
         }
+        debug.accept(String.format(
+                Locale.ROOT,
+                "%s exited with %d after %.2f s",
+                String.join(" ", inspect),
+                code,
+                (System.nanoTime() - start) / 1e9));
         String described = String.join("\n", lines);
         if (code != 0 && isMissingPlugin(described)) {
             if (!options.builder().isEmpty()) {
