@@ -178,6 +178,10 @@ class BuildDriverTest {
         java.util.List<Path> written = new java.util.ArrayList<>();
         assertThatThrownBy(() -> BuildDriver.sending(svc1, written, BuildDriver.FOLDER_AT_MOST_BYTES))
                 .hasMessageContaining("grew while deja was packing it");
+        ImageBuilder.Request svc2 = request("svc2");
+        java.nio.file.Files.writeString(tmp.resolve("svc2/main"), "");
+        assertThatThrownBy(() -> BuildDriver.sending(svc2, written, BuildDriver.FOLDER_AT_MOST_BYTES))
+                .hasMessageContaining("shrank while deja was packing it");
         for (Path dir : written) {
             dev.deja.packer.context.ContextFiles.delete(dir);
         }
