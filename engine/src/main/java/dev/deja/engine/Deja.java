@@ -393,8 +393,7 @@ public final class Deja {
                         }
                         case LOAD -> {
                             Supplier<StateLookup> lookup = lookupAhead(false);
-                            Plan plan =
-                                    explained(planner, probing(driver, planner.online(request.selection(), lookup)));
+                            Plan plan = probing(driver, planner.online(request.selection(), lookup));
                             yield BuildRun.load(
                                             graph(),
                                             planner.packer(),
@@ -404,11 +403,10 @@ public final class Deja {
                                             request.jobs(),
                                             settings.cancellation(),
                                             revision())
-                                    .run(plan, listener);
+                                    .run(plan, explainedWhileBuilding(planner, plan), listener);
                         }
                         case PUSH -> {
-                            Plan plan = explained(
-                                    planner, probing(driver, planner.online(request.selection(), lookupAhead(true))));
+                            Plan plan = probing(driver, planner.online(request.selection(), lookupAhead(true)));
                             yield BuildRun.push(
                                             graph(),
                                             planner.packer(),
@@ -419,7 +417,7 @@ public final class Deja {
                                             request.jobs(),
                                             settings.cancellation(),
                                             revision())
-                                    .run(plan, listener);
+                                    .run(plan, explainedWhileBuilding(planner, plan), listener);
                         }
                     };
             planner.saveDigests();
@@ -530,6 +528,26 @@ public final class Deja {
                         ? image.withReason(explainer.explain(image.name()).reason())
                         : image);
         return new Plan(images, plan.manifests());
+    }
+
+    /**
+     * {@link #explained} on a thread of its own, so that the builds need not wait for it: the report shows the
+     * reasons, the builds do not use them (the cache sources both ask for are looked up once). A reason that cannot
+     * be found is said, and the report goes without it: the builds are what the run is for.
+     */
+    private Supplier<Plan> explainedWhileBuilding(Planner planner, Plan plan) {
+        if (plan.images().stream().noneMatch(image -> image.decision() == Decision.BUILD)) {
+            return () -> plan;
+        }
+        CompletableFuture<Plan> explaining = Parallel.ahead("deja-reasons", () -> explained(planner, plan));
+        return () -> {
+            try {
+                return Parallel.get(explaining);
+            } catch (RuntimeException e) {
+                settings.notices().accept("cannot tell why the images were built: " + e.getMessage());
+                return plan;
+            }
+        };
     }
 
     /**

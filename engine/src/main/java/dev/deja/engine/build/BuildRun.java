@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One build run: what the plan says is missing is built by the {@link Scheduler}, then a finishing step that
@@ -101,8 +102,17 @@ public final class BuildRun {
     }
 
     public BuildReport run(Plan plan, BuildListener listener) {
+        return run(plan, () -> plan, listener);
+    }
+
+    /**
+     * @param reported the plan the report shows: {@code plan} with reasons, which may be found while the images
+     *                 build
+     */
+    public BuildReport run(Plan plan, Supplier<Plan> reported, BuildListener listener) {
         finish.beforeBuilds(plan);
-        return finish.afterBuilds(plan, scheduler.run(plan, listener));
+        Map<String, Outcome> built = scheduler.run(plan, listener);
+        return finish.afterBuilds(reported.get(), built);
     }
 
     /** Whether every build of a run succeeded (nothing failed or skipped): the moving tags may then be written. */

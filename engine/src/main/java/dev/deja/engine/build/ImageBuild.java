@@ -2,6 +2,7 @@ package dev.deja.engine.build;
 
 import dev.deja.engine.docker.BuildFailedException;
 import dev.deja.engine.docker.ImageBuilder;
+import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.pack.ImagePacker;
 import dev.deja.engine.pack.PackedImage;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -70,7 +72,10 @@ final class ImageBuild {
             if (export && image.state().tag().equals(exportedState(output)) && !usedAsImage(image.name())) {
                 return new Outcome(image.name(), Result.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
             }
-            List<String> sources = export ? List.of() : cacheFrom.apply(image);
+            // The registry is asked for cache sources while the context is written out for the builder.
+            CompletableFuture<List<String>> sources = export
+                    ? CompletableFuture.completedFuture(List.of())
+                    : Parallel.ahead("deja-cache-from-" + image.name(), () -> cacheFrom.apply(image));
             Map<String, String> provenance = new TreeMap<>();
             provenance.put(
                     StateSummary.LABEL,
@@ -83,7 +88,7 @@ final class ImageBuild {
                     definition,
                     image.repository(),
                     List.of(image.stateRef()),
-                    sources,
+                    () -> Parallel.get(sources),
                     push,
                     exportTo,
                     provenance);
@@ -100,7 +105,7 @@ final class ImageBuild {
                     export ? Result.EXPORTED : Result.BUILT,
                     result.digest(),
                     result.duration(),
-                    sources,
+                    Parallel.get(sources),
                     "");
         } catch (BuildFailedException e) {
             return new Outcome(image.name(), Result.FAILED, "", Duration.ZERO, List.of(), e.getMessage());

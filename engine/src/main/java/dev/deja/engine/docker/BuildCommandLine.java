@@ -52,7 +52,7 @@ final class BuildCommandLine {
         if (registryCache && request.output() == null) {
             command.addAll(List.of("--cache-from", "type=registry,ref=" + buildCacheRef(request)));
         }
-        for (String ref : request.cacheFrom()) {
+        for (String ref : request.cacheFrom().get()) {
             command.addAll(List.of("--cache-from", "type=registry,ref=" + ref));
         }
         if (request.output() != null) {
@@ -93,7 +93,7 @@ final class BuildCommandLine {
         List<String> command =
                 new ArrayList<>(List.of("docker", "build", "--progress", "plain", "-f", sending.dockerfile()));
         addInputs(request, command);
-        for (String ref : request.cacheFrom()) {
+        for (String ref : request.cacheFrom().get()) {
             command.addAll(List.of("--cache-from", ref));
         }
         if (request.output() != null) {

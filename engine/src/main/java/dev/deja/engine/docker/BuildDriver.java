@@ -168,7 +168,17 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 folders.put(folder.getKey(), dir);
                 ContextFiles.write(folder.getValue(), dir);
             }
+            long writing = System.nanoTime();
             BuildCommandLine.Sending sending = sending(request, written, FOLDER_AT_MOST_BYTES);
+            PackedContext context = request.packed().context();
+            debug.accept(String.format(
+                    Locale.ROOT,
+                    "%s: context of %d files, %.1f MB %s in %.2f s",
+                    name,
+                    context.fileCount(),
+                    context.totalBytes() / 1e6,
+                    sending.onStdin() ? "to be sent on stdin, made ready" : "written to " + sending.context(),
+                    (System.nanoTime() - writing) / 1e9));
             boolean classic = probe.builder().kind() == BuilderProbe.Builder.Kind.CLASSIC;
             String tool = classic ? "docker build" : "docker buildx build";
             int code = 0;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** What builds one image: {@link BuildDriver} on a real docker, a fake in the scheduler's tests. */
 public interface ImageBuilder {
@@ -15,7 +16,8 @@ public interface ImageBuilder {
      *
      * @param repository where the image lives (for {@code cache: registry}'s {@code <repository>:buildcache})
      * @param refs       every {@code <repository>:<tag>} the image gets
-     * @param cacheFrom  refs to take cache from
+     * @param cacheFrom  refs to take cache from, asked for once the context is written out (the registry is asked
+     *                   meanwhile)
      * @param push       push (registry mode) or load into the daemon (local mode)
      * @param output     for builder images: the folder to export the files to; otherwise {@code null}
      * @param provenance deja's own labels: what the state was made of and the commit it was built at (not part of
@@ -26,14 +28,13 @@ public interface ImageBuilder {
             ImageDefinition image,
             String repository,
             List<String> refs,
-            List<String> cacheFrom,
+            Supplier<List<String>> cacheFrom,
             boolean push,
             Path output,
             java.util.Map<String, String> provenance) {
         public Request {
             provenance = java.util.Map.copyOf(provenance);
             refs = List.copyOf(refs);
-            cacheFrom = List.copyOf(cacheFrom);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.deja.engine.plan;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.git.GitFacts;
 import dev.deja.engine.project.TagFormat;
+import dev.deja.packer.Lazy;
 import dev.deja.packer.state.State;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,8 +25,11 @@ public final class CacheRefs {
 
     private final Manifests manifests;
     private final GitFacts git;
-    /** What each image's candidates gave: a run asks once for its reasons and once for its builds. */
-    private final Map<Asked, List<String>> answered = new ConcurrentHashMap<>();
+    /**
+     * What each image's candidates gave: a run asks for its reasons and for its builds at the same time, and the
+     * second asker waits for the first one's answer.
+     */
+    private final Map<Asked, Lazy<List<String>>> answered = new ConcurrentHashMap<>();
 
     private record Asked(String repository, TagFormat format, State state) {}
 
@@ -54,13 +58,10 @@ public final class CacheRefs {
      * same few images) and at most {@value #MAX_CACHE_SOURCES}: the {@code --cache-from} list of a build.
      */
     public List<String> existing(String repository, TagFormat format, State state) {
-        Asked asked = new Asked(repository, format, state);
-        List<String> known = answered.get(asked);
-        if (known == null) {
-            known = List.copyOf(look(repository, format, state));
-            answered.put(asked, known);
-        }
-        return known;
+        return answered.computeIfAbsent(
+                        new Asked(repository, format, state),
+                        asked -> Lazy.of(() -> List.copyOf(look(repository, format, state))))
+                .get();
     }
 
     private List<String> look(String repository, TagFormat format, State state) {

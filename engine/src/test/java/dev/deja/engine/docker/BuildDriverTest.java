@@ -49,7 +49,7 @@ class BuildDriverTest {
                 graph.project().byName().get(image),
                 "reg.example.com/acme/" + image,
                 List.of("reg.example.com/acme/" + image + ":s1-x"),
-                List.of("reg.example.com/acme/" + image + ":main"),
+                () -> List.of("reg.example.com/acme/" + image + ":main"),
                 true,
                 null,
                 Map.of());
@@ -135,7 +135,7 @@ class BuildDriverTest {
                 graph.project().byName().get(image),
                 "reg.example.com/acme/" + image,
                 List.of(),
-                List.of(),
+                List::of,
                 true,
                 null,
                 Map.of());
