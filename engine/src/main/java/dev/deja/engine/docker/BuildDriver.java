@@ -83,7 +83,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         this.options = options;
         this.cancellation = cancellation;
         this.debug = debug;
-        this.probe = new BuilderProbe(processes, options, notices, debug, known);
+        this.probe = new BuilderProbe(processes, buildKit, options, notices, debug, known);
     }
 
     @Override
