@@ -179,27 +179,13 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                     context.totalBytes() / 1e6,
                     sending.onStdin() ? "to be sent on stdin, made ready" : "written to " + sending.context(),
                     (System.nanoTime() - writing) / 1e9));
+            Attempt built = attempts(request, metadata, folders, sending, log);
+            if (built.code() != 0 && built.missingPlugin() && probe.missingAfterAll()) {
+                built = attempts(request, metadata, folders, sending, log);
+            }
+            int code = built.code();
             boolean classic = probe.builder().kind() == BuilderProbe.Builder.Kind.CLASSIC;
             String tool = classic ? "docker build" : "docker buildx build";
-            int code = 0;
-            for (int attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
-                PushWatch watch = new PushWatch(log);
-                code = run(
-                        name,
-                        command(request, metadata, folders, sending),
-                        sending.onStdin()
-                                ? stdin -> ContextTar.write(request.packed().context(), stdin)
-                                : null,
-                        watch);
-                if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
-                    break;
-                }
-                // Registries refuse concurrent uploads of one blob now and then (two runs pushing the same layer):
-                // the build is cached by now, so building again costs only the push.
-                log.accept("deja: the push failed; building again to retry it (" + (attempt + 1) + "/" + PUSH_ATTEMPTS
-                        + ")");
-                sleep(attempt);
-            }
             if (code != 0) {
                 throw new BuildFailedException(
                         name, cancellation.cancelled() ? "interrupted" : tool + " exited with " + code);
@@ -220,6 +206,37 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             } catch (IOException ignored) {
                 // temporary files
             }
+        }
+    }
+
+    /** How the builder's last run ended, and whether it said the buildx plugin is missing. */
+    private record Attempt(int code, boolean missingPlugin) {}
+
+    /** Runs the build, again when the push failed (at most {@value #PUSH_ATTEMPTS} times). */
+    private Attempt attempts(
+            Request request,
+            Path metadata,
+            Map<String, Path> folders,
+            BuildCommandLine.Sending sending,
+            Consumer<String> log) {
+        String name = request.image().name();
+        for (int attempt = 1; ; attempt++) {
+            PushWatch watch = new PushWatch(log);
+            int code = run(
+                    name,
+                    command(request, metadata, folders, sending),
+                    sending.onStdin()
+                            ? stdin -> ContextTar.write(request.packed().context(), stdin)
+                            : null,
+                    watch);
+            if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
+                return new Attempt(code, watch.missingPlugin);
+            }
+            // Registries refuse concurrent uploads of one blob now and then (two runs pushing the same layer):
+            // the build is cached by now, so building again costs only the push.
+            log.accept(
+                    "deja: the push failed; building again to retry it (" + (attempt + 1) + "/" + PUSH_ATTEMPTS + ")");
+            sleep(attempt);
         }
     }
 
@@ -274,6 +291,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         private final Consumer<String> log;
         private boolean pushFailed;
         private boolean pushing;
+        private boolean missingPlugin;
 
         PushWatch(Consumer<String> log) {
             this.log = log;
@@ -284,6 +302,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             // An error once the push step started is the push's: a current dockerd pushing for BuildKit reports a
             // registry's refusal as "ERROR: Error response from daemon: … 500".
             pushing |= line.matches("#\\d+ pushing .*");
+            missingPlugin |= BuilderProbe.isMissingPlugin(line);
             if (line.startsWith(" > pushing ")
                     || line.contains("failed to push")
                     || pushing && line.startsWith("ERROR:")) {

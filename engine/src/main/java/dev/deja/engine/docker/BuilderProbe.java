@@ -59,6 +59,9 @@ final class BuilderProbe implements AutoCloseable {
     private final Consumer<String> notices;
     private final Consumer<String> debug;
     private Builder builder;
+    /** The builder was taken from the plugin's file, not from the CLI: a CLI that lacks it after all corrects it. */
+    private boolean guessed;
+
     private CompletableFuture<Builder> probe;
 
     BuilderProbe(
@@ -79,7 +82,7 @@ final class BuilderProbe implements AutoCloseable {
     /** Starts the docker CLI call in the background (tens of milliseconds a build would otherwise wait for). */
     synchronized void inBackground() {
         if (builder == null) {
-            builder = pluginOnDisk();
+            builder = guess();
         }
         if (probe == null && builder == null) {
             probe = Parallel.ahead("deja-builder-probe", this::detect);
@@ -107,8 +110,18 @@ final class BuilderProbe implements AutoCloseable {
         if (builder != null) {
             return builder;
         }
-        Builder onDisk = probe == null ? pluginOnDisk() : null;
-        builder = onDisk != null ? onDisk : probe != null ? Parallel.get(probe) : detect();
+        if (probe == null) {
+            builder = guess();
+            if (builder != null) {
+                return builder;
+            }
+        }
+        return said(probe != null ? Parallel.get(probe) : detect());
+    }
+
+    /** {@code found}, now this run's builder, with what it means said once. */
+    private Builder said(Builder found) {
+        builder = found;
         if (builder.kind() == Builder.Kind.CLASSIC) {
             notices.accept("the docker buildx plugin is missing (" + builder.name() + "); building with"
                     + " DOCKER_BUILDKIT=1 docker build instead. Install docker-buildx for platform lists, --builder"
@@ -123,6 +136,26 @@ final class BuilderProbe implements AutoCloseable {
                     + " then deja build --builder NAME.");
         }
         return builder;
+    }
+
+    /**
+     * Whether the builder was taken from the buildx plugin's file and the docker CLI said it has no such command
+     * (a CLI that looks elsewhere, a wrapper): the CLI is then asked, and the build is to run again.
+     */
+    synchronized boolean missingAfterAll() {
+        if (!guessed) {
+            // Another build found it first (--jobs): the builder is corrected already.
+            return builder != null && builder.kind() == Builder.Kind.CLASSIC;
+        }
+        guessed = false;
+        said(detect());
+        return true;
+    }
+
+    private Builder guess() {
+        Builder onDisk = pluginOnDisk();
+        guessed = onDisk != null;
+        return onDisk;
     }
 
     /**
@@ -194,7 +227,7 @@ final class BuilderProbe implements AutoCloseable {
     }
 
     /** What the docker CLI says when it has no buildx plugin (20.10: "'buildx' is not a docker command"). */
-    private static boolean isMissingPlugin(String output) {
+    static boolean isMissingPlugin(String output) {
         return output.contains("is not a docker command") || output.contains("unknown command");
     }
 
