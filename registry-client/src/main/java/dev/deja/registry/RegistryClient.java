@@ -10,6 +10,7 @@ import dev.deja.registry.transport.ErrorBodies;
 import dev.deja.registry.transport.Exchange;
 import dev.deja.registry.transport.RetryPolicy;
 import dev.deja.registry.transport.Schemes;
+import dev.deja.registry.transport.TlsOnDemand;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class RegistryClient {
     private final BlobMounter mounter;
 
     public RegistryClient(
-            OkHttpClient http,
+            okhttp3.Call.Factory http,
             CredentialSource credentials,
             RetryPolicy retry,
             Set<String> insecureRegistries,
@@ -63,7 +64,7 @@ public final class RegistryClient {
             builder.addNetworkInterceptor(new DebugLog(debug));
         }
         return new RegistryClient(
-                builder.build(), credentials, retry, insecureRegistries, d -> Thread.sleep(d.toMillis()));
+                new TlsOnDemand(builder), credentials, retry, insecureRegistries, d -> Thread.sleep(d.toMillis()));
     }
 
     /** The manifest's descriptor if {@code reference} (tag or digest) exists; empty on 404. */

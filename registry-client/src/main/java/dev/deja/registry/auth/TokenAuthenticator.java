@@ -12,9 +12,9 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.Call;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -37,12 +37,12 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
         }
     }
 
-    private final OkHttpClient http;
+    private final Call.Factory http;
     private final CredentialSource credentials;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Authorization> authorizations = new ConcurrentHashMap<>();
 
-    public TokenAuthenticator(OkHttpClient http, CredentialSource credentials) {
+    public TokenAuthenticator(Call.Factory http, CredentialSource credentials) {
         this.http = http;
         this.credentials = credentials;
     }

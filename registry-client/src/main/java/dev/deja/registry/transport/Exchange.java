@@ -4,7 +4,6 @@ import dev.deja.registry.RegistryException;
 import java.io.IOException;
 import java.time.Duration;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -68,12 +67,12 @@ public final class Exchange {
         }
     }
 
-    private final OkHttpClient http;
+    private final okhttp3.Call.Factory http;
     private final Authorizer authorizer;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
 
-    public Exchange(OkHttpClient http, Authorizer authorizer, RetryPolicy retry, Sleeper sleeper) {
+    public Exchange(okhttp3.Call.Factory http, Authorizer authorizer, RetryPolicy retry, Sleeper sleeper) {
         this.http = http;
         this.authorizer = authorizer;
         this.retry = retry;
@@ -133,11 +132,6 @@ public final class Exchange {
                                 ? "no answer"
                                 : lastFailure.getClass().getSimpleName() + ": " + lastFailure.getMessage()),
                 lastFailure);
-    }
-
-    /** The HTTP client, for the token service (which is not a registry and has no retries of its own). */
-    public OkHttpClient http() {
-        return http;
     }
 
     private void pause(int attempt, Duration retryAfter, String registry) {
