@@ -97,6 +97,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 declare -a t_deja=() t_bake=() t_version=() t_lock=()
 hit_deja() { # config -> seconds
   fresh_daemon
+  settle >/dev/null   # the daemon's clean-up done: it would otherwise share the cores with the timed run
   local s; s=$(now); ./deja -C "$repo" -c "$repo/$1" build --push >"$work/hit-deja.out" 2>&1; echo "$(now) - $s" | bc
   grep -q ' built ' "$work/hit-deja.out" && { echo "deja built something on the hit path ($1)" >&2; exit 1; }
   return 0
@@ -110,6 +111,7 @@ for ((r = 1; r <= rounds; r++)); do
     t_lock+=("$(hit_deja deja-lock.yaml)"); t_deja+=("$(hit_deja deja.yaml)")
   fi
   fresh_daemon
+  settle >/dev/null
   s=$(now); docker buildx bake -f "$bake" --push >/dev/null 2>"$work/hit-bake.log"
   t_bake+=("$(echo "$(now) - $s" | bc)")
   printf 'hit round %d: deja %.2f s (bases: lock %.2f s)  bake %.2f s\n' "$r" "${t_deja[-1]}" "${t_lock[-1]}" "${t_bake[-1]}"
