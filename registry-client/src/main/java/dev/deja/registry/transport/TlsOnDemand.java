@@ -15,7 +15,7 @@ import okhttp3.Request;
 public final class TlsOnDemand implements Call.Factory {
 
     private final OkHttpClient plain;
-    private volatile OkHttpClient secure;
+    private OkHttpClient secure;
 
     /** @param builder the settings of every call (timeouts, interceptors); its connection specs are replaced */
     public TlsOnDemand(OkHttpClient.Builder builder) {
@@ -28,22 +28,17 @@ public final class TlsOnDemand implements Call.Factory {
     }
 
     /** Whether an HTTPS call was made, and TLS set up for it. */
-    boolean secured() {
+    synchronized boolean secured() {
         return secure != null;
     }
 
-    private OkHttpClient secure() {
-        OkHttpClient known = secure;
-        if (known != null) {
-            return known;
+    /** A lock per HTTPS call: nothing next to the request it makes. */
+    private synchronized OkHttpClient secure() {
+        if (secure == null) {
+            secure = plain.newBuilder()
+                    .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+                    .build();
         }
-        synchronized (this) {
-            if (secure == null) {
-                secure = plain.newBuilder()
-                        .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
-                        .build();
-            }
-            return secure;
-        }
+        return secure;
     }
 }
