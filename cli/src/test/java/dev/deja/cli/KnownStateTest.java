@@ -279,6 +279,14 @@ class KnownStateTest {
                 () -> Files.setPosixFilePermissions(
                         repo.resolve("app/a.txt"), PosixFilePermissions.fromString("rwxr-xr-x")));
         steps.put("both committed", () -> commit(repo));
+        // The index ahead of the commit, the work tree as the index: the commit's trees no longer name the files.
+        steps.put("an edit staged", () -> {
+            write(repo, "app/a.txt", "edited and staged\n");
+            git(repo, "add", "app/a.txt");
+        });
+        steps.put("a file removed with git rm", () -> git(repo, "rm", "-q", "svc/kept.txt"));
+        steps.put("a file renamed with git mv", () -> git(repo, "mv", "svc/ignored.txt", "svc/renamed.txt"));
+        steps.put("the three committed", () -> commit(repo));
         steps.put("a re-include rule and an untracked file it takes back", () -> {
             write(repo, "app/.dockerignore", "node_modules\n*.log\n!keep.log\n");
             write(repo, "app/keep.log", "kept log\n");
