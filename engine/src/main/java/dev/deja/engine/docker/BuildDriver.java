@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.engine.config.CacheMode;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.exec.ProcessRunner;
+import dev.deja.engine.why.StateSummary;
 import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.PackedContext;
@@ -242,7 +243,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
 
     private int run(String name, List<String> command, ProcessRunner.StdinWriter stdin, Consumer<String> log) {
         long start = System.nanoTime();
-        debug.accept(name + ": running " + String.join(" ", command));
+        debug.accept(name + ": running " + String.join(" ", shown(command)));
         try {
             int code = processes.stream(name, command, stdin, log);
             debug.accept(String.format(
@@ -257,6 +258,24 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         } catch (ProcessRunner.ProcessException e) {
             throw new BuildFailedException(name, e.getMessage());
         }
+    }
+
+    /**
+     * The command as {@code --debug} shows it: build args (and the summary label that lists them) without their
+     * values, which a CI log would otherwise print for anyone who reads it (a token passed as a build arg).
+     */
+    static List<String> shown(List<String> command) {
+        List<String> shown = new ArrayList<>(command.size());
+        for (int i = 0; i < command.size(); i++) {
+            String word = command.get(i);
+            String option = i > 0 ? command.get(i - 1) : "";
+            // deja's own summary label lists the build args too.
+            boolean hidden = word.indexOf('=') > 0
+                    && (option.equals("--build-arg")
+                            || option.equals("--label") && word.startsWith(StateSummary.LABEL + "="));
+            shown.add(hidden ? word.substring(0, word.indexOf('=') + 1) + "…" : word);
+        }
+        return shown;
     }
 
     /** Pushes what the classic build tagged; the digest comes from the push output. */

@@ -142,6 +142,26 @@ class BuildDriverTest {
     }
 
     @Test
+    void debugShowsTheCommandWithoutBuildArgValues() {
+        List<String> command = List.of(
+                "docker",
+                "buildx",
+                "build",
+                "--build-arg",
+                "NPM_TOKEN=s3cret",
+                "--label",
+                "team=web",
+                "--label",
+                "dev.deja.inputs={\"args\":{\"NPM_TOKEN\":\"s3cret\"}}",
+                "--tag",
+                "reg/app:s1-x",
+                "/ctx");
+        assertThat(String.join(" ", BuildDriver.shown(command)))
+                .isEqualTo("docker buildx build --build-arg NPM_TOKEN=… --label team=web --label dev.deja.inputs=…"
+                        + " --tag reg/app:s1-x /ctx");
+    }
+
+    @Test
     void aContextIsSentAsAFolderWrittenAsItWasHashedAndAVeryLargeOneOnStdin() throws Exception {
         java.util.List<Path> written = new java.util.ArrayList<>();
         ImageBuilder.Request svc1 = request("svc1");
