@@ -151,8 +151,8 @@ final class DejaCommand implements Runnable {
             scope = ScopeType.INHERIT,
             description = "Print what the run does on stderr, each line stamped with the seconds since the process"
                     + " started: every registry request (method, URL, status, time), how each state was found"
-                    + " (known from git, or why its context was walked), every builder command and how long it"
-                    + " ran. Never a secret.")
+                    + " (known from git, or why its context was walked), every builder command (build-arg values"
+                    + " hidden) and how long it ran. Never a secret.")
     boolean debug;
 
     @CommandLine.Spec
