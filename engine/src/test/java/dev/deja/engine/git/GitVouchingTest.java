@@ -41,6 +41,18 @@ class GitVouchingTest {
     }
 
     @Test
+    void theFolderDejaStartsInIsReadAsTheEmptyPath() {
+        // deja without -C starts from Path.of(""), in which no process starts: git's word was lost on every such run.
+        // The tests run inside this project's own checkout.
+        Path here = Path.of("").toAbsolutePath();
+        String why = GitVouching.reading(Path.of(""), Map.of())
+                .forProject(here)
+                .tree(List.of("src"))
+                .refusal();
+        assertThat(String.valueOf(why)).doesNotContain("not a git checkout");
+    }
+
+    @Test
     void onlyCleanTrackedUnconvertedRegularFilesAreVouchedFor() throws Exception {
         Path sub = tmp.resolve("sub");
         new TestTree(sub).file("inner.txt", "in a submodule\n");
