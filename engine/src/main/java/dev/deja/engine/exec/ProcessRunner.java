@@ -67,7 +67,8 @@ public final class ProcessRunner {
     public Result capture(Path directory, List<String> command, boolean withStderr, Duration timeout) {
         ProcessBuilder builder = builder(command);
         if (directory != null) {
-            builder.directory(directory.toFile());
+            // Absolute: a process cannot start in the empty path (deja's own folder when no -C is given).
+            builder.directory(directory.toAbsolutePath().toFile());
         }
         if (withStderr) {
             builder.redirectErrorStream(true);
