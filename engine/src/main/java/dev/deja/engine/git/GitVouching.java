@@ -135,11 +135,9 @@ public final class GitVouching implements Vouching {
      * be known yet), in the background.
      */
     public static Reading reading(Path dir, Map<String, String> environment) {
-        // Absolute: the folder deja starts in is the empty path, in which no process can be started.
-        Path inside = dir.toAbsolutePath().normalize();
         return new Reading(
-                Parallel.ahead("deja-git-index", () -> read(inside, environment)),
-                Parallel.ahead("deja-git-untracked", () -> untracked(inside)));
+                Parallel.ahead("deja-git-index", () -> read(dir, environment)),
+                Parallel.ahead("deja-git-untracked", () -> untracked(dir)));
     }
 
     /** What git is being asked about a checkout: its index, and what it does not track (from its top). */
