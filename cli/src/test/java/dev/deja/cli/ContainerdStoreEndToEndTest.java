@@ -74,7 +74,7 @@ class ContainerdStoreEndToEndTest {
         Run local = sandbox.deja(repo.root(), "build", "app");
         assertThat(local.code()).as(local.stderr()).isZero();
         assertThat(ExampleRepo.results(local)).containsEntry("app", "pulled");
-        assertThat(sandbox.run(repo.root(), "docker", "run", "--rm", "app:latest", "cat", "/base", "/data"))
+        assertThat(sandbox.containerOutput(repo.root(), "app:latest", "cat", "/base", "/data"))
                 .isEqualTo("base\nv1\n");
     }
 }

@@ -125,6 +125,21 @@ final class Sandbox {
         return out;
     }
 
+    /**
+     * What a container of {@code image} prints running {@code command}. A current dockerd on the containerd store now
+     * and then hands back nothing from a container that exits at once (its attach loses the race with the exit):
+     * an empty answer is asked again, twice at most.
+     */
+    String containerOutput(Path dir, String image, String... command) throws Exception {
+        List<String> run = new java.util.ArrayList<>(List.of("docker", "run", "--rm", image));
+        run.addAll(List.of(command));
+        String out = "";
+        for (int attempt = 1; attempt <= 3 && out.isEmpty(); attempt++) {
+            out = run(dir, run.toArray(String[]::new));
+        }
+        return out;
+    }
+
     /** {@code git init} in a fixture that needs no commit (discovery reads git's file list). */
     static void gitInitOnly(Path root) throws Exception {
         Process process = new ProcessBuilder("git", "init", "-q")
