@@ -109,7 +109,7 @@ final class Sandbox {
         Run build = deja(root, "build");
         assertThat(build.code()).as(build.stderr()).isZero();
         assertThat(ExampleRepo.results(build)).containsEntry(image, "built");
-        return run(root, "docker", "run", "--rm", image + ":latest");
+        return containerOutput(root, image + ":latest");
     }
 
     /** Runs a command in {@code dir} with this environment, asserting that it succeeds; returns its output. */

@@ -459,15 +459,9 @@ public final class Deja {
                         "why compares with the registry's images, and this project has none (local mode):"
                                 + " compare with a commit instead (--against HEAD~1)");
             } else {
-                CacheRefs refs = cacheRefs();
-                Function<String, Optional<String>> nearest = n -> against != null
-                        ? Optional.of(against)
-                        : refs.find(
-                                        graph.project().repository(n),
-                                        graph.project().byName().get(n).tagFormat(),
-                                        planner.packer().state(n))
-                                .map(ref -> ref.substring(
-                                        graph.project().repository(n).length() + 1));
+                Function<String, Optional<String>> nearestTag = nearestTag(planner);
+                Function<String, Optional<String>> nearest =
+                        n -> against != null ? Optional.of(against) : nearestTag.apply(n);
                 earlier = Earlier.registry(registry(), graph, nearest, revisions);
             }
             Why why = new Explainer(now, earlier).explain(name);
