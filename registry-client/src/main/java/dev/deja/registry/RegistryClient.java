@@ -1,9 +1,9 @@
 package dev.deja.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.registry.auth.CredentialSource;
 import dev.deja.registry.auth.TokenAuthenticator;
+import dev.deja.registry.json.JsonTrees;
 import dev.deja.registry.transport.Answer;
 import dev.deja.registry.transport.DebugLog;
 import dev.deja.registry.transport.ErrorBodies;
@@ -28,8 +28,6 @@ import okhttp3.RequestBody;
  * http/https choice ({@link Schemes}) are below it; no credential or token ever reaches a message.
  */
 public final class RegistryClient {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Exchange exchange;
     private final Schemes schemes;
@@ -143,7 +141,7 @@ public final class RegistryClient {
 
     private static JsonNode json(Repository repository, byte[] content, String what) {
         try {
-            return JSON.readTree(content);
+            return JsonTrees.read(content);
         } catch (IOException e) {
             throw new RegistryException(repository.registry(), 200, "MALFORMED", what + " is not JSON");
         }

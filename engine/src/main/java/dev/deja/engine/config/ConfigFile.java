@@ -1,8 +1,5 @@
 package dev.deja.engine.config;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -30,14 +27,14 @@ public record ConfigFile(
         TagsConfig tags,
         CacheMode cache,
         DiscoverConfig discover,
-        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> from,
+        List<String> from,
         String repository,
-        @JsonProperty("tag-prefix") String tagPrefix,
-        @JsonProperty("tag-suffix") String tagSuffix,
+        String tagPrefix,
+        String tagSuffix,
         BasePolicy bases,
         Map<String, ImageEntry> images,
-        @JsonIgnore Map<String, ObjectNode> settings,
-        @JsonIgnore Path file) {
+        Map<String, ObjectNode> settings,
+        Path file) {
 
     public ConfigFile {
         registry = registry == null ? "" : registry.replaceAll("/+$", "");

@@ -1,6 +1,5 @@
 package dev.deja.engine.config;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import java.util.List;
 
 /**
@@ -11,11 +10,7 @@ import java.util.List;
  * @param workdir where they land (default: the image's WORKDIR)
  * @param restart a compose service or container restarted after a commit, "" for none
  */
-public record DevConfig(
-        String command,
-        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> sync,
-        String workdir,
-        String restart) {
+public record DevConfig(String command, List<String> sync, String workdir, String restart) {
 
     public static final DevConfig NONE = new DevConfig(null, null, null, null);
 

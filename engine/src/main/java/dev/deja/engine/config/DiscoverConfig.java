@@ -1,7 +1,5 @@
 package dev.deja.engine.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -21,14 +19,12 @@ public record DiscoverConfig(Boolean enabled, List<String> exclude) {
     }
 
     /** {@code discover: true} or {@code discover: false}. */
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static DiscoverConfig of(boolean enabled) {
         return enabled ? ON : OFF;
     }
 
     /** {@code discover: {exclude: [...]}}. */
-    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
-    public static DiscoverConfig of(@JsonProperty("exclude") List<String> exclude) {
+    public static DiscoverConfig of(List<String> exclude) {
         return new DiscoverConfig(true, exclude);
     }
 

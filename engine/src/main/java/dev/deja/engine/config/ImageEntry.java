@@ -1,8 +1,5 @@
 package dev.deja.engine.config;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -30,19 +27,18 @@ public record ImageEntry(
         String target,
         List<String> platforms,
         List<String> aliases,
-        @JsonProperty("depends_on") List<String> dependsOn,
+        List<String> dependsOn,
         String output,
         String repository,
         List<String> tags,
         Map<String, String> labels,
         Map<String, String> contexts,
-        @JsonProperty("dockerfile_inline") String dockerfileInline,
-        @JsonProperty("tag-prefix") String tagPrefix,
-        @JsonProperty("tag-suffix") String tagSuffix,
-        @JsonProperty("compose-service") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-                List<String> composeService,
+        String dockerfileInline,
+        String tagPrefix,
+        String tagSuffix,
+        List<String> composeService,
         DevConfig dev,
-        @JsonIgnore Integer line) {
+        Integer line) {
 
     public ImageEntry {
         include = include == null ? List.of() : List.copyOf(include);

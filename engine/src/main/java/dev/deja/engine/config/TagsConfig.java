@@ -1,7 +1,5 @@
 package dev.deja.engine.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /**
  * Which extra tags a build or reuse writes besides the state tag.
  *
@@ -9,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param branch   tag {@code <repo>:<branch, slugged>}
  * @param latestOn tag {@code :latest} when building this branch ("" for never)
  */
-public record TagsConfig(Boolean commit, Boolean branch, @JsonProperty("latest-on") String latestOn) {
+public record TagsConfig(Boolean commit, Boolean branch, String latestOn) {
 
     public static final TagsConfig DEFAULT = new TagsConfig(true, true, "");
 

@@ -1,7 +1,6 @@
 package dev.deja.engine.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.engine.config.CacheMode;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.exec.ProcessRunner;
@@ -9,6 +8,7 @@ import dev.deja.engine.why.StateSummary;
 import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.PackedContext;
+import dev.deja.registry.json.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -343,7 +343,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         if (!Files.isRegularFile(metadata) || Files.size(metadata) == 0) {
             return "";
         }
-        JsonNode node = new ObjectMapper().readTree(metadata.toFile());
+        JsonNode node = JsonTrees.read(Files.readAllBytes(metadata));
         return node.path("containerimage.digest").asText("");
     }
 }

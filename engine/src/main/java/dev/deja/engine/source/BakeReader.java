@@ -1,10 +1,10 @@
 package dev.deja.engine.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.exec.ProcessRunner;
+import dev.deja.registry.json.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +60,7 @@ public final class BakeReader {
                             + said.lines().reduce((a, b) -> b).orElse(""));
         }
         try {
-            return new ObjectMapper().readTree(result.output());
+            return JsonTrees.read(result.output());
         } catch (IOException e) {
             throw new ConfigException(files.get(0), "docker buildx bake --print printed no JSON: " + e.getMessage());
         }

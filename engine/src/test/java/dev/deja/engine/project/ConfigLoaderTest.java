@@ -3,10 +3,12 @@ package dev.deja.engine.project;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deja.engine.config.BasePolicy;
 import dev.deja.engine.config.CacheMode;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ConfigFile;
 import dev.deja.engine.config.ConfigLoader;
+import dev.deja.engine.config.DevConfig;
 import dev.deja.packer.TestTree;
 import java.nio.file.Path;
 import java.util.Map;
@@ -79,6 +81,78 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("tags:\n  commit: \"yes\"\n")).hasMessageContaining("commit");
         assertThatThrownBy(() -> load("cache: sometimes\n")).hasMessageContaining("inline, registry, none");
         assertThatThrownBy(() -> load("images: [a, b]\n")).hasMessageContaining("images");
+    }
+
+    @Test
+    void readsTheRestOfTheKeysAndTheirOneValueShorthands() {
+        ConfigFile config = load(String.join(
+                "\n",
+                "from: compose.yaml",
+                "repository: acme/{name}",
+                "tag-prefix: v-",
+                "tag-suffix: -x",
+                "bases: lock",
+                "discover:",
+                "  exclude: [legacy]",
+                "images:",
+                "  svc:",
+                "    dockerfile_inline: FROM scratch",
+                "    repository: other/svc",
+                "    tags: [stable]",
+                "    labels: {team: core}",
+                "    contexts: {lib: service:base}",
+                "    tag-prefix: p-",
+                "    tag-suffix: -s",
+                "    compose-service: web",
+                "    dev:",
+                "      command: make",
+                "      sync: src",
+                "      workdir: /app",
+                "      restart: web",
+                ""));
+        assertThat(config.from()).containsExactly("compose.yaml");
+        assertThat(config.repository()).isEqualTo("acme/{name}");
+        assertThat(config.tagPrefix()).isEqualTo("v-");
+        assertThat(config.tagSuffix()).isEqualTo("-x");
+        assertThat(config.bases()).isEqualTo(BasePolicy.LOCK);
+        assertThat(config.discover().on()).isTrue();
+        assertThat(config.discover().exclude()).containsExactly("legacy");
+        var svc = config.images().get("svc");
+        assertThat(svc.dockerfileInline()).isEqualTo("FROM scratch");
+        assertThat(svc.repository()).isEqualTo("other/svc");
+        assertThat(svc.tags()).containsExactly("stable");
+        assertThat(svc.labels()).containsEntry("team", "core");
+        assertThat(svc.contexts()).containsEntry("lib", "service:base");
+        assertThat(svc.tagPrefix()).isEqualTo("p-");
+        assertThat(svc.tagSuffix()).isEqualTo("-s");
+        assertThat(svc.composeService()).containsExactly("web");
+        assertThat(svc.dev()).isEqualTo(new DevConfig("make", java.util.List.of("src"), "/app", "web"));
+        assertThat(load("discover: false\n").discover().on()).isFalse();
+    }
+
+    @Test
+    void eachMismatchSaysWhereAndWhatWasExpected() {
+        assertThatThrownBy(() -> load("regsitry: x\n"))
+                .hasMessage("unknown key 'regsitry' (known keys: bases, cache, discover, from, images, registry,"
+                        + " repository, tag-prefix, tag-suffix, tags)");
+        assertThatThrownBy(() -> load("tags:\n  commit: \"yes\"\n"))
+                .hasMessage("wrong type for tags.commit (expected true or false)")
+                .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(2));
+        assertThatThrownBy(() -> load("cache: Inline\n"))
+                .hasMessage("invalid value 'Inline' for cache (one of: inline, registry, none)");
+        assertThatThrownBy(() -> load("images:\n  a:\n    dockerfile: x\n    args: [A=1]\n"))
+                .hasMessage("wrong type for images.a.args (expected a mapping)")
+                .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(4));
+        assertThatThrownBy(() -> load("images:\n  a:\n    dockerfile: x\n    include: [src, true]\n"))
+                .hasMessage("wrong type for images.a.include[1] (expected a string)");
+        assertThatThrownBy(() -> load("images:\n  a:\n    dockerfile: {x: y}\n"))
+                .hasMessage("wrong type for images.a.dockerfile (expected a string)");
+        assertThatThrownBy(() -> load("images:\n  a:\n    dockerfile: x\n    dev:\n      comand: make\n"))
+                .hasMessage("unknown key 'comand' in images.a.dev (known keys: command, restart, sync, workdir)")
+                .satisfies(e -> assertThat(((ConfigException) e).describe(tmp)).startsWith("deja.yaml:5:7:"));
+        assertThatThrownBy(() -> load("discover: sometimes\n"))
+                .hasMessage("wrong type for discover (expected true, false or a mapping)");
+        assertThatThrownBy(() -> load("images:\n  a: x\n")).hasMessage("wrong type for images.a (expected a mapping)");
     }
 
     @Test

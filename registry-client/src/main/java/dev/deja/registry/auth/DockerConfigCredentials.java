@@ -1,13 +1,13 @@
 package dev.deja.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import dev.deja.registry.RegistryException;
+import dev.deja.registry.json.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ public final class DockerConfigCredentials implements CredentialSource {
         if (!Files.isRegularFile(configFile)) {
             return Optional.empty();
         }
-        JsonNode auths = new ObjectMapper().readTree(configFile.toFile()).path("auths");
+        JsonNode auths = JsonTrees.read(Files.readAllBytes(configFile)).path("auths");
         for (String key : List.of(registry, "https://" + registry, "http://" + registry)) {
             String token = auths.path(key).path("identitytoken").asText("");
             if (!token.isEmpty()) {

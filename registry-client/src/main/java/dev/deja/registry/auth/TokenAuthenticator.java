@@ -1,8 +1,8 @@
 package dev.deja.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.registry.RegistryException;
+import dev.deja.registry.json.JsonTrees;
 import dev.deja.registry.transport.Exchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,6 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
 
     private final Call.Factory http;
     private final CredentialSource credentials;
-    private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Authorization> authorizations = new ConcurrentHashMap<>();
 
     public TokenAuthenticator(Call.Factory http, CredentialSource credentials) {
@@ -83,7 +82,7 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
                                         : "anonymous access")
                                 + " for " + scope);
             }
-            JsonNode node = json.readTree(bytes);
+            JsonNode node = JsonTrees.read(bytes);
             String token = node.path("token").asText(node.path("access_token").asText(""));
             if (token.isEmpty()) {
                 throw new RegistryException(registry, response.code(), "TOKEN", "the token service sent no token");

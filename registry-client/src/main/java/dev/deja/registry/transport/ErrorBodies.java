@@ -1,14 +1,12 @@
 package dev.deja.registry.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.registry.RegistryException;
+import dev.deja.registry.json.JsonTrees;
 import java.io.IOException;
 
 /** Turns an unsuccessful answer into a {@link RegistryException} with the registry's own code and message. */
 public final class ErrorBodies {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ErrorBodies() {}
 
@@ -25,7 +23,7 @@ public final class ErrorBodies {
         String code = "";
         String message = what + " in " + repositoryPath + " failed";
         try {
-            JsonNode error = JSON.readTree(answer.body()).path("errors").path(0);
+            JsonNode error = JsonTrees.read(answer.body()).path("errors").path(0);
             if (!error.isMissingNode()) {
                 code = error.path("code").asText("");
                 message = what + " in " + repositoryPath + ": "
@@ -43,7 +41,7 @@ public final class ErrorBodies {
     /** The answer's body as JSON; malformed JSON is a {@link RegistryException}. */
     public static JsonNode json(String registry, Answer answer) {
         try {
-            return JSON.readTree(answer.body());
+            return JsonTrees.read(answer.body());
         } catch (IOException e) {
             throw new RegistryException(registry, answer.code(), "MALFORMED", "the registry sent malformed JSON");
         }

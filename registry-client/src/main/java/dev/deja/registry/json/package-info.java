@@ -1,0 +1,2 @@
+/** JSON read into Jackson's tree model without its data binding. */
+package dev.deja.registry.json;
