@@ -14,8 +14,10 @@
 #
 # Before each timed run the previous run's writes are waited for (`settle`: dirty pages flushed, the registries and
 # daemons idle), and the wait is printed. deja's peak RSS on the miss path is printed too (target <= 300 MB).
+# DEJA names the deja to measure (default: this checkout's ./deja; the release tarball's bin/deja runs on its own
+# JDK 25 runtime with an AOT cache).
 #
-#   bench/bake-bench.sh [ROUNDS] [LAYER_MB] [all|miss]
+#   [DEJA=…/bin/deja] bench/bake-bench.sh [ROUNDS] [LAYER_MB] [all|miss]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -30,7 +32,8 @@ export DOCKER_HOST=$DEJA_TEST_DOCKER_HOST
 export DEJA_REGISTRY_MIRRORS=$DEJA_TEST_MIRRORS
 reg=$DEJA_TEST_REGISTRY
 ns=bake-bench-$(date +%s)
-./deja --version >/dev/null
+deja=${DEJA:-./deja}
+$deja --version >/dev/null
 
 repo=$(cd "$work" && pwd)/repo
 rm -rf "$repo"
@@ -59,7 +62,7 @@ for i in 1 2 3 4; do image "mid$i" base; names+=("mid$i"); done
 for i in $(seq 1 15); do image "leaf$i" "mid$(( (i - 1) % 4 + 1 ))"; names+=("leaf$i"); done
 # The same project under bases: lock (-c names it): the lock written once, the states the same as under track.
 sed 's/^tags:/bases: lock\ntags:/' "$repo/deja.yaml" > "$repo/deja-lock.yaml"
-./deja -C "$repo" -c "$repo/deja-lock.yaml" lock >/dev/null
+$deja -C "$repo" -c "$repo/deja-lock.yaml" lock >/dev/null
 git -C "$repo" init -q -b main
 git_commit() { git -C "$repo" -c user.email=b@example.com -c user.name=bench commit -q --allow-empty -am "$1"; }
 git -C "$repo" add -A && git_commit seed
@@ -81,7 +84,7 @@ print(json.dumps({"group": {"default": {"targets": names}}, "target": targets}, 
 PY
 levels=("base" "mid1 mid2 mid3 mid4" "$(printf 'leaf%d ' $(seq 1 15))")
 echo "seeding: deja build --push and bake --push, level by level ($((${#names[@]})) images of ${layer_mb} MB)" >&2
-./deja -C "$repo" build --push >/dev/null 2>"$work/seed-deja.log"
+$deja -C "$repo" build --push >/dev/null 2>"$work/seed-deja.log"
 for level in "${levels[@]}"; do
   # shellcheck disable=SC2086
   docker buildx bake -f "$bake" --push $level >/dev/null 2>"$work/seed-bake.log"
@@ -98,7 +101,7 @@ declare -a t_deja=() t_bake=() t_version=() t_lock=()
 hit_deja() { # config -> seconds
   fresh_daemon
   settle >/dev/null   # the daemon's clean-up done: it would otherwise share the cores with the timed run
-  local s; s=$(now); ./deja -C "$repo" -c "$repo/$1" build --push >"$work/hit-deja.out" 2>&1; echo "$(now) - $s" | bc
+  local s; s=$(now); $deja -C "$repo" -c "$repo/$1" build --push >"$work/hit-deja.out" 2>&1; echo "$(now) - $s" | bc
   grep -q ' built ' "$work/hit-deja.out" && { echo "deja built something on the hit path ($1)" >&2; exit 1; }
   return 0
 }
@@ -117,7 +120,7 @@ for ((r = 1; r <= rounds; r++)); do
   printf 'hit round %d: deja %.2f s (bases: lock %.2f s)  bake %.2f s\n' "$r" "${t_deja[-1]}" "${t_lock[-1]}" "${t_bake[-1]}"
 done
 for ((r = 1; r <= rounds; r++)); do
-  s=$(now); ./deja --version >/dev/null; t_version+=("$(echo "$(now) - $s" | bc)")
+  s=$(now); $deja --version >/dev/null; t_version+=("$(echo "$(now) - $s" | bc)")
 done
 jvm=$(median "${t_version[@]}")
 if [ "$only" != miss ]; then
@@ -137,7 +140,7 @@ miss_deja() {
   git_commit "miss round $r"
   m_wait+=("$(settle)")
   s=$(now)
-  /usr/bin/time -f %M -o "$work/miss-rss" ./deja -C "$repo" --debug build --push leaf1 >"$work/miss-deja.out" \
+  /usr/bin/time -f %M -o "$work/miss-rss" $deja -C "$repo" --debug build --push leaf1 >"$work/miss-deja.out" \
     2>"$work/miss-deja.log"
   m_deja+=("$(echo "$(now) - $s" | bc)"); m_rss+=("$(cat "$work/miss-rss")")
   # deja's own time: the whole run less its builder's (--debug times the builder command it runs).
@@ -148,7 +151,7 @@ miss_deja() {
 }
 miss_buildx() {
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
-  mid=$(./deja -C "$repo" state mid1 | cut -d' ' -f2)
+  mid=$($deja -C "$repo" state mid1 | cut -d' ' -f2)
   m_wait+=("$(settle)")
   s=$(now)
   docker buildx build --progress plain --push -t "$reg/$ns/leaf1:bare-$r" --cache-to type=inline \

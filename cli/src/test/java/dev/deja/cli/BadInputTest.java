@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.deja.packer.TestTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -442,6 +443,18 @@ class BadInputTest {
         Run run = Run.of("-C", tree.root().toString(), "state", "nope");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr()).contains("unknown image 'nope'").contains("base, app");
+    }
+
+    @Test
+    void unknownImageOfAProjectWithoutConfigNamesNoFile() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("bare"))
+                .file("compose.yaml", "services:\n  app:\n    build: app\n")
+                .file("app/Dockerfile", "FROM scratch\n");
+        GitCheckouts git = new GitCheckouts(tmp.resolve("home"), List.of());
+        git.git(tree.root(), "init", "-q");
+        Run run = Run.withEnvironment(git.env(null), "-C", tree.root().toString(), "state", "nope");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.stderr()).isEqualTo("deja: error: unknown image 'nope' (images: app)\n");
     }
 
     @Test
