@@ -5,6 +5,7 @@ import dev.deja.cli.format.CiFormat;
 import dev.deja.engine.Deja;
 import dev.deja.engine.build.BuildListener;
 import dev.deja.engine.report.BuildReport;
+import dev.deja.engine.report.ImageResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -154,7 +155,10 @@ final class BuildCommand implements Callable<Integer> {
                 switch (mode) {
                     case LOCAL -> List.of("latest");
                     case LOAD -> List.of();
-                    case PUSH -> deja.tags(request).moving();
+                    case PUSH -> deja.tags(request)
+                            .movingFor(report.images().stream()
+                                    .map(ImageResult::name)
+                                    .toList());
                 };
         return finish(report, moving);
     }

@@ -132,6 +132,57 @@ class BuildEndToEndTest {
     }
 
     @Test
+    void anImageOfUncommittedFilesGetsItsStateTagButNotTheCommitsOrTheBranchs() throws Exception {
+        Run first = build();
+        assertThat(first.code()).as(first.stderr()).isZero();
+        String commit = git("rev-parse", "HEAD");
+        String admin = digest("admin", commit);
+        String service2 = digest("service2", commit);
+        assertThat(admin).startsWith("sha256:").isEqualTo(digest("admin", "main"));
+
+        // Files git ignores (a build's artifacts, say: admin's context holds this one), files no context holds and
+        // the builders' outputs (dist/, untracked here) count for nothing: every image gets the commit's tags.
+        repo.file(".gitignore", "*.log\n");
+        String clean = commit("ignore logs");
+        repo.file("admin/debug.log", "ignored by git\n").file("README.draft", "in no context\n");
+        Run again = build();
+        assertThat(again.code()).as(again.stderr()).isZero();
+        assertThat(again.stderr()).doesNotContain("is not the commit's");
+        assertThat(results(again)).containsEntry("admin", "built").containsEntry("service2", "reused");
+        admin = digest("admin", ExampleRepo.states(again).get("admin"));
+        assertThat(digest("admin", clean)).isEqualTo(admin).isEqualTo(digest("admin", "main"));
+        assertThat(digest("service2", clean)).isEqualTo(service2);
+
+        // An edit not committed: admin is built and pushed under its state tag; the commit and branch tags stay on
+        // the commit's image, and the run says why.
+        repo.file("admin/edited.txt", "not committed\n");
+        Run dirty = build();
+        assertThat(dirty.code()).as(dirty.stderr()).isZero();
+        assertThat(results(dirty)).containsEntry("admin", "built").containsEntry("service2", "reused");
+        String edited = digest("admin", ExampleRepo.states(dirty).get("admin"));
+        assertThat(edited).startsWith("sha256:").isNotEqualTo(admin);
+        assertThat(digest("admin", clean)).isEqualTo(admin);
+        assertThat(digest("admin", "main")).isEqualTo(admin);
+        assertThat(digest("admin", "latest")).isEqualTo(admin);
+        assertThat(dirty.stderr())
+                .contains("image 'admin' is not the commit's ('admin/edited.txt' is not committed): its tags " + clean
+                        + ", main, latest are not written");
+        assertThat(dirty.stdout()).contains("moving tags written: main, latest");
+
+        // Staged is not committed either; once committed, the same state is reused and gets the new commit's tags.
+        git("add", "admin/edited.txt");
+        Run staged = build("--dry-run");
+        assertThat(staged.code()).as(staged.stderr()).isZero();
+        assertThat(staged.stderr()).contains("image 'admin' is not the commit's");
+        String next = commit("admin edit");
+        Run committed = build();
+        assertThat(committed.code()).as(committed.stderr()).isZero();
+        assertThat(results(committed)).containsEntry("admin", "reused");
+        assertThat(committed.stderr()).doesNotContain("is not the commit's");
+        assertThat(digest("admin", next)).isEqualTo(edited).isEqualTo(digest("admin", "main"));
+    }
+
+    @Test
     void localModeBuildsIntoTheDaemonThenReusesWithoutAnyRegistry() throws Exception {
         repo.file("deja.yaml", repo.read("deja.yaml").replaceAll("(?m)^registry:.*\n", ""));
         commit("local mode");

@@ -9,6 +9,7 @@ import dev.deja.engine.build.BuildListener;
 import dev.deja.engine.build.BuildRun;
 import dev.deja.engine.build.ImageTags;
 import dev.deja.engine.build.Puller;
+import dev.deja.engine.build.UncommittedImages;
 import dev.deja.engine.config.BasePolicy;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.Notice;
@@ -20,6 +21,7 @@ import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.git.GitFacts;
 import dev.deja.engine.git.GitVouching;
 import dev.deja.engine.git.RevisionTree;
+import dev.deja.engine.git.Uncommitted;
 import dev.deja.engine.graph.BaseUse;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.graph.Selection;
@@ -130,6 +132,10 @@ public final class Deja {
     private final ImageGraph graph;
     private final ContentHasher hasher;
     private GitFacts git;
+    private Map<String, String> uncommitted;
+    /** {@code git status} of the checkout, asked ahead by the runs that push (see {@link #uncommitted}). */
+    private CompletableFuture<Optional<Uncommitted>> statusAhead;
+
     private CacheRefs cacheRefs;
     private CompletableFuture<RegistryClient> client;
     /** The planner of this run's command, so a check after a plan reads the contexts it packed, not again. */
@@ -322,9 +328,12 @@ public final class Deja {
 
     /** What {@code build --push} would do, asking the registry but writing nothing. */
     public DryRun dryRun(BuildRequest request) {
+        askStatusAhead();
         Planner planner = planner(request.selection(), true);
         Plan plan = explained(planner, planner.online(request.selection(), lookupAhead(false)));
-        return new DryRun(plan, tags(request));
+        ImageTags tags = tags(request);
+        sayLeftOut(plan, tags);
+        return new DryRun(plan, tags);
     }
 
     /** Builds what is missing and writes the tags, the way {@code request.mode()} says. */
@@ -406,14 +415,17 @@ public final class Deja {
                                     .run(plan, explainedWhileBuilding(planner, plan), listener);
                         }
                         case PUSH -> {
+                            askStatusAhead();
                             Plan plan = probing(driver, planner.online(request.selection(), lookupAhead(true)));
+                            ImageTags tags = tags(request);
+                            sayLeftOut(plan, tags);
                             yield BuildRun.push(
                                             graph(),
                                             planner.packer(),
                                             driver,
                                             registry(),
                                             cacheRefs(),
-                                            tags(request),
+                                            tags,
                                             request.jobs(),
                                             settings.cancellation(),
                                             revision())
@@ -639,10 +651,47 @@ public final class Deja {
                 .orElseGet(() -> Path.of(System.getProperty("user.home"), ".local", "state", "deja"));
     }
 
-    /** The tags a {@code --push} build writes besides the state tag: fixed ones, and moving ones if allowed. */
+    /**
+     * The tags a {@code --push} build writes besides the state tag: fixed ones, and moving ones if allowed; git's
+     * left out for the images that are not the commit's.
+     */
     public ImageTags tags(BuildRequest request) {
         ImageTags tags = ImageTags.of(graph().project().config().tags(), git(), request.extraTags());
+        if (!tags.fromGit().isEmpty()) {
+            tags = tags.withUncommitted(uncommitted());
+        }
         return request.movingTags() ? tags : tags.fixedOnly();
+    }
+
+    /** Why each image of the project is not the commit's, by name (asked once a run: {@code git status}). */
+    private Map<String, String> uncommitted() {
+        if (uncommitted == null) {
+            askStatusAhead();
+            uncommitted =
+                    UncommittedImages.find(graph(), Parallel.get(statusAhead).orElse(Uncommitted.NONE));
+        }
+        return uncommitted;
+    }
+
+    /** Starts asking git what is not committed, for the tags written at the end of a run that pushes. */
+    private void askStatusAhead() {
+        if (statusAhead == null) {
+            Path root = graph().project().root();
+            statusAhead = Parallel.ahead("deja-git-uncommitted", () -> Uncommitted.read(root));
+        }
+    }
+
+    /** Says which images of {@code plan} do not get git's tags, and why. */
+    private void sayLeftOut(Plan plan, ImageTags tags) {
+        for (PlannedImage image : plan.images()) {
+            List<String> leftOut = tags.leftOut(image);
+            if (!leftOut.isEmpty()) {
+                settings.notices()
+                        .accept("image '" + image.name() + "' is not the commit's ("
+                                + tags.uncommitted().get(image.name()) + "): its tags " + String.join(", ", leftOut)
+                                + " are not written, they would name content no commit has; its state tag is");
+            }
+        }
     }
 
     private String single(String image) {

@@ -84,7 +84,7 @@ public final class ImagePacker {
         List<BaseUse> imageBases = graph.bases(name);
         String rewritten = dockerfile.rewrite(image.arguments().get(0), use -> parentReference(name, use.reference())
                 .or(() -> pinnedBase(imageBases, use)));
-        ContextSpec spec = spec(image);
+        ContextSpec spec = spec(graph, image);
         boolean dockerfileApart = !image.inlineDockerfile().isEmpty();
         Map<String, String> contextStates = new TreeMap<>();
         Map<String, String> imageContexts = new TreeMap<>();
@@ -171,7 +171,7 @@ public final class ImagePacker {
      * What goes into an image's context. The output folders of the builders it reads are deferred: their producers'
      * states stand for them in its state, and they are packed when the build is sent, once written.
      */
-    private ContextSpec spec(ImageDefinition image) {
+    public static ContextSpec spec(ImageGraph graph, ImageDefinition image) {
         return new ContextSpec(
                 graph.project().root(),
                 image.context(),
@@ -188,7 +188,7 @@ public final class ImagePacker {
      */
     public PackedImage forSending(String name) {
         PackedImage packed = pack(name);
-        ContextSpec spec = spec(graph.project().byName().get(name));
+        ContextSpec spec = spec(graph, graph.project().byName().get(name));
         if (spec.deferred().isEmpty()) {
             return packed;
         }
