@@ -228,12 +228,13 @@ public final class ContextCollector {
     }
 
     /**
-     * Whether the context of {@code spec} would hold something of {@code repoPath}: it lies in the context folder
-     * and the ignore rules do not leave all of it out.
+     * Whether the context of {@code spec} would hold something of {@code repoPath}: it lies in the context folder,
+     * is not one of the names a root context leaves out, and the ignore rules do not leave all of it out.
      */
     public static boolean holdsAnyOf(ContextSpec spec, String repoPath) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
-        if (!RepoPath.isWithin(repoPath, contextDir)) {
+        if (!RepoPath.isWithin(repoPath, contextDir)
+                || (contextDir.isEmpty() && spec.leftOut().contains(repoPath.split("/", 2)[0]))) {
             return false;
         }
         String inContext = RepoPath.relativize(contextDir, repoPath);
