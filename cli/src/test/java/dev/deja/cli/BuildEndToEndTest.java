@@ -147,7 +147,7 @@ class BuildEndToEndTest {
         repo.file("admin/debug.log", "ignored by git\n").file("README.draft", "in no context\n");
         Run again = build();
         assertThat(again.code()).as(again.stderr()).isZero();
-        assertThat(again.stderr()).doesNotContain("is not the commit's");
+        assertThat(again.stderr()).doesNotContain("not the commit's");
         assertThat(results(again)).containsEntry("admin", "built").containsEntry("service2", "reused");
         admin = digest("admin", ExampleRepo.states(again).get("admin"));
         assertThat(digest("admin", clean)).isEqualTo(admin).isEqualTo(digest("admin", "main"));
@@ -165,20 +165,21 @@ class BuildEndToEndTest {
         assertThat(digest("admin", "main")).isEqualTo(admin);
         assertThat(digest("admin", "latest")).isEqualTo(admin);
         assertThat(dirty.stderr())
-                .contains("image 'admin' is not the commit's ('admin/edited.txt' is not committed): its tags " + clean
-                        + ", main, latest are not written");
+                .contains("not the commit's, these images get their state tag but not " + clean + ", main, latest")
+                .contains("\n  admin: 'admin/edited.txt' is not committed\n")
+                .doesNotContain("  service2: ");
         assertThat(dirty.stdout()).contains("moving tags written: main, latest");
 
         // Staged is not committed either; once committed, the same state is reused and gets the new commit's tags.
         git("add", "admin/edited.txt");
         Run staged = build("--dry-run");
         assertThat(staged.code()).as(staged.stderr()).isZero();
-        assertThat(staged.stderr()).contains("image 'admin' is not the commit's");
+        assertThat(staged.stderr()).contains("\n  admin: 'admin/edited.txt' is not committed");
         String next = commit("admin edit");
         Run committed = build();
         assertThat(committed.code()).as(committed.stderr()).isZero();
         assertThat(results(committed)).containsEntry("admin", "reused");
-        assertThat(committed.stderr()).doesNotContain("is not the commit's");
+        assertThat(committed.stderr()).doesNotContain("not the commit's");
         assertThat(digest("admin", next)).isEqualTo(edited).isEqualTo(digest("admin", "main"));
     }
 

@@ -681,16 +681,24 @@ public final class Deja {
         }
     }
 
-    /** Says which images of {@code plan} do not get git's tags, and why. */
+    /** Says which images of {@code plan} do not get git's tags, and why: one notice, a line per image. */
     private void sayLeftOut(Plan plan, ImageTags tags) {
+        StringBuilder images = new StringBuilder();
+        Set<String> leftOut = new LinkedHashSet<>();
         for (PlannedImage image : plan.images()) {
-            List<String> leftOut = tags.leftOut(image);
-            if (!leftOut.isEmpty()) {
-                settings.notices()
-                        .accept("image '" + image.name() + "' is not the commit's ("
-                                + tags.uncommitted().get(image.name()) + "): its tags " + String.join(", ", leftOut)
-                                + " are not written, they would name content no commit has; its state tag is");
+            List<String> tagsLeftOut = tags.leftOut(image);
+            if (!tagsLeftOut.isEmpty() && image.decision() != Decision.EXPORT) {
+                leftOut.addAll(tagsLeftOut);
+                images.append("\n  ")
+                        .append(image.name())
+                        .append(": ")
+                        .append(tags.uncommitted().get(image.name()));
             }
+        }
+        if (!leftOut.isEmpty()) {
+            settings.notices()
+                    .accept("not the commit's, these images get their state tag but not " + String.join(", ", leftOut)
+                            + " (those would name content no commit has; commit, then run again):" + images);
         }
     }
 

@@ -59,7 +59,7 @@ public final class UncommittedImages {
                         .map(Dependency::parent)
                         .filter(why::containsKey)
                         .findFirst()
-                        .map(parent -> "its parent '" + parent + "' is not the commit's")
+                        .map(parent -> "its parent " + parent + " is not the commit's")
                         .orElse(null);
             }
             if (reason != null) {
