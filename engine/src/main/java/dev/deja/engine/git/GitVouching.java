@@ -381,26 +381,15 @@ public final class GitVouching implements Vouching {
         }
         Set<String> modified = new HashSet<>();
         NavigableSet<String> staged = new TreeSet<>();
-        String[] records = status.split("\0");
-        for (int r = 0; r < records.length; r++) {
-            String record = records[r];
-            if (record.length() < 4) {
-                continue;
+        for (StatusEntry entry : StatusEntry.parse(status)) {
+            if (entry.workTree() != ' ') {
+                modified.add(entry.path());
             }
-            // XY SP <path>, and for a rename or copy one more record: the path it came from.
-            char x = record.charAt(0);
-            char y = record.charAt(1);
-            if (y != ' ') {
-                modified.add(record.substring(3));
+            if (entry.index() != ' ') {
+                staged.add(entry.path());
             }
-            if (x != ' ') {
-                staged.add(record.substring(3));
-            }
-            if (x == 'R' || x == 'C' || y == 'R' || y == 'C') {
-                r++;
-                if (r < records.length) {
-                    staged.add(records[r]);
-                }
+            if (entry.from() != null) {
+                staged.add(entry.from());
             }
         }
         Set<String> converted = Set.of();

@@ -39,20 +39,9 @@ public record Uncommitted(List<String> paths) {
      */
     static List<String> fromStatus(String status, String prefix) {
         List<String> out = new ArrayList<>();
-        String[] records = status.split("\0");
-        for (int r = 0; r < records.length; r++) {
-            String record = records[r];
-            if (record.length() < 4) {
-                continue;
-            }
-            List<String> paths = new ArrayList<>(List.of(record.substring(3)));
-            // A rename or copy has one more record, the path it came from: gone from there is a change too.
-            char x = record.charAt(0);
-            char y = record.charAt(1);
-            if ((x == 'R' || x == 'C' || y == 'R' || y == 'C') && r + 1 < records.length) {
-                paths.add(records[++r]);
-            }
-            for (String path : paths) {
+        for (StatusEntry entry : StatusEntry.parse(status)) {
+            // Gone from where a rename or copy came from is a change too.
+            for (String path : entry.from() == null ? List.of(entry.path()) : List.of(entry.path(), entry.from())) {
                 if (path.startsWith(prefix)) {
                     out.add(path.substring(prefix.length()));
                 }
