@@ -22,6 +22,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Walks the folders of a {@link ContextSpec} and lists what the builder will receive: the context folder, the
@@ -232,14 +233,21 @@ public final class ContextCollector {
      * is not one of the names a root context leaves out, and the ignore rules do not leave all of it out.
      */
     public static boolean holdsAnyOf(ContextSpec spec, String repoPath) {
+        return holdsAnyOf(spec).test(repoPath);
+    }
+
+    /** {@link #holdsAnyOf(ContextSpec, String)} for many paths, the ignore rules read once. */
+    public static Predicate<String> holdsAnyOf(ContextSpec spec) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
-        if (!RepoPath.isWithin(repoPath, contextDir)
-                || (contextDir.isEmpty() && spec.leftOut().contains(repoPath.split("/", 2)[0]))) {
-            return false;
-        }
-        String inContext = RepoPath.relativize(contextDir, repoPath);
         IgnoreRules rules = ignoreRules(spec, contextDir, normalized(spec, spec.dockerfile(), "dockerfile"));
-        return !rules.excludes(inContext) || rules.mayReincludeBelow(inContext);
+        return repoPath -> {
+            if (!RepoPath.isWithin(repoPath, contextDir)
+                    || (contextDir.isEmpty() && spec.leftOut().contains(repoPath.split("/", 2)[0]))) {
+                return false;
+            }
+            String inContext = RepoPath.relativize(contextDir, repoPath);
+            return !rules.excludes(inContext) || rules.mayReincludeBelow(inContext);
+        };
     }
 
     /**

@@ -9,13 +9,13 @@ import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.NamedContext;
 import dev.deja.engine.project.Project;
 import dev.deja.packer.context.ContextCollector;
-import dev.deja.packer.context.ContextSpec;
 import dev.deja.packer.context.RepoPath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The images whose inputs are not the commit's: a path of their context (as its ignore rules keep it), of an include
@@ -71,7 +71,7 @@ public final class UncommittedImages {
 
     private static String changedInput(
             ImageGraph graph, ImageDefinition image, Uncommitted changes, List<String> everyImage) {
-        ContextSpec spec = ImagePacker.spec(graph, image);
+        Predicate<String> held = ContextCollector.holdsAnyOf(ImagePacker.spec(graph, image));
         List<String> whole = new ArrayList<>(everyImage);
         whole.add(repoPath(graph.project(), image.declaredIn()));
         if (!image.dockerfile().isEmpty()) {
@@ -88,7 +88,7 @@ public final class UncommittedImages {
             boolean read =
                     whole.stream().filter(input -> !input.isEmpty()).anyMatch(input -> overlaps(path, folder, input))
                             || (folder && RepoPath.isWithin(image.context(), path))
-                            || (RepoPath.isWithin(path, image.context()) && ContextCollector.holdsAnyOf(spec, path));
+                            || held.test(path);
             if (read) {
                 return "'" + changed + "' is not committed";
             }

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * deja.yaml's tree bound to its records, strictly: an unknown key, a value of the wrong type ({@code "yes"} for a
@@ -265,7 +264,7 @@ final class ConfigBinding {
                         where.key(key).pointer(),
                         "invalid value '" + value.asText() + "' for "
                                 + where.key(key).dotted() + " (one of: "
-                                + names.stream().collect(Collectors.joining(", ")) + ")");
+                                + String.join(", ", names) + ")");
             }
             return type.getEnumConstants()[index];
         }
