@@ -170,6 +170,15 @@ class BuildEndToEndTest {
                 .doesNotContain("  service2: ");
         assertThat(dirty.stdout()).contains("moving tags written: main, latest");
 
+        // In a CI job what the pipeline adds before it builds is the commit's build: every tag is written.
+        Map<String, String> ciEnv = new java.util.HashMap<>(env);
+        ciEnv.put("CI", "true");
+        Run inCi = Run.withEnvironment(ciEnv, example.buildArgs());
+        assertThat(inCi.code()).as(inCi.stderr()).isZero();
+        assertThat(inCi.stderr()).doesNotContain("not the commit's");
+        assertThat(results(inCi)).containsEntry("admin", "reused");
+        assertThat(digest("admin", clean)).isEqualTo(edited).isEqualTo(digest("admin", "main"));
+
         // Staged is not committed either; once committed, the same state is reused and gets the new commit's tags.
         git("add", "admin/edited.txt");
         Run staged = build("--dry-run");

@@ -657,10 +657,20 @@ public final class Deja {
      */
     public ImageTags tags(BuildRequest request) {
         ImageTags tags = ImageTags.of(graph().project().config().tags(), git(), request.extraTags());
-        if (!tags.fromGit().isEmpty()) {
+        if (!tags.fromGit().isEmpty() && !inCi()) {
             tags = tags.withUncommitted(uncommitted());
         }
         return request.movingTags() ? tags : tags.fixedOnly();
+    }
+
+    /**
+     * Whether this run is a CI job ({@code CI} set, as GitLab, GitHub and most CI services do). There the checkout
+     * starts as the commit, and what the pipeline adds or edits before it builds (artifacts of earlier jobs, a version
+     * written into a file) is the commit's build: every tag is written.
+     */
+    private boolean inCi() {
+        String ci = settings.environment().getOrDefault("CI", "");
+        return !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
     }
 
     /** Why each image of the project is not the commit's, by name (asked once a run: {@code git status}). */
@@ -675,7 +685,7 @@ public final class Deja {
 
     /** Starts asking git what is not committed, for the tags written at the end of a run that pushes. */
     private void askStatusAhead() {
-        if (statusAhead == null) {
+        if (statusAhead == null && !inCi()) {
             Path root = graph().project().root();
             statusAhead = Parallel.ahead("deja-git-uncommitted", () -> Uncommitted.read(root));
         }
