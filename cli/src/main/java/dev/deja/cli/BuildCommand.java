@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
                     + " dependency order, --jobs at a time; exports builder images (output:). Then gives every image,"
                     + " built or reused, its commit and --tag tags by a manifest PUT (same digest, no layer moves),"
                     + " and the moving tags (branch, latest) only when nothing failed.",
+            "Outside CI, an image of uncommitted files (edited, staged or untracked in what it reads; files git"
+                    + " ignores do not count) gets its state tag but not the commit, branch or latest tags: they would"
+                    + " name content no commit has. The run says which, and why.",
             "An image whose parent failed is skipped; the exit code is then 1.",
             "Without the docker buildx plugin deja says so and builds with DOCKER_BUILDKIT=1 docker build.",
             "Ctrl-C or SIGTERM stops every running builder; branch and latest are moved all together or not at all.",
