@@ -17,6 +17,11 @@ class CollectTest {
     @TempDir
     Path tmp;
 
+    private static List<String> collected(TestTree tree, String context, String dockerfile, List<String> includes) {
+        return paths(ContextCollector.collect(
+                new ContextSpec(tree.root(), context, dockerfile, includes, List.of()), DOCKERFILE));
+    }
+
     private static List<String> paths(PackedContext context) {
         return context.entries().stream()
                 .map(entry -> entry.path() + (entry.type() == EntryType.DIRECTORY ? "/" : ""))
@@ -27,9 +32,8 @@ class CollectTest {
     void aPlainWalkListsWhatItFinds() {
         TestTree tree =
                 new TestTree(tmp).file("app/Dockerfile", "FROM scratch\n").file("app/src/a.c", "a\n");
-        PackedContext context = ContextCollector.collect(
-                new ContextSpec(tree.root(), "app", "app/Dockerfile", List.of(), List.of()), DOCKERFILE);
-        assertThat(paths(context)).containsExactly("Dockerfile", "src/", "src/a.c");
+        assertThat(collected(tree, "app", "app/Dockerfile", List.of()))
+                .containsExactly("Dockerfile", "src/", "src/a.c");
     }
 
     @Test
@@ -39,9 +43,8 @@ class CollectTest {
                 .file("app/.dockerignore", "docs\n!docs/keep.md\n")
                 .file("app/docs/keep.md", "k\n")
                 .file("app/docs/drop.md", "d\n");
-        PackedContext context = ContextCollector.collect(
-                new ContextSpec(tree.root(), "app", "app/Dockerfile", List.of(), List.of()), DOCKERFILE);
-        assertThat(paths(context)).containsExactly(".dockerignore", "Dockerfile", "docs/", "docs/keep.md");
+        assertThat(collected(tree, "app", "app/Dockerfile", List.of()))
+                .containsExactly(".dockerignore", "Dockerfile", "docs/", "docs/keep.md");
     }
 
     @Test
@@ -50,9 +53,7 @@ class CollectTest {
                 .file("build/docker/Dockerfile", "FROM scratch\n")
                 .file(".dockerignore", "build\n")
                 .file("main.c", "m\n");
-        PackedContext context = ContextCollector.collect(
-                new ContextSpec(tree.root(), "", "build/docker/Dockerfile", List.of(), List.of()), DOCKERFILE);
-        assertThat(paths(context))
+        assertThat(collected(tree, "", "build/docker/Dockerfile", List.of()))
                 .containsExactly(".dockerignore", "build/", "build/docker/", "build/docker/Dockerfile", "main.c");
     }
 
@@ -62,8 +63,7 @@ class CollectTest {
                 .file("app/Dockerfile", "FROM scratch\n")
                 .file("app/lib/own.c", "o\n")
                 .file("lib/shared/s.c", "s\n");
-        PackedContext context = ContextCollector.collect(
-                new ContextSpec(tree.root(), "app", "app/Dockerfile", List.of("lib/shared"), List.of()), DOCKERFILE);
-        assertThat(paths(context)).containsExactly("Dockerfile", "lib/", "lib/own.c", "lib/shared/", "lib/shared/s.c");
+        assertThat(collected(tree, "app", "app/Dockerfile", List.of("lib/shared")))
+                .containsExactly("Dockerfile", "lib/", "lib/own.c", "lib/shared/", "lib/shared/s.c");
     }
 }
