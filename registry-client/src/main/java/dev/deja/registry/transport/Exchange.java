@@ -2,7 +2,11 @@ package dev.deja.registry.transport;
 
 import dev.deja.registry.RegistryException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -128,10 +132,25 @@ public final class Exchange {
                 registry,
                 "cannot reach " + registry + " after " + retry.attempts()
                         + " tries: "
-                        + (lastFailure == null
-                                ? "no answer"
-                                : lastFailure.getClass().getSimpleName() + ": " + lastFailure.getMessage()),
+                        + (lastFailure == null ? "no answer" : reason(lastFailure)),
                 lastFailure);
+    }
+
+    /** Why a registry could not be reached, in words (the JDK's exceptions are named for programmers). */
+    public static String reason(IOException e) {
+        if (e instanceof UnknownHostException) {
+            return "the host name does not resolve (DNS)";
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "no answer in time";
+        }
+        if (e instanceof SSLException) {
+            return "TLS failed" + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        return e.getMessage() == null || e.getMessage().isBlank() ? "connection failed" : e.getMessage();
     }
 
     private void pause(int attempt, Duration retryAfter, String registry) {
