@@ -46,8 +46,9 @@ public final class ComposeImages {
      * @param notices where skipped services are told
      */
     public static List<SourceImage> of(JsonNode model, Path root, Origins origins, Consumer<Notice> notices) {
-        Map<String, List<String>> servicesByBuild = new LinkedHashMap<>();
-        Map<String, ObjectNode> settingsByBuild = new LinkedHashMap<>();
+        // Services with equal settings (JsonNode's equality: the same tree) are one image. Keyed by the node, not
+        // its text: JsonNode.toString() sets up an ObjectMapper (60-90 ms) in every run of a compose project.
+        Map<ObjectNode, List<String>> servicesByBuild = new LinkedHashMap<>();
         model.path("services").properties().forEach(entry -> {
             String service = entry.getKey();
             JsonNode build = entry.getValue().get("build");
@@ -74,24 +75,22 @@ public final class ComposeImages {
                         "service '" + service + "': build." + String.join(", build.", ignored)
                                 + " are not passed to the builder by deja: a build that needs them fails or differs"));
             }
-            servicesByBuild
-                    .computeIfAbsent(settings.toString(), k -> new ArrayList<>())
-                    .add(service);
-            settingsByBuild.putIfAbsent(settings.toString(), settings);
+            servicesByBuild.computeIfAbsent(settings, k -> new ArrayList<>()).add(service);
         });
         // compose's own output lists services by name, a file by where they are written: order both by the file.
         Comparator<String> byLine = Comparator.comparingInt(
                         (String service) -> origins.of(service).line())
                 .thenComparing(Comparator.naturalOrder());
         servicesByBuild.values().forEach(services -> services.sort(byLine));
-        List<Map.Entry<String, List<String>>> groups = new ArrayList<>(servicesByBuild.entrySet());
+        // The map is not read again: its keys may change below (aliases, compose-service) without harm.
+        List<Map.Entry<ObjectNode, List<String>>> groups = new ArrayList<>(servicesByBuild.entrySet());
         groups.sort(Comparator.comparing(group -> group.getValue().get(0), byLine));
         List<SourceImage> images = new ArrayList<>();
         Set<String> taken = new HashSet<>();
         Set<String> allServices = new HashSet<>();
         servicesByBuild.values().forEach(allServices::addAll);
-        for (Map.Entry<String, List<String>> group : groups) {
-            ObjectNode settings = settingsByBuild.get(group.getKey());
+        for (Map.Entry<ObjectNode, List<String>> group : groups) {
+            ObjectNode settings = group.getKey();
             List<String> services = group.getValue();
             String name = name(settings, services, taken, allServices);
             taken.add(name);
