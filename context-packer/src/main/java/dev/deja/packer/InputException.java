@@ -68,7 +68,11 @@ public class InputException extends RuntimeException {
         if (relativeTo != null && file.isAbsolute() && file.startsWith(relativeTo)) {
             shown = relativeTo.relativize(file);
         }
-        String where = shown.toString().isEmpty() ? "." : shown.toString();
+        if (shown.toString().isEmpty()) {
+            // The project root itself (no deja.yaml to cite): "." would read as a file name.
+            return getMessage();
+        }
+        String where = shown.toString();
         String position = line > 0 ? ":" + line + (column > 0 ? ":" + column : "") : "";
         return where + position + ": " + getMessage();
     }

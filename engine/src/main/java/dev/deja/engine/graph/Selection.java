@@ -52,7 +52,7 @@ public record Selection(List<String> names, List<String> upto, List<String> depe
 
     private static String known(ImageGraph graph, String name) {
         if (!graph.names().contains(name)) {
-            // deja.yaml when the images are listed there; with none, no file is to blame (the root would read ".").
+            // Not a mistake in a file unless deja.yaml lists the images (config().file() is null without one).
             throw new ConfigException(
                     graph.project().config().file(),
                     "unknown image '" + name + "' (images: " + String.join(", ", graph.names()) + ")");

@@ -103,11 +103,6 @@ public final class Project {
         return config.localMode() ? path : config.registry() + "/" + path;
     }
 
-    /** The config file, or the root when there is none, for messages. */
-    public Path configPath() {
-        return config.file() != null ? config.file() : root;
-    }
-
     /** {@code <repository>:<tag>} of an image, the tag written as its repository wants (see {@link TagFormat}). */
     public String reference(String name, String tag) {
         return repository(name) + ":"
