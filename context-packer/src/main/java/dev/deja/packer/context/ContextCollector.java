@@ -22,6 +22,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -109,24 +110,32 @@ public final class ContextCollector {
     /** Whether every folder above {@code path} is a folder entry of {@code sorted} (ordered as {@link #sorted}). */
     private static boolean foldersListed(List<ContextEntry> sorted, String path) {
         for (String folder = RepoPath.parent(path); !folder.isEmpty(); folder = RepoPath.parent(folder)) {
-            String wanted = folder;
-            int low = 0;
-            int high = sorted.size();
-            while (low < high) {
-                int middle = (low + high) >>> 1;
-                if (compareUtf8(sorted.get(middle).path(), wanted) < 0) {
-                    low = middle + 1;
-                } else {
-                    high = middle;
-                }
-            }
-            if (low == sorted.size()
-                    || !sorted.get(low).path().equals(wanted)
-                    || sorted.get(low).type() != EntryType.DIRECTORY) {
+            int at = firstNotBefore(sorted, ContextEntry::path, folder);
+            if (at == sorted.size()
+                    || !sorted.get(at).path().equals(folder)
+                    || sorted.get(at).type() != EntryType.DIRECTORY) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * The position of the first item whose path is not before {@code path}, in a list ordered by the paths' UTF-8
+     * bytes (as {@link #sorted} orders entries, and git its index).
+     */
+    public static <T> int firstNotBefore(List<T> sorted, Function<T, String> pathOf, String path) {
+        int low = 0;
+        int high = sorted.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (compareUtf8(pathOf.apply(sorted.get(middle)), path) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /** The Dockerfile's path in the context: where it lies in the context folder, else its repository path. */

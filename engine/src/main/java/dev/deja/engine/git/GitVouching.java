@@ -252,33 +252,18 @@ public final class GitVouching implements Vouching {
         List<Tracked> tracked = i.tracked();
         List<Tracked> at = List.of();
         if (!root.isEmpty()) {
-            int exact = first(tracked, rootPrefix + root);
+            int exact = ContextCollector.firstNotBefore(tracked, Tracked::path, rootPrefix + root);
             if (exact < tracked.size() && tracked.get(exact).path().equals(rootPrefix + root)) {
                 at = tracked.subList(exact, exact + 1);
             }
         }
         String prefix = root.isEmpty() ? rootPrefix : rootPrefix + root + "/";
-        int from = first(tracked, prefix);
+        int from = ContextCollector.firstNotBefore(tracked, Tracked::path, prefix);
         int to = from;
         while (to < tracked.size() && tracked.get(to).path().startsWith(prefix)) {
             to++;
         }
         return List.of(at, tracked.subList(from, to));
-    }
-
-    /** The position of the first entry not before {@code path} (the index is sorted by the paths' bytes). */
-    private static int first(List<Tracked> tracked, String path) {
-        int low = 0;
-        int high = tracked.size();
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (ContextCollector.compareUtf8(tracked.get(middle).path(), path) < 0) {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        return low;
     }
 
     @Override
