@@ -131,7 +131,9 @@ public final class Deja {
     private final DejaSettings settings;
     private final ImageGraph graph;
     private final ContentHasher hasher;
-    private GitFacts git;
+    /** Git's commit, branch and ancestors, read once a run on a thread of their own (see {@link #askGitAhead}). */
+    private CompletableFuture<GitFacts> gitFacts;
+
     private Map<String, String> uncommitted;
     /** {@code git status} of the checkout, asked ahead by the runs that push (see {@link #uncommitted}). */
     private CompletableFuture<Optional<Uncommitted>> statusAhead;
@@ -179,12 +181,27 @@ public final class Deja {
      * (offline under {@code track}), or left out ({@code ignore}).
      */
     private Planner planner(List<String> names, boolean online) {
-        lastPlanner = new Planner(graph, hasher, bases(names, online));
+        lastPlanner = new Planner(graph, hasher, basesAhead(names, online), Map.of());
         return lastPlanner;
     }
 
     private Planner planner(Selection selection, boolean online) {
         return planner(selection.apply(graph), online);
+    }
+
+    /**
+     * The bases as {@link #bases} finds them; asked of the registries on a thread of their own, so that the contexts
+     * are walked meanwhile (most of a miss's time before its build, with the registries' round trips).
+     */
+    private Supplier<ResolvedBases> basesAhead(List<String> names, boolean online) {
+        if (online
+                && graph.project().config().bases() == BasePolicy.TRACK
+                && !baseUses(names).isEmpty()) {
+            CompletableFuture<ResolvedBases> resolving = Parallel.ahead("deja-bases", () -> bases(names, true));
+            return () -> Parallel.get(resolving);
+        }
+        ResolvedBases resolved = bases(names, online);
+        return () -> resolved;
     }
 
     private ResolvedBases bases(List<String> names, boolean online) {
@@ -328,6 +345,7 @@ public final class Deja {
 
     /** What {@code build --push} would do, asking the registry but writing nothing. */
     public DryRun dryRun(BuildRequest request) {
+        askGitAhead();
         askStatusAhead();
         Planner planner = planner(request.selection(), true);
         Plan plan = explained(planner, planner.online(request.selection(), lookupAhead(false)));
@@ -338,6 +356,7 @@ public final class Deja {
 
     /** Builds what is missing and writes the tags, the way {@code request.mode()} says. */
     public BuildReport build(BuildRequest request, BuildListener listener) {
+        askGitAhead();
         if (!request.devImages().isEmpty()) {
             return buildOnDev(request, listener);
         }
@@ -376,7 +395,7 @@ public final class Deja {
                             + (dev.size() == 1 ? "it" : "them") + " (--dev builds the images that do)");
         }
         Selection selection = Selection.of(names);
-        Planner planner = new Planner(graph, hasher, bases(names, true), dev);
+        Planner planner = new Planner(graph, hasher, basesAhead(names, true), dev);
         lastPlanner = planner;
         return build(request.withSelection(selection), listener, planner);
     }
@@ -403,6 +422,7 @@ public final class Deja {
                         case LOAD -> {
                             Supplier<StateLookup> lookup = lookupAhead(false);
                             Plan plan = probing(driver, planner.online(request.selection(), lookup));
+                            Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
                             yield BuildRun.load(
                                             graph(),
                                             planner.packer(),
@@ -412,11 +432,14 @@ public final class Deja {
                                             request.jobs(),
                                             settings.cancellation(),
                                             revision())
-                                    .run(plan, explainedWhileBuilding(planner, plan), listener);
+                                    .run(plan, explained, listener);
                         }
                         case PUSH -> {
                             askStatusAhead();
                             Plan plan = probing(driver, planner.online(request.selection(), lookupAhead(true)));
+                            // The reasons (and with them the cache sources of the images to build) are asked for
+                            // while the tags are worked out.
+                            Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
                             ImageTags tags = tags(request);
                             sayLeftOut(plan, tags);
                             yield BuildRun.push(
@@ -429,7 +452,7 @@ public final class Deja {
                                             request.jobs(),
                                             settings.cancellation(),
                                             revision())
-                                    .run(plan, explainedWhileBuilding(planner, plan), listener);
+                                    .run(plan, explained, listener);
                         }
                     };
             planner.saveDigests();
@@ -545,6 +568,7 @@ public final class Deja {
         if (plan.images().stream().noneMatch(image -> image.decision() == Decision.BUILD)) {
             return () -> plan;
         }
+        cacheRefs(); // made here, not on the reasons' thread: the builds share it
         CompletableFuture<Plan> explaining = Parallel.ahead("deja-reasons", () -> explained(planner, plan));
         return () -> {
             try {
@@ -722,10 +746,19 @@ public final class Deja {
     }
 
     private GitFacts git() {
-        if (git == null) {
-            git = GitFacts.read(graph().project().root(), settings.environment());
+        askGitAhead();
+        return Parallel.get(gitFacts);
+    }
+
+    /**
+     * Starts reading git's facts (four git commands, one after the other) for a run that labels and tags its images:
+     * they are needed only once the plan is made.
+     */
+    private synchronized void askGitAhead() {
+        if (gitFacts == null) {
+            Path root = graph().project().root();
+            gitFacts = Parallel.ahead("deja-git-facts", () -> GitFacts.read(root, settings.environment()));
         }
-        return git;
     }
 
     private DockerDaemon daemon() {

@@ -42,7 +42,7 @@ public final class ContextCollector {
      * Names what {@link #vouchedKey} stands for: change it whenever the walk would list other entries for the same
      * files and rules (a fix to the ignore rules, to what is left out), so that no state known from before is used.
      */
-    static final String VOUCHED_KEY_FORMAT = "deja-context-key/1";
+    static final String VOUCHED_KEY_FORMAT = "deja-context-key/2";
 
     private final Path root;
     private final IgnoreRules rules;
@@ -151,15 +151,15 @@ public final class ContextCollector {
     /**
      * A key that stands for the entries {@link #collect} would list, without walking, when {@code vouching} vouches
      * for every file the walk would find: the tracked files under the folders it walks (the vouching's key), the
-     * ignore rules, what the spec leaves out and defers, and the Dockerfile as sent. Refused, with the reason, when
-     * the walk could see something the vouching does not name: a modified or converted file, or an untracked one
-     * (ignored by git or not) that the ignore rules do not leave out.
+     * ignore rules, what the spec leaves out and defers; all but the Dockerfile as sent, which depends on the bases'
+     * digests and the parents' states (known later: the key is asked for while they are found). Refused, with the
+     * reason, when the walk could see something the vouching does not name: a modified or converted file, or an
+     * untracked one (ignored by git or not) that the ignore rules do not leave out.
      *
      * @param dockerfileApart whether the Dockerfile is sent apart from the context (one written in a config)
      * @return the context's key (and no untracked paths: they are accounted for), or the refusal
      */
-    public static VouchedTree vouchedKey(
-            ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, Vouching vouching) {
+    public static VouchedTree vouchedKey(ContextSpec spec, boolean dockerfileApart, Vouching vouching) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
         boolean contextWalked = !spec.isDeferred(contextDir);
@@ -202,7 +202,6 @@ public final class ContextCollector {
         key.list(roots).field(contextDir).field(dockerfile).field(dockerfileInContext(contextDir, dockerfile));
         key.flag(!RepoPath.isWithin(dockerfile, contextDir)).flag(dockerfileApart);
         key.list(new TreeSet<>(spec.leftOut())).list(spec.deferred()).list(rules.text());
-        key.field(HexFormat.of().formatHex(State.sha256().digest(dockerfileContent)));
         return VouchedTree.of(HexFormat.of().formatHex(key.finish()), List.of());
     }
 

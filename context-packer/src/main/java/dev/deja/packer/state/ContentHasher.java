@@ -70,13 +70,31 @@ public final class ContentHasher {
     }
 
     /**
-     * The state an earlier run computed from the same inputs, when version control vouches for every file of the
-     * context ({@link ContextCollector#vouchedKey}): known without walking it. With the key it is remembered under,
-     * whether known or not, or why there is none.
+     * What version control says of the files a walk of {@code spec} would find ({@link ContextCollector#vouchedKey}):
+     * a key for them all, or why there is none. Needs neither the bases nor the parents, so it is asked for early.
      */
-    public Recall recall(
-            String image, ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, BuildInputs inputs) {
-        Recall recall = recall(spec, dockerfileContent, dockerfileApart, inputs);
+    public VouchedTree vouch(ContextSpec spec, boolean dockerfileApart) {
+        if (!cache.enabled()) {
+            return VouchedTree.refused("the digest cache is off");
+        }
+        return ContextCollector.vouchedKey(spec, dockerfileApart, vouching);
+    }
+
+    /**
+     * Whether {@link #recall} cannot know the state of a context so vouched for, whatever the other inputs: no state
+     * of those files is remembered. Its walk may then start before the other inputs are known.
+     */
+    public boolean surelyWalked(VouchedTree context) {
+        return !context.vouched() || !cache.knowsStatesStartingWith(State.knownStatePrefix(context.key()));
+    }
+
+    /**
+     * The state an earlier run computed from the same inputs, when version control vouches for every file of the
+     * context ({@link #vouch}): known without walking it. With the key it is remembered under, whether known or not,
+     * or why there is none.
+     */
+    public Recall recall(String image, VouchedTree context, byte[] dockerfileContent, BuildInputs inputs) {
+        Recall recall = recall(context, dockerfileContent, inputs);
         debug.accept(
                 recall.known().isPresent()
                         ? image
@@ -85,15 +103,11 @@ public final class ContentHasher {
         return recall;
     }
 
-    private Recall recall(ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart, BuildInputs inputs) {
-        if (!cache.enabled()) {
-            return new Recall(Optional.empty(), Optional.empty(), "the digest cache is off");
-        }
-        VouchedTree context = ContextCollector.vouchedKey(spec, dockerfileContent, dockerfileApart, vouching);
+    private Recall recall(VouchedTree context, byte[] dockerfileContent, BuildInputs inputs) {
         if (!context.vouched()) {
             return new Recall(Optional.empty(), Optional.empty(), context.refusal());
         }
-        String key = State.knownStateKey(context.key(), inputs);
+        String key = State.knownStateKey(context.key(), dockerfileContent, inputs);
         Optional<KnownState> known = cache.knownState(key);
         return new Recall(Optional.of(key), known, known.isPresent() ? "" : "its inputs are new to the digest cache");
     }

@@ -291,6 +291,21 @@ public final class DigestCache {
         changed = true;
     }
 
+    /** Whether any state is remembered under a key that starts with {@code prefix} ({@code State.knownStatePrefix}). */
+    public boolean knowsStatesStartingWith(String prefix) {
+        if (file == null) {
+            return false;
+        }
+        synchronized (knownStates) {
+            for (String key : knownStates.keySet()) {
+                if (key.startsWith(prefix)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The state remembered under {@code key} (see {@code State.knownStateKey}), if any. */
     public Optional<KnownState> knownState(String key) {
         return file == null ? Optional.empty() : Optional.ofNullable(knownStates.get(key));

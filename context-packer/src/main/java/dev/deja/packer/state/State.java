@@ -51,14 +51,23 @@ public record State(String digest) {
 
     /**
      * The key under which a state is remembered when its context's entries are known by a key of their own (see
-     * {@code ContextCollector.vouchedKey}): that key and every other input of the state, encoded as the state
-     * encodes them.
+     * {@code ContextCollector.vouchedKey}): that key, the Dockerfile as sent and every other input of the state,
+     * encoded as the state encodes them. It starts with {@link #knownStatePrefix} of the context's key, so that a
+     * cache can tell whether it knows any state of those entries before the other inputs are known.
      */
-    public static String knownStateKey(String entriesKey, BuildInputs inputs) {
+    public static String knownStateKey(String contextKey, byte[] dockerfileSent, BuildInputs inputs) {
         Encoder e = new Encoder();
-        e.field(FORMAT + " known by").field(entriesKey);
+        e.field(FORMAT + " known by").field(contextKey);
+        e.field(HexFormat.of().formatHex(sha256().digest(dockerfileSent)));
         inputs(e, inputs);
-        return HexFormat.of().formatHex(e.finish());
+        // As long as a digest (caches store it so): 64 bits of the context's key, then 192 of all inputs.
+        String prefix = knownStatePrefix(contextKey);
+        return prefix + HexFormat.of().formatHex(e.finish()).substring(prefix.length());
+    }
+
+    /** What every {@link #knownStateKey} of a context key (hex) starts with. */
+    public static String knownStatePrefix(String contextKey) {
+        return contextKey.substring(0, 16);
     }
 
     /** Everything of a state but its entries. */

@@ -169,6 +169,32 @@ class DigestCacheTest {
     }
 
     @Test
+    void aStateKnownByAContextKeyIsSavedAndTheCacheSaysItKnowsThatContextBeforeTheOtherInputsAreKnown()
+            throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        State state = State.compute(digests(tree(), DigestCache.none()), INPUTS);
+        String contextKey = "0123456789abcdef".repeat(4);
+        String key = State.knownStateKey(contextKey, "FROM x\n".getBytes(), INPUTS);
+        assertThat(key).hasSize(64).startsWith(State.knownStatePrefix(contextKey));
+        assertThat(State.knownStateKey(contextKey, "FROM y\n".getBytes(), INPUTS))
+                .as("the Dockerfile as sent is in the key")
+                .isNotEqualTo(key);
+
+        DigestCache first = DigestCache.open(file, 0);
+        assertThat(first.knowsStatesStartingWith(State.knownStatePrefix(contextKey)))
+                .isFalse();
+        first.record(key, new KnownState(state, 1, 3));
+        first.save();
+
+        DigestCache second = DigestCache.open(file, 0);
+        assertThat(second.knownState(key)).contains(new KnownState(state, 1, 3));
+        assertThat(second.knowsStatesStartingWith(State.knownStatePrefix(contextKey)))
+                .isTrue();
+        assertThat(second.knowsStatesStartingWith(State.knownStatePrefix("f".repeat(64))))
+                .isFalse();
+    }
+
+    @Test
     void knownStatesAreKeptAndADamageFoundInTheStampsLaterIsStillOneWarning() throws IOException {
         Path file = tmp.resolve("cache.bin");
         TestTree t = tree();

@@ -72,17 +72,13 @@ final class ImageBuild {
             if (export && image.state().tag().equals(exportedState(output)) && !usedAsImage(image.name())) {
                 return new Outcome(image.name(), Result.EXPORTED, "", Duration.ZERO, List.of(), "up to date");
             }
-            // The registry is asked for cache sources while the context is written out for the builder.
+            // The registry is asked for cache sources, and the labels are made, while the context is written out for
+            // the builder.
             CompletableFuture<List<String>> sources = export
                     ? CompletableFuture.completedFuture(List.of())
                     : Parallel.ahead("deja-cache-from-" + image.name(), () -> cacheFrom.apply(image));
-            Map<String, String> provenance = new TreeMap<>();
-            provenance.put(
-                    StateSummary.LABEL,
-                    Earlier.summary(packer, graph, image.name()).toJson());
-            if (!revision.isEmpty()) {
-                provenance.put(StateSummary.REVISION_LABEL, revision);
-            }
+            CompletableFuture<Map<String, String>> provenance =
+                    Parallel.ahead("deja-labels-" + image.name(), () -> provenance(image.name()));
             Function<Path, ImageBuilder.Request> request = exportTo -> new ImageBuilder.Request(
                     packed,
                     definition,
@@ -91,7 +87,7 @@ final class ImageBuild {
                     () -> Parallel.get(sources),
                     push,
                     exportTo,
-                    provenance);
+                    () -> Parallel.get(provenance));
             ImageBuilder.Result result = builder.build(request.apply(output), log);
             if (export) {
                 writeExportedState(output, image.state().tag());
@@ -110,6 +106,16 @@ final class ImageBuild {
         } catch (BuildFailedException e) {
             return new Outcome(image.name(), Result.FAILED, "", Duration.ZERO, List.of(), e.getMessage());
         }
+    }
+
+    /** deja's labels of an image: what its state was made of, and the commit it is built at. */
+    private Map<String, String> provenance(String name) {
+        Map<String, String> labels = new TreeMap<>();
+        labels.put(StateSummary.LABEL, Earlier.summary(packer, graph, name).toJson());
+        if (!revision.isEmpty()) {
+            labels.put(StateSummary.REVISION_LABEL, revision);
+        }
+        return labels;
     }
 
     /** Whether an image names this one (FROM, COPY --from, a mount, a named context), not only reads its output. */

@@ -116,7 +116,7 @@ final class BuildCommandLine {
         }
         request.packed().inputs().args().forEach((k, v) -> command.addAll(List.of("--build-arg", k + "=" + v)));
         request.packed().inputs().labels().forEach((k, v) -> command.addAll(List.of("--label", k + "=" + v)));
-        new java.util.TreeMap<>(request.provenance())
+        new java.util.TreeMap<>(request.provenance().get())
                 .forEach((k, v) -> command.addAll(List.of("--label", k + "=" + v)));
         if (!request.packed().inputs().platforms().isEmpty()) {
             command.addAll(List.of(

@@ -21,7 +21,7 @@ public interface ImageBuilder {
      * @param push       push (registry mode) or load into the daemon (local mode)
      * @param output     for builder images: the folder to export the files to; otherwise {@code null}
      * @param provenance deja's own labels: what the state was made of and the commit it was built at (not part of
-     *                   the state: they describe it)
+     *                   the state: they describe it); asked for, as {@code cacheFrom}, once the context is written out
      */
     record Request(
             PackedImage packed,
@@ -31,9 +31,8 @@ public interface ImageBuilder {
             Supplier<List<String>> cacheFrom,
             boolean push,
             Path output,
-            java.util.Map<String, String> provenance) {
+            Supplier<java.util.Map<String, String>> provenance) {
         public Request {
-            provenance = java.util.Map.copyOf(provenance);
             refs = List.copyOf(refs);
         }
     }

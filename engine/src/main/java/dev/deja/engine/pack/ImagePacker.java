@@ -1,6 +1,7 @@
 package dev.deja.engine.pack;
 
 import dev.deja.engine.bases.ResolvedBases;
+import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.graph.BaseUse;
 import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
@@ -8,6 +9,7 @@ import dev.deja.engine.pack.PackedImage.Contents;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.Project;
 import dev.deja.packer.InputException;
+import dev.deja.packer.Lazy;
 import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextSpec;
 import dev.deja.packer.context.PackedContext;
@@ -17,12 +19,18 @@ import dev.deja.packer.state.BuildInputs;
 import dev.deja.packer.state.ContentHasher;
 import dev.deja.packer.state.KnownState;
 import dev.deja.packer.state.State;
+import dev.deja.packer.state.VouchedTree;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Packs images and computes their states, parents first: a child's Dockerfile names its parents by their exact
@@ -32,29 +40,83 @@ public final class ImagePacker {
 
     private final ImageGraph graph;
     private final ContentHasher hasher;
-    private final ResolvedBases bases;
+    private final Supplier<ResolvedBases> bases;
     private final Map<String, String> devImages;
     private final Map<String, PackedImage> packed = new HashMap<>();
+    /** What {@link #walkAhead} found of each context it was given, or is finding. */
+    private final Map<String, CompletableFuture<Early>> early = new ConcurrentHashMap<>();
 
     /** @param bases the digests of the images from outside the repository, pinned and hashed with each image */
     public ImagePacker(ImageGraph graph, ContentHasher hasher, ResolvedBases bases) {
-        this(graph, hasher, bases, Map.of());
+        this(graph, hasher, () -> bases, Map.of());
     }
 
     /**
      * @param devImages images taken as their local {@code <name>:dev} (by name, to that image's ID): their children
      *                  name {@code <name>:dev}, and its ID stands for it in their states ({@code deja build --dev})
      */
-    public ImagePacker(ImageGraph graph, ContentHasher hasher, ResolvedBases bases, Map<String, String> devImages) {
+    public ImagePacker(
+            ImageGraph graph, ContentHasher hasher, Supplier<ResolvedBases> bases, Map<String, String> devImages) {
         this.graph = graph;
         this.hasher = hasher;
-        this.bases = bases;
+        this.bases = Lazy.of(bases);
         this.devImages = Map.copyOf(devImages);
     }
 
+    /** The bases' digests (waited for, when they are still being found). */
     public ResolvedBases bases() {
-        return bases;
+        return bases.get();
     }
+
+    /**
+     * What is known of a context before the bases and the parents' states are: what version control says of its
+     * files and, when no remembered state can spare its walk, the walk (with a Dockerfile to be replaced by the one
+     * sent, which names them).
+     *
+     * @param walked {@code null} when the walk may not be needed
+     */
+    private record Early(VouchedTree context, PackedImage.Walked walked) {}
+
+    /**
+     * Starts finding, on a thread of its own, what can be known of the contexts of {@code names} and their ancestors
+     * before their bases and parents are ({@link Early}), parents first: the walks that are needed anyway then run
+     * while the registries are asked for the bases.
+     */
+    public void walkAhead(List<String> names) {
+        Map<String, CompletableFuture<Early>> started = new LinkedHashMap<>();
+        names.stream()
+                .flatMap(name -> graph.ancestorsAndSelf(name).stream())
+                .distinct()
+                .filter(name -> !packed.containsKey(name) && !early.containsKey(name))
+                .sorted(Comparator.comparingInt(graph::level))
+                .forEach(name -> started.put(name, new CompletableFuture<>()));
+        if (started.isEmpty()) {
+            return;
+        }
+        early.putAll(started);
+        Parallel.ahead("deja-walk-ahead", () -> {
+            started.forEach((name, future) -> {
+                try {
+                    future.complete(early(name));
+                } catch (RuntimeException | Error e) {
+                    future.completeExceptionally(e);
+                }
+            });
+            return started.size();
+        });
+    }
+
+    private Early early(String name) {
+        ImageDefinition image = graph.project().byName().get(name);
+        ContextSpec spec = spec(graph, image);
+        boolean dockerfileApart = !image.inlineDockerfile().isEmpty();
+        VouchedTree context = hasher.vouch(spec, dockerfileApart);
+        return new Early(
+                context, hasher.surelyWalked(context) ? walk(spec, DOCKERFILE_NOT_YET, dockerfileApart) : null);
+    }
+
+    /** The Dockerfile of a walk made before the one sent is known; replaced before anything reads it. */
+    private static final byte[] DOCKERFILE_NOT_YET = new byte[0];
 
     /** The state of one image (and, on the way, of its ancestors). */
     public State state(String name) {
@@ -102,7 +164,7 @@ public final class ImagePacker {
                     String reference = imageBases.stream()
                             .filter(use -> use.how().equals("context " + contextName))
                             .findFirst()
-                            .flatMap(bases::pinned)
+                            .flatMap(bases()::pinned)
                             .orElse(namedContext.value());
                     contextStates.put(contextName, "docker-image://" + namedContext.value());
                     imageContexts.put(contextName, "docker-image://" + reference);
@@ -124,9 +186,11 @@ public final class ImagePacker {
                         image.platforms(),
                         parentStates)
                 .with(image.labels(), contextStates)
-                .withBases(bases.forState(imageBases));
+                .withBases(bases().forState(imageBases));
         byte[] dockerfileContent = rewritten.getBytes(StandardCharsets.UTF_8);
-        ContentHasher.Recall recall = hasher.recall(name, spec, dockerfileContent, dockerfileApart, inputs);
+        CompletableFuture<Early> ahead = early.remove(name);
+        Early found = ahead != null ? Parallel.get(ahead) : early(name);
+        ContentHasher.Recall recall = hasher.recall(name, found.context(), dockerfileContent, inputs);
         if (recall.known().isPresent()) {
             KnownState known = recall.known().get();
             Contents contents = Contents.later(known.files(), known.bytes(), () -> {
@@ -143,7 +207,9 @@ public final class ImagePacker {
             });
             return new PackedImage(name, contents, inputs, known.state(), imageContexts, folderContexts);
         }
-        PackedImage.Walked walked = walk(spec, dockerfileContent, dockerfileApart);
+        PackedImage.Walked walked = found.walked() != null
+                ? found.walked().withDockerfile(dockerfileContent)
+                : walk(spec, dockerfileContent, dockerfileApart);
         State state = State.compute(walked.digests(), inputs);
         recall.key()
                 .ifPresent(key -> hasher.remember(
@@ -215,7 +281,7 @@ public final class ImagePacker {
                         && base.how().equals(use.kind().label())
                         && base.reference().equals(use.reference()))
                 .findFirst()
-                .flatMap(bases::pinned);
+                .flatMap(bases()::pinned);
     }
 
     private Optional<String> parentReference(String child, String reference) {

@@ -1,11 +1,14 @@
 package dev.deja.engine.pack;
 
 import dev.deja.packer.Lazy;
+import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.PackedContext;
 import dev.deja.packer.state.BuildInputs;
 import dev.deja.packer.state.EntryDigest;
 import dev.deja.packer.state.State;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,6 +60,23 @@ public record PackedImage(
 
         public Walked {
             digests = List.copyOf(digests);
+        }
+
+        /** The same walk with the Dockerfile as sent holding {@code content} (walked before it was known). */
+        public Walked withDockerfile(byte[] content) {
+            PackedContext replaced = context.withDockerfileContent(content);
+            int at = replaced.dockerfileIndex();
+            ContextEntry entry = replaced.entries().get(at);
+            List<EntryDigest> rehashed = new ArrayList<>(digests);
+            rehashed.set(
+                    at,
+                    new EntryDigest(
+                            entry.path(),
+                            entry.type(),
+                            entry.mode(),
+                            entry.linkTarget(),
+                            HexFormat.of().formatHex(State.sha256().digest(content))));
+            return new Walked(replaced, rehashed);
         }
     }
 

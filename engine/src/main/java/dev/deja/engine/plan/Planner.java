@@ -25,11 +25,15 @@ public final class Planner {
     private final ImagePacker packer;
 
     public Planner(ImageGraph graph, ContentHasher hasher, ResolvedBases bases) {
-        this(graph, hasher, bases, Map.of());
+        this(graph, hasher, () -> bases, Map.of());
     }
 
-    /** @param devImages images taken as their local {@code <name>:dev} (see {@link ImagePacker}) */
-    public Planner(ImageGraph graph, ContentHasher hasher, ResolvedBases bases, Map<String, String> devImages) {
+    /**
+     * @param bases     the bases' digests, waited for once a state needs them: the contexts are walked meanwhile
+     * @param devImages images taken as their local {@code <name>:dev} (see {@link ImagePacker})
+     */
+    public Planner(
+            ImageGraph graph, ContentHasher hasher, Supplier<ResolvedBases> bases, Map<String, String> devImages) {
         this.graph = graph;
         this.hasher = hasher;
         this.packer = new ImagePacker(graph, hasher, bases, devImages);
@@ -38,7 +42,9 @@ public final class Planner {
     /** A plan that does not ask the registry: every decision is {@link Decision#UNKNOWN}. */
     public Plan offline(Selection selection) {
         List<PlannedImage> images = new ArrayList<>();
-        for (String name : selection.apply(graph)) {
+        List<String> names = selection.apply(graph);
+        packer.walkAhead(names);
+        for (String name : names) {
             PackedImage packed = packer.pack(name);
             images.add(new PlannedImage(
                     name,

@@ -12,10 +12,12 @@ import dev.deja.engine.project.ProjectFixture;
 import dev.deja.packer.TestTree;
 import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.state.ContentHasher;
+import dev.deja.packer.state.State;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +86,25 @@ class PinnedBasesTest {
                     .as(name + " keeps its state")
                     .isEqualTo(!descends);
         }
+    }
+
+    @Test
+    void contextsWalkedWhileTheBasesAreFoundHaveTheStatesOfTheirContextsAsSent() {
+        TestTree tree = ProjectFixture.monorepo(tmp);
+        ImageGraph graph = ProjectFixture.graph(tree);
+        CompletableFuture<ResolvedBases> found = new CompletableFuture<>();
+        ImagePacker ahead = new ImagePacker(graph, new ContentHasher(1), found::join, Map.of());
+        ahead.walkAhead(graph.names());
+        found.complete(tracked(BUSYBOX_A));
+        for (String name : graph.names()) {
+            PackedImage packed = ahead.pack(name);
+            // The context as sent, hashed again from its entries: the Dockerfile among them is the one naming the
+            // bases.
+            State sent = State.compute(new ContentHasher(1).digests(packed.context()), packed.inputs());
+            assertThat(packed.state()).as(name).isEqualTo(sent);
+            assertThat(packed.digests()).as(name).isEqualTo(new ContentHasher(1).digests(packed.context()));
+        }
+        assertThat(dockerfile(ahead.pack("base"))).startsWith("FROM busybox:latest@" + BUSYBOX_A + "\n");
     }
 
     @Test

@@ -52,7 +52,7 @@ class BuildDriverTest {
                 () -> List.of("reg.example.com/acme/" + image + ":main"),
                 true,
                 null,
-                Map.of());
+                Map::of);
         return new BuildDriver(Map.of(), options, builder)
                 .command(
                         request,
@@ -138,7 +138,7 @@ class BuildDriverTest {
                 List::of,
                 true,
                 null,
-                Map.of());
+                Map::of);
     }
 
     @Test
