@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -81,10 +82,13 @@ public final class DigestCache {
     private final Map<String, KnownState> knownStates;
 
     private volatile boolean changed;
+    /** Told why the file cannot be read or written: never an error, the next run only reads more. */
+    private final Consumer<String> warnings;
 
-    private DigestCache(Path file, long racyNanos) {
+    private DigestCache(Path file, long racyNanos, Consumer<String> warnings) {
         this.file = file;
         this.racyNanos = racyNanos;
+        this.warnings = warnings;
         this.stamps = new ConcurrentHashMap<>();
         this.loaded = Lazy.of(Sections::empty);
         this.blobs = Lazy.of(ConcurrentHashMap::new);
@@ -105,6 +109,7 @@ public final class DigestCache {
             Consumer<String> warnings) {
         this.file = file;
         this.racyNanos = racyNanos;
+        this.warnings = warnings;
         this.stamps = new ConcurrentHashMap<>();
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>(knownStates));
         this.loaded = Lazy.of(() -> {
@@ -144,7 +149,7 @@ public final class DigestCache {
 
     /** A cache that remembers nothing (tests, and {@code DEJA_DIGEST_CACHE=off}). */
     public static DigestCache none() {
-        return new DigestCache(null, RACY_NANOS);
+        return new DigestCache(null, RACY_NANOS, warning -> {});
     }
 
     /** Loads {@code file} if it exists; a damaged or foreign file starts empty, and {@code warnings} is told once. */
@@ -162,15 +167,22 @@ public final class DigestCache {
         return open(file, racyNanos, warning -> {});
     }
 
-    private static DigestCache open(Path file, long racyNanos, Consumer<String> warnings) {
+    private static DigestCache open(Path file, long racyNanos, Consumer<String> everyWarning) {
+        // One warning per run and file: a file that cannot be read is seldom one that can be written.
+        AtomicBoolean warned = new AtomicBoolean();
+        Consumer<String> warnings = warning -> {
+            if (warned.compareAndSet(false, true)) {
+                everyWarning.accept(warning);
+            }
+        };
         byte[] content;
         try {
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return new DigestCache(file, racyNanos);
+            return new DigestCache(file, racyNanos, warnings);
         } catch (IOException e) {
             warnings.accept("digest cache " + file + " cannot be read (" + reason(e) + "); every file is read");
-            return new DigestCache(file, racyNanos);
+            return new DigestCache(file, racyNanos, warnings);
         }
         // Parsed in place: paths are decoded straight from the file's bytes (an ASCII path is one copy).
         ByteBuffer in = ByteBuffer.wrap(content);
@@ -179,7 +191,7 @@ public final class DigestCache {
             in.position(2 + magic.getBytes(StandardCharsets.UTF_8).length);
             if (magic.startsWith("deja-digests/") && !MAGIC.equals(magic)) {
                 // Another version of deja's own cache: not damage, only out of date. Rewritten by this run.
-                DigestCache cache = new DigestCache(file, racyNanos);
+                DigestCache cache = new DigestCache(file, racyNanos, warnings);
                 cache.changed = true;
                 return cache;
             }
@@ -197,7 +209,7 @@ public final class DigestCache {
             return new DigestCache(file, racyNanos, known, content, in.position(), warnings);
         } catch (IOException | RuntimeException e) {
             warnings.accept(damaged(file, e));
-            DigestCache cache = new DigestCache(file, racyNanos);
+            DigestCache cache = new DigestCache(file, racyNanos, warnings);
             cache.changed = true;
             return cache;
         }
@@ -205,6 +217,18 @@ public final class DigestCache {
 
     /** What went wrong, in words: a buffer that ran out says so by its type only. */
     private static String reason(Exception e) {
+        // The JDK's messages of these are only the path, or the path and the reason.
+        if (e instanceof java.nio.file.FileSystemException fileSystem) {
+            if (fileSystem.getReason() != null) {
+                return fileSystem.getReason();
+            }
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                return "permission denied on " + fileSystem.getFile();
+            }
+            if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                return fileSystem.getFile() + " is a file, not a folder";
+            }
+        }
         return e instanceof java.nio.BufferUnderflowException
                 ? "it ends before its last entry"
                 : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
@@ -397,7 +421,9 @@ public final class DigestCache {
             });
             changed = false;
         } catch (IOException | RuntimeException e) {
-            // A cache that cannot be written only makes the next run slower.
+            // A cache that cannot be written only makes the next run slower: said, never an error.
+            warnings.accept("digest cache " + file + " cannot be written (" + reason(e) + "); the next run reads"
+                    + " the files again");
         }
     }
 }

@@ -195,6 +195,30 @@ class DigestCacheTest {
     }
 
     @Test
+    void aCacheThatCannotBeWrittenIsOneWarningNotAnError() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("cache"));
+        List<String> warnings = new java.util.ArrayList<>();
+        DigestCache cache = DigestCache.open(folder.resolve("cache.bin"), warnings::add);
+        digests(tree(), cache);
+        cache.record("ab".repeat(32), new KnownState(new State("cd".repeat(32)), 1, 1));
+        Files.delete(folder);
+        Files.writeString(folder, "a file where the cache's folder was");
+        cache.save();
+        assertThat(warnings)
+                .singleElement()
+                .asString()
+                .contains("cache/cache.bin cannot be written (")
+                .contains("cache is a file, not a folder); the next run reads the files again");
+
+        // A file that cannot be read is said once, not again when it cannot be written either.
+        warnings.clear();
+        DigestCache unreadable = DigestCache.open(folder.resolve("cache.bin"), warnings::add);
+        unreadable.record("ab".repeat(32), new KnownState(new State("cd".repeat(32)), 1, 1));
+        unreadable.save();
+        assertThat(warnings).singleElement().asString().contains("cannot be read (Not a directory)");
+    }
+
+    @Test
     void knownStatesAreKeptAndADamageFoundInTheStampsLaterIsStillOneWarning() throws IOException {
         Path file = tmp.resolve("cache.bin");
         TestTree t = tree();
