@@ -39,6 +39,6 @@ printf '  base: {dockerfile: base/Dockerfile}\n  app: {dockerfile: app/Dockerfil
 printf 'FROM scratch\nCOPY . /\n' > "$train/project/base/Dockerfile"
 printf 'FROM base\nCOPY . /app\n' > "$train/project/app/Dockerfile"
 echo data > "$train/project/app/data"
-DEJA_ARCHIVE=off DEJA_JAVA_OPTS="$make -Ddeja.registry.attempts=1" "$home/bin/deja" -C "$train/project" \
+DEJA_ARCHIVE=off DEJA_JAVA_OPTS="$make -Ddeja.registry.attempts=1 -Ddeja.archive.training=true" "$home/bin/deja" -C "$train/project" \
   build --push --tag train > "$train/log" 2>&1 || { echo "make-runtime: the training run failed:" >&2; cat "$train/log" "$train/registry.log" >&2; exit 1; }
 [ -s "$home/lib/deja.aot" ] || [ -s "$home/lib/deja.jsa" ] || { echo "make-runtime: no archive made:" >&2; cat "$train/log" >&2; exit 1; }

@@ -50,6 +50,7 @@ public final class Main {
                 System.console() != null && !environment.containsKey("CI") && !"dumb".equals(environment.get("TERM"));
         int code = run(args, stdout, stderr, environment, cancellation, interactive);
         finished.set(true);
+        ArchiveTraining.loadListedClasses();
         System.exit(code);
     }
 
