@@ -421,7 +421,7 @@ public final class Deja {
                         }
                         case LOAD -> {
                             Supplier<StateLookup> lookup = lookupAhead(false);
-                            Plan plan = probing(driver, planner.online(request.selection(), lookup));
+                            Plan plan = probing(driver, cacheSourcesAhead(planner.online(request.selection(), lookup)));
                             Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
                             yield BuildRun.load(
                                             graph(),
@@ -436,7 +436,8 @@ public final class Deja {
                         }
                         case PUSH -> {
                             askStatusAhead();
-                            Plan plan = probing(driver, planner.online(request.selection(), lookupAhead(true)));
+                            Plan plan = probing(
+                                    driver, cacheSourcesAhead(planner.online(request.selection(), lookupAhead(true))));
                             // The reasons (and with them the cache sources of the images to build) are asked for
                             // while the tags are worked out.
                             Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
@@ -519,6 +520,24 @@ public final class Deja {
             cacheRefs = new CacheRefs(registry(), git());
         }
         return cacheRefs;
+    }
+
+    /**
+     * Starts looking up the cache sources of the images the plan builds, in its order, on a thread of their own: the
+     * first build then waits for its own only (they are on its command line), and the reasons find them known.
+     */
+    private Plan cacheSourcesAhead(Plan plan) {
+        List<PlannedImage> building = plan.images().stream()
+                .filter(image -> image.decision() == Decision.BUILD)
+                .toList();
+        if (!building.isEmpty()) {
+            CacheRefs refs = cacheRefs();
+            Parallel.ahead("deja-cache-sources", () -> {
+                building.forEach(image -> refs.existing(image.repository(), image.tagFormat(), image.state()));
+                return building.size();
+            });
+        }
+        return plan;
     }
 
     /** An image's nearest tag in the registry, in the cache-ref order (its state tag first). */
