@@ -109,7 +109,38 @@ class CredentialHelperTest {
         assertThatThrownBy(() -> client.exists(Repository.parse(registries.authenticated() + "/helper-test"), "x"))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("401")
+                .hasMessageContaining("deja offered the credentials of "
+                        + registries.credentials().username() + " from docker-credential-deja-test")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-secret-42"));
+    }
+
+    /** A config.json copied from a desktop into CI names a helper that is not there: the refusal says so. */
+    @Test
+    void aRefusalSaysWhyNoCredentialsWereOffered() throws Exception {
+        Map<String, String> environment = environment("x");
+        Files.writeString(config.resolve("config.json"), "{\"credsStore\": \"deja-not-installed\"}");
+        assertThatThrownBy(() -> RegistryClient.create(new DockerConfigCredentials(environment), Set.of())
+                        .exists(Repository.parse(registries.authenticated() + "/helper-test"), "x"))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("401")
+                .hasMessageContaining(config.resolve("config.json") + " names the credential helper"
+                        + " docker-credential-deja-not-installed for it, which is not installed");
+
+        Files.writeString(config.resolve("config.json"), "{\"auths\": {\"elsewhere.example.com\": {}}}");
+        assertThatThrownBy(() -> RegistryClient.create(new DockerConfigCredentials(environment), Set.of())
+                        .exists(Repository.parse(registries.authenticated() + "/helper-test"), "x"))
+                .hasMessageContaining("deja has no credentials for it in " + config.resolve("config.json")
+                        + "; docker login " + registries.authenticated());
+    }
+
+    @Test
+    void aConfigThatIsNotJsonIsSaidWithItsLineAndColumnButNotItsText() throws Exception {
+        Files.writeString(config.resolve("config.json"), "{\"auths\": {\"x\": {\"auth\": \"c2VjcmV0LTQy\"}},\n}");
+        assertThatThrownBy(() -> new DockerConfigCredentials(environment("x")).forRegistry(registries.authenticated()))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("cannot read credentials from " + config.resolve("config.json")
+                        + ": it is not valid JSON (line 2, column")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c2VjcmV0LTQy"));
     }
 
     @Test

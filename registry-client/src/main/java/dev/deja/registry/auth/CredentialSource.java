@@ -9,6 +9,14 @@ public interface CredentialSource {
 
     Optional<Credentials> forRegistry(String registry);
 
+    /**
+     * What this source has for the registry, in words, for the message of a refusal: whose credentials were offered,
+     * or why there were none. Never a secret.
+     */
+    default String describe(String registry) {
+        return "";
+    }
+
     static CredentialSource anonymous() {
         return registry -> Optional.empty();
     }

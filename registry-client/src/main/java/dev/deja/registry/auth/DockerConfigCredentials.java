@@ -1,5 +1,7 @@
 package dev.deja.registry.auth;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.CredentialRetriever;
@@ -9,6 +11,7 @@ import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import dev.deja.registry.RegistryException;
 import dev.deja.registry.json.JsonTrees;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,11 +74,77 @@ public final class DockerConfigCredentials implements CredentialSource {
             return Optional.empty();
         } catch (Exception e) {
             throw new RegistryException(
-                    registry,
-                    0,
-                    "CREDENTIALS",
-                    "cannot read credentials from " + configFile + ": "
-                            + e.getClass().getSimpleName());
+                    registry, 0, "CREDENTIALS", "cannot read credentials from " + configFile + ": " + reason(e));
         }
+    }
+
+    /**
+     * Why reading failed, in words but without the exception's own text: a parser's quotes the file, a helper's its
+     * output, and either may hold a secret.
+     */
+    private static String reason(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException json) {
+                JsonLocation at = json.getLocation();
+                return "it is not valid JSON"
+                        + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+            }
+            if (cause instanceof AccessDeniedException) {
+                return "permission denied";
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    /**
+     * Whose credentials deja offers the registry, or why none: no config file, a credential helper the file names
+     * that is not installed (a config copied from a desktop into CI names {@code desktop}), or no entry for it.
+     */
+    @Override
+    public String describe(String registry) {
+        if (configFile == null || !Files.isRegularFile(configFile)) {
+            return "deja has no credentials for it: there is no docker config.json"
+                    + (configFile == null ? "" : " at " + configFile) + "; docker login " + registry + " writes one";
+        }
+        String helper;
+        try {
+            JsonNode config = JsonTrees.read(Files.readAllBytes(configFile));
+            helper = config.path("credHelpers")
+                    .path(registry)
+                    .asText(config.path("credsStore").asText(""));
+        } catch (IOException e) {
+            return "";
+        }
+        String program = "docker-credential-" + helper;
+        if (!helper.isEmpty() && !onPath(program)) {
+            return configFile + " names the credential helper " + program + " for it, which is not installed"
+                    + " (on PATH): deja asked without credentials";
+        }
+        Optional<Credentials> offered;
+        try {
+            offered = forRegistry(registry);
+        } catch (RegistryException e) {
+            return e.getMessage();
+        }
+        if (offered.isPresent()) {
+            return "deja offered the credentials of " + offered.get().username() + " from "
+                    + (helper.isEmpty() ? configFile.toString() : program);
+        }
+        return "deja has no credentials for it in " + (helper.isEmpty() ? configFile.toString() : program)
+                + "; docker login " + registry + " stores some";
+    }
+
+    /** Whether the process's PATH (the one credential helpers are run with) holds an executable {@code program}. */
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String folder : path.split(java.io.File.pathSeparator)) {
+            if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

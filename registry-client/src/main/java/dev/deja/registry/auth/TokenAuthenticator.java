@@ -53,6 +53,11 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
     }
 
     @Override
+    public String offered(String registry) {
+        return credentials.describe(registry);
+    }
+
+    @Override
     public void challenged(String registry, String scope, String header) {
         Challenge challenge = Challenge.parse(header);
         Optional<Credentials> credential = credentials.forRegistry(registry);
@@ -80,7 +85,8 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
                                         ? "the credentials of "
                                                 + credential.get().username()
                                         : "anonymous access")
-                                + " for " + scope);
+                                + " for " + scope
+                                + (credential.isPresent() ? "" : describedOrEmpty(registry)));
             }
             JsonNode node = JsonTrees.read(bytes);
             String token = node.path("token").asText(node.path("access_token").asText(""));
@@ -94,6 +100,11 @@ public final class TokenAuthenticator implements Exchange.Authorizer {
         } catch (IOException e) {
             throw new RegistryException(registry, "cannot reach the token service of " + registry, e);
         }
+    }
+
+    private String describedOrEmpty(String registry) {
+        String described = credentials.describe(registry);
+        return described.isEmpty() ? "" : " (" + described + ")";
     }
 
     private static Request tokenRequest(Challenge challenge, String scope, Optional<Credentials> credential) {

@@ -3,11 +3,25 @@ package dev.deja.registry.transport;
 import java.util.List;
 import java.util.Map;
 
-/** A response's status, headers and body, read whole (manifests and error bodies are small; blobs are streamed). */
-public record Answer(int code, Map<String, List<String>> headers, byte[] body) {
+/**
+ * A response's status, headers and body, read whole (manifests and error bodies are small; blobs are streamed).
+ *
+ * @param refusedBecause for a refusal (401), what this side had to offer, in words (the credentials it found for the
+ *                       registry, or why none); "" otherwise
+ */
+public record Answer(int code, Map<String, List<String>> headers, byte[] body, String refusedBecause) {
 
     public Answer {
         headers = Map.copyOf(headers);
+    }
+
+    public Answer(int code, Map<String, List<String>> headers, byte[] body) {
+        this(code, headers, body, "");
+    }
+
+    /** This answer with why it may have been refused. */
+    public Answer refusedBecause(String why) {
+        return new Answer(code, headers, body, why);
     }
 
     /** The first value of a header, any case; {@code null} when absent. */

@@ -35,6 +35,9 @@ public final class ErrorBodies {
         if (code.isEmpty()) {
             code = defaultCode(answer.code());
         }
+        if (!answer.refusedBecause().isEmpty()) {
+            message += " (" + answer.refusedBecause() + ")";
+        }
         throw new RegistryException(registry, answer.code(), code, message);
     }
 

@@ -40,6 +40,11 @@ public final class Exchange {
 
         /** Answers a {@code WWW-Authenticate} challenge ({@code null} when the 401 had none). */
         void challenged(String registry, String scope, String challenge);
+
+        /** What this side offered the registry, in words, for a refusal's message; "" when nothing is known. */
+        default String offered(String registry) {
+            return "";
+        }
     }
 
     /** How a successful response's body is taken: kept in memory (small JSON), or streamed elsewhere (blobs). */
@@ -123,7 +128,7 @@ public final class Exchange {
                 pause(attempt, retryAfter(last.header("Retry-After")), registry);
                 continue;
             }
-            return last;
+            return last.code() == 401 ? last.refusedBecause(authorizer.offered(registry)) : last;
         }
         if (last != null) {
             return last;
