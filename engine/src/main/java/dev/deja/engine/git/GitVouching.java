@@ -13,6 +13,7 @@ import dev.deja.packer.state.VouchedTree;
 import dev.deja.packer.state.Vouching;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -297,21 +298,18 @@ public final class GitVouching implements Vouching {
     }
 
     private static Index read(Path inside, Map<String, String> environment) {
-        Optional<Path> top = Git.topLevel(inside);
-        if (top.isEmpty()) {
+        // The checkout's top and where its own attributes file would be, in one git call.
+        String located = Git.run(inside, "rev-parse", "--show-toplevel", "--git-path", "info/attributes");
+        List<String> lines = located == null ? List.of() : located.lines().toList();
+        if (lines.size() < 2 || lines.get(0).isBlank()) {
             return Index.refused("not a git checkout (or git is missing)");
         }
-        Path dir = top.get();
-        Map<String, String> core = coreSettings(dir);
-        if (convertsLineEndings(core)) {
-            return Index.refused("core.autocrlf or core.eol makes git convert line endings on checkout");
-        }
-        if (looksAtLessThanEveryStat(core)) {
-            return Index.refused("core.trustctime=false or core.checkStat=minimal: git does not see every change");
-        }
-        // -v tags each entry: 'H' for a plain one; assume-unchanged (lower case) and skip-worktree ('S') entries are
-        // ones whose work-tree file git does not look at, so it cannot vouch for them.
+        Path dir = Path.of(lines.get(0).strip());
+        boolean infoAttributes = Files.isRegularFile(inside.resolve(lines.get(1).strip()));
         long checkedAt = epochNanos();
+        // Every git command starts at once; the settings can only refuse, and then the others are not read. (The
+        // status is the long one: in a fresh clone it reads the files written in the index's second again.)
+        CompletableFuture<Map<String, String>> settings = Parallel.ahead("deja-git-config", () -> coreSettings(dir));
         CompletableFuture<String> statusRun = Parallel.ahead(
                 "deja-git-status",
                 () -> Git.run(
@@ -326,7 +324,16 @@ public final class GitVouching implements Vouching {
         // id.
         CompletableFuture<Map<String, String>> committedTrees =
                 Parallel.ahead("deja-git-trees", () -> committedTrees(dir));
+        // -v tags each entry: 'H' for a plain one; assume-unchanged (lower case) and skip-worktree ('S') entries are
+        // ones whose work-tree file git does not look at, so it cannot vouch for them.
         String listing = Git.run(dir, "ls-files", "--stage", "-v", "-z");
+        Map<String, String> core = Parallel.get(settings);
+        if (convertsLineEndings(core)) {
+            return Index.refused("core.autocrlf or core.eol makes git convert line endings on checkout");
+        }
+        if (looksAtLessThanEveryStat(core)) {
+            return Index.refused("core.trustctime=false or core.checkStat=minimal: git does not see every change");
+        }
         if (listing == null) {
             return Index.refused("git ls-files failed");
         }
@@ -378,7 +385,7 @@ public final class GitVouching implements Vouching {
             }
         }
         Set<String> converted = Set.of();
-        if (attributes || hasAttributesOutsideTheTree(dir, core, environment)) {
+        if (attributes || infoAttributes || hasAttributesOutsideTheTree(core, environment)) {
             converted = converted(
                     dir,
                     entries.stream()
@@ -502,13 +509,8 @@ public final class GitVouching implements Vouching {
                 || "minimal".equalsIgnoreCase(core.get("core.checkstat"));
     }
 
-    /** Attributes from $GIT_DIR/info/attributes or the user's attributes file. */
-    private static boolean hasAttributesOutsideTheTree(
-            Path dir, Map<String, String> core, Map<String, String> environment) {
-        String info = Git.line(dir, "rev-parse", "--git-path", "info/attributes");
-        if (info != null && dir.resolve(info).toFile().isFile()) {
-            return true;
-        }
+    /** Attributes from the user's attributes file ($GIT_DIR/info/attributes is looked for with the top). */
+    private static boolean hasAttributesOutsideTheTree(Map<String, String> core, Map<String, String> environment) {
         if (core.containsKey("core.attributesfile")) {
             return true;
         }

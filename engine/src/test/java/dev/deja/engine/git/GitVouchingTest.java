@@ -53,6 +53,20 @@ class GitVouchingTest {
     }
 
     @Test
+    void attributesInTheGitFolderCountAsMuchAsCommittedOnes() throws Exception {
+        Path repo = tmp.resolve("repo");
+        new TestTree(repo).file("app/crlf.txt", "one\n").file("app/plain.txt", "two\n");
+        committed(repo);
+        assertThat(vouched(repo)).containsExactlyInAnyOrder("app/crlf.txt", "app/plain.txt");
+
+        // Not in the tree, so only $GIT_DIR/info/attributes says it; found from a folder below the top too.
+        Files.writeString(repo.resolve(".git/info/attributes"), "crlf.txt eol=crlf\n");
+        assertThat(vouched(repo)).containsExactly("app/plain.txt");
+        assertThat(((GitVouching) GitVouching.of(repo.resolve("app"), Map.of())).vouchedPaths())
+                .containsExactly("app/plain.txt");
+    }
+
+    @Test
     void onlyCleanTrackedUnconvertedRegularFilesAreVouchedFor() throws Exception {
         Path sub = tmp.resolve("sub");
         new TestTree(sub).file("inner.txt", "in a submodule\n");
