@@ -169,6 +169,28 @@ class BuildEndToEndTest {
                 .contains("\n  admin: 'admin/edited.txt' is not committed\n")
                 .doesNotContain("  service2: ");
         assertThat(dirty.stdout()).contains("moving tags written: main, latest");
+        // Its labels say so too: the commit checked out, and why the image is not that commit's.
+        assertThat(example.labels("admin", ExampleRepo.states(dirty).get("admin")))
+                .containsEntry("dev.deja.revision", clean)
+                .containsEntry("dev.deja.uncommitted", "'admin/edited.txt' is not committed");
+        assertThat(example.labels("admin", clean)).doesNotContainKey("dev.deja.uncommitted");
+        // why, against that image, does not take its commit for its files.
+        repo.file("admin/edited.txt", "edited again\n");
+        Run why = Run.withEnvironment(
+                env,
+                "-C",
+                repo.root().toString(),
+                "--registry",
+                example.prefix,
+                "why",
+                "admin",
+                "--against",
+                ExampleRepo.states(dirty).get("admin"));
+        assertThat(why.stdout() + why.stderr())
+                .as(why.stderr())
+                .contains("built at " + clean.substring(0, 12) + " from files that commit does not have"
+                        + " ('admin/edited.txt' is not committed)");
+        repo.file("admin/edited.txt", "not committed\n");
 
         // In a CI job what the pipeline adds before it builds is the commit's build: every tag is written.
         Map<String, String> ciEnv = new java.util.HashMap<>(env);

@@ -119,6 +119,11 @@ final class ExampleRepo {
                 .orElse("");
     }
 
+    /** The labels of the image {@code <prefix>/<image>:<tag>} names (empty when the tag does not exist). */
+    Map<String, String> labels(String image, String tag) {
+        return client.labels(Repository.parse(prefix + "/" + image), tag).orElse(Map.of());
+    }
+
     /** Runs the docker CLI against the test dockerd; returns its output, asserting success when asked. */
     String docker(boolean mustSucceed, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("docker"));

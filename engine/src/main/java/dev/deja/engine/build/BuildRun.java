@@ -56,7 +56,8 @@ public final class BuildRun {
             int jobs,
             Cancellation cancellation,
             String revision) {
-        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), true, revision);
+        ImageBuild step =
+                new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), true, revision, tags.uncommitted());
         return new BuildRun(
                 new Scheduler(graph, step, jobs, cancellation),
                 new RegistryFinish(new Promoter(registry, cancellation), tags));
@@ -75,7 +76,7 @@ public final class BuildRun {
             int jobs,
             Cancellation cancellation,
             String revision) {
-        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), false, revision);
+        ImageBuild step = new ImageBuild(graph, packer, builder, cacheFrom(cacheRefs), false, revision, Map.of());
         return new BuildRun(
                 new Scheduler(graph, step, jobs, cancellation), new PullFirst(new Puller(daemon, jobs), daemon));
     }
@@ -92,7 +93,7 @@ public final class BuildRun {
             int jobs,
             Cancellation cancellation,
             String revision) {
-        ImageBuild step = new ImageBuild(graph, packer, builder, image -> List.of(), false, revision);
+        ImageBuild step = new ImageBuild(graph, packer, builder, image -> List.of(), false, revision, Map.of());
         return new BuildRun(new Scheduler(graph, step, jobs, cancellation), new DaemonLatest(daemon, cancellation));
     }
 

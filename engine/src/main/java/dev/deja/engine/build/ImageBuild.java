@@ -38,11 +38,13 @@ final class ImageBuild {
     private final Function<PlannedImage, List<String>> cacheFrom;
     private final boolean push;
     private final String revision;
+    private final Map<String, String> uncommitted;
 
     /**
      * @param cacheFrom the {@code --cache-from} refs of an image (none in local mode: the daemon's cache serves)
      * @param push      push built images, or load them into the daemon
-     * @param revision  the commit being built ("" outside git), written into every image's labels
+     * @param revision    the commit being built ("" outside git), written into every image's labels
+     * @param uncommitted why an image is not the commit's, by name: written into its labels too
      */
     ImageBuild(
             ImageGraph graph,
@@ -50,8 +52,10 @@ final class ImageBuild {
             ImageBuilder builder,
             Function<PlannedImage, List<String>> cacheFrom,
             boolean push,
-            String revision) {
+            String revision,
+            Map<String, String> uncommitted) {
         this.revision = revision;
+        this.uncommitted = Map.copyOf(uncommitted);
         this.graph = graph;
         this.packer = packer;
         this.builder = builder;
@@ -108,12 +112,18 @@ final class ImageBuild {
         }
     }
 
-    /** deja's labels of an image: what its state was made of, and the commit it is built at. */
+    /**
+     * deja's labels of an image: what its state was made of, the commit it is built at, and why its files are not
+     * that commit's when they are not.
+     */
     private Map<String, String> provenance(String name) {
         Map<String, String> labels = new TreeMap<>();
         labels.put(StateSummary.LABEL, Earlier.summary(packer, graph, name).toJson());
         if (!revision.isEmpty()) {
             labels.put(StateSummary.REVISION_LABEL, revision);
+        }
+        if (uncommitted.containsKey(name)) {
+            labels.put(StateSummary.UNCOMMITTED_LABEL, uncommitted.get(name));
         }
         return labels;
     }

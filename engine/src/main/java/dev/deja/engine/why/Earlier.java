@@ -76,6 +76,17 @@ public final class Earlier {
                                 + " compare with a commit instead (--against REV)"));
             }
             String revision = labels.get().getOrDefault(StateSummary.REVISION_LABEL, "");
+            String uncommitted = labels.get().getOrDefault(StateSummary.UNCOMMITTED_LABEL, "");
+            if (!uncommitted.isEmpty()) {
+                // Its commit does not have its files: checking that commit out could not give them.
+                return Optional.of(new Snapshot(
+                        where,
+                        summary.get(),
+                        Optional.empty(),
+                        "",
+                        "built at " + shortRevision(revision) + " from files that commit does not have (" + uncommitted
+                                + "): files compared by folder"));
+            }
             Optional<Checkout> then = revision.isEmpty()
                     ? Optional.empty()
                     : revisions.at(revision, summary.get().allBases());

@@ -50,6 +50,11 @@ public record StateSummary(
     public static final String LABEL = "dev.deja.inputs";
     /** The label that carries the commit the image was built from. */
     public static final String REVISION_LABEL = "dev.deja.revision";
+    /**
+     * The label of an image built from files the commit does not have (a push outside CI): why, as the run said it.
+     * {@link #REVISION_LABEL} then names the commit checked out, not the image's content.
+     */
+    public static final String UNCOMMITTED_LABEL = "dev.deja.uncommitted";
 
     /**
      * Written with the streaming generator, component by component: what Jackson's data binding wrote for the same
