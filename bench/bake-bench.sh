@@ -134,7 +134,7 @@ fi
 # Miss path: leaf1 changes; deja builds it (its parents are reused), buildx builds the same context with the same
 # parent and cache source. BuildKit's export time swings between runs: the order alternates per round, and each
 # timed run starts once the previous one's writes are done (settle).
-declare -a m_deja=() m_buildx=() m_rss=() m_wait=() m_own=()
+declare -a m_deja=() m_buildx=() m_rss=() m_wait=() m_own=() m_start=()
 miss_deja() {
   head -c $((layer_mb * 1024 * 1024)) /dev/urandom > "$repo/leaf1/payload.bin"
   git_commit "miss round $r"
@@ -147,6 +147,9 @@ miss_deja() {
   local builder
   builder=$(sed -n 's/.*leaf1: docker buildx exited with 0 after \([0-9.]*\) s.*/\1/p' "$work/miss-deja.log")
   m_own+=("$(echo "${m_deja[-1]} - ${builder:-0}" | bc)")
+  # When its builder started, in seconds since the process did (--debug's stamp): deja's work before the build,
+  # free of the builder's own swings.
+  m_start+=("$(sed -n 's/^deja: debug: \[\([0-9.]*\) s\] leaf1: running docker.*/\1/p' "$work/miss-deja.log" | head -1)")
   grep -q '^leaf1 *built' "$work/miss-deja.out" || { echo "deja did not build leaf1" >&2; cat "$work/miss-deja.out"; exit 1; }
 }
 miss_buildx() {
@@ -172,4 +175,7 @@ printf 'miss path, one image: deja %.2f s | bare buildx %.2f s | JVM start %.2f 
 # time outside the builder it ran, against the JVM's start, as a share of bare buildx.
 printf 'miss path, deja outside its builder: %.2f s | JVM start %.2f s | its own work %.2f s = %.1f%% of bare buildx\n' \
   "$mmo" "$jvm" "$(echo "$mmo - $jvm" | bc -l)" "$(echo "($mmo - $jvm) * 100 / $mmb" | bc -l)"
+mms=$(median "${m_start[@]}")
+printf 'miss path, builder started at %.2f s after deja did (JVM start %.2f s): %.2f s of deja before its build\n' \
+  "$mms" "$jvm" "$(echo "$mms - $jvm" | bc -l)"
 echo "peak RSS of deja on the miss path: $(($(printf '%s\n' "${m_rss[@]}" | sort -n | tail -1) / 1024)) MB (target <= 300 MB)"
