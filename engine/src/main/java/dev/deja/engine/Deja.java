@@ -587,7 +587,6 @@ public final class Deja {
         if (plan.images().stream().noneMatch(image -> image.decision() == Decision.BUILD)) {
             return () -> plan;
         }
-        cacheRefs(); // made here, not on the reasons' thread: the builds share it
         CompletableFuture<Plan> explaining = Parallel.ahead("deja-reasons", () -> explained(planner, plan));
         return () -> {
             try {

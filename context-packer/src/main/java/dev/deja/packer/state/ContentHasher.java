@@ -240,11 +240,13 @@ public final class ContentHasher {
             Worker worker = new Worker();
             List<EntryDigest> out = new ArrayList<>(context.entries().size());
             for (ContextEntry entry : context.entries()) {
+                if (entry.generated() != null) {
+                    out.add(generatedDigest(entry));
+                    continue;
+                }
                 String content = "";
                 if (entry.type() == EntryType.FILE) {
-                    content = entry.generated() != null
-                            ? HexFormat.of().formatHex(worker.sha.digest(entry.generated()))
-                            : contentDigests.get(entry.path());
+                    content = contentDigests.get(entry.path());
                     if (content == null) {
                         content = worker.hashFile(entry);
                     }
@@ -296,6 +298,16 @@ public final class ContentHasher {
             }
             return HexFormat.of().formatHex(sha.digest());
         }
+    }
+
+    /** What the state sees of a generated entry (the Dockerfile as sent): its bytes are in the entry. */
+    public static EntryDigest generatedDigest(ContextEntry entry) {
+        return new EntryDigest(
+                entry.path(),
+                entry.type(),
+                entry.mode(),
+                entry.linkTarget(),
+                HexFormat.of().formatHex(State.sha256().digest(entry.generated())));
     }
 
     /** Hashes a stream the way file contents are hashed (used to check what a tar really carried). */

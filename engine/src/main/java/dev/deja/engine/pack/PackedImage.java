@@ -1,14 +1,13 @@
 package dev.deja.engine.pack;
 
 import dev.deja.packer.Lazy;
-import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.PackedContext;
 import dev.deja.packer.state.BuildInputs;
+import dev.deja.packer.state.ContentHasher;
 import dev.deja.packer.state.EntryDigest;
 import dev.deja.packer.state.State;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,16 +65,8 @@ public record PackedImage(
         public Walked withDockerfile(byte[] content) {
             PackedContext replaced = context.withDockerfileContent(content);
             int at = replaced.dockerfileIndex();
-            ContextEntry entry = replaced.entries().get(at);
             List<EntryDigest> rehashed = new ArrayList<>(digests);
-            rehashed.set(
-                    at,
-                    new EntryDigest(
-                            entry.path(),
-                            entry.type(),
-                            entry.mode(),
-                            entry.linkTarget(),
-                            HexFormat.of().formatHex(State.sha256().digest(content))));
+            rehashed.set(at, ContentHasher.generatedDigest(replaced.entries().get(at)));
             return new Walked(replaced, rehashed);
         }
     }
