@@ -194,18 +194,16 @@ public final class Deja {
      * are walked meanwhile (most of a miss's time before its build, with the registries' round trips).
      */
     private Supplier<ResolvedBases> basesAhead(List<String> names, boolean online) {
-        if (online
-                && graph.project().config().bases() == BasePolicy.TRACK
-                && !baseUses(names).isEmpty()) {
-            CompletableFuture<ResolvedBases> resolving = Parallel.ahead("deja-bases", () -> bases(names, true));
+        List<BaseUse> uses = baseUses(names);
+        if (online && graph.project().config().bases() == BasePolicy.TRACK && !uses.isEmpty()) {
+            CompletableFuture<ResolvedBases> resolving = Parallel.ahead("deja-bases", () -> bases(uses, true));
             return () -> Parallel.get(resolving);
         }
-        ResolvedBases resolved = bases(names, online);
+        ResolvedBases resolved = bases(uses, online);
         return () -> resolved;
     }
 
-    private ResolvedBases bases(List<String> names, boolean online) {
-        List<BaseUse> uses = baseUses(names);
+    private ResolvedBases bases(List<BaseUse> uses, boolean online) {
         return switch (graph.project().config().bases()) {
             case IGNORE -> ResolvedBases.ignored();
             case LOCK -> {
@@ -661,7 +659,7 @@ public final class Deja {
      * bases are found once, so polling asks no registry.
      */
     public Supplier<ImagePacker> freshPackers(String image) {
-        ResolvedBases resolved = bases(List.of(single(image)), true);
+        ResolvedBases resolved = bases(baseUses(List.of(single(image))), true);
         return () -> new ImagePacker(graph, hasher, resolved);
     }
 

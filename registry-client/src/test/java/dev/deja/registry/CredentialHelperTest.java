@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.deja.registry.auth.Credentials;
 import dev.deja.registry.auth.DockerConfigCredentials;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
@@ -112,6 +114,35 @@ class CredentialHelperTest {
                 .hasMessageContaining("deja offered the credentials of "
                         + registries.credentials().username() + " from docker-credential-deja-test")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-secret-42"));
+    }
+
+    /**
+     * A credsStore that has nothing for the registry: Jib takes the file's own auths entry, and the refusal names the
+     * file, not the helper.
+     */
+    @Test
+    void credentialsTheHelperDidNotGiveAreSaidToComeFromTheFile() throws Exception {
+        Map<String, String> environment = environment("x");
+        Files.writeString(
+                Path.of("target", "test-bin", "deja-test-helper.conf"),
+                "HELPER_LOG='" + helperLog + "'\nHELPER_REGISTRY='elsewhere.example.com'\n");
+        String auth = Base64.getEncoder()
+                .encodeToString(
+                        (registries.credentials().username() + ":not-the-secret-43").getBytes(StandardCharsets.UTF_8));
+        Files.writeString(
+                config.resolve("config.json"),
+                "{\"credsStore\": \"deja-test\", \"auths\": {\"" + registries.authenticated() + "\": {\"auth\": \""
+                        + auth + "\"}}}");
+        assertThatThrownBy(() -> RegistryClient.create(new DockerConfigCredentials(environment), Set.of())
+                        .exists(Repository.parse(registries.authenticated() + "/helper-test"), "x"))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("401")
+                .hasMessageContaining("deja offered the credentials of "
+                        + registries.credentials().username() + " from " + config.resolve("config.json"))
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("not-the-secret-43")
+                        .doesNotContain("docker-credential-deja-test"));
+        assertThat(Files.readString(helperLog)).contains("get");
     }
 
     /** A config.json copied from a desktop into CI names a helper that is not there: the refusal says so. */

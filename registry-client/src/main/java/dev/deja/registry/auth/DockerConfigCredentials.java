@@ -128,10 +128,31 @@ public final class DockerConfigCredentials implements CredentialSource {
         }
         if (offered.isPresent()) {
             return "deja offered the credentials of " + offered.get().username() + " from "
-                    + (helper.isEmpty() ? configFile.toString() : program);
+                    + (helper.isEmpty() || !helperAnswers(registry, program, offered.get())
+                            ? configFile.toString()
+                            : program);
         }
         return "deja has no credentials for it in " + (helper.isEmpty() ? configFile.toString() : program)
                 + "; docker login " + registry + " stores some";
+    }
+
+    /**
+     * Whether the helper alone gives {@code offered}: when it has nothing for the registry, Jib takes the file's
+     * {@code auths} entry instead, and the refusal must name where the credentials really came from. Asked again
+     * only to explain a refusal.
+     */
+    private boolean helperAnswers(String registry, String program, Credentials offered) {
+        try {
+            ImageReference reference = ImageReference.parse(registry + "/deja-credential-probe");
+            return CredentialRetrieverFactory.forImage(reference, event -> {}, environment)
+                    .dockerCredentialHelper(program)
+                    .retrieve()
+                    .map(c -> c.getUsername().equals(offered.username())
+                            && c.getPassword().equals(offered.secret()))
+                    .orElse(false);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** Whether the process's PATH (the one credential helpers are run with) holds an executable {@code program}. */
