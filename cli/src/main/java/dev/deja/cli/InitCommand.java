@@ -39,7 +39,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Deja deja = ProjectContext.deja(spec);
+        Deja deja = ProjectContext.drafting(spec);
         String text = deja.initialConfig();
         PrintWriter out = spec.commandLine().getOut();
         if ("-".equals(output)) {

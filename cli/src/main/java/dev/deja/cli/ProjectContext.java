@@ -23,15 +23,20 @@ final class ProjectContext {
 
     /** The project of this run, loaded. */
     static Deja deja(CommandLine.Model.CommandSpec spec) {
-        return deja(spec, false);
+        return deja(spec, false, false);
     }
 
     /** As {@link #deja(CommandLine.Model.CommandSpec)}, for a command that will ask the registry. */
     static Deja online(CommandLine.Model.CommandSpec spec) {
-        return deja(spec, true);
+        return deja(spec, true, false);
     }
 
-    private static Deja deja(CommandLine.Model.CommandSpec spec, boolean registryAhead) {
+    /** As {@link #deja(CommandLine.Model.CommandSpec)}, for {@code deja init}: see {@link DejaSettings#drafting}. */
+    static Deja drafting(CommandLine.Model.CommandSpec spec) {
+        return deja(spec, false, true);
+    }
+
+    private static Deja deja(CommandLine.Model.CommandSpec spec, boolean registryAhead, boolean drafting) {
         DejaCommand root = root(spec);
         PrintWriter err = spec.commandLine().getErr();
         return new Deja(new DejaSettings(
@@ -46,7 +51,8 @@ final class ProjectContext {
                 root.retry,
                 root.debug ? timed(say(err, "deja: debug: ")) : null,
                 say(err, "deja: "),
-                registryAhead));
+                registryAhead,
+                drafting));
     }
 
     /** Lines to standard error, whole even when build threads say things at once. */

@@ -72,6 +72,43 @@ class InitCommandTest {
         assertThat(after.stdout()).isEqualTo(before.stdout());
     }
 
+    /**
+     * A compose file where one service's image: names a registry and another service has none: the other commands
+     * refuse it (where would web live?), init still drafts a deja.yaml and suggests the registry the named image
+     * uses; with it uncommented every command takes the project.
+     */
+    @Test
+    void imagesWithAndWithoutARegistryAreRefusedButInitSuggestsOne() throws Exception {
+        TestTree tree = gitInit(new TestTree(tmp.resolve("mixed"))
+                .file(
+                        "compose.yaml",
+                        "services:\n  api:\n    build: api\n    image: ghcr.io/acme/shop/api:${TAG:-dev}\n"
+                                + "  web:\n    build: web\n  db:\n    image: postgres:16\n")
+                .file("api/Dockerfile", "FROM scratch\nCOPY . /\n")
+                .file("web/Dockerfile", "FROM scratch\nCOPY . /\n"));
+        Run state = Run.of("-C", tree.root().toString(), "state", "--offline");
+        assertThat(state.code()).isEqualTo(2);
+        assertThat(state.stderr())
+                .startsWith("deja: error: " + tree.root().resolve("compose.yaml") + ":5: image 'web' has no registry"
+                        + " while other images name theirs: set registry: in deja.yaml (or --registry), or give it a"
+                        + " repository with a registry host (deja init -o - suggests one)")
+                .hasLineCount(1);
+
+        Run init = Run.of("-C", tree.root().toString(), "init", "-o", "-");
+        assertThat(init.code()).as(init.stderr()).isZero();
+        assertThat(init.stdout())
+                .contains("# api names its registry, web names none: deja cannot tell where it lives.")
+                .contains("\n# registry: ghcr.io/acme/shop\n")
+                .contains("\nfrom: compose.yaml\n");
+
+        tree.file("deja.yaml", init.stdout().replace("# registry: ", "registry: "));
+        Run fixed = Run.of("-C", tree.root().toString(), "plan", "--offline", "--json");
+        assertThat(fixed.code()).as(fixed.stderr()).isZero();
+        assertThat(fixed.stdout())
+                .contains("\"repository\" : \"ghcr.io/acme/shop/api\"")
+                .contains("\"repository\" : \"ghcr.io/acme/shop/web\"");
+    }
+
     @Test
     void aTreeWithManyNoticesGetsAFewAndACountOnEveryCommandAndAllFromInit() throws Exception {
         TestTree tree = new TestTree(tmp.resolve("many")).file("ok/Dockerfile", "FROM scratch\n");

@@ -154,6 +154,16 @@ public final class Deja {
                 : GitVouching.reading(settings.directory(), settings.environment());
         Project project = new ProjectLoader(settings.environment())
                 .load(settings.directory(), settings.config(), settings.registry());
+        if (!settings.drafting()) {
+            project.imageWithoutRegistry().ifPresent(image -> {
+                throw new ConfigException(
+                        image.declaredIn(),
+                        image.line(),
+                        "image '" + image.name() + "' has no registry while other images name theirs: set"
+                                + " registry: in deja.yaml (or --registry), or give it a repository with a registry"
+                                + " host (deja init -o - suggests one)");
+            });
+        }
         DigestCache digests = DigestCaches.forProject(project.root(), settings.environment(), settings.notices());
         Vouching vouching = git != null && digests.enabled() ? git.forProject(project.root()) : Vouching.none();
         this.graph = ImageGraph.of(project);

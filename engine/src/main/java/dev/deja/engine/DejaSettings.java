@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * @param notices            what deja says once about how it builds (a missing plugin, a cache mode)
  * @param registryAhead      the command will ask the registry: its client starts with the run, while the project
  *                           is read (its start costs a tenth of a second)
+ * @param drafting           the run drafts a deja.yaml ({@code deja init}): a project that the other commands refuse
+ *                           as it stands (images that name a registry beside images that name none) is read, so
+ *                           that the draft can say what to fix
  */
 public record DejaSettings(
         Path directory,
@@ -34,7 +37,8 @@ public record DejaSettings(
         RetryPolicy retry,
         Consumer<String> debug,
         Consumer<String> notices,
-        boolean registryAhead) {
+        boolean registryAhead,
+        boolean drafting) {
 
     public DejaSettings {
         insecureRegistries = List.copyOf(insecureRegistries);

@@ -1,12 +1,15 @@
 package dev.deja.engine.project;
 
 import dev.deja.engine.config.ConfigLoader;
+import dev.deja.engine.config.ImageNames;
 import dev.deja.engine.config.Notice;
 import dev.deja.packer.context.RepoPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The deja.yaml deja would use for a project, written for its user to edit ({@code deja init}). Loading it back
@@ -22,7 +25,10 @@ public final class InitialConfig {
         List<String> out = new ArrayList<>();
         out.add("# " + ConfigLoader.FILE_NAME + ", written by `deja init`: the images deja found, for you to edit.");
         out.add("# Every key is explained in the README's config reference.");
-        if (project.config().localMode()) {
+        Optional<ImageDefinition> unplaced = project.imageWithoutRegistry();
+        if (unplaced.isPresent()) {
+            registrySuggestion(project, unplaced.get()).forEach(out::add);
+        } else if (project.config().localMode()) {
             out.add(
                     "# registry: registry.example.com/acme   # where images live (<registry>/<name>); without one, the");
             out.add("#                                       # local Docker daemon's image store is the cache");
@@ -52,6 +58,29 @@ public final class InitialConfig {
             }
         }
         return String.join("\n", out) + "\n";
+    }
+
+    /**
+     * Some images name their registry, others none: deja refuses the project until a registry: says where the others
+     * live. The one the named images share is suggested, commented out: where images are pushed is the user's call.
+     */
+    private static List<String> registrySuggestion(Project project, ImageDefinition unplaced) {
+        TreeSet<String> prefixes = new TreeSet<>();
+        List<String> named = new ArrayList<>();
+        for (ImageDefinition image : project.images()) {
+            if (ImageNames.hasRegistryHost(image.repository())) {
+                named.add(image.name());
+                prefixes.add(RepoPath.parent(image.repository()));
+            }
+        }
+        String suggested =
+                prefixes.size() == 1 && !prefixes.first().isEmpty() ? prefixes.first() : "registry.example.com/acme";
+        return List.of(
+                "# " + String.join(", ", named) + " name" + (named.size() == 1 ? "s its" : " their") + " registry, "
+                        + unplaced.name() + " names none: deja cannot tell where it lives. Set the registry the",
+                "# images without one are pushed to (<registry>/<name>), or give " + unplaced.name()
+                        + " a repository with a registry host:",
+                "# registry: " + scalar(suggested));
     }
 
     /** One image's entry, indented under {@code images:}, only what differs from the defaults. */

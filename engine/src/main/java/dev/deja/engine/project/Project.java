@@ -113,6 +113,19 @@ public final class Project {
     }
 
     /**
+     * The first image that names no registry while others do: deja cannot tell where it lives (its states and its
+     * children's would change with the registry it is given), so every command but {@code init} refuses the project.
+     */
+    public Optional<ImageDefinition> imageWithoutRegistry() {
+        if (localMode() || !config.localMode()) {
+            return Optional.empty();
+        }
+        return images.stream()
+                .filter(image -> !ImageNames.hasRegistryHost(image.repository()))
+                .findFirst();
+    }
+
+    /**
      * Without a registry deja works against the local daemon: no {@code registry:} and no image whose
      * {@code repository:} names a registry host.
      */

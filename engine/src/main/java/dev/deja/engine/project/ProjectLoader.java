@@ -188,19 +188,6 @@ public final class ProjectLoader {
         }
         checkUnique(images, configPath);
         Project project = new Project(root, config, images, notices, source);
-        if (!project.localMode() && config.localMode()) {
-            images.stream()
-                    .filter(image -> !ImageNames.hasRegistryHost(image.repository()))
-                    .findFirst()
-                    .ifPresent(image -> {
-                        throw new ConfigException(
-                                image.declaredIn(),
-                                image.line(),
-                                "image '" + image.name() + "' has no registry while other images name theirs: set"
-                                        + " registry: in deja.yaml (or --registry), or give it a repository with a"
-                                        + " registry host");
-                    });
-        }
         return project;
     }
 
