@@ -319,6 +319,10 @@ class BuildEndToEndTest {
                 .containsEntry("base", "reused")
                 .containsEntry("admin", "reused");
         assertThat(broken.stdout()).contains("parent shared failed").contains("not written");
+        assertThat(broken.stdout().lines().filter(line -> line.startsWith("shared ")))
+                .as("the failed build's time is how long it ran, not nothing")
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .containsPattern(" (0\\.[1-9]|[1-9][0-9]*\\.[0-9])s ");
         assertThat(digest("shared", "main")).isEqualTo(goodShared);
         // The images that did not fail got the new commit's tag.
         assertThat(digest("base", git("rev-parse", "HEAD"))).isNotEmpty();

@@ -69,6 +69,7 @@ final class ImageBuild {
 
     Outcome build(PlannedImage image, Consumer<String> log) {
         ImageDefinition definition = graph.project().byName().get(image.name());
+        long start = System.nanoTime();
         try {
             PackedImage packed = packer.forSending(image.name());
             boolean export = definition.exportsFiles();
@@ -108,7 +109,14 @@ final class ImageBuild {
                     Parallel.get(sources),
                     "");
         } catch (BuildFailedException e) {
-            return new Outcome(image.name(), Result.FAILED, "", Duration.ZERO, List.of(), e.getMessage());
+            // How long it ran before it failed: a build that fails after twenty minutes is not one that cannot start.
+            return new Outcome(
+                    image.name(),
+                    Result.FAILED,
+                    "",
+                    Duration.ofNanos(System.nanoTime() - start),
+                    List.of(),
+                    e.getMessage());
         }
     }
 
