@@ -322,7 +322,10 @@ class BuildEndToEndTest {
         assertThat(broken.stdout().lines().filter(line -> line.startsWith("shared ")))
                 .as("the failed build's time is how long it ran, not nothing")
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .containsPattern(" (0\\.[1-9]|[1-9][0-9]*\\.[0-9])s ");
+                .containsPattern(" (0\\.[1-9]|[1-9][0-9]*\\.[0-9])s ")
+                .as("its reason is the builder's own error line")
+                .contains("exited with 1: ")
+                .contains("exit code: 3");
         assertThat(digest("shared", "main")).isEqualTo(goodShared);
         // The images that did not fail got the new commit's tag.
         assertThat(digest("base", git("rev-parse", "HEAD"))).isNotEmpty();

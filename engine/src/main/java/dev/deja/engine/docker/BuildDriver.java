@@ -189,7 +189,11 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             String tool = classic ? "docker build" : "docker buildx build";
             if (code != 0) {
                 throw new BuildFailedException(
-                        name, cancellation.cancelled() ? "interrupted" : tool + " exited with " + code);
+                        name,
+                        cancellation.cancelled()
+                                ? "interrupted"
+                                : tool + " exited with " + code
+                                        + (built.error().isEmpty() ? "" : ": " + built.error()));
             }
             String digest = classic ? pushClassic(request, log) : digest(metadata);
             return new Result(digest, Duration.ofNanos(System.nanoTime() - start));
@@ -210,8 +214,11 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         }
     }
 
-    /** How the builder's last run ended, and whether it said the buildx plugin is missing. */
-    private record Attempt(int code, boolean missingPlugin) {}
+    /**
+     * How the builder's last run ended, whether it said the buildx plugin is missing, and its last error line
+     * (BuildKit's {@code ERROR: …}, "" when none).
+     */
+    private record Attempt(int code, boolean missingPlugin, String error) {}
 
     /** Runs the build, again when the push failed (at most {@value #PUSH_ATTEMPTS} times). */
     private Attempt attempts(
@@ -231,7 +238,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                             : null,
                     watch);
             if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
-                return new Attempt(code, watch.missingPlugin);
+                return new Attempt(code, watch.missingPlugin, watch.lastError);
             }
             // Registries refuse concurrent uploads of one blob now and then (two runs pushing the same layer):
             // the build is cached by now, so building again costs only the push.
@@ -311,6 +318,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         private boolean pushFailed;
         private boolean pushing;
         private boolean missingPlugin;
+        private String lastError = "";
 
         PushWatch(Consumer<String> log) {
             this.log = log;
@@ -327,8 +335,28 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                     || pushing && line.startsWith("ERROR:")) {
                 pushFailed = true;
             }
+            if (line.startsWith("ERROR: ")) {
+                lastError = builderError(line);
+            }
             log.accept(line);
         }
+    }
+
+    /**
+     * BuildKit's closing error line as a report's reason: without the layers of wrapping every such line carries
+     * ({@code failed to solve:}, gRPC's {@code rpc error: code = Unknown desc =}), what failed and how.
+     */
+    static String builderError(String line) {
+        String error = line.substring("ERROR: ".length()).strip();
+        for (String wrapping : List.of(
+                "failed to solve:",
+                "rpc error: code = Unknown desc =",
+                "failed to solve with frontend dockerfile.v0:")) {
+            if (error.startsWith(wrapping)) {
+                error = error.substring(wrapping.length()).strip();
+            }
+        }
+        return error;
     }
 
     private static void sleep(int attempt) {

@@ -161,6 +161,21 @@ class BuildDriverTest {
                         + " --tag reg/app:s1-x /ctx");
     }
 
+    /** The lines BuildKit closes a failed build with (current and dockerd 20.10's), as a report's reason. */
+    @Test
+    void theBuildersLastErrorLineIsTheReasonWithoutItsWrapping() {
+        assertThat(
+                        BuildDriver.builderError(
+                                "ERROR: failed to solve: process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3"))
+                .isEqualTo("process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3");
+        assertThat(BuildDriver.builderError("ERROR: failed to solve: rpc error: code = Unknown desc = failed to solve"
+                        + " with frontend dockerfile.v0: failed to create LLB definition: dockerfile parse error line 8:"
+                        + " unknown instruction: SET"))
+                .isEqualTo("failed to create LLB definition: dockerfile parse error line 8: unknown instruction: SET");
+        assertThat(BuildDriver.builderError("ERROR: denied: requested access to the resource is denied"))
+                .isEqualTo("denied: requested access to the resource is denied");
+    }
+
     @Test
     void aContextIsSentAsAFolderWrittenAsItWasHashedAndAVeryLargeOneOnStdin() throws Exception {
         java.util.List<Path> written = new java.util.ArrayList<>();
