@@ -397,6 +397,9 @@ public final class ContextCollector {
         int mode = lstat.mode();
         int type = mode & S_IFMT;
         boolean excluded = rules.excludes(contextPath);
+        if (!excluded) {
+            requireSpelled(path, contextPath);
+        }
         if (type == S_IFDIR) {
             if (!excluded) {
                 here.add(ContextEntry.directory(contextPath));
@@ -418,10 +421,32 @@ public final class ContextCollector {
         return null;
     }
 
+    /**
+     * A name Java could not decode, spelled with U+FFFD: every non-ASCII name under a locale that is not UTF-8 (a CI
+     * container without LANG), a name that is not UTF-8 under any. Packed so, the builder would get the file under
+     * another name and the state would differ from a UTF-8 machine's: refused instead, with what to do.
+     */
+    static void requireSpelled(Path path, String name) {
+        if (name.indexOf('\uFFFD') < 0) {
+            return;
+        }
+        String names = System.getProperty("sun.jnu.encoding", "");
+        throw new InputException(
+                path,
+                "UTF-8".equalsIgnoreCase(names)
+                        ? "its name is not valid UTF-8: deja packs names in UTF-8, as git shows them; rename it, or"
+                                + " leave it out (.dockerignore)"
+                        : "its name is not ASCII and this process's locale cannot spell it (names in " + names
+                                + "): run deja under a UTF-8 locale (LC_ALL=C.UTF-8; deja's launchers choose it when"
+                                + " the locale is not UTF-8)");
+    }
+
     /** A link's target as written: stored, never followed, wherever it points (as BuildKit sends links). */
     private static String linkTarget(Path link) {
         try {
-            return Files.readSymbolicLink(link).toString();
+            String target = Files.readSymbolicLink(link).toString();
+            requireSpelled(link, target);
+            return target;
         } catch (IOException e) {
             throw new InputException(link, "cannot read symlink: " + InputException.reason(e));
         }

@@ -1,7 +1,9 @@
 package dev.deja.packer.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deja.packer.InputException;
 import dev.deja.packer.TestTree;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,6 +35,32 @@ class CollectTest {
         TestTree tree =
                 new TestTree(tmp).file("app/Dockerfile", "FROM scratch\n").file("app/src/a.c", "a\n");
         assertThat(collected(tree, "app", "app/Dockerfile", List.of()))
+                .containsExactly("Dockerfile", "src/", "src/a.c");
+    }
+
+    /**
+     * A name Java cannot spell (here not UTF-8; under a POSIX locale any non-ASCII one) would reach the builder under
+     * another name: refused, saying what to do; left out by the rules, it is no matter.
+     */
+    @Test
+    void aNameJavaCannotSpellIsRefusedUnlessLeftOut() throws Exception {
+        TestTree tree =
+                new TestTree(tmp).file("app/Dockerfile", "FROM scratch\n").file("app/src/a.c", "a\n");
+        Process touch = new ProcessBuilder("sh", "-c", "touch \"$(printf 'app/src/lat\\357n1.txt')\"")
+                .directory(tree.root().toFile())
+                .inheritIO()
+                .start();
+        assertThat(touch.waitFor()).isZero();
+        boolean utf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
+        assertThatThrownBy(() -> collected(tree, "app", "app/Dockerfile", List.of()))
+                .isInstanceOf(InputException.class)
+                .satisfies(e -> assertThat(
+                                ((InputException) e).file().orElseThrow().toString())
+                        .contains("app/src/lat"))
+                .hasMessageContaining(utf8 ? "its name is not valid UTF-8" : "this process's locale cannot spell it");
+        assertThat(paths(ContextCollector.collect(
+                        new ContextSpec(tree.root(), "app", "app/Dockerfile", List.of(), List.of("src/lat*")),
+                        DOCKERFILE)))
                 .containsExactly("Dockerfile", "src/", "src/a.c");
     }
 
