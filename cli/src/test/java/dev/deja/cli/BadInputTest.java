@@ -94,12 +94,12 @@ class BadInputTest {
                         "include leaving the repo",
                         config("images:\n  app:\n    dockerfile: app/Dockerfile\n" + "    include: [../outside]\n"),
                         "deja.yaml:2",
-                        "include '../outside' leaves the repository"),
+                        "include '../outside' leaves the project root (deja.yaml's folder, else the checkout's top)"),
                 bad(
                         "absolute include",
                         config("images:\n  app:\n    dockerfile: app/Dockerfile\n" + "    include: [/etc]\n"),
                         "deja.yaml:2",
-                        "include '/etc' leaves the repository"),
+                        "include '/etc' is absolute: paths are relative to the project root"),
                 bad(
                         "invalid YAML",
                         config("images:\n  app:\n   dockerfile: a\n  - broken\n"),

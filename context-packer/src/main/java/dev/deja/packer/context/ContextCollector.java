@@ -311,9 +311,7 @@ public final class ContextCollector {
     private static String normalized(ContextSpec spec, String path, String what) {
         String normalized = RepoPath.normalizeOrNull(path);
         if (normalized == null) {
-            throw new InputException(
-                    spec.repoRoot(),
-                    what + " '" + path + "' leaves the repository (paths are relative to the project root)");
+            throw new InputException(spec.repoRoot(), what + " '" + path + "' " + RepoPath.outsideTheRoot(path));
         }
         return normalized;
     }

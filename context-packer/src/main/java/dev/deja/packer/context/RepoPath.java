@@ -9,6 +9,18 @@ public final class RepoPath {
     private RepoPath() {}
 
     /**
+     * Why a path {@link #normalizeOrNull} refused cannot be packed, in words for the config's author: a deja.yaml
+     * in a subfolder of the checkout makes that folder the root, and {@code ../libs} then climbs out of it.
+     */
+    public static String outsideTheRoot(String path) {
+        return path.startsWith("/")
+                ? "is absolute: paths are relative to the project root"
+                : "leaves the project root (deja.yaml's folder, else the checkout's top): deja packs nothing from"
+                        + " above it; a deja.yaml in a folder that holds every context and include makes that folder"
+                        + " the root";
+    }
+
+    /**
      * Normalizes {@code path} ("" for the root) or returns {@code null} when it is absolute or climbs out of the
      * repository.
      */

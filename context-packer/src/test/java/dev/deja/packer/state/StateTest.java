@@ -343,7 +343,7 @@ class StateTest {
         ContextSpec spec = new ContextSpec(root, "app", "app/Dockerfile", List.of("../x"), List.of());
         assertThatThrownBy(() -> ContextCollector.collect(spec, DOCKERFILE))
                 .isInstanceOf(InputException.class)
-                .hasMessageContaining("leaves the repository");
+                .hasMessageContaining("leaves the project root");
     }
 
     @Test

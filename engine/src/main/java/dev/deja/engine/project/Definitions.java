@@ -256,8 +256,7 @@ final class Definitions {
             throw new ConfigException(
                     configPath,
                     line,
-                    "image '" + image + "': " + key + " '" + value
-                            + "' leaves the repository (paths are relative to the project root)");
+                    "image '" + image + "': " + key + " '" + value + "' " + RepoPath.outsideTheRoot(value));
         }
         return normalized;
     }
