@@ -59,7 +59,7 @@ public final class ImageSources {
         for (String name : from) {
             String normalized = RepoPath.normalizeOrNull(name);
             if (normalized == null) {
-                throw new ConfigException(config, "from: '" + name + "' leaves the repository");
+                throw new ConfigException(config, "from: '" + name + "' " + RepoPath.outsideTheRoot(name));
             }
             Path file = RepoPath.resolve(root, normalized);
             if (!Files.isRegularFile(file)) {
