@@ -144,7 +144,15 @@ class BadInputTest {
                         "context missing",
                         config("images:\n  app:\n    dockerfile: app/Dockerfile\n    context: nowhere\n"),
                         "deja.yaml:2",
-                        "context 'nowhere' is not a folder"),
+                        "context 'nowhere' does not exist"),
+                bad(
+                        "context a symlink to a folder",
+                        t -> t.symlink("linked", "app")
+                                .file(
+                                        "deja.yaml",
+                                        "images:\n  app:\n    dockerfile: app/Dockerfile\n    context: linked\n"),
+                        "deja.yaml:2",
+                        "context 'linked' is a symlink (to app): name the folder it points to"),
                 bad(
                         "include missing",
                         config("images:\n  app:\n    dockerfile: app/Dockerfile\n    include: [gone]\n"),

@@ -64,7 +64,7 @@ final class Definitions {
         if (!underAny(context, outputs)
                 && !Files.isDirectory(RepoPath.resolve(root, context), LinkOption.NOFOLLOW_LINKS)) {
             throw new ConfigException(
-                    configPath, line, "image '" + name + "': context '" + context + "' is not a folder");
+                    configPath, line, "image '" + name + "': context '" + context + "' " + notAFolder(root, context));
         }
         List<String> includes = new ArrayList<>();
         for (String include : entry.include()) {
@@ -244,6 +244,22 @@ final class Definitions {
 
     private static String nonNull(String value) {
         return value == null ? "" : value;
+    }
+
+    /**
+     * Why a context is not a folder. A symlink to one is not followed: its files would be packed under the link's
+     * path while git lists them under the target's, and git's word on the link would stand for files it never named.
+     */
+    private static String notAFolder(Path root, String context) {
+        Path path = RepoPath.resolve(root, context);
+        if (Files.isSymbolicLink(path) && Files.isDirectory(path)) {
+            try {
+                return "is a symlink (to " + Files.readSymbolicLink(path) + "): name the folder it points to";
+            } catch (java.io.IOException e) {
+                return "is a symlink: name the folder it points to";
+            }
+        }
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? "is not a folder" : "does not exist";
     }
 
     private static boolean underAny(String path, Set<String> folders) {
