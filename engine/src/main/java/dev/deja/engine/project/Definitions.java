@@ -7,6 +7,7 @@ import dev.deja.engine.config.ImageEntry;
 import dev.deja.engine.config.ImageNames;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.dockerfile.Platform;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -255,7 +256,7 @@ final class Definitions {
         if (Files.isSymbolicLink(path) && Files.isDirectory(path)) {
             try {
                 return "is a symlink (to " + Files.readSymbolicLink(path) + "): name the folder it points to";
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return "is a symlink: name the folder it points to";
             }
         }
