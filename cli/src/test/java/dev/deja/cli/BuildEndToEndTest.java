@@ -214,6 +214,43 @@ class BuildEndToEndTest {
         assertThat(digest("admin", next)).isEqualTo(edited).isEqualTo(digest("admin", "main"));
     }
 
+    /**
+     * An image built from uncommitted files whose commit came later (and was tagged with it on the next build): why
+     * against it takes that commit's files and names the file that differs, instead of comparing folders.
+     */
+    @Test
+    void whyFindsTheFilesOfAnUncommittedBuildInTheCommitTaggedWithIt() throws Exception {
+        assertThat(build().code()).isZero();
+        repo.file("admin/edited.txt", "not committed yet\n");
+        Run dirty = build();
+        assertThat(dirty.code()).as(dirty.stderr()).isZero();
+        assertThat(dirty.stderr()).contains("\n  admin: 'admin/edited.txt' is not committed\n");
+        String dirtyState = ExampleRepo.states(dirty).get("admin");
+        String edited = digest("admin", dirtyState);
+        String next = commit("admin edit");
+        Run committed = build();
+        assertThat(results(committed)).containsEntry("admin", "reused");
+        assertThat(digest("admin", next)).isEqualTo(edited);
+
+        repo.file("admin/edited.txt", "edited once more\n");
+        Run why = Run.withEnvironment(
+                env,
+                "-C",
+                repo.root().toString(),
+                "--registry",
+                example.prefix,
+                "why",
+                "admin",
+                "--against",
+                dirtyState);
+        assertThat(why.code()).as(why.stderr()).isZero();
+        assertThat(why.stdout())
+                .as(why.stderr())
+                .contains("(the files of " + next.substring(0, 12) + ", whose tag it holds)")
+                .contains("file changed (content): edited.txt")
+                .doesNotContain("compared by folder");
+    }
+
     @Test
     void localModeBuildsIntoTheDaemonThenReusesWithoutAnyRegistry() throws Exception {
         repo.file("deja.yaml", repo.read("deja.yaml").replaceAll("(?m)^registry:.*\n", ""));

@@ -506,7 +506,13 @@ public final class Deja {
                 Function<String, Optional<String>> nearestTag = nearestTag(planner);
                 Function<String, Optional<String>> nearest =
                         n -> against != null ? Optional.of(against) : nearestTag.apply(n);
-                earlier = Earlier.registry(registry(), graph, nearest, revisions);
+                GitFacts git = git();
+                List<String> commits = new ArrayList<>();
+                if (!git.commit().isEmpty()) {
+                    commits.add(git.commit());
+                }
+                commits.addAll(git.ancestors());
+                earlier = Earlier.registry(registry(), graph, nearest, revisions, commits);
             }
             Why why = new Explainer(now, earlier).explain(name);
             planner.saveDigests();
@@ -576,7 +582,8 @@ public final class Deja {
     private Plan explained(Planner planner, Plan plan) {
         Explainer explainer = new Explainer(
                 name -> Earlier.of(planner.packer(), graph, name, "now"),
-                Earlier.registry(registry(), graph, nearestTag(planner), (revision, bases) -> Optional.empty()));
+                Earlier.registry(
+                        registry(), graph, nearestTag(planner), (revision, bases) -> Optional.empty(), List.of()));
         List<PlannedImage> images = Parallel.map(
                 plan.images(),
                 Parallel.DEFAULT_WIDTH,

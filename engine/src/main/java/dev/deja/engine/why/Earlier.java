@@ -1,10 +1,13 @@
 package dev.deja.engine.why;
 
+import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.pack.ImagePacker;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.plan.Manifests;
+import dev.deja.engine.project.TagFormat;
 import dev.deja.packer.state.State;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -51,11 +54,16 @@ public final class Earlier {
      * tree when git has it.
      */
     public static Explainer.Earlier registry(
-            Manifests manifests, ImageGraph now, Function<String, Optional<String>> nearestTag, Revisions revisions) {
+            Manifests manifests,
+            ImageGraph now,
+            Function<String, Optional<String>> nearestTag,
+            Revisions revisions,
+            List<String> taggedCommits) {
         return (image, state) -> {
             String repository = now.project().repository(image);
+            TagFormat format = now.project().byName().get(image).tagFormat();
             Optional<String> tag = state.isPresent()
-                    ? Optional.of(now.project().byName().get(image).tagFormat().apply(new State(state.get()).tag()))
+                    ? Optional.of(format.apply(new State(state.get()).tag()))
                     : nearestTag.apply(image);
             if (tag.isEmpty()) {
                 return Optional.empty();
@@ -77,15 +85,23 @@ public final class Earlier {
             }
             String revision = labels.get().getOrDefault(StateSummary.REVISION_LABEL, "");
             String uncommitted = labels.get().getOrDefault(StateSummary.UNCOMMITTED_LABEL, "");
+            String filesOf = "built at " + shortRevision(revision);
             if (!uncommitted.isEmpty()) {
-                // Its commit does not have its files: checking that commit out could not give them.
-                return Optional.of(new Snapshot(
-                        where,
-                        summary.get(),
-                        Optional.empty(),
-                        "",
-                        "built at " + shortRevision(revision) + " from files that commit does not have (" + uncommitted
-                                + "): files compared by folder"));
+                // Its commit does not have its files: checking that commit out could not give them. A later commit
+                // that does may have been tagged with this very image (deja tags a commit only with the image its
+                // files make).
+                Optional<String> tagged = commitTaggedWith(manifests, repository, format, tag.get(), taggedCommits);
+                if (tagged.isEmpty()) {
+                    return Optional.of(new Snapshot(
+                            where,
+                            summary.get(),
+                            Optional.empty(),
+                            "",
+                            "built at " + shortRevision(revision) + " from files that commit does not have ("
+                                    + uncommitted + "): files compared by folder"));
+                }
+                revision = tagged.get();
+                filesOf = "the files of " + shortRevision(revision) + ", whose tag it holds";
             }
             Optional<Checkout> then = revision.isEmpty()
                     ? Optional.empty()
@@ -94,7 +110,7 @@ public final class Earlier {
                 PackedImage packed = then.get().packer().pack(image);
                 if (packed.state().digest().equals(summary.get().state())) {
                     return Optional.of(new Snapshot(
-                            where + " (built at " + shortRevision(revision) + ")",
+                            where + " (" + filesOf + ")",
                             summary.get(),
                             Optional.of(packed.digests()),
                             packed.context().dockerfile(),
@@ -110,6 +126,29 @@ public final class Earlier {
                                     + " folder";
             return Optional.of(new Snapshot(where, summary.get(), Optional.empty(), "", note));
         };
+    }
+
+    /**
+     * The first of {@code commits} whose commit tag names the same image as {@code tag}: its files make that image's
+     * state. Asked only of an image built from uncommitted files, one HEAD per commit, side by side.
+     */
+    private static Optional<String> commitTaggedWith(
+            Manifests manifests, String repository, TagFormat format, String tag, List<String> commits) {
+        if (commits.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> digest = manifests.digest(repository, tag);
+        if (digest.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Optional<String>> tagged = Parallel.map(
+                commits, Parallel.DEFAULT_WIDTH, commit -> manifests.digest(repository, format.apply(commit)));
+        for (int i = 0; i < commits.size(); i++) {
+            if (tagged.get(i).equals(digest)) {
+                return Optional.of(commits.get(i));
+            }
+        }
+        return Optional.empty();
     }
 
     /** A commit's tree: every image at its state there. */
