@@ -249,6 +249,15 @@ class BuildEndToEndTest {
                 .contains("(the files of " + next.substring(0, 12) + ", whose tag it holds)")
                 .contains("file changed (content): edited.txt")
                 .doesNotContain("compared by folder");
+
+        // An empty folder is in the context as BuildKit sends it, and no commit can hold it: not the commit's.
+        repo.file("admin/edited.txt", "not committed yet\n");
+        java.nio.file.Files.createDirectories(repo.root().resolve("admin/cache/empty"));
+        Run withEmpty = build();
+        assertThat(withEmpty.code()).as(withEmpty.stderr()).isZero();
+        assertThat(results(withEmpty)).containsEntry("admin", "built");
+        assertThat(withEmpty.stderr()).contains("\n  admin: 'admin/cache/' is not committed");
+        assertThat(digest("admin", next)).isEqualTo(edited);
     }
 
     @Test

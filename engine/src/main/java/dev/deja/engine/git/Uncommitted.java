@@ -1,13 +1,18 @@
 package dev.deja.engine.git;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The paths of a checkout that are not its commit's: edited, staged, deleted, renamed, or untracked and not ignored
- * by git ({@code git status}). Files git ignores are not among them: a build's artifacts, which CI makes before it
+ * by git ({@code git status}), and the empty folders git does not track (a folder path ending in {@code /}). Files git ignores are not among them: a build's artifacts, which CI makes before it
  * builds images, are expected there and belong to the commit's build.
  *
  * @param paths from the project root (untracked files one by one: a folder may hold build outputs, which do not
@@ -27,10 +32,34 @@ public record Uncommitted(List<String> paths) {
         // Empty at the checkout's top: run, not line, which says null for no line.
         String prefix = Git.run(root, "rev-parse", "--show-prefix");
         String status = Git.run(root, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all");
-        if (prefix == null || status == null) {
+        // Folders git does not track, from the project root, one per outermost folder: the empty ones are not in
+        // the status, yet a context holds them and no commit can.
+        String folders = Git.run(root, "ls-files", "--others", "--exclude-standard", "--directory", "-z", "--", ".");
+        if (prefix == null || status == null || folders == null) {
             return Optional.empty();
         }
-        return Optional.of(new Uncommitted(fromStatus(status, prefix.strip())));
+        List<String> paths = new ArrayList<>(fromStatus(status, prefix.strip()));
+        paths.addAll(emptyFolders(root, folders));
+        return Optional.of(new Uncommitted(paths));
+    }
+
+    /** The folders of {@code ls-files --others --directory -z} output that hold no file or link at any depth. */
+    static List<String> emptyFolders(Path root, String folders) {
+        List<String> empty = new ArrayList<>();
+        for (String folder : folders.split("\0")) {
+            if (folder.endsWith("/") && holdsNothing(root.resolve(folder))) {
+                empty.add(folder);
+            }
+        }
+        return empty;
+    }
+
+    private static boolean holdsNothing(Path folder) {
+        try (Stream<Path> below = Files.walk(folder)) {
+            return below.allMatch(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     /**
