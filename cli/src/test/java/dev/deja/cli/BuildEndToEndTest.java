@@ -49,6 +49,12 @@ class BuildEndToEndTest {
         return example.build(extra);
     }
 
+    /** {@code deja why IMAGE --against STATE}: the registry's image at that state tag. */
+    private Run whyAgainst(String image, String state) {
+        return Run.withEnvironment(
+                env, "-C", repo.root().toString(), "--registry", example.prefix, "why", image, "--against", state);
+    }
+
     private static Map<String, String> results(Run run) {
         return ExampleRepo.results(run);
     }
@@ -176,16 +182,7 @@ class BuildEndToEndTest {
         assertThat(example.labels("admin", clean)).doesNotContainKey("dev.deja.uncommitted");
         // why, against that image, does not take its commit for its files.
         repo.file("admin/edited.txt", "edited again\n");
-        Run why = Run.withEnvironment(
-                env,
-                "-C",
-                repo.root().toString(),
-                "--registry",
-                example.prefix,
-                "why",
-                "admin",
-                "--against",
-                ExampleRepo.states(dirty).get("admin"));
+        Run why = whyAgainst("admin", ExampleRepo.states(dirty).get("admin"));
         assertThat(why.stdout() + why.stderr())
                 .as(why.stderr())
                 .contains("built at " + clean.substring(0, 12) + " from files that commit does not have"
@@ -233,16 +230,7 @@ class BuildEndToEndTest {
         assertThat(digest("admin", next)).isEqualTo(edited);
 
         repo.file("admin/edited.txt", "edited once more\n");
-        Run why = Run.withEnvironment(
-                env,
-                "-C",
-                repo.root().toString(),
-                "--registry",
-                example.prefix,
-                "why",
-                "admin",
-                "--against",
-                dirtyState);
+        Run why = whyAgainst("admin", dirtyState);
         assertThat(why.code()).as(why.stderr()).isZero();
         assertThat(why.stdout())
                 .as(why.stderr())

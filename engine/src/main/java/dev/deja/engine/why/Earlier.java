@@ -75,11 +75,9 @@ public final class Earlier {
             }
             Optional<StateSummary> summary = StateSummary.fromJson(labels.get().get(StateSummary.LABEL));
             if (summary.isEmpty()) {
-                return Optional.of(new Snapshot(
+                return Optional.of(withoutFiles(
                         where,
                         StateSummary.unknown(),
-                        Optional.empty(),
-                        "",
                         where + " carries no " + StateSummary.LABEL + " label (not built by this deja):"
                                 + " compare with a commit instead (--against REV)"));
             }
@@ -92,11 +90,9 @@ public final class Earlier {
                 // files make).
                 Optional<String> tagged = commitTaggedWith(manifests, repository, format, tag.get(), taggedCommits);
                 if (tagged.isEmpty()) {
-                    return Optional.of(new Snapshot(
+                    return Optional.of(withoutFiles(
                             where,
                             summary.get(),
-                            Optional.empty(),
-                            "",
                             "built at " + shortRevision(revision) + " from files that commit does not have ("
                                     + uncommitted + "): files compared by folder"));
                 }
@@ -124,7 +120,7 @@ public final class Earlier {
                                     + " is not in this clone: files compared by folder"
                             : "commit " + shortRevision(revision) + " does not give its state here: files compared by"
                                     + " folder";
-            return Optional.of(new Snapshot(where, summary.get(), Optional.empty(), "", note));
+            return Optional.of(withoutFiles(where, summary.get(), note));
         };
     }
 
@@ -149,6 +145,11 @@ public final class Earlier {
             }
         }
         return Optional.empty();
+    }
+
+    /** An earlier image known by its summary only: its files are compared by folder, and {@code note} says why. */
+    private static Snapshot withoutFiles(String where, StateSummary summary, String note) {
+        return new Snapshot(where, summary, Optional.empty(), "", note);
     }
 
     /** A commit's tree: every image at its state there. */
