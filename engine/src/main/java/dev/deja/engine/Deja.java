@@ -506,13 +506,7 @@ public final class Deja {
                 Function<String, Optional<String>> nearestTag = nearestTag(planner);
                 Function<String, Optional<String>> nearest =
                         n -> against != null ? Optional.of(against) : nearestTag.apply(n);
-                GitFacts git = git();
-                List<String> commits = new ArrayList<>();
-                if (!git.commit().isEmpty()) {
-                    commits.add(git.commit());
-                }
-                commits.addAll(git.ancestors());
-                earlier = Earlier.registry(registry(), graph, nearest, revisions, commits);
+                earlier = Earlier.registry(registry(), graph, nearest, revisions, git().commitAndAncestors());
             }
             Why why = new Explainer(now, earlier).explain(name);
             planner.saveDigests();

@@ -6,8 +6,12 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -218,18 +222,18 @@ public final class DigestCache {
     /** What went wrong, in words: a buffer that ran out says so by its type only. */
     private static String reason(Exception e) {
         // The JDK's messages of these are only the path, or the path and the reason.
-        if (e instanceof java.nio.file.FileSystemException fileSystem) {
+        if (e instanceof FileSystemException fileSystem) {
             if (fileSystem.getReason() != null) {
                 return fileSystem.getReason();
             }
-            if (e instanceof java.nio.file.AccessDeniedException) {
+            if (e instanceof AccessDeniedException) {
                 return "permission denied on " + fileSystem.getFile();
             }
-            if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            if (e instanceof FileAlreadyExistsException) {
                 return fileSystem.getFile() + " is a file, not a folder";
             }
         }
-        return e instanceof java.nio.BufferUnderflowException
+        return e instanceof BufferUnderflowException
                 ? "it ends before its last entry"
                 : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }

@@ -45,6 +45,16 @@ public record GitFacts(String commit, String branch, String defaultBranch, List<
         return new GitFacts(commit, branch, defaultBranch, ancestors);
     }
 
+    /** The commit and its first-parent ancestors, nearest first: the commits whose tags a run may find. */
+    public List<String> commitAndAncestors() {
+        List<String> commits = new ArrayList<>();
+        if (!commit.isEmpty()) {
+            commits.add(commit);
+        }
+        commits.addAll(ancestors);
+        return commits;
+    }
+
     /**
      * A branch name as a tag: lower case, anything outside {@code [a-z0-9._-]} becomes '-', at most 128
      * characters, never starting with '.' or '-'. Different branches may share a slug ({@code feat/x} and

@@ -1,5 +1,6 @@
 package dev.deja.engine.git;
 
+import dev.deja.engine.exec.Parallel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,12 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
  * The paths of a checkout that are not its commit's: edited, staged, deleted, renamed, or untracked and not ignored
- * by git ({@code git status}), and the empty folders git does not track (a folder path ending in {@code /}). Files git ignores are not among them: a build's artifacts, which CI makes before it
- * builds images, are expected there and belong to the commit's build.
+ * by git ({@code git status}), and the empty folders git does not track (a folder path ending in {@code /}). Files
+ * git ignores are not among them: a build's artifacts, which CI makes before it builds images, are expected there
+ * and belong to the commit's build.
  *
  * @param paths from the project root (untracked files one by one: a folder may hold build outputs, which do not
  *              count, beside files that do)
@@ -29,12 +32,15 @@ public record Uncommitted(List<String> paths) {
 
     /** What differs from the commit in the project at {@code root}; empty when git cannot tell. */
     public static Optional<Uncommitted> read(Path root) {
+        // Folders git does not track, from the project root, one per outermost folder: the empty ones are not in
+        // the status, yet a context holds them and no commit can. Listed while the status runs.
+        CompletableFuture<String> listing = Parallel.ahead(
+                "deja-git-folders",
+                () -> Git.run(root, "ls-files", "--others", "--exclude-standard", "--directory", "-z", "--", "."));
         // Empty at the checkout's top: run, not line, which says null for no line.
         String prefix = Git.run(root, "rev-parse", "--show-prefix");
         String status = Git.run(root, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all");
-        // Folders git does not track, from the project root, one per outermost folder: the empty ones are not in
-        // the status, yet a context holds them and no commit can.
-        String folders = Git.run(root, "ls-files", "--others", "--exclude-standard", "--directory", "-z", "--", ".");
+        String folders = Parallel.get(listing);
         if (prefix == null || status == null || folders == null) {
             return Optional.empty();
         }
