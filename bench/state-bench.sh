@@ -10,6 +10,9 @@
 #                start (`deja --version`)
 #   fresh clone  the generated tree is a git repository; a second clone of it (new paths, inodes, times) with
 #                only the cache file carried from the first: what a CI job pays that restores its cache
+# Two floors are measured in the same run, for what no JVM program can beat: bench/floor/ContextFloor.java walks the
+# tree and hashes every file on every core and does nothing else (the cold floor), and without an argument only starts
+# (a JVM's start), which with the `git status` that vouching for a clone's files needs is the fresh clone's floor.
 # Prints medians, ratios and deja's peak RSS. DEJA names the deja to measure (default: this checkout's ./deja; the
 # release tarball's bin/deja runs on its own JDK 25 runtime with an AOT cache).
 #
@@ -40,6 +43,14 @@ if [ ! -d "$clone/.git" ]; then
   git clone -q --no-hardlinks "$work" "$clone"
 fi
 deja=${DEJA:-./deja}
+floor_classes="$work-floor"
+if [ ! -f "$floor_classes/ContextFloor.class" ] || [ bench/floor/ContextFloor.java -nt "$floor_classes/ContextFloor.class" ]; then
+  mkdir -p "$floor_classes" && javac -d "$floor_classes" bench/floor/ContextFloor.java
+fi
+floor() { java -XX:+UseSerialGC -Xshare:auto -cp "$floor_classes" ContextFloor "$@"; }
+# What vouching for the clone's files asks git (the racy files of a fresh clone read again included: deja never
+# writes the index, so neither does this).
+clone_status() { git -C "$clone" --no-optional-locks status --porcelain=v1 -z --untracked-files=no --ignore-submodules=all; }
 $deja --version >/dev/null   # builds the jar (and its class-data archive) if needed, outside the measurement
 
 now() { date +%s.%N; }
@@ -62,10 +73,13 @@ find "$ctx" -printf '%s %T@ %i\n' >/dev/null
 
 marker="$ctx/untracked-marker.txt"   # not ignored: the context holds it, git does not track it
 rm -f "$marker"
-declare -a t_cold t_cached t_walked t_openssl t_sha t_clone t_find t_jvm rss
+declare -a t_cold t_cached t_walked t_openssl t_sha t_clone t_find t_jvm t_floor t_start t_status rss
 for ((r = 1; r <= rounds; r++)); do
   s=$(now); find "$ctx" -printf '%s %T@ %i\n' >/dev/null; t_find+=("$(elapsed "$s" "$(now)")")
   s=$(now); $deja --version >/dev/null; t_jvm+=("$(elapsed "$s" "$(now)")")
+  s=$(now); floor >/dev/null; t_start+=("$(elapsed "$s" "$(now)")")
+  s=$(now); clone_status >/dev/null; t_status+=("$(elapsed "$s" "$(now)")")
+  s=$(now); floor "$ctx" >/dev/null; t_floor+=("$(elapsed "$s" "$(now)")")
   rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
   s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
   t_clone+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
@@ -83,13 +97,15 @@ for ((r = 1; r <= rounds; r++)); do
   cmp -s "$work/cold.out" "$work/walked.out" || { echo "cold and walked states differ" >&2; exit 1; }
   DEJA_DIGEST_CACHE=off $deja -C "$work" state >"$work/clean.out"
   cmp -s "$work/clean.out" "$work/cached.out" || { echo "the known state is not the walked one" >&2; exit 1; }
-  printf 'round %d: deja cold %.2f s  warm %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s\n' \
-    "$r" "${t_cold[-1]}" "${t_cached[-1]}" "${t_walked[-1]}" "${t_clone[-1]}" "${t_openssl[-1]}" "${t_sha[-1]}" "${t_find[-1]}" "${t_jvm[-1]}"
+  printf 'round %d: deja cold %.2f s  warm %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s  floor %.2f s  empty JVM %.2f s  git status %.2f s\n' \
+    "$r" "${t_cold[-1]}" "${t_cached[-1]}" "${t_walked[-1]}" "${t_clone[-1]}" "${t_openssl[-1]}" "${t_sha[-1]}" "${t_find[-1]}" "${t_jvm[-1]}" \
+    "${t_floor[-1]}" "${t_start[-1]}" "${t_status[-1]}"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mc=$(median "${t_cold[@]}"); mk=$(median "${t_cached[@]}"); mwk=$(median "${t_walked[@]}"); mo=$(median "${t_openssl[@]}"); ms=$(median "${t_sha[@]}")
 mf=$(median "${t_clone[@]}"); mw=$(median "${t_find[@]}"); mj=$(median "${t_jvm[@]}")
+mfl=$(median "${t_floor[@]}"); mst=$(median "${t_start[@]}"); mgs=$(median "${t_status[@]}")
 max_rss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 echo
@@ -100,6 +116,8 @@ printf 'median   deja cold %.2f s | warm %.2f s | warm, walked %.2f s | fresh cl
   "$mc" "$mk" "$mwk" "$mf" "$mo" "$ms" "$mw" "$mj"
 echo "cold:        deja / tar|openssl = $(ratio "$mc" "$mo")   (target <= 1.00); deja / tar|sha256sum = $(ratio "$mc" "$ms")"
 echo "fresh clone: $(printf '%.2f' "$mf") s (target <= 0.50 s); tar|openssl / deja = $(ratio "$mo" "$mf") (target >= 4)"
+echo "cold floor:  a JVM that only walks and hashes $(printf '%.2f' "$mfl") s = $(ratio "$mfl" "$mo") x tar|openssl; deja cold / that floor = $(ratio "$mc" "$mfl")"
+echo "clone floor: an empty JVM $(printf '%.2f' "$mst") s + git status of the clone $(printf '%.2f' "$mgs") s = $(printf '%.2f' "$(echo "$mst + $mgs" | bc -l)") s; tar|openssl / that floor = $(ratio "$mo" "$(echo "$mst + $mgs" | bc -l)") (the 4x target needs >= 4)"
 echo "warm:        deja / (find -printf + deja --version) = $(ratio "$mk" "$(echo "$mw + $mj" | bc -l)")   (target <= 2.00)"
 echo "warm, walked: deja / (find -printf + deja --version) = $(ratio "$mwk" "$(echo "$mw + $mj" | bc -l)")   (the walk itself, one untracked file in the context)"
 echo "peak RSS of deja: $((max_rss / 1024)) MB (target < 300 MB)"
