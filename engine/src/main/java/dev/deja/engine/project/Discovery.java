@@ -160,6 +160,11 @@ public final class Discovery {
             notices.add(new Notice(file, 0, "skipped: a template (." + extension + "), not a Dockerfile"));
             return null;
         }
+        String unusableLink = unusableLink(file);
+        if (unusableLink != null) {
+            notices.add(new Notice(file, 0, "skipped: " + unusableLink));
+            return null;
+        }
         Dockerfile parsed;
         try {
             parsed = Dockerfile.read(file);
@@ -171,6 +176,36 @@ public final class Discovery {
         String folder = RepoPath.parent(dockerfile);
         String context = inferContext(parsed, folder, notices);
         return new Found(dockerfile, folder, variant, context, file);
+    }
+
+    /**
+     * Why a Dockerfile that is a symlink cannot be read as its folder's ({@code null} when it is no link, or one to a
+     * file of the repository: its image is then its folder's, as deja.yaml naming it makes it).
+     */
+    private String unusableLink(Path file) {
+        if (!Files.isSymbolicLink(file)) {
+            return null;
+        }
+        String target;
+        try {
+            target = Files.readSymbolicLink(file).toString();
+        } catch (IOException e) {
+            return "a symlink deja cannot read: " + InputException.reason(e);
+        }
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            return "a symlink to '" + target + "', which does not exist";
+        }
+        try {
+            if (!real.startsWith(root.toRealPath())) {
+                return "a symlink to '" + target + "', outside the repository: deja reads no file there";
+            }
+        } catch (IOException e) {
+            return "a symlink deja cannot follow: " + InputException.reason(e);
+        }
+        return Files.isRegularFile(real) ? null : "a symlink to '" + target + "', which is not a file";
     }
 
     /** {@code Dockerfile.dev} → dev, {@code api.Dockerfile} → api, {@code Dockerfile} → "". */
@@ -373,7 +408,8 @@ public final class Discovery {
         }
         return files.stream()
                 .filter(f -> isDockerfileName(f.substring(f.lastIndexOf('/') + 1)))
-                .filter(f -> Files.isRegularFile(root.resolve(f), LinkOption.NOFOLLOW_LINKS))
+                .filter(f -> Files.isRegularFile(root.resolve(f), LinkOption.NOFOLLOW_LINKS)
+                        || Files.isSymbolicLink(root.resolve(f)))
                 .distinct()
                 .sorted()
                 .toList();

@@ -157,4 +157,33 @@ class DiscoveryTest {
                         .startsWith("app/Dockerfile:2: image 'app': ADD https://example.com/tool.tgz")
                         .contains("not part of the state"));
     }
+
+    /**
+     * A Dockerfile shared by symlink (web/Dockerfile -> ../common/Dockerfile) is an image of its folder, as deja.yaml
+     * naming it would make it (BuildKit itself cannot read a link that leaves the context); a link out of the
+     * repository or to nothing is skipped with a notice, never silently.
+     */
+    @Test
+    void symlinkedDockerfilesAreImagesOfTheirFolderOrSaidSkipped() throws Exception {
+        Path outside = tmp.resolve("elsewhere/Dockerfile");
+        new TestTree(tmp.resolve("elsewhere")).file("Dockerfile", "FROM alpine\n");
+        TestTree tree = new TestTree(tmp.resolve("repo"))
+                .file("common/Dockerfile", "FROM alpine\nCOPY index.html /\n")
+                .file("web/index.html", "<html>\n")
+                .symlink("web/Dockerfile", "../common/Dockerfile")
+                .symlink("gone/Dockerfile", "../nowhere/Dockerfile")
+                .symlink("away/Dockerfile", outside.toString());
+        Project project = load(tree);
+        assertThat(byDockerfile(project)).containsOnlyKeys("common/Dockerfile", "web/Dockerfile");
+        ImageDefinition web = byDockerfile(project).get("web/Dockerfile");
+        assertThat(web.name()).isEqualTo("web");
+        assertThat(web.context()).isEqualTo("web");
+        assertThat(notices(project))
+                .anySatisfy(n -> assertThat(n)
+                        .startsWith("gone/Dockerfile: skipped: a symlink to '../nowhere/Dockerfile', which does not"
+                                + " exist"))
+                .anySatisfy(n -> assertThat(n)
+                        .startsWith("away/Dockerfile: skipped: a symlink to '" + outside + "'")
+                        .contains("outside"));
+    }
 }
