@@ -170,6 +170,31 @@ class ComposeSourceTest {
                         + " builder by deja: a build that needs them fails or differs");
     }
 
+    /**
+     * compose's {@code build.tags} in the repository of {@code image:} are written as that image's other tags, as
+     * {@code docker compose build} would; one in another repository is said, not dropped without a word.
+     */
+    @Test
+    void buildTagsOfTheImagesRepositoryAreItsTagsOthersAreSaid() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("tags"))
+                .file("app/Dockerfile", "FROM alpine\n")
+                .file(
+                        "compose.yaml",
+                        "services:\n  app:\n    image: ghcr.io/acme/app:1.0\n    build:\n      context: app\n"
+                                + "      tags: [\"ghcr.io/acme/app:stable\", ghcr.io/acme/app, \"docker.io/acme/app:1.0\"]\n");
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        Project project = load(tree, ENV);
+        assertThat(project.images()).singleElement().satisfies(image -> assertThat(image.tags())
+                .containsExactly("1.0", "stable", "latest"));
+        assertThat(project.notices())
+                .extracting(n -> n.describe(project.root()))
+                .containsExactly("compose.yaml:2: service 'app': build.tags docker.io/acme/app:1.0 are not written by"
+                        + " deja: it tags an image in its own repository (ghcr.io/acme/app) only");
+    }
+
     /** The same images whether compose resolves the files or deja reads them itself. */
     @Test
     void composeConfigAndDejasReaderGiveTheSameImages() throws Exception {
