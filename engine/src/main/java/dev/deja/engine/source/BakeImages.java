@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ImageNames;
+import dev.deja.engine.config.Notice;
 import dev.deja.packer.dockerfile.Dockerfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The images of bake's printed targets: one per target, named after it; the repository of its first tag tells
@@ -28,7 +30,7 @@ public final class BakeImages {
      * @param root    the project root: every path becomes relative to it
      * @param file    the main bake file: paths in {@code printed} are relative to its folder
      */
-    public static List<SourceImage> of(JsonNode printed, Path root, Path file) {
+    public static List<SourceImage> of(JsonNode printed, Path root, Path file, Consumer<Notice> notices) {
         Path dir = file.getParent();
         List<SourceImage> images = new ArrayList<>();
         printed.path("target").properties().forEach(entry -> {
@@ -38,12 +40,17 @@ public final class BakeImages {
                 throw new ConfigException(
                         file, "bake target '" + target + "' cannot be an image name; name it in deja.yaml");
             }
-            images.add(new SourceImage(name, settings(target, entry.getValue(), root, dir, file), file, 0));
+            images.add(new SourceImage(name, settings(target, entry.getValue(), root, dir, file, notices), file, 0));
         });
         return images;
     }
 
-    private static ObjectNode settings(String target, JsonNode definition, Path root, Path dir, Path file) {
+    /** Bake settings that change what the builder can do, and that deja does not pass (yet). */
+    private static final List<String> IGNORED_KEYS =
+            List.of("secret", "ssh", "network", "extra-hosts", "shm-size", "ulimits", "entitlements");
+
+    private static ObjectNode settings(
+            String target, JsonNode definition, Path root, Path dir, Path file, Consumer<Notice> notices) {
         ObjectNode settings = JSON.objectNode();
         String contextValue = definition.path("context").asText(".");
         if (Dockerfile.isRemoteSource(contextValue)) {
@@ -80,21 +87,20 @@ public final class BakeImages {
                         e.getKey(), local ? relative(root, dir.resolve(value).normalize(), target, file) : value);
             });
         }
-        List<String> tags = new ArrayList<>();
-        definition.path("tags").forEach(t -> tags.add(t.asText()));
-        if (!tags.isEmpty()) {
-            String repository = ImageNames.repositoryOf(tags.get(0));
+        // The first tag names the repository, as deja.yaml's repository: does; the others in it are more tags.
+        JsonNode tags = definition.path("tags");
+        String repository =
+                tags.isEmpty() ? "" : ImageNames.repositoryOf(tags.get(0).asText());
+        if (!repository.isEmpty()) {
             settings.put("repository", repository);
-            ArrayNode out = JSON.arrayNode();
-            for (String tag : tags) {
-                if (ImageNames.repositoryOf(tag).equals(repository) && tag.length() > repository.length()) {
-                    out.add(tag.substring(repository.length() + 1));
-                }
-            }
-            if (!out.isEmpty()) {
-                settings.set("tags", out);
-            }
         }
+        SourceSettings.leftOut(
+                        "bake target '" + target + "'",
+                        "",
+                        IGNORED_KEYS.stream().filter(definition::has).toList(),
+                        SourceSettings.addTags(settings, repository, tags),
+                        repository)
+                .ifPresent(message -> notices.accept(new Notice(file, 0, message)));
         for (JsonNode output : definition.path("output")) {
             String text = output.asText();
             if (text.contains("type=local")) {

@@ -66,24 +66,14 @@ public final class ComposeImages {
                 return;
             }
             ObjectNode settings = settings(service, entry.getValue(), root, origin);
-            List<String> foreignTags = addBuildTags(build, settings);
-            if (!foreignTags.isEmpty()) {
-                notices.accept(new Notice(
-                        origin.file(),
-                        origin.line(),
-                        "service '" + service + "': build.tags " + String.join(", ", foreignTags)
-                                + " are not written by deja: it tags an image in its own repository ("
-                                + settings.path("repository").asText("named after the service") + ") only"));
-            }
-            List<String> ignored =
-                    IGNORED_BUILD_KEYS.stream().filter(build::has).toList();
-            if (!ignored.isEmpty()) {
-                notices.accept(new Notice(
-                        origin.file(),
-                        origin.line(),
-                        "service '" + service + "': build." + String.join(", build.", ignored)
-                                + " are not passed to the builder by deja: a build that needs them fails or differs"));
-            }
+            String repository = settings.path("repository").asText("");
+            SourceSettings.leftOut(
+                            "service '" + service + "'",
+                            "build.",
+                            IGNORED_BUILD_KEYS.stream().filter(build::has).toList(),
+                            SourceSettings.addTags(settings, repository, build.path("tags")),
+                            repository)
+                    .ifPresent(message -> notices.accept(new Notice(origin.file(), origin.line(), message)));
             servicesByBuild.computeIfAbsent(settings, k -> new ArrayList<>()).add(service);
         });
         // compose's own output lists services by name, a file by where they are written: order both by the file.
@@ -183,33 +173,6 @@ public final class ComposeImages {
             }
         }
         return settings;
-    }
-
-    /**
-     * compose's {@code build.tags} that name the repository of {@code image:} join the image's tags ({@code latest}
-     * when a reference has no tag), as {@code docker compose build} writes them; the others are returned.
-     */
-    private static List<String> addBuildTags(JsonNode build, ObjectNode settings) {
-        List<String> foreign = new ArrayList<>();
-        String repository = settings.path("repository").asText("");
-        for (JsonNode tagged : build.path("tags")) {
-            String reference = tagged.asText();
-            String tagRepository = ImageNames.repositoryOf(reference);
-            if (repository.isEmpty() || !tagRepository.equals(repository) || reference.contains("@")) {
-                foreign.add(reference);
-                continue;
-            }
-            String tag = reference.equals(tagRepository) ? "latest" : reference.substring(tagRepository.length() + 1);
-            ArrayNode tags = settings.has("tags") ? (ArrayNode) settings.get("tags") : settings.putArray("tags");
-            boolean known = false;
-            for (JsonNode existing : tags) {
-                known |= existing.asText().equals(tag);
-            }
-            if (!known) {
-                tags.add(tag);
-            }
-        }
-        return foreign;
     }
 
     private static String relative(Path root, Path path, String service, String what, ComposeReader.Origin origin) {

@@ -121,7 +121,8 @@ public final class ImageSources {
             case BAKE -> BakeImages.of(
                     new BakeReader(environment).print(source.files()),
                     root,
-                    source.files().get(0));
+                    source.files().get(0),
+                    notices);
         };
     }
 }

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.ImageNames;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -56,5 +60,51 @@ final class SourceSettings {
             ArrayNode out = to.putArray(as);
             list.forEach(item -> out.add(item.asText()));
         }
+    }
+
+    /**
+     * Adds the references of {@code repository} to the image's tags ({@code latest} for one without a tag), as the
+     * builder would write them; returns the others (another repository, a digest), which deja does not write.
+     */
+    static List<String> addTags(ObjectNode settings, String repository, Iterable<JsonNode> references) {
+        List<String> foreign = new ArrayList<>();
+        for (JsonNode node : references) {
+            String reference = node.asText();
+            String tagRepository = ImageNames.repositoryOf(reference);
+            if (repository.isEmpty() || !tagRepository.equals(repository) || reference.contains("@")) {
+                foreign.add(reference);
+                continue;
+            }
+            String tag = reference.equals(tagRepository) ? "latest" : reference.substring(tagRepository.length() + 1);
+            ArrayNode tags = settings.has("tags") ? (ArrayNode) settings.get("tags") : settings.putArray("tags");
+            boolean known = false;
+            for (JsonNode existing : tags) {
+                known |= existing.asText().equals(tag);
+            }
+            if (!known) {
+                tags.add(tag);
+            }
+        }
+        return foreign;
+    }
+
+    /**
+     * What a notice says of settings deja leaves out: build settings it does not pass to the builder ({@code keys}
+     * as {@code prefix + key}) and tags outside the image's repository; empty when there are none.
+     *
+     * @param who the service or target ("service 'api'")
+     */
+    static Optional<String> leftOut(
+            String who, String prefix, List<String> keys, List<String> foreignTags, String repository) {
+        List<String> parts = new ArrayList<>();
+        if (!keys.isEmpty()) {
+            parts.add(prefix + String.join(", " + prefix, keys)
+                    + " are not passed to the builder by deja: a build that needs them fails or differs");
+        }
+        if (!foreignTags.isEmpty()) {
+            parts.add(prefix + "tags " + String.join(", ", foreignTags) + " are not written by deja: it tags an image"
+                    + " in its own repository (" + (repository.isEmpty() ? "named after it" : repository) + ") only");
+        }
+        return parts.isEmpty() ? Optional.empty() : Optional.of(who + ": " + String.join("; ", parts));
     }
 }

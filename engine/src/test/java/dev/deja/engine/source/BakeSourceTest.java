@@ -76,4 +76,32 @@ class BakeSourceTest {
                 .satisfies(e ->
                         assertThat(((ConfigException) e).describe(tree.root())).startsWith("docker-bake.hcl:"));
     }
+
+    /**
+     * Build settings of a bake target that deja does not pass, and tags outside the image's repository, are said (as
+     * for compose), not dropped without a word; a tag without one is {@code latest}.
+     */
+    @Test
+    void settingsDejaDoesNotPassAndTagsElsewhereAreSaid() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("said"))
+                .file("app/Dockerfile", "FROM alpine\n")
+                .file(
+                        "docker-bake.hcl",
+                        "group \"default\" { targets = [\"app\"] }\ntarget \"app\" {\n  context = \"app\"\n"
+                                + "  tags = [\"ghcr.io/acme/app:1.0\", \"ghcr.io/acme/app\", \"docker.io/acme/app:1.0\"]\n"
+                                + "  secret = [\"id=token,env=TOKEN\"]\n  shm-size = \"128m\"\n}\n");
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        Project project = new ProjectLoader(environment()).load(tree.root(), null);
+        ImageDefinition app = project.image("app").orElseThrow();
+        assertThat(app.repository()).isEqualTo("ghcr.io/acme/app");
+        assertThat(app.tags()).containsExactly("1.0", "latest");
+        assertThat(project.notices())
+                .extracting(n -> n.describe(project.root()))
+                .containsExactly("docker-bake.hcl: bake target 'app': secret, shm-size are not passed to the builder"
+                        + " by deja: a build that needs them fails or differs; tags docker.io/acme/app:1.0 are not"
+                        + " written by deja: it tags an image in its own repository (ghcr.io/acme/app) only");
+    }
 }
