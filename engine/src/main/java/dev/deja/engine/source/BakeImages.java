@@ -21,6 +21,10 @@ import java.util.function.Consumer;
  */
 public final class BakeImages {
 
+    /** Bake settings that change what the builder can do, and that deja does not pass (yet). */
+    private static final List<String> IGNORED_KEYS =
+            List.of("secret", "ssh", "network", "extra-hosts", "shm-size", "ulimits", "entitlements");
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private BakeImages() {}
@@ -44,10 +48,6 @@ public final class BakeImages {
         });
         return images;
     }
-
-    /** Bake settings that change what the builder can do, and that deja does not pass (yet). */
-    private static final List<String> IGNORED_KEYS =
-            List.of("secret", "ssh", "network", "extra-hosts", "shm-size", "ulimits", "entitlements");
 
     private static ObjectNode settings(
             String target, JsonNode definition, Path root, Path dir, Path file, Consumer<Notice> notices) {
