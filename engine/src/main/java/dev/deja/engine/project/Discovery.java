@@ -400,7 +400,7 @@ public final class Discovery {
             files = new ArrayList<>();
             try (Stream<Path> walk = Files.walk(root)) {
                 List<String> all = files;
-                walk.filter(p -> !p.toString().contains("/.git/") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                walk.filter(p -> !p.toString().contains("/.git/") && fileOrLink(p))
                         .forEach(p -> all.add(root.relativize(p).toString()));
             } catch (IOException e) {
                 throw new ConfigException(root, "cannot list files: " + InputException.reason(e));
@@ -408,10 +408,14 @@ public final class Discovery {
         }
         return files.stream()
                 .filter(f -> isDockerfileName(f.substring(f.lastIndexOf('/') + 1)))
-                .filter(f -> Files.isRegularFile(root.resolve(f), LinkOption.NOFOLLOW_LINKS)
-                        || Files.isSymbolicLink(root.resolve(f)))
+                .filter(f -> fileOrLink(root.resolve(f)))
                 .distinct()
                 .sorted()
                 .toList();
+    }
+
+    /** A file, or a link (to be followed if it leads to a file of the repository: {@link #unusableLink}). */
+    private static boolean fileOrLink(Path path) {
+        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path);
     }
 }

@@ -2,12 +2,14 @@ package dev.deja.engine.project;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deja.engine.config.DiscoverConfig;
 import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.packer.TestTree;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,5 +187,19 @@ class DiscoveryTest {
                 .anySatisfy(n -> assertThat(n)
                         .startsWith("away/Dockerfile: skipped: a symlink to '" + outside + "'")
                         .contains("outside"));
+    }
+
+    /** The same without git (a commit's files written out for {@code why}): the links are found by the walk. */
+    @Test
+    void symlinkedDockerfilesAreFoundWithoutGitToo() {
+        TestTree tree = new TestTree(tmp.resolve("written"))
+                .file("common/Dockerfile", "FROM alpine\nCOPY index.html /\n")
+                .file("web/index.html", "<html>\n")
+                .symlink("web/Dockerfile", "../common/Dockerfile");
+        assertThat(new Discovery(tree.root(), DiscoverConfig.ON)
+                        .discover(Set.of(), Set.of())
+                        .images())
+                .extracting(ImageDefinition::dockerfile)
+                .containsExactlyInAnyOrder("common/Dockerfile", "web/Dockerfile");
     }
 }
