@@ -49,11 +49,8 @@ floor_classes="$work-floor"
 if [ ! -f "$floor_classes/ContextFloor.class" ] || [ bench/floor/ContextFloor.java -nt "$floor_classes/ContextFloor.class" ]; then
   mkdir -p "$floor_classes" && javac -d "$floor_classes" bench/floor/ContextFloor.java
 fi
-# The floor runs on the heap deja's launcher gives it (the young generation, huge pages where the kernel has them).
+# The floor runs on the heap deja's launcher gives it.
 floor_heap="-XX:+UseSerialGC -Xmx256m -Xmn128m"
-if grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
-  floor_heap="$floor_heap -XX:+UseTransparentHugePages"
-fi
 floor() { java $floor_heap -Xshare:auto -cp "$floor_classes" ContextFloor "$@"; }
 # What vouching for the clone's files asks git (the racy files of a fresh clone read again included: deja never
 # writes the index, so neither does this).
