@@ -163,12 +163,10 @@ public final class ContextCollector {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
         boolean contextWalked = !spec.isDeferred(contextDir);
-        List<String> roots = new ArrayList<>();
         if (contextWalked) {
             existingFolder(spec.repoRoot(), contextDir);
-            roots.add(contextDir);
         }
-        roots.addAll(includesPacked(spec));
+        List<String> roots = vouchedRoots(spec);
         if (roots.isEmpty()) {
             return VouchedTree.refused("the context is another image's output");
         }
@@ -203,6 +201,21 @@ public final class ContextCollector {
         key.flag(!RepoPath.isWithin(dockerfile, contextDir)).flag(dockerfileApart);
         key.list(new TreeSet<>(spec.leftOut())).list(spec.deferred()).list(rules.text());
         return VouchedTree.of(HexFormat.of().formatHex(key.finish()), List.of());
+    }
+
+    /**
+     * The folders (and files) a walk of {@code spec} starts from, repository paths from the project root: the
+     * context folder, unless another build writes it, then the includes it packs. {@link #vouchedKey} asks the
+     * vouching about these.
+     */
+    public static List<String> vouchedRoots(ContextSpec spec) {
+        String contextDir = normalized(spec, spec.contextDir(), "context");
+        List<String> roots = new ArrayList<>();
+        if (!spec.isDeferred(contextDir)) {
+            roots.add(contextDir);
+        }
+        roots.addAll(includesPacked(spec));
+        return roots;
     }
 
     /**

@@ -17,9 +17,11 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +69,25 @@ public final class ContentHasher {
     /** Writes what this hasher learned to its digest cache (best effort). */
     public void saveCache() {
         cache.save();
+    }
+
+    /**
+     * Tells version control which folders {@link #vouch} will ask about for these specs, before the first question
+     * (a spec whose paths are wrong is left to {@link #vouch}, which says why).
+     */
+    public void willVouch(List<ContextSpec> specs) {
+        if (!cache.enabled()) {
+            return;
+        }
+        Set<String> roots = new LinkedHashSet<>();
+        for (ContextSpec spec : specs) {
+            try {
+                roots.addAll(ContextCollector.vouchedRoots(spec));
+            } catch (InputException e) {
+                // said when this spec is vouched for or walked
+            }
+        }
+        vouching.willAsk(roots);
     }
 
     /**

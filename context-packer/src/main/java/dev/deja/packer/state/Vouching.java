@@ -1,6 +1,7 @@
 package dev.deja.packer.state;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -33,6 +34,12 @@ public interface Vouching {
     default VouchedTree tree(List<String> roots) {
         return VouchedTree.refused("no version control vouches for the files");
     }
+
+    /**
+     * The roots {@link #tree} will be asked about in this run (repository paths from the project root), told once
+     * they are known and before the first question, so that the system can look them all up at once.
+     */
+    default void willAsk(Collection<String> roots) {}
 
     /** Vouches for nothing (no checkout, or the digest cache is off). */
     static Vouching none() {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +40,8 @@ import java.util.function.Supplier;
  * {@code eol=crlf}; all of it when {@code core.autocrlf=true} or {@code core.eol=crlf}), minus the entries git does not
  * look at in the work tree (assume-unchanged, skip-worktree); and what it does not track ({@code ls-files --others
  * --directory}). Submodules, conflicts and untracked files are never vouched for; symlinks only in a whole
- * {@link #tree}. Anything git cannot tell (not a checkout, git missing, a command failing) vouches for nothing: deja
+ * {@link #tree}, whose folders are named by the commit's trees there ({@link CommittedTrees}: the folders announced by
+ * {@link #willAsk}, asked of git in one command). Anything git cannot tell (not a checkout, git missing, a command failing) vouches for nothing: deja
  * then reads every file, as before.
  *
  * <p>A file is trusted as git saw it: one whose content changed while its size, mtime, ctime and inode stayed the
@@ -65,13 +67,13 @@ public final class GitVouching implements Vouching {
             Supplier<Map<String, Tracked>> regularFiles,
             boolean wholeTrees,
             long checkedAtNanos,
-            Map<String, String> headTrees,
+            CommittedTrees trees,
             NavigableSet<String> staged,
             String refusal) {
 
         /** Git's word cannot be taken here, for this reason (in words for a user). */
         static Index refused(String why) {
-            return new Index(null, "", List.of(), HashMap::new, false, 0, Map.of(), new TreeSet<>(), why);
+            return new Index(null, "", List.of(), HashMap::new, false, 0, null, new TreeSet<>(), why);
         }
 
         /**
@@ -79,13 +81,9 @@ public final class GitVouching implements Vouching {
          * when the index holds exactly that tree there: nothing under it is staged. Empty otherwise.
          */
         Optional<String> committedTree(String folder) {
-            String id = headTrees.get(folder);
-            if (id == null) {
-                return Optional.empty();
-            }
             String prefix = folder.isEmpty() ? "" : folder + "/";
             String next = staged.ceiling(prefix);
-            return next != null && next.startsWith(prefix) ? Optional.empty() : Optional.of(id);
+            return next != null && next.startsWith(prefix) ? Optional.empty() : trees.of(folder);
         }
     }
 
@@ -114,6 +112,8 @@ public final class GitVouching implements Vouching {
     private final Reading reading;
     private final Path root;
     private final AtomicInteger unknown = new AtomicInteger();
+    /** The roots announced by {@link #willAsk}, being looked up; {@code null} before. */
+    private volatile CompletableFuture<Integer> announced;
     /** The project root from the checkout's top, with a slash; empty when it is not inside (asked once). */
     private final Lazy<Optional<String>> rootPrefix;
 
@@ -179,7 +179,36 @@ public final class GitVouching implements Vouching {
     }
 
     @Override
+    public void willAsk(Collection<String> roots) {
+        List<String> asked = List.copyOf(roots);
+        announced = Parallel.ahead("deja-git-trees-announced", () -> {
+            Optional<Index> known = index();
+            Optional<String> inside = known.isPresent() ? rootPrefix.get() : Optional.empty();
+            if (inside.isPresent()) {
+                known.get()
+                        .trees()
+                        .lookUp(asked.stream()
+                                .map(root -> fromTop(inside.get(), root))
+                                .toList());
+            }
+            return asked.size();
+        });
+    }
+
+    /** {@code root} (from the project root) as a folder from the checkout's top, without a trailing slash. */
+    private static String fromTop(String rootPrefix, String root) {
+        return root.isEmpty()
+                ? rootPrefix.isEmpty() ? "" : rootPrefix.substring(0, rootPrefix.length() - 1)
+                : rootPrefix + root;
+    }
+
+    @Override
     public VouchedTree tree(List<String> roots) {
+        CompletableFuture<Integer> announcement = announced;
+        if (announcement != null) {
+            // The folders announced are asked of git together: join that question rather than ask alone.
+            Parallel.get(announcement);
+        }
         Index i = Parallel.get(reading.index);
         if (i.refusal() != null) {
             return VouchedTree.refused(i.refusal());
@@ -210,9 +239,7 @@ public final class GitVouching implements Vouching {
                     }
                 }
             }
-            String folder = root.isEmpty()
-                    ? rootPrefix.isEmpty() ? "" : rootPrefix.substring(0, rootPrefix.length() - 1)
-                    : rootPrefix + root;
+            String folder = fromTop(rootPrefix, root);
             Optional<String> committed = ranges.get(0).isEmpty() ? i.committedTree(folder) : Optional.empty();
             if (committed.isPresent()) {
                 // The commit's tree there names every entry below it (paths, modes, blobs) in 40 characters: the
@@ -320,10 +347,6 @@ public final class GitVouching implements Vouching {
                         "-z",
                         "--untracked-files=no",
                         "--ignore-submodules=all"));
-        // The commit's trees by folder: a context's folder whose index entries are the commit's is named by its tree
-        // id.
-        CompletableFuture<Map<String, String>> committedTrees =
-                Parallel.ahead("deja-git-trees", () -> committedTrees(dir));
         // -v tags each entry: 'H' for a plain one; assume-unchanged (lower case) and skip-worktree ('S') entries are
         // ones whose work-tree file git does not look at, so it cannot vouch for them.
         String listing = Git.run(dir, "ls-files", "--stage", "-v", "-z");
@@ -421,32 +444,10 @@ public final class GitVouching implements Vouching {
                 regularFiles(tracked),
                 wholeTrees,
                 checkedAt,
-                Parallel.get(committedTrees),
+                // A context's folder whose index entries are the commit's is named by the commit's tree id there.
+                new CommittedTrees(dir),
                 staged,
                 null);
-    }
-
-    /**
-     * The commit's tree ids by folder from the checkout's top ({@code ""}: the top itself); empty without a commit
-     * or when git cannot say.
-     */
-    private static Map<String, String> committedTrees(Path top) {
-        String root = Git.line(top, "rev-parse", "--verify", "--quiet", "HEAD^{tree}");
-        String out = root == null ? null : Git.run(top, "ls-tree", "-r", "-d", "-z", "--full-tree", "HEAD");
-        if (out == null) {
-            return Map.of();
-        }
-        Map<String, String> trees = new HashMap<>();
-        trees.put("", root);
-        for (String line : out.split("\0")) {
-            // <mode> SP tree SP <id> TAB <path>
-            int tab = line.indexOf('\t');
-            int idStart = line.lastIndexOf(' ', tab) + 1;
-            if (tab > 0 && idStart > 0 && line.startsWith("tree", line.indexOf(' ') + 1)) {
-                trees.put(line.substring(tab + 1), line.substring(idStart, tab));
-            }
-        }
-        return trees;
     }
 
     /** The regular files git vouches for, by path: mapped on the first question (a walk's), once. */

@@ -21,6 +21,7 @@ import dev.deja.packer.state.KnownState;
 import dev.deja.packer.state.State;
 import dev.deja.packer.state.VouchedTree;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -94,6 +95,17 @@ public final class ImagePacker {
             return;
         }
         early.putAll(started);
+        // Git is asked for the trees of all their folders at once, before the first of them is vouched for. A spec
+        // that cannot be made is left to the walk, which says why.
+        List<ContextSpec> specs = new ArrayList<>();
+        for (String name : started.keySet()) {
+            try {
+                specs.add(spec(graph, graph.project().byName().get(name)));
+            } catch (RuntimeException e) {
+                // said by early(name)
+            }
+        }
+        hasher.willVouch(specs);
         Parallel.ahead("deja-walk-ahead", () -> {
             started.forEach((name, future) -> {
                 try {

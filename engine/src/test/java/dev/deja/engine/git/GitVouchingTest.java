@@ -113,4 +113,57 @@ class GitVouchingTest {
     void outsideACheckoutNothingIsVouchedFor() {
         assertThat(vouched(tmp)).isEmpty();
     }
+
+    private String gitOut(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).start();
+        String out = new String(process.getInputStream().readAllBytes()).strip();
+        assertThat(process.waitFor()).isZero();
+        return out;
+    }
+
+    /** The key {@code tree} gives a clean folder: the commit's tree id there (and a '/' closing the root). */
+    private static String treeKey(String... treeIds) throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (String id : treeIds) {
+            sha.update(("tree " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update((byte) '/');
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * A clean folder is keyed by the commit's tree there, asked of git for the announced folders only (the project in a
+     * subfolder of its checkout, a folder with an odd name, the project's root), and for one never announced on its
+     * own; a folder with something staged is keyed by its index lines instead.
+     */
+    @Test
+    void cleanFoldersAreKeyedByTheCommitsTreesAnnouncedOrNot() throws Exception {
+        Path repo = tmp.resolve("repo");
+        new TestTree(repo)
+                .file("proj/app/a.txt", "a\n")
+                .file("proj/odd [name]*/b.txt", "b\n")
+                .file("proj/lib/c.txt", "c\n")
+                .file("other/d.txt", "d\n");
+        committed(repo);
+        Path project = repo.resolve("proj");
+        GitVouching vouching = (GitVouching) GitVouching.of(project, Map.of());
+        vouching.willAsk(List.of("app", "odd [name]*", ""));
+        assertThat(vouching.tree(List.of("app")).key()).isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/app")));
+        assertThat(vouching.tree(List.of("odd [name]*")).key())
+                .isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/odd [name]*")));
+        assertThat(vouching.tree(List.of("")).key()).isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj")));
+        assertThat(vouching.tree(List.of("lib")).key())
+                .as("never announced")
+                .isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/lib")));
+
+        new TestTree(repo).file("proj/lib/staged.txt", "s\n");
+        git(repo, "add", "proj/lib/staged.txt");
+        GitVouching staged = (GitVouching) GitVouching.of(project, Map.of());
+        staged.willAsk(List.of("lib"));
+        assertThat(staged.tree(List.of("lib")).vouched()).isTrue();
+        assertThat(staged.tree(List.of("lib")).key()).isNotEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/lib")));
+        assertThat(staged.tree(List.of("app")).key()).isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/app")));
+    }
 }
