@@ -44,10 +44,7 @@ class DiscoveryTest {
     }
 
     private static Project load(TestTree tree) throws Exception {
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        ProjectFixture.checkout(tree);
         return new ProjectLoader().load(tree.root(), null);
     }
 

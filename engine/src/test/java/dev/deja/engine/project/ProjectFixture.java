@@ -55,4 +55,13 @@ public final class ProjectFixture {
     public static ImageGraph graph(TestTree tree) {
         return ImageGraph.of(new ProjectLoader().load(tree.root(), null));
     }
+
+    /** {@code tree} made a git checkout of its own (nothing committed): where discovery and the sources look. */
+    public static TestTree checkout(TestTree tree) throws java.io.IOException, InterruptedException {
+        new ProcessBuilder("git", "init", "-q")
+                .directory(tree.root().toFile())
+                .start()
+                .waitFor();
+        return tree;
+    }
 }

@@ -9,6 +9,7 @@ import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.Project;
+import dev.deja.engine.project.ProjectFixture;
 import dev.deja.engine.project.ProjectLoader;
 import dev.deja.packer.TestTree;
 import java.io.File;
@@ -27,10 +28,7 @@ class BakeSourceTest {
     private TestTree tools() throws Exception {
         TestTree tree = TestTree.copyOf(
                 Path.of("src/test/resources/monorepos/bake-tools").toAbsolutePath(), tmp.resolve("tools"));
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        ProjectFixture.checkout(tree);
         return tree;
     }
 
@@ -90,10 +88,7 @@ class BakeSourceTest {
                         "group \"default\" { targets = [\"app\"] }\ntarget \"app\" {\n  context = \"app\"\n"
                                 + "  tags = [\"ghcr.io/acme/app:1.0\", \"ghcr.io/acme/app\", \"docker.io/acme/app:1.0\"]\n"
                                 + "  secret = [\"id=token,env=TOKEN\"]\n  shm-size = \"128m\"\n}\n");
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        ProjectFixture.checkout(tree);
         Project project = new ProjectLoader(environment()).load(tree.root(), null);
         ImageDefinition app = project.image("app").orElseThrow();
         assertThat(app.repository()).isEqualTo("ghcr.io/acme/app");

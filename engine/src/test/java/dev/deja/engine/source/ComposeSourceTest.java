@@ -12,6 +12,7 @@ import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.project.NamedContext;
 import dev.deja.engine.project.Project;
+import dev.deja.engine.project.ProjectFixture;
 import dev.deja.engine.project.ProjectLoader;
 import dev.deja.packer.TestTree;
 import java.io.IOException;
@@ -37,10 +38,7 @@ class ComposeSourceTest {
     static TestTree shop(Path tmp) throws Exception {
         TestTree tree =
                 TestTree.copyOf(Path.of("..", "examples", "compose-shop").toAbsolutePath(), tmp.resolve("shop"));
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        ProjectFixture.checkout(tree);
         return tree;
     }
 
@@ -141,10 +139,7 @@ class ComposeSourceTest {
                     level == 0 ? "FROM alpine\n" : "ARG BASE_IMAGE=none\nFROM ${BASE_IMAGE}\nRUN echo " + level + "\n");
         }
         tree.file("compose.yaml", compose.toString());
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        ProjectFixture.checkout(tree);
         ImageGraph graph = ImageGraph.of(load(tree, ENV));
         assertThat(graph.levels()).hasSize(6);
         assertThat(graph.topologicalOrder()).containsExactly("l0", "l1", "l2", "l3", "l4", "l5");
@@ -159,10 +154,7 @@ class ComposeSourceTest {
                         "compose.yaml",
                         "services:\n  app:\n    build:\n      context: app\n      secrets: [token]\n"
                                 + "      network: host\n");
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        ProjectFixture.checkout(tree);
         Project project = load(tree, ENV);
         assertThat(project.notices())
                 .extracting(n -> n.describe(project.root()))
@@ -182,10 +174,7 @@ class ComposeSourceTest {
                         "compose.yaml",
                         "services:\n  app:\n    image: ghcr.io/acme/app:1.0\n    build:\n      context: app\n"
                                 + "      tags: [\"ghcr.io/acme/app:stable\", ghcr.io/acme/app, \"docker.io/acme/app:1.0\"]\n");
-        new ProcessBuilder("git", "init", "-q")
-                .directory(tree.root().toFile())
-                .start()
-                .waitFor();
+        ProjectFixture.checkout(tree);
         Project project = load(tree, ENV);
         assertThat(project.images()).singleElement().satisfies(image -> assertThat(image.tags())
                 .containsExactly("1.0", "stable", "latest"));
