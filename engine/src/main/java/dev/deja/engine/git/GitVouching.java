@@ -34,15 +34,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The files git vouches for, read once per run in the background from the run's start (four git commands, none of which reads a file's content unless git's own racy-timestamp rule makes it): the index's blob of
+ * The files git vouches for, read once per run in the background from the run's start (four git commands, none of
+ * which reads a file's content unless git's own racy-timestamp rule makes it): the index's blob of
  * every tracked regular file ({@code ls-files -s}), minus what {@code status} finds modified in the work tree, minus
  * what attributes convert on checkout (a {@code filter} such as git-lfs, {@code ident}, {@code working-tree-encoding},
  * {@code eol=crlf}; all of it when {@code core.autocrlf=true} or {@code core.eol=crlf}), minus the entries git does not
  * look at in the work tree (assume-unchanged, skip-worktree); and what it does not track ({@code ls-files --others
  * --directory}). Submodules, conflicts and untracked files are never vouched for; symlinks only in a whole
  * {@link #tree}, whose folders are named by the commit's trees there ({@link CommittedTrees}: the folders announced by
- * {@link #willAsk}, asked of git in one command). Anything git cannot tell (not a checkout, git missing, a command failing) vouches for nothing: deja
- * then reads every file, as before.
+ * {@link #willAsk}, asked of git in one command). Anything git cannot tell (not a checkout, git missing, a command
+ * failing) vouches for nothing: deja then reads every file, as before.
  *
  * <p>A file is trusted as git saw it: one whose content changed while its size, mtime, ctime and inode stayed the
  * same (which no tool can do to a ctime) is as invisible to deja as to {@code git status}.
