@@ -7,6 +7,7 @@ import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.plan.Manifests;
 import dev.deja.engine.project.TagFormat;
 import dev.deja.packer.state.State;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,15 +134,15 @@ public final class Earlier {
         if (commits.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> digest = manifests.digest(repository, tag);
-        if (digest.isEmpty()) {
-            return Optional.empty();
-        }
-        List<Optional<String>> tagged = Parallel.map(
-                commits, Parallel.DEFAULT_WIDTH, commit -> manifests.digest(repository, format.apply(commit)));
-        for (int i = 0; i < commits.size(); i++) {
-            if (tagged.get(i).equals(digest)) {
-                return Optional.of(commits.get(i));
+        // The image's own tag first, the commits' after it: one round of requests, not two.
+        List<String> tags = new ArrayList<>(List.of(tag));
+        commits.forEach(commit -> tags.add(format.apply(commit)));
+        List<Optional<String>> digests =
+                Parallel.map(tags, Parallel.DEFAULT_WIDTH, asked -> manifests.digest(repository, asked));
+        Optional<String> digest = digests.get(0);
+        for (int i = 1; i < tags.size() && digest.isPresent(); i++) {
+            if (digests.get(i).equals(digest)) {
+                return Optional.of(commits.get(i - 1));
             }
         }
         return Optional.empty();
