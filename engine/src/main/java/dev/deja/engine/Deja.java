@@ -227,7 +227,8 @@ public final class Deja {
                 }
                 yield locked;
             }
-            case TRACK -> online
+                // No base to resolve, no registry client to start: its set-up would hold up the walks.
+            case TRACK -> online && !uses.isEmpty()
                     ? new ResolvedBases(BasePolicy.TRACK, resolver().resolve(uses))
                     : ResolvedBases.unresolved(uses);
         };
