@@ -62,7 +62,6 @@ public final class GitVouching implements Vouching {
      *                   {@code core.symlinks} not false)
      */
     private record Index(
-            Path top,
             String listing,
             List<Tracked> tracked,
             Supplier<Map<String, Tracked>> regularFiles,
@@ -74,7 +73,7 @@ public final class GitVouching implements Vouching {
 
         /** Git's word cannot be taken here, for this reason (in words for a user). */
         static Index refused(String why) {
-            return new Index(null, "", List.of(), HashMap::new, false, 0, null, new TreeSet<>(), why);
+            return new Index("", List.of(), HashMap::new, false, 0, null, new TreeSet<>(), why);
         }
 
         /**
@@ -121,7 +120,7 @@ public final class GitVouching implements Vouching {
     private GitVouching(Reading reading, Path root) {
         this.reading = reading;
         this.root = root;
-        this.rootPrefix = Lazy.of(() -> findRootPrefix(Parallel.get(reading.index)));
+        this.rootPrefix = Lazy.of(() -> Parallel.get(reading.checkout).flatMap(this::findRootPrefix));
     }
 
     /**
@@ -137,17 +136,46 @@ public final class GitVouching implements Vouching {
      * be known yet), in the background.
      */
     public static Reading reading(Path dir, Map<String, String> environment) {
+        CompletableFuture<Optional<Checkout>> checkout = Parallel.ahead("deja-git-top", () -> locate(dir));
         return new Reading(
-                Parallel.ahead("deja-git-index", () -> read(dir, environment)),
+                checkout,
+                Parallel.ahead("deja-git-index", () -> Parallel.get(checkout)
+                        .map(found -> read(found, environment))
+                        .orElseGet(() -> Index.refused("not a git checkout (or git is missing)"))),
                 Parallel.ahead("deja-git-untracked", () -> untracked(dir)));
     }
 
-    /** What git is being asked about a checkout: its index, and what it does not track (from its top). */
+    /**
+     * Where the checkout is: its top, whether it has an attributes file of its own, and the commit's trees there
+     * (asked as soon as the top is known: they need neither the index nor the status).
+     */
+    private record Checkout(Path top, boolean infoAttributes, CommittedTrees trees) {}
+
+    /** The checkout's top and where its own attributes file would be, in one git call; empty outside a checkout. */
+    private static Optional<Checkout> locate(Path inside) {
+        String located = Git.run(inside, "rev-parse", "--show-toplevel", "--git-path", "info/attributes");
+        List<String> lines = located == null ? List.of() : located.lines().toList();
+        if (lines.size() < 2 || lines.get(0).isBlank()) {
+            return Optional.empty();
+        }
+        Path top = Path.of(lines.get(0).strip());
+        return Optional.of(new Checkout(
+                top, Files.isRegularFile(inside.resolve(lines.get(1).strip())), new CommittedTrees(top)));
+    }
+
+    /**
+     * What git is being asked about a checkout: where it is, its index, and what it does not track (from its top).
+     */
     public static final class Reading {
+        private final CompletableFuture<Optional<Checkout>> checkout;
         private final CompletableFuture<Index> index;
         private final CompletableFuture<Optional<List<String>>> untracked;
 
-        private Reading(CompletableFuture<Index> index, CompletableFuture<Optional<List<String>>> untracked) {
+        private Reading(
+                CompletableFuture<Optional<Checkout>> checkout,
+                CompletableFuture<Index> index,
+                CompletableFuture<Optional<List<String>>> untracked) {
+            this.checkout = checkout;
             this.index = index;
             this.untracked = untracked;
         }
@@ -165,12 +193,9 @@ public final class GitVouching implements Vouching {
     }
 
     /** The project root from the checkout's top ({@code ""} or ending in a slash), if it lies inside. */
-    private Optional<String> findRootPrefix(Index i) {
-        if (i.refusal() != null) {
-            return Optional.empty();
-        }
+    private Optional<String> findRootPrefix(Checkout checkout) {
         try {
-            Path relative = i.top().toRealPath().relativize(root.toRealPath());
+            Path relative = checkout.top().toRealPath().relativize(root.toRealPath());
             return relative.startsWith("..")
                     ? Optional.empty()
                     : Optional.of(relative.toString().isEmpty() ? "" : relative + "/");
@@ -183,10 +208,10 @@ public final class GitVouching implements Vouching {
     public void willAsk(Collection<String> roots) {
         List<String> asked = List.copyOf(roots);
         announced = Parallel.ahead("deja-git-trees-announced", () -> {
-            Optional<Index> known = index();
-            Optional<String> inside = known.isPresent() ? rootPrefix.get() : Optional.empty();
-            if (inside.isPresent()) {
-                known.get()
+            Optional<Checkout> checkout = Parallel.get(reading.checkout);
+            Optional<String> inside = rootPrefix.get();
+            if (checkout.isPresent() && inside.isPresent()) {
+                checkout.get()
                         .trees()
                         .lookUp(asked.stream()
                                 .map(root -> fromTop(inside.get(), root))
@@ -325,15 +350,8 @@ public final class GitVouching implements Vouching {
         return file == null ? null : new BlobKey(file.id(), stamp.size(), Integer.parseInt(file.mode(), 8));
     }
 
-    private static Index read(Path inside, Map<String, String> environment) {
-        // The checkout's top and where its own attributes file would be, in one git call.
-        String located = Git.run(inside, "rev-parse", "--show-toplevel", "--git-path", "info/attributes");
-        List<String> lines = located == null ? List.of() : located.lines().toList();
-        if (lines.size() < 2 || lines.get(0).isBlank()) {
-            return Index.refused("not a git checkout (or git is missing)");
-        }
-        Path dir = Path.of(lines.get(0).strip());
-        boolean infoAttributes = Files.isRegularFile(inside.resolve(lines.get(1).strip()));
+    private static Index read(Checkout checkout, Map<String, String> environment) {
+        Path dir = checkout.top();
         long checkedAt = epochNanos();
         // Every git command starts at once; the settings can only refuse, and then the others are not read. (The
         // status is the long one: in a fresh clone it reads the files written in the index's second again.)
@@ -409,7 +427,7 @@ public final class GitVouching implements Vouching {
             }
         }
         Set<String> converted = Set.of();
-        if (attributes || infoAttributes || hasAttributesOutsideTheTree(core, environment)) {
+        if (attributes || checkout.infoAttributes() || hasAttributesOutsideTheTree(core, environment)) {
             converted = converted(
                     dir,
                     entries.stream()
@@ -439,14 +457,13 @@ public final class GitVouching implements Vouching {
         boolean wholeTrees = !"false".equalsIgnoreCase(core.get("core.filemode"))
                 && !"false".equalsIgnoreCase(core.get("core.symlinks"));
         return new Index(
-                dir,
                 listing,
                 Collections.unmodifiableList(tracked),
                 regularFiles(tracked),
                 wholeTrees,
                 checkedAt,
                 // A context's folder whose index entries are the commit's is named by the commit's tree id there.
-                new CommittedTrees(dir),
+                checkout.trees(),
                 staged,
                 null);
     }
