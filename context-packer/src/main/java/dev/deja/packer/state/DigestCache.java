@@ -2,19 +2,18 @@ package dev.deja.packer.state;
 
 import dev.deja.packer.AtomicFile;
 import dev.deja.packer.Lazy;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -100,15 +99,15 @@ public final class DigestCache {
     }
 
     /**
-     * A cache whose stamps and blobs are the file's, from {@code offset} on: read on the first question, so that a
-     * run whose states are all known reads neither. A damage found then is told to {@code warnings}, and the cache
-     * goes on empty.
+     * A cache whose stamps and blobs are the file's ({@code mapped}), from {@code offset} on: read on the first
+     * question, so that a run whose states are all known reads neither. A damage found then is told to
+     * {@code warnings}, and the cache goes on empty.
      */
     private DigestCache(
             Path file,
             long racyNanos,
             Map<String, KnownState> knownStates,
-            byte[] content,
+            ByteBuffer mapped,
             int offset,
             Consumer<String> warnings) {
         this.file = file;
@@ -117,8 +116,9 @@ public final class DigestCache {
         this.stamps = new ConcurrentHashMap<>();
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>(knownStates));
         this.loaded = Lazy.of(() -> {
-            ByteBuffer in = ByteBuffer.wrap(content).position(offset);
             try {
+                byte[] content = copy(mapped);
+                ByteBuffer in = ByteBuffer.wrap(content).position(offset);
                 int stampCount = count(in.getInt());
                 Map<String, Cached> others = new HashMap<>();
                 StampIndex index = StampIndex.read(content, in, stampCount, at -> {
@@ -144,6 +144,32 @@ public final class DigestCache {
             }
         });
         this.blobs = Lazy.of(() -> blobs(loaded.get()));
+    }
+
+    /**
+     * The file, mapped: a run whose states are all known touches the pages of its first section only (read whole,
+     * 10 MB for 50,000 files cost a fresh clone's run 20 ms of page faults and copies). The file is only ever
+     * replaced, never written in place ({@link AtomicFile}), so the mapping keeps the bytes it was opened with.
+     */
+    private static ByteBuffer map(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new IOException("it is larger than 2 GB");
+            }
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+    }
+
+    /** The mapped file's bytes; one cut short under the mapping (by another program) reads as damage. */
+    private static byte[] copy(ByteBuffer mapped) throws IOException {
+        byte[] content = new byte[mapped.capacity()];
+        try {
+            mapped.get(0, content);
+        } catch (InternalError e) {
+            throw new IOException("it was cut short while deja read it", e);
+        }
+        return content;
     }
 
     private static String damaged(Path file, Exception e) {
@@ -179,20 +205,19 @@ public final class DigestCache {
                 everyWarning.accept(warning);
             }
         };
-        byte[] content;
+        ByteBuffer in;
         try {
-            content = Files.readAllBytes(file);
+            in = map(file);
         } catch (NoSuchFileException e) {
             return new DigestCache(file, racyNanos, warnings);
         } catch (IOException e) {
             warnings.accept("digest cache " + file + " cannot be read (" + reason(e) + "); every file is read");
             return new DigestCache(file, racyNanos, warnings);
         }
-        // Parsed in place: paths are decoded straight from the file's bytes (an ASCII path is one copy).
-        ByteBuffer in = ByteBuffer.wrap(content);
         try {
-            String magic = new DataInputStream(new ByteArrayInputStream(content)).readUTF();
-            in.position(2 + magic.getBytes(StandardCharsets.UTF_8).length);
+            byte[] magicBytes = new byte[Short.toUnsignedInt(in.getShort())];
+            in.get(magicBytes);
+            String magic = new String(magicBytes, StandardCharsets.UTF_8);
             if (magic.startsWith("deja-digests/") && !MAGIC.equals(magic)) {
                 // Another version of deja's own cache: not damage, only out of date. Rewritten by this run.
                 DigestCache cache = new DigestCache(file, racyNanos, warnings);
@@ -210,7 +235,7 @@ public final class DigestCache {
                 State state = new State(hex.formatHex(digest(in)));
                 known.put(key, new KnownState(state, in.getInt(), in.getLong()));
             }
-            return new DigestCache(file, racyNanos, known, content, in.position(), warnings);
+            return new DigestCache(file, racyNanos, known, in, in.position(), warnings);
         } catch (IOException | RuntimeException e) {
             warnings.accept(damaged(file, e));
             DigestCache cache = new DigestCache(file, racyNanos, warnings);
