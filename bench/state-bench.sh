@@ -49,9 +49,11 @@ floor_classes="$work-floor"
 if [ ! -f "$floor_classes/ContextFloor.class" ] || [ bench/floor/ContextFloor.java -nt "$floor_classes/ContextFloor.class" ]; then
   mkdir -p "$floor_classes" && javac -d "$floor_classes" bench/floor/ContextFloor.java
 fi
-# The floor runs on the heap deja's launcher gives it.
-floor_heap="-XX:+UseSerialGC -Xmx256m -Xmn128m"
-floor() { java $floor_heap -Xshare:auto -cp "$floor_classes" ContextFloor "$@"; }
+# The floor runs as deja's launcher runs deja: its heap, and C2 kept for SHA-256 alone (without these directives C2
+# compiles the walk too, and that costs a quarter of the floor's CPU: it would not be a floor).
+floor_jvm="-XX:+UseSerialGC -Xmx256m -Xmn128m -XX:+UnlockDiagnosticVMOptions"
+floor_jvm="$floor_jvm -XX:CompilerDirectivesFile=cli/src/main/jvm/c2-directives.json -XX:-DisplayVMOutput"
+floor() { java $floor_jvm -Xshare:auto -cp "$floor_classes" ContextFloor "$@"; }
 # What vouching for the clone's files asks git (the racy files of a fresh clone read again included: deja never
 # writes the index, so neither does this).
 clone_status() { git -C "$clone" --no-optional-locks status --porcelain=v1 -z --untracked-files=no --ignore-submodules=all; }
