@@ -110,8 +110,7 @@ public record State(String digest) {
 
         public Encoder field(String value) {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            put(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-            put(COLON);
+            length(bytes.length);
             put(bytes);
             return this;
         }
@@ -131,14 +130,70 @@ public record State(String digest) {
             return this;
         }
 
+        /**
+         * Each entry as five fields: its type's code, its mode in octal, its path, its link's target and its content's
+         * digest. Encoded in place (a context has hundreds of thousands of fields: their strings and byte arrays were
+         * a fifth of what a cold run allocated), the same bytes as {@link #field} of each.
+         */
         void entries(List<EntryDigest> entries) {
             number(entries.size());
             for (EntryDigest entry : entries) {
-                field(String.valueOf(entry.type().code()))
-                        .field(Integer.toOctalString(entry.mode()))
-                        .field(entry.path())
-                        .field(entry.linkTarget())
-                        .field(entry.contentSha256());
+                reserve(2 + 1);
+                buffer[used++] = '1';
+                buffer[used++] = ':';
+                buffer[used++] = (byte) entry.type().code();
+                octal(entry.mode());
+                field(entry.path());
+                field(entry.linkTarget());
+                ascii(entry.contentSha256());
+            }
+        }
+
+        /** A field of a number in octal, as {@link Integer#toOctalString}. */
+        private void octal(int value) {
+            int digits = Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(value) + 2) / 3);
+            length(digits);
+            reserve(digits);
+            for (int i = digits - 1; i >= 0; i--) {
+                buffer[used + i] = (byte) ('0' + (value & 7));
+                value >>>= 3;
+            }
+            used += digits;
+        }
+
+        /** A field whose characters are all ASCII (hex digits): each character is its byte. */
+        private void ascii(String value) {
+            int n = value.length();
+            if (n > buffer.length / 2) {
+                field(value);
+                return;
+            }
+            length(n);
+            reserve(n);
+            for (int i = 0; i < n; i++) {
+                buffer[used + i] = (byte) value.charAt(i);
+            }
+            used += n;
+        }
+
+        /** A field's length prefix: its decimal digits and a colon. */
+        private void length(int length) {
+            int digits = 1;
+            for (int rest = length; rest >= 10; rest /= 10) {
+                digits++;
+            }
+            reserve(digits + 1);
+            for (int i = digits - 1, rest = length; i >= 0; i--, rest /= 10) {
+                buffer[used + i] = (byte) ('0' + rest % 10);
+            }
+            used += digits;
+            buffer[used++] = ':';
+        }
+
+        /** Room for {@code bytes} more in the buffer (at most its size). */
+        private void reserve(int bytes) {
+            if (bytes > buffer.length - used) {
+                flush();
             }
         }
 
@@ -170,8 +225,6 @@ public record State(String digest) {
             return digest.digest();
         }
     }
-
-    private static final byte[] COLON = {':'};
 
     public static MessageDigest sha256() {
         try {

@@ -100,6 +100,39 @@ class StateTest {
                 .isEqualTo("6ec65ebc2f03e09706b6e9774a707396ee5bb5d7e8ca35af8f5acc1814fd663f");
     }
 
+    /**
+     * The entries are encoded in place, not field by field: the bytes must be the fields' all the same, across the
+     * encoder's buffer boundaries, for modes of any number of octal digits, lengths of any number of decimal digits
+     * and paths that are not ASCII.
+     */
+    @Test
+    void entriesEncodedInPlaceAreTheFieldsTheyStandFor() {
+        List<EntryDigest> entries = new ArrayList<>();
+        int[] modes = {0, 07, 0644, 0755, 04755, 0100644, -1};
+        EntryType[] types = EntryType.values();
+        for (int i = 0; i < 3_000; i++) {
+            String path = "d/" + "x".repeat(i % 300) + i + (i % 7 == 0 ? "/caf\u00e9 \ud83d\ude00" : "");
+            EntryType type = types[i % types.length];
+            entries.add(new EntryDigest(
+                    path,
+                    type,
+                    modes[i % modes.length],
+                    i % 5 == 0 ? "../" + path : "",
+                    type == EntryType.FILE ? String.format("%064x", i) : ""));
+        }
+        State.Encoder byFields = new State.Encoder();
+        byFields.field("entries").number(entries.size());
+        for (EntryDigest entry : entries) {
+            byFields.field(String.valueOf(entry.type().code()))
+                    .field(Integer.toOctalString(entry.mode()))
+                    .field(entry.path())
+                    .field(entry.linkTarget())
+                    .field(entry.contentSha256());
+        }
+        assertThat(State.entriesDigest(entries))
+                .isEqualTo(java.util.HexFormat.of().formatHex(byFields.finish()));
+    }
+
     @Test
     void sameContentAnywhereGivesTheSameState() {
         State reference = state(fresh("a").root());
