@@ -51,7 +51,7 @@ if [ ! -f "$floor_classes/ContextFloor.class" ] || [ bench/floor/ContextFloor.ja
 fi
 # The floor runs as deja's launcher runs deja: its heap, and C2 kept for SHA-256 alone (without these directives C2
 # compiles the walk too, and that costs a quarter of the floor's CPU: it would not be a floor).
-floor_jvm="-XX:+UseSerialGC -Xmx256m -Xmn128m -XX:+UnlockDiagnosticVMOptions"
+floor_jvm="-XX:+UseSerialGC -Xmx288m -Xmn160m -XX:+UnlockDiagnosticVMOptions"
 floor_jvm="$floor_jvm -XX:CompilerDirectivesFile=cli/src/main/jvm/c2-directives.json -XX:-DisplayVMOutput"
 floor() { java $floor_jvm -Xshare:auto -cp "$floor_classes" ContextFloor "$@"; }
 # What vouching for the clone's files asks git (the racy files of a fresh clone read again included: deja never
