@@ -263,20 +263,24 @@ public final class ContentHasher {
             Worker worker = new Worker();
             List<EntryDigest> out = new ArrayList<>(context.entries().size());
             for (ContextEntry entry : context.entries()) {
-                if (entry.generated() != null) {
-                    out.add(generatedDigest(entry));
-                    continue;
-                }
-                String content = "";
-                if (entry.type() == EntryType.FILE) {
-                    content = contentDigests.get(entry.path());
-                    if (content == null) {
-                        content = worker.hashFile(entry);
-                    }
-                }
-                out.add(new EntryDigest(entry.path(), entry.type(), entry.mode(), entry.linkTarget(), content));
+                // A method per entry, which the JIT compiles soon: a loop body runs interpreted for most of its turns.
+                out.add(digest(entry, worker));
             }
             return List.copyOf(out);
+        }
+
+        private EntryDigest digest(ContextEntry entry, Worker worker) {
+            if (entry.generated() != null) {
+                return generatedDigest(entry);
+            }
+            String content = "";
+            if (entry.type() == EntryType.FILE) {
+                content = contentDigests.get(entry.path());
+                if (content == null) {
+                    content = worker.hashFile(entry);
+                }
+            }
+            return new EntryDigest(entry.path(), entry.type(), entry.mode(), entry.linkTarget(), content);
         }
 
         @Override

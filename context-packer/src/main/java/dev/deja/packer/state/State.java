@@ -138,15 +138,21 @@ public record State(String digest) {
         void entries(List<EntryDigest> entries) {
             number(entries.size());
             for (EntryDigest entry : entries) {
-                reserve(2 + 1);
-                buffer[used++] = '1';
-                buffer[used++] = ':';
-                buffer[used++] = (byte) entry.type().code();
-                octal(entry.mode());
-                field(entry.path());
-                field(entry.linkTarget());
-                ascii(entry.contentSha256());
+                // A method per entry: the JIT compiles it after a few hundred calls, while a loop body runs in the
+                // interpreter until tens of thousands of turns have passed (a run encodes each context once).
+                entry(entry);
             }
+        }
+
+        private void entry(EntryDigest entry) {
+            reserve(2 + 1);
+            buffer[used++] = '1';
+            buffer[used++] = ':';
+            buffer[used++] = (byte) entry.type().code();
+            octal(entry.mode());
+            field(entry.path());
+            field(entry.linkTarget());
+            ascii(entry.contentSha256());
         }
 
         /** A field of a number in octal, as {@link Integer#toOctalString}. */
@@ -162,6 +168,7 @@ public record State(String digest) {
         }
 
         /** A field whose characters are all ASCII (hex digits): each character is its byte. */
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) copies ASCII as one array copy
         private void ascii(String value) {
             int n = value.length();
             if (n > buffer.length / 2) {
@@ -170,9 +177,7 @@ public record State(String digest) {
             }
             length(n);
             reserve(n);
-            for (int i = 0; i < n; i++) {
-                buffer[used + i] = (byte) value.charAt(i);
-            }
+            value.getBytes(0, n, buffer, used);
             used += n;
         }
 
