@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,9 +51,13 @@ import java.util.function.Supplier;
  */
 public final class GitVouching implements Vouching {
 
-    private static final Set<String> REGULAR_MODES = Set.of("100644", "100755");
+    private static final String REGULAR_MODE = "100644";
+    private static final String EXECUTABLE_MODE = "100755";
     private static final String SYMLINK_MODE = "120000";
     private static final String SUBMODULE_MODE = "160000";
+    private static final String ATTRIBUTES = ".gitattributes";
+    private static final String IN_CONFLICT = "is in conflict";
+    private static final String NOT_LOOKED_AT = "is one git does not look at (assume-unchanged, skip-worktree)";
 
     /**
      * What git said, at {@code checkedAtNanos}: its index in its own order (by the paths' bytes), each entry with
@@ -64,6 +69,7 @@ public final class GitVouching implements Vouching {
     private record Index(
             String listing,
             List<Tracked> tracked,
+            int[] unvouched,
             Supplier<Map<String, Tracked>> regularFiles,
             boolean wholeTrees,
             long checkedAtNanos,
@@ -73,7 +79,7 @@ public final class GitVouching implements Vouching {
 
         /** Git's word cannot be taken here, for this reason (in words for a user). */
         static Index refused(String why) {
-            return new Index("", List.of(), HashMap::new, false, 0, null, new TreeSet<>(), why);
+            return new Index("", List.of(), new int[0], HashMap::new, false, 0, null, new TreeSet<>(), why);
         }
 
         /**
@@ -88,17 +94,69 @@ public final class GitVouching implements Vouching {
     }
 
     /**
-     * One index entry, at {@code [start, end)} of the listing; {@code notVouched} says why git's word does not cover
-     * it ({@code null}: git reports it clean, unconverted, and as the work tree has it).
+     * One index entry: its line {@code <tag> SP <mode> SP <object> SP <stage> TAB <path>} at {@code [start, end)} of
+     * the listing, read where it lies (a fresh clone's 50,000 entries need no strings of their own);
+     * {@code notVouched} says why git's word does not cover it ({@code null}: git reports it clean, unconverted, and
+     * as the work tree has it).
      */
-    private record Tracked(String path, String mode, String id, int start, int end, String notVouched) {
+    private record Tracked(String listing, int start, int modeEnd, int idEnd, int tab, int end, String notVouched) {
+
+        String path() {
+            return listing.substring(tab + 1, end);
+        }
+
+        String mode() {
+            return listing.substring(start + 2, modeEnd);
+        }
+
+        String id() {
+            return listing.substring(modeEnd + 1, idEnd);
+        }
+
+        boolean hasMode(String mode) {
+            return modeEnd - start - 2 == mode.length() && listing.startsWith(mode, start + 2);
+        }
 
         boolean regular() {
-            return REGULAR_MODES.contains(mode);
+            return hasMode(REGULAR_MODE) || hasMode(EXECUTABLE_MODE);
+        }
+
+        /** Whether it is a {@code .gitattributes} file, at the top or in a folder. */
+        boolean attributesFile() {
+            int length = end - tab - 1;
+            return length >= ATTRIBUTES.length()
+                    && listing.startsWith(ATTRIBUTES, end - ATTRIBUTES.length())
+                    && (length == ATTRIBUTES.length() || listing.charAt(end - ATTRIBUTES.length() - 1) == '/');
         }
 
         boolean vouched() {
             return notVouched == null;
+        }
+
+        Tracked because(String reason) {
+            return new Tracked(listing, start, modeEnd, idEnd, tab, end, reason);
+        }
+    }
+
+    /**
+     * The entries of the index at {@code at} (a file's, {@code -1}: none) and in {@code [from, to)} (a folder's).
+     */
+    private record Range(int at, int from, int to) {
+
+        boolean isEmpty() {
+            return at < 0 && from == to;
+        }
+
+        /** The first entry of the range git does not vouch for, if any. */
+        Tracked firstUnvouched(Index i) {
+            if (at >= 0 && !i.tracked().get(at).vouched()) {
+                return i.tracked().get(at);
+            }
+            int next = Arrays.binarySearch(i.unvouched(), from);
+            next = next >= 0 ? next : -next - 1;
+            return next < i.unvouched().length && i.unvouched()[next] < to
+                    ? i.tracked().get(i.unvouched()[next])
+                    : null;
         }
     }
 
@@ -250,35 +308,31 @@ public final class GitVouching implements Vouching {
         String rootPrefix = inside.get();
         MessageDigest key = State.sha256();
         for (String root : roots) {
-            List<List<Tracked>> ranges = trackedUnder(i, rootPrefix, root);
-            if (ranges.stream().allMatch(List::isEmpty)) {
+            Range range = trackedUnder(i, rootPrefix, root);
+            if (range.isEmpty()) {
                 return VouchedTree.refused("git tracks nothing at '" + (root.isEmpty() ? "." : root) + "'");
             }
-            for (List<Tracked> range : ranges) {
-                if (range.isEmpty()) {
-                    continue;
-                }
-                for (Tracked entry : range) {
-                    if (!entry.vouched()) {
-                        return VouchedTree.refused(
-                                "'" + entry.path().substring(rootPrefix.length()) + "' " + entry.notVouched());
-                    }
-                }
+            Tracked unvouched = range.firstUnvouched(i);
+            if (unvouched != null) {
+                return VouchedTree.refused(
+                        "'" + unvouched.path().substring(rootPrefix.length()) + "' " + unvouched.notVouched());
             }
             String folder = fromTop(rootPrefix, root);
-            Optional<String> committed = ranges.get(0).isEmpty() ? i.committedTree(folder) : Optional.empty();
+            Optional<String> committed = range.at() < 0 ? i.committedTree(folder) : Optional.empty();
             if (committed.isPresent()) {
                 // The commit's tree there names every entry below it (paths, modes, blobs) in 40 characters: the
                 // 5 MB of git's lines for 50,000 files need not be hashed. ('t' starts no line of git's listing.)
                 key.update(("tree " + committed.get()).getBytes(StandardCharsets.UTF_8));
             } else {
-                for (List<Tracked> range : ranges) {
-                    if (!range.isEmpty()) {
-                        // git's own lines for the entries (mode, blob, path), as one slice of its listing.
-                        int start = range.get(0).start();
-                        int end = range.get(range.size() - 1).end();
-                        key.update(i.listing().substring(start, end).getBytes(StandardCharsets.UTF_8));
-                    }
+                // git's own lines for the entries (mode, blob, path), as slices of its listing.
+                if (range.at() >= 0) {
+                    Tracked file = i.tracked().get(range.at());
+                    key.update(i.listing().substring(file.start(), file.end()).getBytes(StandardCharsets.UTF_8));
+                }
+                if (range.from() < range.to()) {
+                    int start = i.tracked().get(range.from()).start();
+                    int end = i.tracked().get(range.to() - 1).end();
+                    key.update(i.listing().substring(start, end).getBytes(StandardCharsets.UTF_8));
                 }
             }
             key.update((byte) '/');
@@ -302,22 +356,25 @@ public final class GitVouching implements Vouching {
      * The index entries at {@code root} (a file) and below it (a folder), {@code root} from the project root: two
      * runs of consecutive entries (others may sort between them: {@code a!b} comes before {@code a/b}).
      */
-    private static List<List<Tracked>> trackedUnder(Index i, String rootPrefix, String root) {
+    private static Range trackedUnder(Index i, String rootPrefix, String root) {
         List<Tracked> tracked = i.tracked();
-        List<Tracked> at = List.of();
-        if (!root.isEmpty()) {
-            int exact = ContextCollector.firstNotBefore(tracked, Tracked::path, rootPrefix + root);
-            if (exact < tracked.size() && tracked.get(exact).path().equals(rootPrefix + root)) {
-                at = tracked.subList(exact, exact + 1);
-            }
-        }
+        int at = root.isEmpty() ? -1 : indexOf(tracked, rootPrefix + root);
         String prefix = root.isEmpty() ? rootPrefix : rootPrefix + root + "/";
-        int from = ContextCollector.firstNotBefore(tracked, Tracked::path, prefix);
-        int to = from;
-        while (to < tracked.size() && tracked.get(to).path().startsWith(prefix)) {
-            to++;
+        if (prefix.isEmpty()) {
+            return new Range(at, 0, tracked.size());
         }
-        return List.of(at, tracked.subList(from, to));
+        // Below the folder: from its prefix up to the first path past it ('0' follows '/').
+        String past = prefix.substring(0, prefix.length() - 1) + '0';
+        return new Range(
+                at,
+                ContextCollector.firstNotBefore(tracked, Tracked::path, prefix),
+                ContextCollector.firstNotBefore(tracked, Tracked::path, past));
+    }
+
+    /** Where the entry of {@code path} is in the index; {@code -1} when it has none. */
+    private static int indexOf(List<Tracked> tracked, String path) {
+        int at = ContextCollector.firstNotBefore(tracked, Tracked::path, path);
+        return at < tracked.size() && tracked.get(at).path().equals(path) ? at : -1;
     }
 
     @Override
@@ -379,7 +436,7 @@ public final class GitVouching implements Vouching {
         if (listing == null) {
             return Index.refused("git ls-files failed");
         }
-        List<Tracked> entries = new ArrayList<>();
+        List<Tracked> tracked = new ArrayList<>();
         boolean attributes = false;
         for (int start = 0, end; start < listing.length(); start = end + 1) {
             end = listing.indexOf('\0', start);
@@ -390,9 +447,8 @@ public final class GitVouching implements Vouching {
             // for most of a 50,000-entry listing.
             Tracked entry = indexEntry(listing, start, end);
             if (entry != null) {
-                entries.add(entry);
-                attributes |=
-                        entry.path().equals(".gitattributes") || entry.path().endsWith("/.gitattributes");
+                tracked.add(entry);
+                attributes |= entry.attributesFile();
             }
         }
         String status = Parallel.get(statusRun);
@@ -412,27 +468,40 @@ public final class GitVouching implements Vouching {
                 staged.add(entry.from());
             }
         }
-        Set<String> converted = Set.of();
+        // What the status says, by path (a few entries; the rest keep what the index said of them).
+        for (String path : modified) {
+            int at = indexOf(tracked, path);
+            Tracked entry = at < 0 ? null : tracked.get(at);
+            if (entry != null && !IN_CONFLICT.equals(entry.notVouched()) && !NOT_LOOKED_AT.equals(entry.notVouched())) {
+                tracked.set(at, entry.because("is modified"));
+            }
+        }
         if (attributes || checkout.infoAttributes() || hasAttributesOutsideTheTree(core, environment)) {
-            converted = converted(
+            Set<String> converted = converted(
                     dir,
-                    entries.stream()
-                            .filter(entry -> entry.vouched() && entry.regular() && !modified.contains(entry.path()))
+                    tracked.stream()
+                            .filter(entry -> entry.vouched() && entry.regular())
                             .map(Tracked::path)
                             .toList());
             if (converted == null) {
                 return Index.refused("git check-attr failed");
             }
-        }
-        List<Tracked> tracked = new ArrayList<>(entries.size());
-        for (Tracked entry : entries) {
-            tracked.add(withStatus(entry, modified, converted));
+            for (String path : converted) {
+                int at = indexOf(tracked, path);
+                if (at >= 0 && tracked.get(at).vouched()) {
+                    tracked.set(
+                            at,
+                            tracked.get(at)
+                                    .because("is converted on checkout (filter, ident, encoding or eol attribute)"));
+                }
+            }
         }
         boolean wholeTrees = !"false".equalsIgnoreCase(core.get("core.filemode"))
                 && !"false".equalsIgnoreCase(core.get("core.symlinks"));
         return new Index(
                 listing,
                 Collections.unmodifiableList(tracked),
+                unvouched(tracked),
                 regularFiles(tracked),
                 wholeTrees,
                 checkedAt,
@@ -454,33 +523,27 @@ public final class GitVouching implements Vouching {
         if (idEnd < 0 || tab < 0 || tab > end) {
             return null;
         }
-        String unplain = tab != idEnd + 2 || listing.charAt(idEnd + 1) != '0'
-                ? "is in conflict"
-                : listing.charAt(start) == 'H' ? null : "is one git does not look at (assume-unchanged, skip-worktree)";
-        return new Tracked(
-                listing.substring(tab + 1, end),
-                listing.substring(start + 2, modeEnd),
-                listing.substring(modeEnd + 1, idEnd),
-                start,
-                end,
-                unplain);
+        Tracked entry = new Tracked(listing, start, modeEnd, idEnd, tab, end, null);
+        String notVouched = tab != idEnd + 2 || listing.charAt(idEnd + 1) != '0'
+                ? IN_CONFLICT
+                : listing.charAt(start) != 'H'
+                        ? NOT_LOOKED_AT
+                        : entry.hasMode(SUBMODULE_MODE)
+                                ? "is a submodule"
+                                : entry.regular() || entry.hasMode(SYMLINK_MODE) ? null : "is not a file";
+        return notVouched == null ? entry : entry.because(notVouched);
     }
 
-    /** {@code entry} with what the status and the attributes add: why git does not vouch for it, if it does not. */
-    private static Tracked withStatus(Tracked entry, Set<String> modified, Set<String> converted) {
-        String path = entry.path();
-        String notVouched = entry.notVouched() != null
-                ? entry.notVouched()
-                : modified.contains(path)
-                        ? "is modified"
-                        : entry.mode().equals(SUBMODULE_MODE)
-                                ? "is a submodule"
-                                : entry.regular() && converted.contains(path)
-                                        ? "is converted on checkout (filter, ident, encoding or eol attribute)"
-                                        : entry.regular() || entry.mode().equals(SYMLINK_MODE) ? null : "is not a file";
-        return notVouched == entry.notVouched()
-                ? entry
-                : new Tracked(path, entry.mode(), entry.id(), entry.start(), entry.end(), notVouched);
+    /** Where the entries git does not vouch for are, in order (few: a fresh clone has none). */
+    private static int[] unvouched(List<Tracked> tracked) {
+        int[] at = new int[tracked.size()];
+        int count = 0;
+        for (int i = 0; i < at.length; i++) {
+            if (!tracked.get(i).vouched()) {
+                at[count++] = i;
+            }
+        }
+        return Arrays.copyOf(at, count);
     }
 
     /** The regular files git vouches for, by path: mapped on the first question (a walk's), once. */
