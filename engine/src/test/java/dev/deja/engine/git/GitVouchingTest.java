@@ -166,4 +166,37 @@ class GitVouchingTest {
         assertThat(staged.tree(List.of("lib")).key()).isNotEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/lib")));
         assertThat(staged.tree(List.of("app")).key()).isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/app")));
     }
+    /**
+     * A folder's entries are found by where their paths sort: siblings whose names sort just before and after its
+     * slash ({@code app-two}, {@code app.d}, {@code app0}, {@code app_x}) are not in it, whatever happens to them; a
+     * file inside is, and so is a file asked by its own path.
+     */
+    @Test
+    void aFolderIsItsOwnEntriesNotThoseOfSiblingsThatSortBesideIt() throws Exception {
+        Path repo = tmp.resolve("repo");
+        new TestTree(repo)
+                .file("app/a.txt", "a\n")
+                .file("app/sub/b.txt", "b\n")
+                .file("app-two/c.txt", "c\n")
+                .file("app.d", "d\n")
+                .file("app0/e.txt", "e\n")
+                .file("app_x/f.txt", "f\n")
+                .file("lone.txt", "lone\n");
+        committed(repo);
+        for (String sibling : List.of("app-two/c.txt", "app.d", "app0/e.txt", "app_x/f.txt")) {
+            Files.writeString(repo.resolve(sibling), "edited\n");
+        }
+        GitVouching siblingsEdited = (GitVouching) GitVouching.of(repo, Map.of());
+        assertThat(siblingsEdited.tree(List.of("app")).key()).isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:app")));
+        assertThat(siblingsEdited.tree(List.of("lone.txt")).vouched()).isTrue();
+        assertThat(siblingsEdited.tree(List.of("app-two")).refusal()).isEqualTo("'app-two/c.txt' is modified");
+
+        Files.writeString(repo.resolve("app/sub/b.txt"), "edited\n");
+        Files.writeString(repo.resolve("lone.txt"), "edited\n");
+        GitVouching insideEdited = (GitVouching) GitVouching.of(repo, Map.of());
+        assertThat(insideEdited.tree(List.of("app")).refusal()).isEqualTo("'app/sub/b.txt' is modified");
+        assertThat(insideEdited.tree(List.of("lone.txt")).refusal()).isEqualTo("'lone.txt' is modified");
+        assertThat(insideEdited.tree(List.of("nothing-here")).refusal())
+                .isEqualTo("git tracks nothing at 'nothing-here'");
+    }
 }
