@@ -56,8 +56,6 @@ public final class GitVouching implements Vouching {
     private static final String SYMLINK_MODE = "120000";
     private static final String SUBMODULE_MODE = "160000";
     private static final String ATTRIBUTES = ".gitattributes";
-    private static final String IN_CONFLICT = "is in conflict";
-    private static final String NOT_LOOKED_AT = "is one git does not look at (assume-unchanged, skip-worktree)";
 
     /**
      * What git said, at {@code checkedAtNanos}: its index in its own order (by the paths' bytes), each entry with
@@ -468,14 +466,9 @@ public final class GitVouching implements Vouching {
                 staged.add(entry.from());
             }
         }
-        // What the status says, by path (a few entries; the rest keep what the index said of them).
-        for (String path : modified) {
-            int at = indexOf(tracked, path);
-            Tracked entry = at < 0 ? null : tracked.get(at);
-            if (entry != null && !IN_CONFLICT.equals(entry.notVouched()) && !NOT_LOOKED_AT.equals(entry.notVouched())) {
-                tracked.set(at, entry.because("is modified"));
-            }
-        }
+        // What the status says, by path (a few entries; the rest keep what the index said of them). A submodule
+        // is never among them (--ignore-submodules=all).
+        notVouched(tracked, modified, "is modified");
         if (attributes || checkout.infoAttributes() || hasAttributesOutsideTheTree(core, environment)) {
             Set<String> converted = converted(
                     dir,
@@ -486,15 +479,7 @@ public final class GitVouching implements Vouching {
             if (converted == null) {
                 return Index.refused("git check-attr failed");
             }
-            for (String path : converted) {
-                int at = indexOf(tracked, path);
-                if (at >= 0 && tracked.get(at).vouched()) {
-                    tracked.set(
-                            at,
-                            tracked.get(at)
-                                    .because("is converted on checkout (filter, ident, encoding or eol attribute)"));
-                }
-            }
+            notVouched(tracked, converted, "is converted on checkout (filter, ident, encoding or eol attribute)");
         }
         boolean wholeTrees = !"false".equalsIgnoreCase(core.get("core.filemode"))
                 && !"false".equalsIgnoreCase(core.get("core.symlinks"));
@@ -525,13 +510,23 @@ public final class GitVouching implements Vouching {
         }
         Tracked entry = new Tracked(listing, start, modeEnd, idEnd, tab, end, null);
         String notVouched = tab != idEnd + 2 || listing.charAt(idEnd + 1) != '0'
-                ? IN_CONFLICT
+                ? "is in conflict"
                 : listing.charAt(start) != 'H'
-                        ? NOT_LOOKED_AT
+                        ? "is one git does not look at (assume-unchanged, skip-worktree)"
                         : entry.hasMode(SUBMODULE_MODE)
                                 ? "is a submodule"
                                 : entry.regular() || entry.hasMode(SYMLINK_MODE) ? null : "is not a file";
         return notVouched == null ? entry : entry.because(notVouched);
+    }
+
+    /** Marks the entries of {@code paths} that git still vouches for as not vouched for, for {@code reason}. */
+    private static void notVouched(List<Tracked> tracked, Set<String> paths, String reason) {
+        for (String path : paths) {
+            int at = indexOf(tracked, path);
+            if (at >= 0 && tracked.get(at).vouched()) {
+                tracked.set(at, tracked.get(at).because(reason));
+            }
+        }
     }
 
     /** Where the entries git does not vouch for are, in order (few: a fresh clone has none). */
