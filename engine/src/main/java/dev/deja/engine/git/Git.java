@@ -5,7 +5,9 @@ import dev.deja.engine.exec.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -20,12 +22,22 @@ public final class Git {
     private Git() {}
 
     public static String run(Path dir, String... args) {
+        return run(dir, Map.of(), args);
+    }
+
+    /** As {@link #run(Path, String...)}, with {@code variables} set in git's environment (deja's own besides). */
+    static String run(Path dir, Map<String, String> variables, String... args) {
         List<String> command = new ArrayList<>();
         command.add("git");
         command.addAll(List.of(args));
+        Map<String, String> environment = null;
+        if (!variables.isEmpty()) {
+            environment = new HashMap<>(System.getenv());
+            environment.putAll(variables);
+        }
         try {
             ProcessRunner.Result result =
-                    new ProcessRunner(null, Cancellation.never()).capture(dir, command, false, TIMEOUT);
+                    new ProcessRunner(environment, Cancellation.never()).capture(dir, command, false, TIMEOUT);
             return result.succeeded() ? result.output() : null;
         } catch (ProcessRunner.ProcessException e) {
             return null;

@@ -8,6 +8,7 @@ import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.state.BlobKey;
 import dev.deja.packer.state.FileStamp;
+import dev.deja.packer.state.Lstat;
 import dev.deja.packer.state.State;
 import dev.deja.packer.state.VouchedTree;
 import dev.deja.packer.state.Vouching;
@@ -36,9 +37,9 @@ import java.util.function.Supplier;
 
 /**
  * The files git vouches for, read once per run in the background from the run's start (four git commands, none of
- * which reads a file's content unless git's own racy-timestamp rule makes it): the index's blob of
- * every tracked regular file ({@code ls-files -s}), minus what {@code status} finds modified in the work tree, minus
- * what attributes convert on checkout (a {@code filter} such as git-lfs, {@code ident}, {@code working-tree-encoding},
+ * which reads a file's content: they read a copy of the index that is not racy, and the entries racy to the index
+ * itself are checked here, {@link IndexSnapshot}): the index's blob of every tracked regular file ({@code ls-files
+ * -s}), minus what {@code status} finds modified in the work tree, minus what attributes convert on checkout (a {@code filter} such as git-lfs, {@code ident}, {@code working-tree-encoding},
  * {@code eol=crlf}; all of it when {@code core.autocrlf=true} or {@code core.eol=crlf}), minus the entries git does not
  * look at in the work tree (assume-unchanged, skip-worktree); and what it does not track ({@code ls-files --others
  * --directory}). Submodules, conflicts and untracked files are never vouched for; symlinks only in a whole
@@ -47,7 +48,9 @@ import java.util.function.Supplier;
  * failing) vouches for nothing: deja then reads every file, as before.
  *
  * <p>A file is trusted as git saw it: one whose content changed while its size, mtime, ctime and inode stayed the
- * same (which no tool can do to a ctime) is as invisible to deja as to {@code git status}.
+ * same (which no tool can do to a ctime) is as invisible to deja as to {@code git status}; so is, in a racy entry
+ * older than its index to the nanosecond, one changed within the clock tick git recorded it in, as to a git built
+ * with nanosecond times.
  */
 public final class GitVouching implements Vouching {
 
@@ -202,21 +205,25 @@ public final class GitVouching implements Vouching {
     }
 
     /**
-     * Where the checkout is: its top, whether it has an attributes file of its own, and the commit's trees there
-     * (asked as soon as the top is known: they need neither the index nor the status).
+     * Where the checkout is: its top, its index file, whether it has an attributes file of its own, and the commit's
+     * trees there (asked as soon as the top is known: they need neither the index nor the status).
      */
-    private record Checkout(Path top, boolean infoAttributes, CommittedTrees trees) {}
+    private record Checkout(Path top, Path index, boolean infoAttributes, CommittedTrees trees) {}
 
-    /** The checkout's top and where its own attributes file would be, in one git call; empty outside a checkout. */
+    /** The checkout's top and where its index and own attributes file would be, in one git call; empty outside one. */
     private static Optional<Checkout> locate(Path inside) {
-        String located = Git.run(inside, "rev-parse", "--show-toplevel", "--git-path", "info/attributes");
+        String located =
+                Git.run(inside, "rev-parse", "--show-toplevel", "--git-path", "info/attributes", "--git-path", "index");
         List<String> lines = located == null ? List.of() : located.lines().toList();
-        if (lines.size() < 2 || lines.get(0).isBlank()) {
+        if (lines.size() < 3 || lines.get(0).isBlank()) {
             return Optional.empty();
         }
         Path top = Path.of(lines.get(0).strip());
         return Optional.of(new Checkout(
-                top, Files.isRegularFile(inside.resolve(lines.get(1).strip())), new CommittedTrees(top)));
+                top,
+                inside.toAbsolutePath().resolve(lines.get(2).strip()),
+                Files.isRegularFile(inside.resolve(lines.get(1).strip())),
+                new CommittedTrees(top)));
     }
 
     /**
@@ -406,24 +413,23 @@ public final class GitVouching implements Vouching {
     }
 
     private static Index read(Checkout checkout, Map<String, String> environment) {
+        try (IndexSnapshot snapshot = IndexSnapshot.of(checkout.index())) {
+            return read(checkout, snapshot, environment);
+        }
+    }
+
+    private static Index read(Checkout checkout, IndexSnapshot snapshot, Map<String, String> environment) {
         Path dir = checkout.top();
         long checkedAt = epochNanos();
-        // Every git command starts at once; the settings can only refuse, and then the others are not read. (The
-        // status is the long one: in a fresh clone it reads the files written in the index's second again.)
+        // Every git command starts at once; the settings can only refuse, and then the others are not read.
         CompletableFuture<Map<String, String>> settings = Parallel.ahead("deja-git-config", () -> coreSettings(dir));
-        CompletableFuture<String> statusRun = Parallel.ahead(
-                "deja-git-status",
-                () -> Git.run(
-                        dir,
-                        "--no-optional-locks",
-                        "status",
-                        "--porcelain=v1",
-                        "-z",
-                        "--untracked-files=no",
-                        "--ignore-submodules=all"));
+        CompletableFuture<String> statusRun =
+                Parallel.ahead("deja-git-status", () -> status(dir, snapshot.environment()));
+        CompletableFuture<Optional<List<IndexSnapshot.RacyEntry>>> racyRead =
+                Parallel.ahead("deja-git-racy", snapshot::racyEntries);
         // -v tags each entry: 'H' for a plain one; assume-unchanged (lower case) and skip-worktree ('S') entries are
         // ones whose work-tree file git does not look at, so it cannot vouch for them.
-        String listing = Git.run(dir, "ls-files", "--stage", "-v", "-z");
+        String listing = Git.run(dir, snapshot.environment(), "ls-files", "--stage", "-v", "-z");
         Map<String, String> core = Parallel.get(settings);
         if (convertsLineEndings(core)) {
             return Index.refused("core.autocrlf or core.eol makes git convert line endings on checkout");
@@ -450,6 +456,11 @@ public final class GitVouching implements Vouching {
             }
         }
         String status = Parallel.get(statusRun);
+        Optional<List<IndexSnapshot.RacyEntry>> racy = Parallel.get(racyRead);
+        if (racy.isEmpty()) {
+            // Which entries are racy cannot be told from this index: git's own index, and its own check of them.
+            status = status(dir, Map.of());
+        }
         if (status == null) {
             return Index.refused("git status failed");
         }
@@ -481,6 +492,7 @@ public final class GitVouching implements Vouching {
             }
             notVouched(tracked, converted, "is converted on checkout (filter, ident, encoding or eol attribute)");
         }
+        notVouched(tracked, changedRacyFiles(dir, tracked, racy.orElse(List.of()), snapshot), "is modified");
         boolean wholeTrees = !"false".equalsIgnoreCase(core.get("core.filemode"))
                 && !"false".equalsIgnoreCase(core.get("core.symlinks"));
         return new Index(
@@ -494,6 +506,67 @@ public final class GitVouching implements Vouching {
                 checkout.trees(),
                 staged,
                 null);
+    }
+
+    /** What git finds modified in the work tree and staged, reading the index {@code variables} name. */
+    private static String status(Path dir, Map<String, String> variables) {
+        return Git.run(
+                dir,
+                variables,
+                "--no-optional-locks",
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--untracked-files=no",
+                "--ignore-submodules=all");
+    }
+
+    /**
+     * The paths of the racy entries still vouched for whose files are not the blobs their entries name: an entry
+     * older than the index to the nanosecond whose file's times are still those recorded is not (git's rule when built
+     * with nanosecond times); any other is read, on every core.
+     */
+    private static Set<String> changedRacyFiles(
+            Path top, List<Tracked> tracked, List<IndexSnapshot.RacyEntry> racy, IndexSnapshot snapshot) {
+        if (racy.isEmpty()) {
+            return Set.of();
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<List<IndexSnapshot.RacyEntry>> shares = new ArrayList<>();
+        for (int share = 0; share < cores; share++) {
+            shares.add(racy.subList(racy.size() * share / cores, racy.size() * (share + 1) / cores));
+        }
+        Set<String> changed = new HashSet<>();
+        for (List<String> found : Parallel.map(shares, cores, share -> {
+            BlobIds blobs = new BlobIds();
+            List<String> paths = new ArrayList<>();
+            for (IndexSnapshot.RacyEntry entry : share) {
+                int at = indexOf(tracked, entry.path());
+                if (at >= 0 && tracked.get(at).vouched() && !unchanged(top, tracked.get(at), entry, snapshot, blobs)) {
+                    paths.add(entry.path());
+                }
+            }
+            return paths;
+        })) {
+            changed.addAll(found);
+        }
+        return changed;
+    }
+
+    /** Whether the racy entry's file is still the blob it names. */
+    private static boolean unchanged(
+            Path top, Tracked entry, IndexSnapshot.RacyEntry racy, IndexSnapshot snapshot, BlobIds blobs) {
+        Path file = top.resolve(entry.path());
+        if (!snapshot.racyToTheNanosecond(racy)) {
+            try {
+                if (racy.unchanged(Lstat.of(file).stamp())) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return blobs.holds(file, entry.hasMode(SYMLINK_MODE), entry.id());
     }
 
     /**

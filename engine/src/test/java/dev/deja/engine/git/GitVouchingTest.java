@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.deja.packer.TestTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,5 +201,89 @@ class GitVouchingTest {
         assertThat(insideEdited.tree(List.of("lone.txt")).refusal()).isEqualTo("'lone.txt' is modified");
         assertThat(insideEdited.tree(List.of("nothing-here")).refusal())
                 .isEqualTo("git tracks nothing at 'nothing-here'");
+    }
+
+    /**
+     * An index entry whose mtime has its index's second is racy: the file may have changed within that second, its
+     * size and times the same. Git reads such files again on every status; deja asks git about a copy of the index
+     * that is not racy and checks them itself. An entry as new as the index to the nanosecond is read: a file that is
+     * not the index's blob is not vouched for, a clean one and an old one are.
+     */
+    @Test
+    void racyFilesAsNewAsTheIndexAreRead() throws Exception {
+        Path repo = tmp.resolve("repo");
+        new TestTree(repo)
+                .file("racy-edited.txt", "two\n")
+                .file("racy-clean.txt", "same\n")
+                .file("old.txt", "old\n");
+        FileTime racy = FileTime.from(Instant.now().minusSeconds(30).getEpochSecond(), TimeUnit.SECONDS);
+        Files.setLastModifiedTime(repo.resolve("racy-edited.txt"), racy);
+        Files.setLastModifiedTime(repo.resolve("racy-clean.txt"), racy);
+        Files.setLastModifiedTime(
+                repo.resolve("old.txt"), FileTime.from(racy.toInstant().minusSeconds(60)));
+        committed(repo);
+        // The entry git recorded with the file's stat names another content: what a change within the tick leaves.
+        replaceBlob(repo, "racy-edited.txt", "one\n");
+        Files.setLastModifiedTime(repo.resolve(".git/index"), racy);
+        assertThat(gitOut(repo, "--no-optional-locks", "status", "--porcelain"))
+                .as("git itself")
+                .containsPattern(".M racy-edited.txt");
+
+        assertThat(vouched(repo)).containsExactlyInAnyOrder("racy-clean.txt", "old.txt");
+    }
+
+    /**
+     * A racy entry older than the index to the nanosecond is trusted as git built with nanosecond times trusts it: by
+     * its file's times, to the nanosecond, without reading it (its recorded blob is another content here, and deja
+     * vouches for it all the same). One whose file was written again, its mtime put back, has another ctime: it is
+     * read, and found changed.
+     */
+    @Test
+    void racyFilesOlderThanTheIndexToTheNanosecondAreTrustedByTheirTimes() throws Exception {
+        Path repo = tmp.resolve("repo");
+        new TestTree(repo).file("trusted.txt", "two\n").file("rewritten.txt", "one\n");
+        FileTime racy = FileTime.from(Instant.now().minusSeconds(30).getEpochSecond(), TimeUnit.SECONDS);
+        FileTime written = FileTime.from(racy.to(TimeUnit.NANOSECONDS) + 100_000_000, TimeUnit.NANOSECONDS);
+        Files.setLastModifiedTime(repo.resolve("trusted.txt"), written);
+        Files.setLastModifiedTime(repo.resolve("rewritten.txt"), written);
+        committed(repo);
+        replaceBlob(repo, "trusted.txt", "one\n");
+        // Same size, same mtime: only the ctime tells (git compares its seconds, which mostly are the same).
+        Files.writeString(repo.resolve("rewritten.txt"), "two\n");
+        Files.setLastModifiedTime(repo.resolve("rewritten.txt"), written);
+        Files.setLastModifiedTime(
+                repo.resolve(".git/index"),
+                FileTime.from(racy.to(TimeUnit.NANOSECONDS) + 500_000_000, TimeUnit.NANOSECONDS));
+
+        assertThat(vouched(repo)).containsExactly("trusted.txt");
+    }
+
+    /**
+     * Makes {@code path}'s entry in the repository's (version 2) index name the blob of {@code content}, its stat data
+     * kept, and sets the index's checksum after it.
+     */
+    private void replaceBlob(Path repo, String path, String content) throws Exception {
+        Path other = tmp.resolve("other-content");
+        Files.writeString(other, content);
+        String blobId = gitOut(repo, "hash-object", other.toString());
+        Path index = repo.resolve(".git/index");
+        byte[] bytes = Files.readAllBytes(index);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        assertThat(buffer.getInt(4)).as("index version").isEqualTo(2);
+        int at = 12;
+        for (int entry = 0; entry < buffer.getInt(8); entry++) {
+            int nameLength = buffer.getShort(at + 60) & 0xFFF;
+            String name = new String(bytes, at + 62, nameLength, java.nio.charset.StandardCharsets.UTF_8);
+            if (name.equals(path)) {
+                System.arraycopy(java.util.HexFormat.of().parseHex(blobId), 0, bytes, at + 40, 20);
+                java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+                sha1.update(bytes, 0, bytes.length - 20);
+                System.arraycopy(sha1.digest(), 0, bytes, bytes.length - 20, 20);
+                Files.write(index, bytes);
+                return;
+            }
+            at += (62 + nameLength + 8) & ~7;
+        }
+        throw new AssertionError(path + " is not in " + index);
     }
 }
