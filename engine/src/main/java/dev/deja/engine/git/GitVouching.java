@@ -106,6 +106,10 @@ public final class GitVouching implements Vouching {
             return listing.substring(tab + 1, end);
         }
 
+        boolean hasPath(String path) {
+            return end - tab - 1 == path.length() && listing.startsWith(path, tab + 1);
+        }
+
         String mode() {
             return listing.substring(start + 2, modeEnd);
         }
@@ -541,7 +545,11 @@ public final class GitVouching implements Vouching {
             BlobIds blobs = new BlobIds();
             List<String> paths = new ArrayList<>();
             for (IndexSnapshot.RacyEntry entry : share) {
-                int at = indexOf(tracked, entry.path());
+                // Where the index has it, in the listing of the same index (unless an entry was not read from it).
+                int at = entry.ordinal() < tracked.size()
+                                && tracked.get(entry.ordinal()).hasPath(entry.path())
+                        ? entry.ordinal()
+                        : indexOf(tracked, entry.path());
                 if (at >= 0 && tracked.get(at).vouched() && !unchanged(top, tracked.get(at), entry, snapshot, blobs)) {
                     paths.add(entry.path());
                 }

@@ -2,9 +2,12 @@ package dev.deja.engine.git;
 
 import dev.deja.packer.state.FileStamp;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +36,16 @@ final class IndexSnapshot implements AutoCloseable {
 
     private static final long NANOS = 1_000_000_000L;
 
+    /** The signatures of an index ("DIRC") and of a split index's link extension ("link"). */
+    private static final int DIRC = 0x44495243;
+
+    private static final int LINK = 0x6c696e6b;
+
     /**
-     * An entry git would have read again, with the stat data it recorded (32 bits of each field, as the index keeps
-     * them; times in nanoseconds).
+     * An entry git would have read again: the how-manieth of the index it is, its path, and the stat data git recorded
+     * (32 bits of each field, as the index keeps them; times in nanoseconds).
      */
-    record RacyEntry(String path, long mtimeNanos, long ctimeNanos, long size, long inode) {
+    record RacyEntry(int ordinal, String path, long mtimeNanos, long ctimeNanos, long size, long inode) {
 
         /** Whether {@code now} is the stat data recorded, to the nanosecond. */
         boolean unchanged(FileStamp now) {
@@ -101,8 +109,9 @@ final class IndexSnapshot implements AutoCloseable {
             // Git reads its own index, and reads its racy files itself.
             return Optional.of(List.of());
         }
-        try {
-            byte[] index = Files.readAllBytes(copy);
+        // Mapped, not read: the page cache holds the copy just written, and 5 MB of new heap would be faulted in.
+        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.READ)) {
+            ByteBuffer index = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
             for (int idLength : new int[] {20, 32}) {
                 Optional<List<RacyEntry>> racy = racyEntries(index, idLength);
                 if (racy.isPresent()) {
@@ -120,35 +129,35 @@ final class IndexSnapshot implements AutoCloseable {
      * extensions do not end where its checksum starts with that length (the other object format, or not an index
      * known here).
      */
-    private Optional<List<RacyEntry>> racyEntries(byte[] index, int idLength) {
-        if (index.length < 12 + idLength || !"DIRC".equals(new String(index, 0, 4, StandardCharsets.US_ASCII))) {
+    private Optional<List<RacyEntry>> racyEntries(ByteBuffer index, int idLength) {
+        if (index.limit() < 12 + idLength || index.getInt(0) != DIRC) {
             return Optional.empty();
         }
-        int version = int32(index, 4);
+        int version = index.getInt(4);
         if (version < 2 || version > 4) {
             return Optional.empty();
         }
-        int entries = int32(index, 8);
-        int end = index.length - idLength;
+        int entries = index.getInt(8);
+        int end = index.limit() - idLength;
         List<RacyEntry> racy = new ArrayList<>();
         // Version 4 spells a path as what it keeps of the previous one and a suffix (longer paths than this: not
         // told here).
-        byte[] previous = new byte[Math.min(index.length, 64 * 1024)];
+        byte[] previous = new byte[Math.min(index.limit(), 64 * 1024)];
         int[] previousLength = {0};
         int at = 12;
         for (int entry = 0; entry < entries; entry++) {
             // A method per entry: the JIT compiles it after a few hundred calls.
-            at = entry(index, at, end, idLength, version, racy, previous, previousLength);
+            at = entry(index, entry, at, end, idLength, version, racy, previous, previousLength);
             if (at < 0) {
                 return Optional.empty();
             }
         }
         // Extensions: a signature and a length each; a split index's link names a shared index not read here.
         while (at + 8 <= end) {
-            if ("link".equals(new String(index, at, 4, StandardCharsets.US_ASCII))) {
+            if (index.getInt(at) == LINK) {
                 return Optional.empty();
             }
-            long next = at + 8L + (int32(index, at + 4) & 0xFFFFFFFFL);
+            long next = at + 8L + (index.getInt(at + 4) & 0xFFFFFFFFL);
             if (next > end) {
                 return Optional.empty();
             }
@@ -162,7 +171,8 @@ final class IndexSnapshot implements AutoCloseable {
      * -1}: it runs past {@code end} or cannot be read).
      */
     private int entry(
-            byte[] index,
+            ByteBuffer index,
+            int ordinal,
             int at,
             int end,
             int idLength,
@@ -175,15 +185,15 @@ final class IndexSnapshot implements AutoCloseable {
         if (flagsAt + 2 > end) {
             return -1;
         }
-        int flags = ((index[flagsAt] & 0xFF) << 8) | (index[flagsAt + 1] & 0xFF);
+        int flags = index.getShort(flagsAt) & 0xFFFF;
         int nameAt = flagsAt + 2 + (version >= 3 && (flags & 0x4000) != 0 ? 2 : 0);
-        boolean isRacy = (int32(index, at + 8) & 0xFFFFFFFFL) >= writtenNanos / NANOS;
+        boolean isRacy = (index.getInt(at + 8) & 0xFFFFFFFFL) >= writtenNanos / NANOS;
         if (version == 4) {
             // How many bytes to drop from the previous path (git's varint), then the suffix up to a NUL.
-            int c = index[nameAt++] & 0xFF;
+            int c = index.get(nameAt++) & 0xFF;
             long drop = c & 0x7F;
             while ((c & 0x80) != 0 && nameAt < end) {
-                c = index[nameAt++] & 0xFF;
+                c = index.get(nameAt++) & 0xFF;
                 drop = ((drop + 1) << 7) | (c & 0x7F);
             }
             int nul = nul(index, nameAt, end);
@@ -195,10 +205,10 @@ final class IndexSnapshot implements AutoCloseable {
             if (length > previous.length) {
                 return -1;
             }
-            System.arraycopy(index, nameAt, previous, kept, nul - nameAt);
+            index.get(nameAt, previous, kept, nul - nameAt);
             previousLength[0] = length;
             if (isRacy) {
-                racy.add(racyEntry(index, at, new String(previous, 0, length, StandardCharsets.UTF_8)));
+                racy.add(racyEntry(index, ordinal, at, new String(previous, 0, length, StandardCharsets.UTF_8)));
             }
             return nul + 1;
         }
@@ -210,37 +220,37 @@ final class IndexSnapshot implements AutoCloseable {
             return -1;
         }
         if (isRacy) {
-            racy.add(racyEntry(index, at, new String(index, nameAt, length, StandardCharsets.UTF_8)));
+            byte[] name = new byte[length];
+            index.get(nameAt, name);
+            racy.add(racyEntry(index, ordinal, at, new String(name, StandardCharsets.UTF_8)));
         }
         // Padded with one to eight NULs to a multiple of eight bytes.
         return at + ((nameAt - at + length + 8) & ~7);
     }
 
     /** The entry at {@code at}, of {@code path}: ctime, mtime (seconds, nanoseconds), dev, ino, mode, uid, gid, size. */
-    private static RacyEntry racyEntry(byte[] index, int at, String path) {
+    private static RacyEntry racyEntry(ByteBuffer index, int ordinal, int at, String path) {
         return new RacyEntry(
+                ordinal,
                 path,
-                (int32(index, at + 8) & 0xFFFFFFFFL) * NANOS + (int32(index, at + 12) & 0xFFFFFFFFL),
-                (int32(index, at) & 0xFFFFFFFFL) * NANOS + (int32(index, at + 4) & 0xFFFFFFFFL),
-                int32(index, at + 36) & 0xFFFFFFFFL,
-                int32(index, at + 20) & 0xFFFFFFFFL);
+                unsigned(index, at + 8) * NANOS + unsigned(index, at + 12),
+                unsigned(index, at) * NANOS + unsigned(index, at + 4),
+                unsigned(index, at + 36),
+                unsigned(index, at + 20));
     }
 
     /** Where the first NUL at or after {@code from} is, before {@code end}; {@code -1} when there is none. */
-    private static int nul(byte[] bytes, int from, int end) {
+    private static int nul(ByteBuffer bytes, int from, int end) {
         for (int at = from; at < end; at++) {
-            if (bytes[at] == 0) {
+            if (bytes.get(at) == 0) {
                 return at;
             }
         }
         return -1;
     }
 
-    private static int int32(byte[] bytes, int at) {
-        return ((bytes[at] & 0xFF) << 24)
-                | ((bytes[at + 1] & 0xFF) << 16)
-                | ((bytes[at + 2] & 0xFF) << 8)
-                | (bytes[at + 3] & 0xFF);
+    private static long unsigned(ByteBuffer bytes, int at) {
+        return bytes.getInt(at) & 0xFFFFFFFFL;
     }
 
     @Override

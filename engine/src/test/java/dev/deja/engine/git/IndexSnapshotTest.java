@@ -79,6 +79,13 @@ class IndexSnapshotTest {
                         .as("version %d", version)
                         .contains(Set.of(
                                 "racy/a.txt", "racy/deeper/folder/with a long name/b.txt", "racy/deeper/folder/c.txt"));
+                List<String> listed =
+                        List.of(git(repo, "ls-files", "--stage", "-z").split("\0"));
+                for (IndexSnapshot.RacyEntry racy : snapshot.racyEntries().orElseThrow()) {
+                    assertThat(listed.get(racy.ordinal()))
+                            .as("entry %d, version %d", racy.ordinal(), version)
+                            .endsWith("\t" + racy.path());
+                }
             }
         }
     }
