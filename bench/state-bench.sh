@@ -56,7 +56,7 @@ floor_jvm="$floor_jvm -XX:CompilerDirectivesFile=cli/src/main/jvm/c2-directives.
 floor() { java $floor_jvm -Xshare:auto -cp "$floor_classes" ContextFloor "$@"; }
 # What vouching for the clone's files asks git: its status against a copy of the index, written now, so that git reads
 # none of the files its checkout wrote in the index's second (racy; deja checks those by their times to the nanosecond).
-clone_index="$work-clone-index"
+clone_index="$work-floor/clone-index"
 clone_status() {
   cp "$clone/.git/index" "$clone_index"
   GIT_INDEX_FILE=$(cd "$(dirname "$clone_index")" && pwd)/$(basename "$clone_index") git -C "$clone" --no-optional-locks status --porcelain=v1 -z --untracked-files=no \
