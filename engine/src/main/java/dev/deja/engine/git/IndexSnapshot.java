@@ -79,6 +79,8 @@ final class IndexSnapshot implements AutoCloseable {
             copy = Path.of(System.getProperty("java.io.tmpdir"))
                     .resolve("deja-git-index-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
             Files.copy(index, copy);
+            // Gone when the run is stopped while git reads it (a signal ends the JVM, not the reading thread).
+            copy.toFile().deleteOnExit();
             return new IndexSnapshot(copy, written);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             delete(copy);
