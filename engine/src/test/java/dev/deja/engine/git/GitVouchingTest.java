@@ -1,5 +1,6 @@
 package dev.deja.engine.git;
 
+import static dev.deja.engine.git.TestGit.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deja.packer.TestTree;
@@ -19,18 +20,6 @@ class GitVouchingTest {
 
     @TempDir
     Path tmp;
-
-    private void git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                "git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "protocol.file.allow=always"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
-    }
 
     /** A repository of what {@code root} holds, all of it committed. */
     private void committed(Path root) throws Exception {

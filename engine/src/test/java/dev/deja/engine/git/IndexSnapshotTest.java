@@ -1,5 +1,6 @@
 package dev.deja.engine.git;
 
+import static dev.deja.engine.git.TestGit.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deja.packer.TestTree;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,18 +22,6 @@ class IndexSnapshotTest {
 
     @TempDir
     Path tmp;
-
-    private String git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=t@example.com", "-c", "user.name=t"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
-        return out;
-    }
 
     /**
      * A repository whose files under {@code racy/} have the index's second as their mtime, the others a minute
