@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * {@code --no-optional-locks}). A fresh clone's checkout writes thousands of files in the second it writes its index:
  * status spent 0.19 s of CPU hashing 3,100 of them with git's collision-detecting SHA-1, on every run. The copy is
  * written now, so git trusts every entry's stat data as far as it compares it; the entries racy to the index itself
- * are {@link #racyEntries() read from it here}, for deja to check them as git built with nanosecond times does (git's
+ * are {@link #entries() read from it here} (with every entry, as {@code git ls-files --stage} lists them: no process
+ * and no 4 MB through a pipe), for deja to check them as git built with nanosecond times does (git's
  * {@code USE_NSEC}, which Debian's git is not built with): an entry whose mtime is older than the index to the
  * nanosecond is trusted if its file's times are still those recorded, to the nanosecond; others are read. Both
  * commands that read the index (its listing and the status) read the same copy: the entries deja checks are the ones
@@ -36,10 +38,15 @@ final class IndexSnapshot implements AutoCloseable {
 
     private static final long NANOS = 1_000_000_000L;
 
-    /** The signatures of an index ("DIRC") and of a split index's link extension ("link"). */
+    /**
+     * The signatures of an index ("DIRC"), of a split index's link extension ("link") and of a sparse index's
+     * ("sdir").
+     */
     private static final int DIRC = 0x44495243;
 
     private static final int LINK = 0x6c696e6b;
+
+    private static final int SDIR = 0x73646972;
 
     /**
      * An entry git would have read again: the how-manieth of the index it is, its path, and the stat data git recorded
@@ -102,22 +109,32 @@ final class IndexSnapshot implements AutoCloseable {
     }
 
     /**
-     * The copy's racy entries: those git reads again to trust them, whose mtime is the index's second or later (none
-     * without a copy). Empty when that cannot be told here: an index version or object format not known, a split
-     * index (whose shared part is elsewhere); git must then be asked of its own index.
+     * What the copy holds, read here in one pass: its entries as {@code git ls-files --stage -v -z} lists them, and
+     * its racy entries (those git reads again to trust them, whose mtime is the index's second or later).
      */
-    Optional<List<RacyEntry>> racyEntries() {
+    record Entries(String listing, List<RacyEntry> racy) {}
+
+    /** Whether git reads a copy (else its own index, whose racy files it reads itself). */
+    boolean copied() {
+        return copy != null;
+    }
+
+    /**
+     * The copy's entries; empty without a copy, or when they cannot be read here (an index version, object format or
+     * extension not known here: a split index, whose shared part is elsewhere, a sparse one, whose folders git
+     * lists file by file): git must then list them, and check the racy ones of its own index.
+     */
+    Optional<Entries> entries() {
         if (copy == null) {
-            // Git reads its own index, and reads its racy files itself.
-            return Optional.of(List.of());
+            return Optional.empty();
         }
         // Mapped, not read: the page cache holds the copy just written, and 5 MB of new heap would be faulted in.
         try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.READ)) {
             ByteBuffer index = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
             for (int idLength : new int[] {20, 32}) {
-                Optional<List<RacyEntry>> racy = racyEntries(index, idLength);
-                if (racy.isPresent()) {
-                    return racy;
+                Optional<Entries> entries = new Reader(index, idLength, writtenNanos / NANOS).read();
+                if (entries.isPresent()) {
+                    return entries;
                 }
             }
         } catch (IOException e) {
@@ -126,129 +143,178 @@ final class IndexSnapshot implements AutoCloseable {
         return Optional.empty();
     }
 
-    /**
-     * The racy entries of an index whose object ids have {@code idLength} bytes; empty when its entries and
-     * extensions do not end where its checksum starts with that length (the other object format, or not an index
-     * known here).
-     */
-    private Optional<List<RacyEntry>> racyEntries(ByteBuffer index, int idLength) {
-        if (index.limit() < 12 + idLength || index.getInt(0) != DIRC) {
-            return Optional.empty();
+    /** One pass over an index whose object ids have {@code idLength} bytes. */
+    private static final class Reader {
+        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+        private final ByteBuffer index;
+        private final int idLength;
+        private final long writtenSecond;
+        private final int end;
+        private final List<RacyEntry> racy = new ArrayList<>();
+        private byte[] listing;
+        private int listed;
+        /** Version 4 spells a path as what it keeps of the previous one and a suffix. */
+        private byte[] path = new byte[256];
+
+        private int pathLength;
+
+        Reader(ByteBuffer index, int idLength, long writtenSecond) {
+            this.index = index;
+            this.idLength = idLength;
+            this.writtenSecond = writtenSecond;
+            this.end = index.limit() - idLength;
+            this.listing = new byte[Math.max(1024, index.limit() + index.limit() / 2)];
         }
-        int version = index.getInt(4);
-        if (version < 2 || version > 4) {
-            return Optional.empty();
-        }
-        int entries = index.getInt(8);
-        int end = index.limit() - idLength;
-        List<RacyEntry> racy = new ArrayList<>();
-        // Version 4 spells a path as what it keeps of the previous one and a suffix (longer paths than this: not
-        // told here).
-        byte[] previous = new byte[Math.min(index.limit(), 64 * 1024)];
-        int[] previousLength = {0};
-        int at = 12;
-        for (int entry = 0; entry < entries; entry++) {
-            // A method per entry: the JIT compiles it after a few hundred calls.
-            at = entry(index, entry, at, end, idLength, version, racy, previous, previousLength);
+
+        /**
+         * The entries; empty when they and the extensions do not end where the checksum starts (the other object
+         * format, or not an index known here).
+         */
+        Optional<Entries> read() {
+            if (index.limit() < 12 + idLength || index.getInt(0) != DIRC) {
+                return Optional.empty();
+            }
+            int version = index.getInt(4);
+            if (version < 2 || version > 4) {
+                return Optional.empty();
+            }
+            int entries = index.getInt(8);
+            int at = 12;
+            for (int entry = 0; entry < entries && at >= 0; entry++) {
+                // A method per entry: the JIT compiles it after a few hundred calls.
+                at = entry(entry, at, version);
+            }
             if (at < 0) {
                 return Optional.empty();
             }
-        }
-        // Extensions: a signature and a length each; a split index's link names a shared index not read here.
-        while (at + 8 <= end) {
-            if (index.getInt(at) == LINK) {
-                return Optional.empty();
+            // Extensions: a signature and a length each.
+            while (at + 8 <= end) {
+                int signature = index.getInt(at);
+                if (signature == LINK || signature == SDIR) {
+                    return Optional.empty();
+                }
+                long next = at + 8L + (index.getInt(at + 4) & 0xFFFFFFFFL);
+                if (next > end) {
+                    return Optional.empty();
+                }
+                at = (int) next;
             }
-            long next = at + 8L + (index.getInt(at + 4) & 0xFFFFFFFFL);
-            if (next > end) {
-                return Optional.empty();
-            }
-            at = (int) next;
+            return at == end
+                    ? Optional.of(new Entries(new String(listing, 0, listed, StandardCharsets.UTF_8), racy))
+                    : Optional.empty();
         }
-        return at == end ? Optional.of(racy) : Optional.empty();
-    }
 
-    /**
-     * Reads the entry at {@code at}, adds it to {@code racy} if it is, and returns where the next one starts ({@code
-     * -1}: it runs past {@code end} or cannot be read).
-     */
-    private int entry(
-            ByteBuffer index,
-            int ordinal,
-            int at,
-            int end,
-            int idLength,
-            int version,
-            List<RacyEntry> racy,
-            byte[] previous,
-            int[] previousLength) {
-        // ctime, mtime (seconds, nanoseconds), dev, ino, mode, uid, gid, size; the object id; 16 bits of flags
-        int flagsAt = at + 40 + idLength;
-        if (flagsAt + 2 > end) {
-            return -1;
-        }
-        int flags = index.getShort(flagsAt) & 0xFFFF;
-        int nameAt = flagsAt + 2 + (version >= 3 && (flags & 0x4000) != 0 ? 2 : 0);
-        boolean isRacy = (index.getInt(at + 8) & 0xFFFFFFFFL) >= writtenNanos / NANOS;
-        if (version == 4) {
-            // How many bytes to drop from the previous path (git's varint), then the suffix up to a NUL.
-            int c = index.get(nameAt++) & 0xFF;
-            long drop = c & 0x7F;
-            while ((c & 0x80) != 0 && nameAt < end) {
-                c = index.get(nameAt++) & 0xFF;
-                drop = ((drop + 1) << 7) | (c & 0x7F);
-            }
-            int nul = nul(index, nameAt, end);
-            if (nul < 0 || drop > previousLength[0]) {
+        /**
+         * Lists the entry at {@code at}, adds it to the racy ones if it is, and returns where the next one starts
+         * ({@code -1}: it runs past the entries' end or cannot be read).
+         */
+        private int entry(int ordinal, int at, int version) {
+            // ctime, mtime (seconds, nanoseconds), dev, ino, mode, uid, gid, size; the object id; 16 bits of flags
+            // (assume-valid, extended, stage, the path's length), 16 more if extended (skip-worktree, intent-to-add).
+            int flagsAt = at + 40 + idLength;
+            if (flagsAt + 4 > end) {
                 return -1;
             }
-            int kept = previousLength[0] - (int) drop;
-            int length = kept + nul - nameAt;
-            if (length > previous.length) {
-                return -1;
+            int flags = index.getShort(flagsAt) & 0xFFFF;
+            boolean extended = version >= 3 && (flags & 0x4000) != 0;
+            int moreFlags = extended ? index.getShort(flagsAt + 2) & 0xFFFF : 0;
+            int nameAt = flagsAt + (extended ? 4 : 2);
+            int next;
+            if (version == 4) {
+                // How many bytes to drop from the previous path (git's varint), then the suffix up to a NUL.
+                int c = index.get(nameAt++) & 0xFF;
+                long drop = c & 0x7F;
+                while ((c & 0x80) != 0 && nameAt < end) {
+                    c = index.get(nameAt++) & 0xFF;
+                    drop = ((drop + 1) << 7) | (c & 0x7F);
+                }
+                int nul = nul(nameAt);
+                if (nul < 0 || drop > pathLength) {
+                    return -1;
+                }
+                int kept = pathLength - (int) drop;
+                pathLength = kept + nul - nameAt;
+                if (pathLength > path.length) {
+                    path = Arrays.copyOf(path, Math.max(pathLength, 2 * path.length));
+                }
+                index.get(nameAt, path, kept, nul - nameAt);
+                next = nul + 1;
+            } else {
+                int length = flags & 0xFFF;
+                if (length == 0xFFF) {
+                    length = nul(nameAt) - nameAt;
+                }
+                if (length < 0 || nameAt + length > end) {
+                    return -1;
+                }
+                if (length > path.length) {
+                    path = Arrays.copyOf(path, Math.max(length, 2 * path.length));
+                }
+                index.get(nameAt, path, 0, length);
+                pathLength = length;
+                // Padded with one to eight NULs to a multiple of eight bytes.
+                next = at + ((nameAt - at + length + 8) & ~7);
             }
-            index.get(nameAt, previous, kept, nul - nameAt);
-            previousLength[0] = length;
-            if (isRacy) {
-                racy.add(racyEntry(index, ordinal, at, new String(previous, 0, length, StandardCharsets.UTF_8)));
+            list(at, flags, moreFlags);
+            if ((index.getInt(at + 8) & 0xFFFFFFFFL) >= writtenSecond) {
+                racy.add(racyEntry(at, ordinal));
             }
-            return nul + 1;
+            return next;
         }
-        int length = flags & 0xFFF;
-        if (length == 0xFFF) {
-            length = nul(index, nameAt, end) - nameAt;
+
+        /**
+         * Adds the entry's line as {@code ls-files --stage -v -z} writes it: {@code <tag> SP <mode> SP <object> SP
+         * <stage> TAB <path> NUL}, the tag {@code M} for a conflict's stage, {@code S} for skip-worktree, {@code H}
+         * otherwise, in lower case when assume-valid.
+         */
+        private void list(int at, int flags, int moreFlags) {
+            int room = 2 + 7 + 2 * idLength + 1 + 2 + pathLength + 1;
+            if (listed + room > listing.length) {
+                listing = Arrays.copyOf(listing, Math.max(listed + room, 2 * listing.length));
+            }
+            int stage = (flags >> 12) & 3;
+            byte tag = (byte) (stage != 0 ? 'M' : (moreFlags & 0x4000) != 0 ? 'S' : 'H');
+            listing[listed++] = (flags & 0x8000) != 0 ? (byte) (tag + ('a' - 'A')) : tag;
+            listing[listed++] = ' ';
+            int mode = index.getInt(at + 24);
+            for (int shift = 15; shift >= 0; shift -= 3) {
+                listing[listed++] = (byte) ('0' + ((mode >>> shift) & 7));
+            }
+            listing[listed++] = ' ';
+            for (int i = 0; i < idLength; i++) {
+                int b = index.get(at + 40 + i) & 0xFF;
+                listing[listed++] = HEX[b >>> 4];
+                listing[listed++] = HEX[b & 15];
+            }
+            listing[listed++] = ' ';
+            listing[listed++] = (byte) ('0' + stage);
+            listing[listed++] = '\t';
+            System.arraycopy(path, 0, listing, listed, pathLength);
+            listed += pathLength;
+            listing[listed++] = 0;
         }
-        if (length < 0 || nameAt + length > end) {
+
+        /** The entry at {@code at}, the {@code ordinal}th, of the path just read. */
+        private RacyEntry racyEntry(int at, int ordinal) {
+            return new RacyEntry(
+                    ordinal,
+                    new String(path, 0, pathLength, StandardCharsets.UTF_8),
+                    unsigned(index, at + 8) * NANOS + unsigned(index, at + 12),
+                    unsigned(index, at) * NANOS + unsigned(index, at + 4),
+                    unsigned(index, at + 36),
+                    unsigned(index, at + 20));
+        }
+
+        /** Where the first NUL at or after {@code from} is, before the entries' end; {@code -1} when there is none. */
+        private int nul(int from) {
+            for (int at = from; at < end; at++) {
+                if (index.get(at) == 0) {
+                    return at;
+                }
+            }
             return -1;
         }
-        if (isRacy) {
-            byte[] name = new byte[length];
-            index.get(nameAt, name);
-            racy.add(racyEntry(index, ordinal, at, new String(name, StandardCharsets.UTF_8)));
-        }
-        // Padded with one to eight NULs to a multiple of eight bytes.
-        return at + ((nameAt - at + length + 8) & ~7);
-    }
-
-    /** The entry at {@code at}, of {@code path}: ctime, mtime (seconds, nanoseconds), dev, ino, mode, uid, gid, size. */
-    private static RacyEntry racyEntry(ByteBuffer index, int ordinal, int at, String path) {
-        return new RacyEntry(
-                ordinal,
-                path,
-                unsigned(index, at + 8) * NANOS + unsigned(index, at + 12),
-                unsigned(index, at) * NANOS + unsigned(index, at + 4),
-                unsigned(index, at + 36),
-                unsigned(index, at + 20));
-    }
-
-    /** Where the first NUL at or after {@code from} is, before {@code end}; {@code -1} when there is none. */
-    private static int nul(ByteBuffer bytes, int from, int end) {
-        for (int at = from; at < end; at++) {
-            if (bytes.get(at) == 0) {
-                return at;
-            }
-        }
-        return -1;
     }
 
     private static long unsigned(ByteBuffer bytes, int at) {

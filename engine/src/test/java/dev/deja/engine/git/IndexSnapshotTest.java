@@ -10,7 +10,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -61,7 +60,7 @@ class IndexSnapshotTest {
             Path repo = repository(version);
             assertThat(Files.readAllBytes(repo.resolve(".git/index"))[7]).isEqualTo((byte) version);
             try (IndexSnapshot snapshot = IndexSnapshot.of(repo.resolve(".git/index"))) {
-                assertThat(snapshot.racyEntries().map(racy -> racy.stream()
+                assertThat(snapshot.entries().map(IndexSnapshot.Entries::racy).map(racy -> racy.stream()
                                 .map(IndexSnapshot.RacyEntry::path)
                                 .collect(Collectors.toSet())))
                         .as("version %d", version)
@@ -69,7 +68,8 @@ class IndexSnapshotTest {
                                 "racy/a.txt", "racy/deeper/folder/with a long name/b.txt", "racy/deeper/folder/c.txt"));
                 List<String> listed =
                         List.of(git(repo, "ls-files", "--stage", "-z").split("\0"));
-                for (IndexSnapshot.RacyEntry racy : snapshot.racyEntries().orElseThrow()) {
+                for (IndexSnapshot.RacyEntry racy :
+                        snapshot.entries().map(IndexSnapshot.Entries::racy).orElseThrow()) {
                     assertThat(listed.get(racy.ordinal()))
                             .as("entry %d, version %d", racy.ordinal(), version)
                             .endsWith("\t" + racy.path());
@@ -94,15 +94,83 @@ class IndexSnapshotTest {
     }
 
     @Test
-    void aSplitIndexTellsNoRacyEntriesAndWithoutACopyGitChecksItsOwn() throws Exception {
+    void aSplitIndexIsNotReadHereAndWithoutACopyGitReadsItsOwn() throws Exception {
         Path repo = repository(2);
         git(repo, "update-index", "--split-index");
         try (IndexSnapshot snapshot = IndexSnapshot.of(repo.resolve(".git/index"))) {
-            assertThat(snapshot.racyEntries()).isEmpty();
+            assertThat(snapshot.entries().map(IndexSnapshot.Entries::racy)).isEmpty();
         }
         try (IndexSnapshot none = IndexSnapshot.of(tmp.resolve("no-index"))) {
             assertThat(none.environment()).isEqualTo(Map.of());
-            assertThat(none.racyEntries()).as("git reads its own").isEqualTo(Optional.of(List.of()));
+            assertThat(none.copied()).isFalse();
+            assertThat(none.entries()).as("git reads its own").isEmpty();
+        }
+    }
+
+    /**
+     * The copy's entries are listed as {@code git ls-files --stage -v -z} lists them, byte for byte, in every version
+     * and with every kind of entry: a conflict's stages, assume-unchanged, skip-worktree, intent-to-add, an
+     * executable, a symlink, a submodule, a name that is not ASCII, paths that share long prefixes.
+     */
+    @Test
+    void entriesAreListedAsGitListsThem() throws Exception {
+        Path repo = tmp.resolve("kinds");
+        new TestTree(repo)
+                .file("conflict.txt", "base\n")
+                .file("plain.txt", "plain\n")
+                .file("run.sh", "#!/bin/sh\n")
+                .file("a/very/long/folder/name/that/repeats/a/lot/one.txt", "1\n")
+                .file("a/very/long/folder/name/that/repeats/a/lot/two.txt", "2\n")
+                .file("caf\u00e9/na\u00efve.txt", "n\n")
+                .file("hidden.txt", "h\n")
+                .file("sparse.txt", "s\n");
+        repo.resolve("run.sh").toFile().setExecutable(true);
+        Files.createSymbolicLink(repo.resolve("link"), Path.of("plain.txt"));
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "base");
+        git(repo, "checkout", "-q", "-b", "other");
+        Files.writeString(repo.resolve("conflict.txt"), "other\n");
+        git(repo, "commit", "-q", "-am", "other");
+        git(repo, "checkout", "-q", "main");
+        Files.writeString(repo.resolve("conflict.txt"), "main\n");
+        git(repo, "commit", "-q", "-am", "main");
+        new ProcessBuilder("git", "merge", "-q", "other")
+                .directory(repo.toFile())
+                .redirectErrorStream(true)
+                .start()
+                .waitFor();
+        git(repo, "update-index", "--assume-unchanged", "hidden.txt");
+        git(repo, "update-index", "--skip-worktree", "sparse.txt");
+        git(repo, "update-index", "--add", "--cacheinfo", "160000," + "1".repeat(40) + ",sub");
+        new TestTree(repo).file("later.txt", "intent\n");
+        git(repo, "add", "-N", "later.txt");
+        for (int version : new int[] {3, 4, 2}) {
+            git(repo, "update-index", "--index-version", String.valueOf(version));
+            try (IndexSnapshot snapshot = IndexSnapshot.of(repo.resolve(".git/index"))) {
+                String listed = new String(
+                        new ProcessBuilder("git", "ls-files", "--stage", "-v", "-z")
+                                .directory(repo.toFile())
+                                .start()
+                                .getInputStream()
+                                .readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(listed).contains("M 100644").contains("h 100644").contains("S 100644");
+                assertThat(snapshot.entries().map(IndexSnapshot.Entries::listing))
+                        .as("version %d", version)
+                        .contains(listed);
+            }
+        }
+    }
+
+    @Test
+    void aSparseIndexIsNotReadHere() throws Exception {
+        Path repo = repository(2);
+        git(repo, "sparse-checkout", "set", "--cone", "--sparse-index", "racy");
+        assertThat(git(repo, "config", "index.sparse")).contains("true");
+        try (IndexSnapshot snapshot = IndexSnapshot.of(repo.resolve(".git/index"))) {
+            assertThat(snapshot.copied()).isTrue();
+            assertThat(snapshot.entries()).isEmpty();
         }
     }
 }
