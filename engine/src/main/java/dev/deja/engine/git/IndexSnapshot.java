@@ -49,8 +49,8 @@ final class IndexSnapshot implements AutoCloseable {
     private static final int SDIR = 0x73646972;
 
     /**
-     * An entry git would have read again: the how-manieth of the index it is, its path, and the stat data git recorded
-     * (32 bits of each field, as the index keeps them; times in nanoseconds).
+     * An entry git would have read again: its place among the index's entries (0 for the first), its path, and the
+     * stat data git recorded (32 bits of each field, as the index keeps them; times in nanoseconds).
      */
     record RacyEntry(int ordinal, String path, long mtimeNanos, long ctimeNanos, long size, long inode) {
 
