@@ -52,7 +52,8 @@ fi
 # The floor runs as deja's launcher runs deja: its heap (huge pages too), and C2 kept for SHA-256 alone (without these directives C2
 # compiles the walk too, and that costs a quarter of the floor's CPU: it would not be a floor).
 floor_jvm="-XX:+UseSerialGC -Xmx288m -Xmn160m -XX:+UseTransparentHugePages -Xlog:pagesize=off -XX:+UnlockDiagnosticVMOptions"
-floor_jvm="$floor_jvm -XX:CompilerDirectivesFile=cli/src/main/jvm/c2-directives.json -XX:-DisplayVMOutput"
+floor_jvm="$floor_jvm -XX:CompilerDirectivesFile=cli/src/main/jvm/c2-directives.json -XX:CompileThresholdScaling=3"
+floor_jvm="$floor_jvm -XX:-DisplayVMOutput"
 floor() { java $floor_jvm -Xshare:auto -cp "$floor_classes" ContextFloor "$@"; }
 # What vouching for the clone's files asks git: its status against a copy of the index, written now, so that git reads
 # none of the files its checkout wrote in the index's second (racy; deja checks those by their times to the nanosecond).
