@@ -64,16 +64,24 @@ public final class CacheRefs {
                 .get();
     }
 
+    /**
+     * Asked a round of {@link Parallel#DEFAULT_WIDTH} side by side at a time, best first, until the nearest images are
+     * found: a branch's images are mostly its own tags and its first ancestors', and every round left out is a round
+     * trip its build no longer waits for (and up to 15 HEADs a registry is not asked).
+     */
     private List<String> look(String repository, TagFormat format, State state) {
         List<String> tags = candidates(state, git).stream().map(format::apply).toList();
-        List<Optional<String>> digests =
-                Parallel.map(tags, Parallel.DEFAULT_WIDTH, tag -> manifests.digest(repository, tag));
         List<String> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (int i = 0; i < tags.size() && out.size() < MAX_CACHE_SOURCES; i++) {
-            Optional<String> digest = digests.get(i);
-            if (digest.isPresent() && seen.add(digest.get())) {
-                out.add(repository + ":" + tags.get(i));
+        for (int round = 0; round < tags.size() && out.size() < MAX_CACHE_SOURCES; round += Parallel.DEFAULT_WIDTH) {
+            List<String> asked = tags.subList(round, Math.min(tags.size(), round + Parallel.DEFAULT_WIDTH));
+            List<Optional<String>> digests =
+                    Parallel.map(asked, Parallel.DEFAULT_WIDTH, tag -> manifests.digest(repository, tag));
+            for (int i = 0; i < asked.size() && out.size() < MAX_CACHE_SOURCES; i++) {
+                Optional<String> digest = digests.get(i);
+                if (digest.isPresent() && seen.add(digest.get())) {
+                    out.add(repository + ":" + asked.get(i));
+                }
             }
         }
         return out;
