@@ -24,6 +24,21 @@ class DockerfileTest {
     }
 
     @Test
+    void instructionsAreEqualWhenEveryPartIs() {
+        Instruction copy = new Instruction(3, 4, "COPY", "a /a");
+
+        assertThat(copy)
+                .isEqualTo(new Instruction(3, 4, "COPY", "a /a"))
+                .hasSameHashCodeAs(new Instruction(3, 4, "COPY", "a /a"));
+        assertThat(List.of(
+                        new Instruction(2, 4, "COPY", "a /a"),
+                        new Instruction(3, 5, "COPY", "a /a"),
+                        new Instruction(3, 4, "copy", "a /a"),
+                        new Instruction(3, 4, "COPY", "b /a")))
+                .allSatisfy(other -> assertThat(other).isNotEqualTo(copy));
+    }
+
+    @Test
     void instructionsKeepTheirLinesAndJoinContinuations() {
         Dockerfile d = parse("# syntax=docker/dockerfile:1\n\nFROM base\nRUN echo a \\\n  # a comment inside\n\n"
                 + "  && echo b\nCOPY x /x\n");

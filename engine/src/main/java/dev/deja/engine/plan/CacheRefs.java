@@ -26,12 +26,11 @@ public final class CacheRefs {
     private final Manifests manifests;
     private final GitFacts git;
     /**
-     * What each image's candidates gave: a run asks for its reasons and for its builds at the same time, and the
-     * second asker waits for the first one's answer.
+     * What each image's candidates gave, by the repository and the tags asked (not a record of its own: a record's
+     * equals is linked on its first call, which costs a cold JVM milliseconds on its way to the first build): a run
+     * asks for its reasons and for its builds at the same time, and the second asker waits for the first one's answer.
      */
-    private final Map<Asked, Lazy<List<String>>> answered = new ConcurrentHashMap<>();
-
-    private record Asked(String repository, TagFormat format, State state) {}
+    private final Map<List<String>, Lazy<List<String>>> answered = new ConcurrentHashMap<>();
 
     public CacheRefs(Manifests manifests, GitFacts git) {
         this.manifests = manifests;
@@ -58,9 +57,11 @@ public final class CacheRefs {
      * same few images) and at most {@value #MAX_CACHE_SOURCES}: the {@code --cache-from} list of a build.
      */
     public List<String> existing(String repository, TagFormat format, State state) {
+        List<String> asked = new ArrayList<>();
+        asked.add(repository);
+        candidates(state, git).stream().map(format::apply).forEach(asked::add);
         return answered.computeIfAbsent(
-                        new Asked(repository, format, state),
-                        asked -> Lazy.of(() -> List.copyOf(look(repository, format, state))))
+                        asked, key -> Lazy.of(() -> List.copyOf(look(repository, key.subList(1, key.size())))))
                 .get();
     }
 
@@ -69,8 +70,7 @@ public final class CacheRefs {
      * found: a branch's images are mostly its own tags and its first ancestors', and every round left out is a round
      * trip its build no longer waits for (and up to 15 HEADs a registry is not asked).
      */
-    private List<String> look(String repository, TagFormat format, State state) {
-        List<String> tags = candidates(state, git).stream().map(format::apply).toList();
+    private List<String> look(String repository, List<String> tags) {
         List<String> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int round = 0; round < tags.size() && out.size() < MAX_CACHE_SOURCES; round += Parallel.DEFAULT_WIDTH) {
