@@ -1,10 +1,12 @@
 package dev.deja.engine.git;
 
+import dev.deja.engine.exec.Parallel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What deja needs to know of the checkout: the commit, the branch (from git, or from the CI's variables when the
@@ -23,26 +25,35 @@ public record GitFacts(String commit, String branch, String defaultBranch, List<
         ancestors = List.copyOf(ancestors);
     }
 
+    /** The facts of the checkout at {@code root}: three git commands side by side (a build's cache sources wait for them). */
     public static GitFacts read(Path root, Map<String, String> environment) {
-        String commit = orEmpty(Git.line(root, "rev-parse", "HEAD"));
+        // The commit and its ancestors in one listing: HEAD first, then its first-parent line.
+        CompletableFuture<String> line = Parallel.ahead(
+                "deja-git-line",
+                () -> Git.run(root, "rev-list", "--first-parent", "--max-count=" + (ANCESTORS + 1), "HEAD"));
+        String defaultBranch = firstSet(environment, "CI_DEFAULT_BRANCH");
+        CompletableFuture<String> originHead = defaultBranch.isEmpty()
+                ? Parallel.ahead(
+                        "deja-git-origin",
+                        () -> Git.line(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"))
+                : CompletableFuture.completedFuture(null);
         String branch = orEmpty(Git.line(root, "symbolic-ref", "--quiet", "--short", "HEAD"));
         if (branch.isEmpty()) {
             branch = firstSet(
                     environment, "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME", "GITHUB_HEAD_REF", "GITHUB_REF_NAME");
         }
-        String defaultBranch = firstSet(environment, "CI_DEFAULT_BRANCH");
         if (defaultBranch.isEmpty()) {
-            String originHead = Git.line(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD");
-            defaultBranch = originHead == null ? "main" : originHead.replaceFirst("^origin/", "");
+            String origin = Parallel.get(originHead);
+            defaultBranch = origin == null ? "main" : origin.replaceFirst("^origin/", "");
         }
-        List<String> ancestors = new ArrayList<>();
-        if (!commit.isEmpty()) {
-            String out = Git.run(root, "rev-list", "--first-parent", "--max-count=" + ANCESTORS, commit + "~1");
-            if (out != null) {
-                out.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(ancestors::add);
-            }
+        List<String> commits = new ArrayList<>();
+        String listed = Parallel.get(line);
+        if (listed != null) {
+            listed.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(commits::add);
         }
-        return new GitFacts(commit, branch, defaultBranch, ancestors);
+        return commits.isEmpty()
+                ? new GitFacts("", branch, defaultBranch, List.of())
+                : new GitFacts(commits.get(0), branch, defaultBranch, commits.subList(1, commits.size()));
     }
 
     /** The commit and its first-parent ancestors, nearest first: the commits whose tags a run may find. */
