@@ -21,6 +21,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        AnnotationsAhead.start(DejaCommand.commandsFor(args));
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
         Cancellation cancellation = new Cancellation();

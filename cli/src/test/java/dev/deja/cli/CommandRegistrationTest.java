@@ -39,6 +39,14 @@ class CommandRegistrationTest {
     }
 
     @Test
+    void theAnnotationsReadAheadAreTheCommandsAndTheirMixins() {
+        assertThat(AnnotationsAhead.read(List.of(DejaCommand.class, StateCommand.class)))
+                .containsExactly(DejaCommand.class, StateCommand.class, SelectionOptions.class);
+        assertThat(AnnotationsAhead.read(List.copyOf(DejaCommand.COMMANDS.values())))
+                .containsAll(DejaCommand.COMMANDS.values());
+    }
+
+    @Test
     void anUnknownCommandIsStillExplainedWithTheList() {
         Run run = Run.of("bild");
         assertThat(run.code()).isEqualTo(2);
