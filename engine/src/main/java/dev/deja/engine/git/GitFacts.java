@@ -25,7 +25,10 @@ public record GitFacts(String commit, String branch, String defaultBranch, List<
         ancestors = List.copyOf(ancestors);
     }
 
-    /** The facts of the checkout at {@code root}: three git commands side by side (a build's cache sources wait for them). */
+    /**
+     * The facts of the checkout at {@code root}: three git commands side by side (a build's cache sources wait for
+     * them).
+     */
     public static GitFacts read(Path root, Map<String, String> environment) {
         // The commit and its ancestors in one listing: HEAD first, then its first-parent line.
         CompletableFuture<String> line = Parallel.ahead(

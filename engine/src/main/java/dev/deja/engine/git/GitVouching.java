@@ -39,7 +39,9 @@ import java.util.function.Supplier;
  * The files git vouches for, read once per run in the background from the run's start (git's commands read a copy
  * of the index that is not racy, so that none of them reads a file's content; the entries racy to the index itself are
  * checked here, {@link IndexSnapshot}): the index's blob of every tracked regular file (the copy's entries, read here
- * as {@code ls-files -s} lists them; git lists an index not read here), minus what {@code status} finds modified in the work tree, minus what attributes convert on checkout (a {@code filter} such as git-lfs, {@code ident}, {@code working-tree-encoding},
+ * as {@code ls-files -s} lists them; git lists an index not read here), minus what {@code status} finds modified in
+ * the work tree, minus what attributes convert on checkout (a {@code filter} such as git-lfs, {@code ident},
+ * {@code working-tree-encoding},
  * {@code eol=crlf}; all of it when {@code core.autocrlf=true} or {@code core.eol=crlf}), minus the entries git does not
  * look at in the work tree (assume-unchanged, skip-worktree); and what it does not track ({@code ls-files --others
  * --directory}). Submodules, conflicts and untracked files are never vouched for; symlinks only in a whole

@@ -194,7 +194,7 @@ final class IndexSnapshot implements AutoCloseable {
                 if (signature == LINK || signature == SDIR) {
                     return Optional.empty();
                 }
-                long next = at + 8L + (index.getInt(at + 4) & 0xFFFFFFFFL);
+                long next = at + 8L + unsigned(index, at + 4);
                 if (next > end) {
                     return Optional.empty();
                 }
@@ -257,7 +257,7 @@ final class IndexSnapshot implements AutoCloseable {
                 next = at + ((nameAt - at + length + 8) & ~7);
             }
             list(at, flags, moreFlags);
-            if ((index.getInt(at + 8) & 0xFFFFFFFFL) >= writtenSecond) {
+            if (unsigned(index, at + 8) >= writtenSecond) {
                 racy.add(racyEntry(at, ordinal));
             }
             return next;

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The best {@code --cache-from} references for an image (looked up once per run), in this order: its current state tag, the branch tag,
- * the default branch's tag, the commit tags of the first-parent ancestors; else nothing.
+ * The best {@code --cache-from} references for an image (looked up once per run), in this order: its current state
+ * tag, the branch tag, the default branch's tag, the commit tags of the first-parent ancestors; else nothing.
  */
 public final class CacheRefs {
 
