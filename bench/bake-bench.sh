@@ -145,11 +145,11 @@ miss_deja() {
   m_deja+=("$(echo "$(now) - $s" | bc)"); m_rss+=("$(cat "$work/miss-rss")")
   # deja's own time: the whole run less its builder's (--debug times the builder command it runs).
   local builder
-  builder=$(sed -n 's/.*leaf1: docker buildx exited with 0 after \([0-9.]*\) s.*/\1/p' "$work/miss-deja.log")
+  builder=$(sed -n 's/.*leaf1: docker[ -]buildx[a-z ]* exited with 0 after \([0-9.]*\) s.*/\1/p' "$work/miss-deja.log")
   m_own+=("$(echo "${m_deja[-1]} - ${builder:-0}" | bc)")
   # When its builder started, in seconds since the process did (--debug's stamp): deja's work before the build,
   # free of the builder's own swings.
-  m_start+=("$(sed -n 's/^deja: debug: \[\([0-9.]*\) s\] leaf1: running docker.*/\1/p' "$work/miss-deja.log" | head -1)")
+  m_start+=("$(sed -n 's/^deja: debug: \[\([0-9.]*\) s\] leaf1: running .*docker.*/\1/p' "$work/miss-deja.log" | head -1)")
   grep -q '^leaf1 *built' "$work/miss-deja.out" || { echo "deja did not build leaf1" >&2; cat "$work/miss-deja.out"; exit 1; }
 }
 miss_buildx() {

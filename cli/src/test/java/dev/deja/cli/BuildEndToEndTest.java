@@ -276,11 +276,12 @@ class BuildEndToEndTest {
         // --debug shows each builder command and how long it ran, timed from the process's start.
         assertThat(first.stderr())
                 .containsPattern(
-                        "deja: debug: \\[\\d+\\.\\d\\d s\\] the docker CLI's buildx plugin is /\\S+/docker-buildx"
-                                + " \\(cache: inline: the builder's driver does not change the command\\)")
-                .containsPattern(
-                        "\\] base" + suffix + ": running docker buildx build --progress plain -f /\\S+/Dockerfile ")
-                .containsPattern("\\] base" + suffix + ": docker buildx exited with 0 after \\d+\\.\\d\\d s");
+                        "deja: debug: \\[\\d+\\.\\d\\d s\\] the docker CLI's buildx plugin is /\\S+/docker-buildx, run"
+                                + " as itself \\(cache: inline: the builder's driver does not change the command\\)")
+                // The plugin's own file runs the build, without the docker CLI in between.
+                .containsPattern("\\] base" + suffix
+                        + ": running /\\S+/cli-plugins/docker-buildx build --progress plain -f /\\S+/Dockerfile ")
+                .containsPattern("\\] base" + suffix + ": docker-buildx build exited with 0 after \\d+\\.\\d\\d s");
         Run second = Run.withEnvironment(env, args.toArray(String[]::new));
         assertThat(second.code()).isZero();
         assertThat(results(second))

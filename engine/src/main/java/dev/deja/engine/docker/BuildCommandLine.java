@@ -29,16 +29,19 @@ final class BuildCommandLine {
     }
 
     /**
+     * @param buildx  the words that start a buildx command ({@link BuilderProbe.Builder#buildx})
      * @param folders the folder each named context that is a folder was written to
      */
     static List<String> buildx(
+            List<String> buildx,
             ImageBuilder.Request request,
             BuildDriver.Options options,
             boolean registryCache,
             Path metadata,
             Map<String, Path> folders,
             Sending sending) {
-        List<String> command = new ArrayList<>(List.of("docker", "buildx", "build"));
+        List<String> command = new ArrayList<>(buildx);
+        command.add("build");
         if (!options.builder().isEmpty()) {
             command.addAll(List.of("--builder", options.builder()));
         }

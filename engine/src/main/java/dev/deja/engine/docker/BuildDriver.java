@@ -106,7 +106,8 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         boolean registryCache = options.cache() == CacheMode.REGISTRY && builder.exportsRegistryCache();
         return builder.kind() == BuilderProbe.Builder.Kind.CLASSIC
                 ? BuildCommandLine.classic(request, options, sending)
-                : BuildCommandLine.buildx(request, options, registryCache, metadata, folders, sending);
+                : BuildCommandLine.buildx(
+                        builder.buildx(), request, options, registryCache, metadata, folders, sending);
     }
 
     /**
@@ -181,9 +182,6 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                     sending.onStdin() ? "to be sent on stdin, made ready" : "written to " + sending.context(),
                     (System.nanoTime() - writing) / 1e9));
             Attempt built = attempts(request, metadata, folders, sending, log);
-            if (built.code() != 0 && built.missingPlugin() && probe.missingAfterAll()) {
-                built = attempts(request, metadata, folders, sending, log);
-            }
             int code = built.code();
             boolean classic = probe.builder().kind() == BuilderProbe.Builder.Kind.CLASSIC;
             String tool = classic ? "docker build" : "docker buildx build";
@@ -214,11 +212,8 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         }
     }
 
-    /**
-     * How the builder's last run ended, whether it said the buildx plugin is missing, and its last error line
-     * (BuildKit's {@code ERROR: …}, "" when none).
-     */
-    private record Attempt(int code, boolean missingPlugin, String error) {}
+    /** How the builder's last run ended, and its last error line (BuildKit's {@code ERROR: …}, "" when none). */
+    private record Attempt(int code, String error) {}
 
     /** Runs the build, again when the push failed (at most {@value #PUSH_ATTEMPTS} times). */
     private Attempt attempts(
@@ -238,7 +233,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                             : null,
                     watch);
             if (code == 0 || !watch.pushFailed || attempt == PUSH_ATTEMPTS || cancellation.cancelled()) {
-                return new Attempt(code, watch.missingPlugin, watch.lastError);
+                return new Attempt(code, watch.lastError);
             }
             // Registries refuse concurrent uploads of one blob now and then (two runs pushing the same layer):
             // the build is cached by now, so building again costs only the push.
@@ -257,7 +252,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                     Locale.ROOT,
                     "%s: %s %s exited with %d after %.2f s",
                     name,
-                    command.get(0),
+                    Path.of(command.get(0)).getFileName(),
                     command.get(1),
                     code,
                     (System.nanoTime() - start) / 1e9));
@@ -317,7 +312,6 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         private final Consumer<String> log;
         private boolean pushFailed;
         private boolean pushing;
-        private boolean missingPlugin;
         private String lastError = "";
 
         PushWatch(Consumer<String> log) {
@@ -329,7 +323,6 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             // An error once the push step started is the push's: a current dockerd pushing for BuildKit reports a
             // registry's refusal as "ERROR: Error response from daemon: … 500".
             pushing |= line.matches("#\\d+ pushing .*");
-            missingPlugin |= BuilderProbe.isMissingPlugin(line);
             if (line.startsWith(" > pushing ")
                     || line.contains("failed to push")
                     || pushing && line.startsWith("ERROR:")) {

@@ -3,6 +3,8 @@ package dev.deja.engine.docker;
 import dev.deja.engine.config.CacheMode;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.exec.ProcessRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,15 +25,21 @@ final class BuilderProbe implements AutoCloseable {
      * What runs the builds: the buildx plugin (with its builder's driver) or the classic docker build.
      *
      * @param containerdStore the builder is the daemon's own BuildKit working on the containerd image store
+     * @param plugin          the buildx plugin's file where the docker CLI would find it, run as itself; "" to run it
+     *                        through the CLI ({@code docker buildx})
      */
-    record Builder(Kind kind, String name, String driver, boolean containerdStore) {
+    record Builder(Kind kind, String name, String driver, boolean containerdStore, String plugin) {
         enum Kind {
             BUILDX,
             CLASSIC
         }
 
         Builder(Kind kind, String name, String driver) {
-            this(kind, name, driver, false);
+            this(kind, name, driver, false, "");
+        }
+
+        Builder(Kind kind, String name, String driver, boolean containerdStore) {
+            this(kind, name, driver, containerdStore, "");
         }
 
         /**
@@ -40,6 +48,15 @@ final class BuilderProbe implements AutoCloseable {
          */
         boolean exportsRegistryCache() {
             return kind == Kind.BUILDX && (!driver.equals("docker") || containerdStore);
+        }
+
+        /**
+         * The words that start a buildx command: the plugin's file when known (buildx runs standalone, as the docker
+         * CLI would have run it, without the CLI's own start and its plugin check: 60 ms of a build's wait, twice that
+         * in CPU), else {@code docker buildx}.
+         */
+        List<String> buildx() {
+            return plugin.isEmpty() ? List.of("docker", "buildx") : List.of(plugin);
         }
     }
 
@@ -59,8 +76,6 @@ final class BuilderProbe implements AutoCloseable {
     private final Consumer<String> notices;
     private final Consumer<String> debug;
     private Builder builder;
-    /** The builder was taken from the plugin's file, not from the CLI: a CLI that lacks it after all corrects it. */
-    private boolean guessed;
 
     private CompletableFuture<Builder> probe;
 
@@ -138,54 +153,54 @@ final class BuilderProbe implements AutoCloseable {
         return builder;
     }
 
-    /**
-     * Whether the builder was taken from the buildx plugin's file and the docker CLI said it has no such command
-     * (a CLI that looks elsewhere, a wrapper): the CLI is then asked, and the build is to run again.
-     */
-    synchronized boolean missingAfterAll() {
-        if (!guessed) {
-            // Another build found it first (--jobs): the builder is corrected already.
-            return builder != null && builder.kind() == Builder.Kind.CLASSIC;
-        }
-        guessed = false;
-        said(detect());
-        return true;
-    }
-
     private Builder guess() {
-        Builder onDisk = pluginOnDisk();
-        guessed = onDisk != null;
-        return onDisk;
-    }
-
-    /**
-     * The buildx plugin, known from its file where the docker CLI looks for it, when nothing else matters: with the
-     * current builder and inline cache (or none) the command line is the same whatever the builder's driver, so the
-     * CLI need not be asked (two Go programs started: 0.2 s a build would wait for). {@code null} when it must be.
-     */
-    private Builder pluginOnDisk() {
         if (!options.builder().isEmpty() || options.cache() == CacheMode.REGISTRY) {
+            // The builder's driver changes the command: the CLI is asked.
             return null;
         }
+        String plugin = pluginFile();
+        if (plugin.isEmpty()) {
+            return null;
+        }
+        debug.accept("the docker CLI's buildx plugin is " + plugin + ", run as itself (cache: "
+                + options.cache().name().toLowerCase(Locale.ROOT)
+                + ": the builder's driver does not change the command)");
+        return new Builder(Builder.Kind.BUILDX, "", "", false, plugin);
+    }
+
+    /**
+     * The buildx plugin's file where the docker CLI looks for it, in its order; "" when there is none, or when the
+     * CLI's config names more folders ({@code cliPluginsExtraDirs}): the CLI then knows best which one it runs. With
+     * the current builder and inline cache (or none) the command line is the same whatever the builder's driver, so
+     * the CLI need not be asked (two Go programs started: 0.2 s a build would wait for).
+     */
+    String pluginFile() {
         List<String> folders = new ArrayList<>();
         String config = environment.getOrDefault("DOCKER_CONFIG", "");
         String home = environment.getOrDefault("HOME", "");
-        if (!config.isEmpty()) {
-            folders.add(config + "/cli-plugins");
-        } else if (!home.isEmpty()) {
-            folders.add(home + "/.docker/cli-plugins");
+        String userFolder = !config.isEmpty() ? config : home.isEmpty() ? "" : home + "/.docker";
+        if (!userFolder.isEmpty()) {
+            if (namesMorePluginFolders(Path.of(userFolder, "config.json"))) {
+                return "";
+            }
+            folders.add(userFolder + "/cli-plugins");
         }
         folders.addAll(SYSTEM_PLUGIN_FOLDERS);
         for (String folder : folders) {
             Path plugin = Path.of(folder, "docker-buildx");
             if (Files.isRegularFile(plugin) && Files.isExecutable(plugin)) {
-                debug.accept("the docker CLI's buildx plugin is " + plugin + " (cache: "
-                        + options.cache().name().toLowerCase(Locale.ROOT)
-                        + ": the builder's driver does not change the command)");
-                return new Builder(Builder.Kind.BUILDX, "", "");
+                return plugin.toString();
             }
         }
-        return null;
+        return "";
+    }
+
+    private static boolean namesMorePluginFolders(Path config) {
+        try {
+            return Files.isRegularFile(config) && Files.readString(config).contains("cliPluginsExtraDirs");
+        } catch (IOException | UncheckedIOException e) {
+            return true;
+        }
     }
 
     /** For the classic builder, {@code name} holds what the docker CLI said about the missing plugin. */
@@ -223,7 +238,8 @@ final class BuilderProbe implements AutoCloseable {
                 Builder.Kind.BUILDX,
                 field(described, "Name"),
                 field(described, "Driver"),
-                described.contains(CONTAINERD_WORKER_LABEL));
+                described.contains(CONTAINERD_WORKER_LABEL),
+                pluginFile());
     }
 
     /** What the docker CLI says when it has no buildx plugin (20.10: "'buildx' is not a docker command"). */
