@@ -814,13 +814,12 @@ public final class Deja {
 
     private void startRegistry() {
         if (client == null) {
-            client = Parallel.ahead(
-                    "deja-registry-start",
-                    () -> RegistryClient.create(
+            client = Parallel.ahead("deja-registry-start", () -> RegistryClient.create(
                             new DockerConfigCredentials(settings.environment()),
                             Set.copyOf(settings.insecureRegistries()),
                             settings.debug(),
-                            settings.retry()));
+                            settings.retry())
+                    .prepare());
         }
     }
 }
