@@ -221,4 +221,43 @@ class BuildDriverTest {
             dev.deja.packer.context.ContextFiles.delete(dir);
         }
     }
+
+    @Test
+    void theBuildersTemporaryFilesAreGoneOnceTheDriverCloses() throws Exception {
+        // A buildx plugin where the docker CLI looks first: it says whether the context folder and the metadata file
+        // were there while it ran, and writes the pushed digest as buildx does.
+        Path config = tmp.resolve("docker-config");
+        Path plugin = config.resolve("cli-plugins/docker-buildx");
+        Path seen = tmp.resolve("seen");
+        java.nio.file.Files.createDirectories(plugin.getParent());
+        java.nio.file.Files.writeString(
+                plugin,
+                "#!/bin/sh\n"
+                        + "while [ $# -gt 1 ]; do\n"
+                        + "  if [ \"$1\" = --metadata-file ]; then metadata=$2;"
+                        + " printf '{\"containerimage.digest\": \"sha256:%064d\"}' 0 > \"$2\"; fi\n"
+                        + "  shift\n"
+                        + "done\n"
+                        + "printf '%s\\n%s\\n' \"$1\" \"$metadata\" > '" + seen + "'\n"
+                        + "[ -f \"$1/Dockerfile\" ] && [ -f \"$1/app\" ]\n");
+        java.nio.file.Files.setPosixFilePermissions(
+                plugin, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> environment =
+                Map.of("DOCKER_CONFIG", config.toString(), "HOME", tmp.toString(), "PATH", System.getenv("PATH"));
+        BuildDriver driver = new BuildDriver(
+                environment,
+                BuildDriver.Options.defaults(),
+                dev.deja.engine.exec.Cancellation.never(),
+                notice -> {},
+                line -> {});
+
+        ImageBuilder.Result result = driver.build(request("svc1"), line -> {});
+        driver.close();
+
+        assertThat(result.digest()).isEqualTo("sha256:" + "0".repeat(64));
+        List<String> given = java.nio.file.Files.readAllLines(seen);
+        assertThat(given).hasSize(2);
+        assertThat(Path.of(given.get(0))).doesNotExist();
+        assertThat(Path.of(given.get(1))).doesNotExist();
+    }
 }
