@@ -12,6 +12,8 @@ import dev.deja.registry.Repository;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reuse half of {@code build}: every image whose state exists gets its commit, branch and extra tags by a raw
@@ -42,6 +44,8 @@ public final class Promoter {
 
     private final Manifests registry;
     private final Cancellation cancellation;
+    /** What the state tag of each just-built image held when its tags were last checked against it. */
+    private final Map<String, Manifest> checked = new ConcurrentHashMap<>();
 
     /** @param cancellation a stopped run writes no moving tag, and one that started writing them finishes */
     public Promoter(Manifests registry, Cancellation cancellation) {
@@ -121,11 +125,13 @@ public final class Promoter {
      * holds now and check afterwards that it still does, so every tag ends on the state tag's last image.
      */
     private Manifest putJustBuilt(PlannedImage image, List<String> tags) {
-        Manifest manifest = stateManifest(image);
+        // The moving tags start from what the state tag held when the fixed ones were checked.
+        Manifest manifest = checked.containsKey(image.name()) ? checked.get(image.name()) : stateManifest(image);
         for (int attempt = 1; ; attempt++) {
             putAll(image, tags, manifest);
             Manifest now = stateManifest(image);
             if (now.digest().equals(manifest.digest()) || attempt == 3) {
+                checked.put(image.name(), manifest);
                 return manifest;
             }
             manifest = now;

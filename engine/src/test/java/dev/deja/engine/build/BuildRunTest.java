@@ -9,6 +9,7 @@ import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.graph.Selection;
 import dev.deja.engine.plan.CacheRefs;
 import dev.deja.engine.plan.Plan;
+import dev.deja.engine.plan.PlannedImage;
 import dev.deja.engine.plan.Planner;
 import dev.deja.engine.plan.StateLookup;
 import dev.deja.engine.project.ProjectLoader;
@@ -17,11 +18,13 @@ import dev.deja.engine.report.ImageResult;
 import dev.deja.engine.report.Result;
 import dev.deja.packer.TestTree;
 import dev.deja.packer.state.ContentHasher;
+import dev.deja.registry.Manifest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -134,6 +137,29 @@ class BuildRunTest {
                     .isEqualTo(registry.digestOf(image, GIT.commit()));
         }
         assertThat(builder.started()).containsExactly("e");
+    }
+
+    @Test
+    void aJustBuiltImagesTagsEndOnWhatItsStateTagHoldsLastWhenAnotherRunPushesItMeanwhile() {
+        Map<String, String> states = plan().images().stream()
+                .collect(Collectors.toMap(
+                        PlannedImage::name, image -> PREFIX + "/" + image.name() + ":" + image.stateTag()));
+        int before = registry.reads(states.get("b"));
+        Manifest theirs = FakeRegistry.manifest("a, pushed by another run");
+        // Reads of a's state tag in the run: the plan's lookup, the cache sources', then before and after its fixed
+        // tags. Right after that check, before the moving tags' own, the other run pushes the same state.
+        registry.afterRead((reference, read) -> {
+            if (reference.equals(states.get("a")) && read == before + 5) {
+                registry.push(PREFIX + "/a", reference.substring(reference.lastIndexOf(':') + 1), theirs);
+            }
+        });
+
+        assertThat(run(1).movingTagsWritten()).isTrue();
+
+        assertThat(registry.digestOf("a", "feature-x")).contains(theirs.digest());
+        assertThat(registry.digestOf("a", GIT.commit())).isNotEqualTo(Optional.of(theirs.digest()));
+        // The moving tags start from what the fixed ones' check read: one read after each set of tags, no more.
+        assertThat(registry.reads(states.get("b")) - before).isEqualTo(5);
     }
 
     @Test

@@ -17,6 +17,8 @@ final class FakeRegistry implements Manifests {
 
     private final Map<String, Manifest> tags = new ConcurrentHashMap<>();
     private final List<String> puts = new ArrayList<>();
+    private final Map<String, Integer> reads = new ConcurrentHashMap<>();
+    private volatile java.util.function.BiConsumer<String, Integer> afterRead = (reference, count) -> {};
 
     static Manifest manifest(String content) {
         byte[] bytes = ("{\"schemaVersion\":2,\"deja\":\"" + content + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -42,7 +44,19 @@ final class FakeRegistry implements Manifests {
 
     @Override
     public Optional<Manifest> manifest(String repository, String tag) {
+        int read = reads.merge(repository + ":" + tag, 1, Integer::sum);
+        afterRead.accept(repository + ":" + tag, read);
         return Optional.ofNullable(tags.get(repository + ":" + tag));
+    }
+
+    /** How often {@code repository:tag}'s manifest was read. */
+    int reads(String reference) {
+        return reads.getOrDefault(reference, 0);
+    }
+
+    /** Called as each manifest is read (before it is answered) with the reference and how often it was read. */
+    void afterRead(java.util.function.BiConsumer<String, Integer> hook) {
+        afterRead = hook;
     }
 
     @Override
