@@ -161,6 +161,12 @@ class BuildResilienceTest {
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> env = new HashMap<>(example.env);
         env.put("PATH", bin + ":" + env.get("PATH"));
+        // This machine has the plugin's file where the CLI looks, which deja would run as itself: a config that
+        // names plugin folders of its own leaves the choice to the CLI, which has none here.
+        Path config = Files.createDirectories(tmp.resolve("docker-config"));
+        Files.writeString(
+                config.resolve("config.json"), "{\"cliPluginsExtraDirs\": [\"" + tmp.resolve("no-plugins") + "\"]}");
+        env.put("DOCKER_CONFIG", config.toString());
 
         Run first = Run.withEnvironment(env, example.buildArgs());
         assertThat(first.code()).as(first.stdout() + first.stderr()).isZero();
