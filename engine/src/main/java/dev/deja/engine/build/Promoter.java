@@ -44,8 +44,6 @@ public final class Promoter {
 
     private final Manifests registry;
     private final Cancellation cancellation;
-    /** What the state tag of each just-built image held when its tags were last checked against it. */
-    private final Map<String, Manifest> checked = new ConcurrentHashMap<>();
 
     /** @param cancellation a stopped run writes no moving tag, and one that started writing them finishes */
     public Promoter(Manifests registry, Cancellation cancellation) {
@@ -58,15 +56,19 @@ public final class Promoter {
      * image of the run was reused, built or exported).
      */
     public Result promote(Plan plan, ImageTags tags, boolean runSucceeded) {
+        // What the state tag of each just-built image held when its tags were last checked against it.
+        Map<String, Manifest> checked = new ConcurrentHashMap<>();
         List<Retag> outcomes = Parallel.map(
                 plan.images(),
                 Parallel.DEFAULT_WIDTH,
-                image -> image.decision() == Decision.REUSE ? retag(plan, image, tags.fixed(image)) : notReused(image));
+                image -> image.decision() == Decision.REUSE
+                        ? retag(plan, image, tags.fixed(image), checked)
+                        : notReused(image));
         if (!runSucceeded
                 || plan.images().stream().allMatch(image -> tags.moving(image).isEmpty())) {
             return new Result(outcomes, false);
         }
-        List<Retag> withMoving = cancellation.unlessCancelled(() -> writeMoving(plan, tags, outcomes));
+        List<Retag> withMoving = cancellation.unlessCancelled(() -> writeMoving(plan, tags, outcomes, checked));
         return withMoving == null ? new Result(outcomes, false) : new Result(withMoving, true);
     }
 
@@ -82,7 +84,7 @@ public final class Promoter {
                         : "state " + image.stateTag() + " is not in the registry: needs a build");
     }
 
-    private List<Retag> writeMoving(Plan plan, ImageTags tags, List<Retag> fixed) {
+    private List<Retag> writeMoving(Plan plan, ImageTags tags, List<Retag> fixed, Map<String, Manifest> checked) {
         List<Integer> indexes = new ArrayList<>();
         for (int i = 0; i < fixed.size(); i++) {
             indexes.add(i);
@@ -93,7 +95,7 @@ public final class Promoter {
                 return done;
             }
             Retag more =
-                    retag(plan, plan.images().get(i), tags.moving(plan.images().get(i)));
+                    retag(plan, plan.images().get(i), tags.moving(plan.images().get(i)), checked);
             List<String> all = new ArrayList<>(done.tags());
             all.addAll(more.tags());
             return new Retag(
@@ -106,11 +108,11 @@ public final class Promoter {
         });
     }
 
-    private Retag retag(Plan plan, PlannedImage image, List<String> tags) {
+    private Retag retag(Plan plan, PlannedImage image, List<String> tags, Map<String, Manifest> checked) {
         long start = System.nanoTime();
         Manifest tagged = plan.manifest(image.name()).isPresent()
                 ? putFetched(image, tags, plan.manifest(image.name()).get())
-                : putJustBuilt(image, tags);
+                : putJustBuilt(image, tags, checked);
         return new Retag(
                 image.name(), Decision.REUSE, tagged.digest(), tags, Duration.ofNanos(System.nanoTime() - start), "");
     }
@@ -124,7 +126,7 @@ public final class Promoter {
      * Just built: another run building the same state may push it again at any moment. Tag what the state tag
      * holds now and check afterwards that it still does, so every tag ends on the state tag's last image.
      */
-    private Manifest putJustBuilt(PlannedImage image, List<String> tags) {
+    private Manifest putJustBuilt(PlannedImage image, List<String> tags, Map<String, Manifest> checked) {
         // The moving tags start from what the state tag held when the fixed ones were checked.
         Manifest manifest = checked.containsKey(image.name()) ? checked.get(image.name()) : stateManifest(image);
         for (int attempt = 1; ; attempt++) {
