@@ -136,7 +136,7 @@ public final class Discovery {
                 found.add(image);
             }
         }
-        List<ImageDefinition> images = name(found, takenNames, notices);
+        List<ImageDefinition> images = name(besideDockerfiles(found), takenNames, notices);
         // What was skipped or renamed first: there are few of those, and many inferred contexts in a big tree.
         notices.sort(Comparator.comparingInt(notice -> notice.message().startsWith("context is") ? 1 : 0));
         return new Result(images, notices);
@@ -145,6 +145,27 @@ public final class Discovery {
     private static boolean inSkippedFolder(String dockerfile) {
         List<String> folders = List.of(RepoPath.parent(dockerfile).split("/"));
         return SKIPPED_FOLDERS.stream().anyMatch(folders::contains);
+    }
+
+    /**
+     * A Containerfile beside a Dockerfile of the same variant is {@code <variant>-containerfile}: the folder's name
+     * stays with the Dockerfile, which {@code docker build} reads there.
+     */
+    private static List<Found> besideDockerfiles(List<Found> found) {
+        Set<String> docker = found.stream()
+                .filter(image -> dockerName(image.dockerfile()))
+                .map(image -> image.folder() + "/" + image.variant())
+                .collect(Collectors.toSet());
+        return found.stream()
+                .map(image -> dockerName(image.dockerfile()) || !docker.contains(image.folder() + "/" + image.variant())
+                        ? image
+                        : new Found(
+                                image.dockerfile(),
+                                image.folder(),
+                                image.variant().isEmpty() ? "containerfile" : image.variant() + "-containerfile",
+                                image.context(),
+                                image.file()))
+                .toList();
     }
 
     /** The Dockerfile's image, or null (with a notice when the file looked like one). */
@@ -208,24 +229,52 @@ public final class Discovery {
         return Files.isRegularFile(real) ? null : "a symlink to '" + target + "', which is not a file";
     }
 
-    /** {@code Dockerfile.dev} → dev, {@code api.Dockerfile} → api, {@code Dockerfile} → "". */
+    /**
+     * The names a Dockerfile goes by, the Docker one first: podman and buildah read a {@code Containerfile} (and
+     * nerdctl falls back to one), with the same variants.
+     */
+    private static final List<String> DOCKERFILE_NAMES = List.of("Dockerfile", "Containerfile");
+
+    /** {@code Dockerfile.dev} → dev, {@code api.Dockerfile} → api, {@code Dockerfile} → "" (a Containerfile alike). */
     private static String variant(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);
-        if (lower.equals("dockerfile")) {
-            return "";
+        for (String name : DOCKERFILE_NAMES) {
+            String suffix = "." + name.toLowerCase(Locale.ROOT);
+            if (lower.equals(name.toLowerCase(Locale.ROOT))) {
+                return "";
+            }
+            if (lower.endsWith(suffix)) {
+                return fileName.substring(0, fileName.length() - suffix.length());
+            }
+            if (fileName.startsWith(name + ".")) {
+                return fileName.substring(name.length() + 1);
+            }
         }
-        if (lower.endsWith(".dockerfile")) {
-            return fileName.substring(0, fileName.length() - ".dockerfile".length());
-        }
-        return fileName.substring("dockerfile.".length());
+        return fileName;
     }
 
-    /** {@code Dockerfile}, {@code Dockerfile.<variant>}, {@code <variant>.Dockerfile} (any case of the suffix). */
+    /**
+     * {@code Dockerfile}, {@code Dockerfile.<variant>}, {@code <variant>.Dockerfile} (any case of the suffix), and
+     * the same of {@code Containerfile}.
+     */
     static boolean isDockerfileName(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);
-        return fileName.equals("Dockerfile")
-                || (lower.endsWith(".dockerfile") && lower.length() > ".dockerfile".length())
-                || (fileName.startsWith("Dockerfile.") && fileName.length() > "Dockerfile.".length());
+        for (String name : DOCKERFILE_NAMES) {
+            String suffix = "." + name.toLowerCase(Locale.ROOT);
+            if (fileName.equals(name)
+                    || (lower.endsWith(suffix) && lower.length() > suffix.length())
+                    || (fileName.startsWith(name + ".") && fileName.length() > name.length() + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the file goes by the Docker name ({@code Dockerfile}, …), not another ({@code Containerfile}). */
+    private static boolean dockerName(String dockerfile) {
+        String fileName = dockerfile.substring(dockerfile.lastIndexOf('/') + 1);
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        return lower.equals("dockerfile") || lower.endsWith(".dockerfile") || fileName.startsWith("Dockerfile.");
     }
 
     /**

@@ -199,4 +199,34 @@ class DiscoveryTest {
                 .extracting(ImageDefinition::dockerfile)
                 .containsExactlyInAnyOrder("common/Dockerfile", "web/Dockerfile");
     }
+
+    /**
+     * Podman's and buildah's name for a Dockerfile, which nerdctl and others fall back to: {@code Containerfile},
+     * {@code Containerfile.<variant>}, {@code <variant>.containerfile} are images as their Docker spellings are. A
+     * folder holding both a Dockerfile and a Containerfile of the same variant keeps its name for the Dockerfile
+     * (what {@code docker build} reads there) and names the other {@code <folder>-containerfile}.
+     */
+    @Test
+    void containerfilesAreImagesToo() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("repo"))
+                .file("ubi/Containerfile", "FROM registry.access.redhat.com/ubi9\n")
+                .file("ubi/Containerfile.debug", "FROM registry.access.redhat.com/ubi9\nRUN true\n")
+                .file("tools/lint.containerfile", "FROM alpine\n")
+                .file("both/Dockerfile", "FROM alpine\n")
+                .file("both/Containerfile", "FROM alpine\nRUN true\n")
+                .file("deploy/Containerfile.j2", "FROM {{ base }}\n")
+                .file("src/Containerfile.go", "package containerfile\n");
+        Project project = load(tree);
+        assertThat(project.images())
+                .extracting(image -> image.name() + "=" + image.dockerfile())
+                .containsExactlyInAnyOrder(
+                        "ubi=ubi/Containerfile",
+                        "ubi-debug=ubi/Containerfile.debug",
+                        "tools-lint=tools/lint.containerfile",
+                        "both=both/Dockerfile",
+                        "both-containerfile=both/Containerfile");
+        assertThat(notices(project))
+                .anySatisfy(n -> assertThat(n).startsWith("deploy/Containerfile.j2: skipped: a template (.j2)"))
+                .noneSatisfy(n -> assertThat(n).contains("Containerfile.go"));
+    }
 }
