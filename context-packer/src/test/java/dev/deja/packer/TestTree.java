@@ -59,6 +59,26 @@ public final class TestTree {
         return bytes(relative, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A new RSA private key in PKCS#8 PEM at {@code relative}: one the docker CLI's SSH forwarding (and bake, which
+     * parses the keys it is given) reads as a key.
+     */
+    public TestTree sshKey(String relative) {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
+            return file(
+                    relative,
+                    "-----BEGIN PRIVATE KEY-----\n"
+                            + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                                    .encodeToString(pkcs8)
+                            + "\n-----END PRIVATE KEY-----\n");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public TestTree bytes(String relative, byte[] content) {
         try {
             Path path = root.resolve(relative);

@@ -66,7 +66,9 @@ final class ConfigBinding {
             "tag-prefix",
             "tag-suffix",
             "compose-service",
-            "dev");
+            "dev",
+            "secrets",
+            "ssh");
     private static final Set<String> DEV_KEYS = Set.of("command", "sync", "workdir", "restart");
 
     private ConfigBinding() {}
@@ -129,6 +131,8 @@ final class ConfigBinding {
                         ? null
                         : new DevConfig(
                                 dev.text("command"), dev.texts("sync", true), dev.text("workdir"), dev.text("restart")),
+                image.textMap("secrets"),
+                image.texts("ssh", true),
                 null);
     }
 

@@ -16,6 +16,10 @@ import java.util.Map;
  * @param tagSuffix        written after every tag of the image, or {@code null}
  * @param composeService   the compose services that run this image ({@code deja env --format compose})
  * @param dev              how {@code deja dev} rebuilds it incrementally, or {@code null}
+ * @param secrets          build secrets by id: a file (from the project root, {@code ~/} from the home folder) or
+ *                         {@code env:NAME}; never part of the state
+ * @param ssh              SSH agent sockets or keys the builder may use: {@code default}, {@code ID} or
+ *                         {@code ID=PATH[,PATH…]}; never part of the state
  * @param line             line of the image's name in deja.yaml, for messages
  */
 public record ImageEntry(
@@ -38,7 +42,12 @@ public record ImageEntry(
         String tagSuffix,
         List<String> composeService,
         DevConfig dev,
+        Map<String, String> secrets,
+        List<String> ssh,
         Integer line) {
+
+    /** The prefix of a secret read from an environment variable ({@code env:NPM_TOKEN}). */
+    public static final String SECRET_FROM_ENVIRONMENT = "env:";
 
     public ImageEntry {
         include = include == null ? List.of() : List.copyOf(include);
@@ -56,6 +65,8 @@ public record ImageEntry(
         dockerfileInline = dockerfileInline == null ? "" : dockerfileInline;
         composeService = composeService == null ? List.of() : List.copyOf(composeService);
         dev = dev == null ? DevConfig.NONE : dev;
+        secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+        ssh = ssh == null ? List.of() : List.copyOf(ssh);
         line = line == null ? 0 : line;
     }
 
@@ -80,6 +91,8 @@ public record ImageEntry(
                 tagSuffix,
                 composeService,
                 dev,
+                secrets,
+                ssh,
                 newLine);
     }
 }

@@ -1,6 +1,7 @@
 package dev.deja.engine.docker;
 
 import dev.deja.engine.config.CacheMode;
+import dev.deja.engine.config.ImageEntry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +126,15 @@ final class BuildCommandLine {
             command.addAll(List.of(
                     "--platform", String.join(",", request.packed().inputs().platforms())));
         }
+        request.image().secrets().forEach((id, source) -> command.addAll(List.of("--secret", secret(id, source))));
+        request.image().ssh().forEach(ssh -> command.addAll(List.of("--ssh", ssh)));
+    }
+
+    /** What {@code --secret} gets for the secret {@code id} read from {@code source} (a file, or env:NAME). */
+    static String secret(String id, String source) {
+        return source.startsWith(ImageEntry.SECRET_FROM_ENVIRONMENT)
+                ? "id=" + id + ",env=" + source.substring(ImageEntry.SECRET_FROM_ENVIRONMENT.length())
+                : "id=" + id + ",src=" + source;
     }
 
     private static String buildCacheRef(ImageBuilder.Request request) {

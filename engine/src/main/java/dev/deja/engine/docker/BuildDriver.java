@@ -2,9 +2,11 @@ package dev.deja.engine.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deja.engine.config.CacheMode;
+import dev.deja.engine.config.ImageEntry;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.exec.ProcessRunner;
+import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.why.StateSummary;
 import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.context.ContextTar;
@@ -51,6 +53,9 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     private static final int PUSH_ATTEMPTS = 3;
 
     private final ProcessRunner processes;
+    /** deja's environment, where secrets given as {@code env:NAME} are read by the builder. */
+    private final Map<String, String> environment;
+
     private final Options options;
     private final Cancellation cancellation;
     private final BuilderProbe probe;
@@ -85,6 +90,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             BuilderProbe.Builder known) {
         Map<String, String> buildKit = new HashMap<>(environment);
         buildKit.put("DOCKER_BUILDKIT", "1");
+        this.environment = Map.copyOf(environment);
         this.processes = new ProcessRunner(buildKit, cancellation);
         this.options = options;
         this.cancellation = cancellation;
@@ -162,6 +168,10 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     public Result build(Request request, Consumer<String> log) {
         long start = System.nanoTime();
         String name = request.image().name();
+        String unreadable = unreadableSecret(request.image(), environment);
+        if (unreadable != null) {
+            throw new BuildFailedException(name, unreadable);
+        }
         Path metadata;
         try {
             metadata = Files.createTempFile("deja-build-" + name.replace('/', '-'), ".json");
@@ -223,6 +233,40 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 return null;
             }));
         }
+    }
+
+    /**
+     * Why a secret or SSH key of {@code image} cannot reach the builder ({@code null}: they all can), said before
+     * anything runs: the builder's own message names neither the image nor where the secret was configured.
+     */
+    static String unreadableSecret(ImageDefinition image, Map<String, String> environment) {
+        for (Map.Entry<String, String> secret : image.secrets().entrySet()) {
+            String source = secret.getValue();
+            if (source.startsWith(ImageEntry.SECRET_FROM_ENVIRONMENT)) {
+                String variable = source.substring(ImageEntry.SECRET_FROM_ENVIRONMENT.length());
+                if (!environment.containsKey(variable)) {
+                    return "secret '" + secret.getKey() + "' is read from $" + variable + ", which is not set";
+                }
+            } else if (!Files.isReadable(Path.of(source))) {
+                return "secret '" + secret.getKey() + "' is read from " + source + ", which "
+                        + (Files.exists(Path.of(source)) ? "deja cannot read" : "does not exist");
+            }
+        }
+        for (String ssh : image.ssh()) {
+            int eq = ssh.indexOf('=');
+            if (eq < 0 && environment.getOrDefault("SSH_AUTH_SOCK", "").isEmpty()) {
+                return "ssh '" + ssh + "' forwards your SSH agent, and SSH_AUTH_SOCK is not set (start one: eval"
+                        + " $(ssh-agent) && ssh-add; or name a key: " + ssh + "=~/.ssh/id_ed25519)";
+            }
+            if (eq >= 0) {
+                for (String path : ssh.substring(eq + 1).split(",")) {
+                    if (!Files.exists(Path.of(path))) {
+                        return "ssh '" + ssh.substring(0, eq) + "' names " + path + ", which does not exist";
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** How the builder's last run ended, and its last error line (BuildKit's {@code ERROR: …}, "" when none). */

@@ -30,9 +30,16 @@ final class Definitions {
      * @param configPath where the entry is written, for errors
      * @param outputs    folders that builds write: what lies under them need not exist yet
      * @param defaults   the config whose top-level repository and tag affixes apply unless the image has its own
+     * @param home       where {@code ~/} leads in the paths of secrets and SSH keys
      */
     static ImageDefinition define(
-            Path root, Path configPath, String name, ImageEntry entry, Set<String> outputs, ConfigFile defaults) {
+            Path root,
+            Path configPath,
+            String name,
+            ImageEntry entry,
+            Set<String> outputs,
+            ConfigFile defaults,
+            Path home) {
         int line = entry.line();
         if (!ImageNames.isValidName(name)) {
             throw new ConfigException(
@@ -170,8 +177,85 @@ final class Definitions {
                 entry.dockerfileInline(),
                 entry.composeService(),
                 dev,
+                secrets(root, home, configPath, line, name, entry.secrets()),
+                ssh(root, home, configPath, line, name, entry.ssh()),
                 configPath,
                 line);
+    }
+
+    /**
+     * Build secrets checked: ids BuildKit takes, a file made absolute (from the project root; {@code ~/} from the home
+     * folder) or {@code env:NAME}. Whether they exist is checked when an image is built: a plan needs none.
+     */
+    private static Map<String, String> secrets(
+            Path root, Path home, Path configPath, int line, String image, Map<String, String> secrets) {
+        Map<String, String> out = new TreeMap<>();
+        secrets.forEach((id, source) -> {
+            if (!id.matches("[A-Za-z0-9_.-]+")) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + image + "': secret id '" + id + "' is not valid (letters, digits, _ . -)");
+            }
+            String from = source == null ? "" : source.strip();
+            if (from.startsWith(ImageEntry.SECRET_FROM_ENVIRONMENT)) {
+                String variable = from.substring(ImageEntry.SECRET_FROM_ENVIRONMENT.length());
+                if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new ConfigException(
+                            configPath,
+                            line,
+                            "image '" + image + "': secret '" + id + "': '" + variable
+                                    + "' is not an environment variable name");
+                }
+                out.put(id, from);
+            } else if (from.isEmpty()) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + image + "': secret '" + id + "' needs a file or env:VARIABLE to read it from");
+            } else {
+                out.put(id, absolute(root, home, from).toString());
+            }
+        });
+        return out;
+    }
+
+    /** {@code --ssh} entries checked: {@code default}, an id, or {@code ID=PATH[,PATH…]} with the paths made absolute. */
+    private static List<String> ssh(
+            Path root, Path home, Path configPath, int line, String image, List<String> entries) {
+        List<String> out = new ArrayList<>();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            String id = eq < 0 ? entry.strip() : entry.substring(0, eq).strip();
+            if (!id.matches("[A-Za-z0-9_.-]+")) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + image + "': ssh '" + entry + "' is not default, an id, or ID=PATH[,PATH…]");
+            }
+            if (eq < 0) {
+                out.add(id);
+                continue;
+            }
+            List<String> paths = new ArrayList<>();
+            for (String path : entry.substring(eq + 1).split(",")) {
+                if (path.isBlank()) {
+                    throw new ConfigException(
+                            configPath, line, "image '" + image + "': ssh '" + entry + "' names an empty path");
+                }
+                paths.add(absolute(root, home, path.strip()).toString());
+            }
+            out.add(id + "=" + String.join(",", paths));
+        }
+        return out;
+    }
+
+    /** A path outside the context (a secret, a key): from the project root, or from the home folder with {@code ~/}. */
+    private static Path absolute(Path root, Path home, String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            return home.resolve(path.substring(1).replaceFirst("^/", "")).normalize();
+        }
+        return root.toAbsolutePath().resolve(path).normalize();
     }
 
     /** The {@code dev:} block checked: a command, sync paths inside the context (the context when none). */

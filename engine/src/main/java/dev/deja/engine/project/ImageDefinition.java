@@ -23,6 +23,10 @@ import java.util.Map;
  * @param composeServices the compose services that run it (its compose source's, or {@code compose-service:})
  * @param dev         how {@code deja dev} rebuilds it ({@link DevConfig#NONE} when it has no {@code dev:}); its
  *                    sync paths repo-relative, inside the context
+ * @param secrets     build secrets by id ({@code --secret}): an absolute file path, or {@code env:NAME}; never part of
+ *                    the state (BuildKit's cache does not key on them either)
+ * @param ssh         what {@code --ssh} gets: {@code default}, {@code ID}, or {@code ID=PATH[,PATH…]} with absolute
+ *                    paths; never part of the state
  * @param declaredIn  the config file (or the Dockerfile, for discovered images), for messages
  * @param line        line in {@code declaredIn}, 0 when discovered
  */
@@ -46,6 +50,8 @@ public record ImageDefinition(
         String inlineDockerfile,
         List<String> composeServices,
         DevConfig dev,
+        Map<String, String> secrets,
+        List<String> ssh,
         Path declaredIn,
         int line) {
 
@@ -63,6 +69,8 @@ public record ImageDefinition(
         labels = Map.copyOf(labels);
         contexts = Map.copyOf(contexts);
         composeServices = List.copyOf(composeServices);
+        secrets = Map.copyOf(secrets);
+        ssh = List.copyOf(ssh);
     }
 
     /** An image found on disk: its Dockerfile and context, nothing else set. */
@@ -87,6 +95,8 @@ public record ImageDefinition(
                 "",
                 List.of(),
                 DevConfig.NONE,
+                Map.of(),
+                List.of(),
                 file,
                 0);
     }

@@ -123,6 +123,8 @@ public final class InitialConfig {
         if (!image.output().isEmpty()) {
             out.add("    output: " + scalar(image.output()));
         }
+        mapping(out, "secrets", image.secrets());
+        list(out, "ssh", image.ssh());
         return out;
     }
 

@@ -173,8 +173,8 @@ public final class ProjectLoader {
                 .map(RepoPath::normalizeOrNull)
                 .filter(output -> output != null)
                 .collect(Collectors.toSet());
-        entries.forEach((name, entry) -> images.add(
-                Definitions.define(root, declaredIn.getOrDefault(name, configPath), name, entry, outputs, config)));
+        entries.forEach((name, entry) -> images.add(Definitions.define(
+                root, declaredIn.getOrDefault(name, configPath), name, entry, outputs, config, home())));
         if (config.discover().on() || (config.images().isEmpty() && source.isEmpty())) {
             Set<String> names = new HashSet<>();
             images.forEach(image -> {
@@ -229,5 +229,11 @@ public final class ProjectLoader {
             return 0;
         }
         return 0;
+    }
+
+    /** Where {@code ~/} in a secret's or SSH key's path leads: {@code $HOME}, else the JVM's idea of it. */
+    private Path home() {
+        String home = environment.getOrDefault("HOME", "");
+        return Path.of(home.isEmpty() ? System.getProperty("user.home") : home);
     }
 }

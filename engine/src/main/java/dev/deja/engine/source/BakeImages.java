@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.ImageEntry;
 import dev.deja.engine.config.ImageNames;
 import dev.deja.engine.config.Notice;
 import dev.deja.packer.dockerfile.Dockerfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +26,7 @@ public final class BakeImages {
 
     /** Bake settings that change what the builder can do, and that deja does not pass (yet). */
     private static final List<String> IGNORED_KEYS =
-            List.of("secret", "ssh", "network", "extra-hosts", "shm-size", "ulimits", "entitlements");
+            List.of("network", "extra-hosts", "shm-size", "ulimits", "entitlements");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -87,6 +90,45 @@ public final class BakeImages {
                         e.getKey(), local ? relative(root, dir.resolve(value).normalize(), target, file) : value);
             });
         }
+        ObjectNode secrets = JSON.objectNode();
+        for (JsonNode secret : definition.path("secret")) {
+            Map<String, String> fields = fields(secret);
+            String id = fields.getOrDefault("id", "");
+            String env = fields.getOrDefault("env", "");
+            String src = fields.getOrDefault("src", fields.getOrDefault("source", ""));
+            if (id.isEmpty() || (env.isEmpty() && src.isEmpty())) {
+                throw new ConfigException(
+                        file,
+                        "bake target '" + target + "': secret '" + secret.asText(secret.toString())
+                                + "' needs an id and a src or env");
+            }
+            secrets.put(
+                    id,
+                    env.isEmpty()
+                            ? src.startsWith("~")
+                                    ? src
+                                    : dir.resolve(src).normalize().toString()
+                            : ImageEntry.SECRET_FROM_ENVIRONMENT + env);
+        }
+        if (!secrets.isEmpty()) {
+            settings.set("secrets", secrets);
+        }
+        ArrayNode ssh = JSON.arrayNode();
+        for (JsonNode entry : definition.path("ssh")) {
+            if (entry.isObject()) {
+                List<String> paths = new ArrayList<>();
+                entry.path("paths").forEach(path -> paths.add(path.asText()));
+                String id = entry.path("id").asText("default");
+                ssh.add(paths.isEmpty() ? id : id + "=" + sshPaths(dir, String.join(",", paths)));
+            } else {
+                String text = entry.asText();
+                int eq = text.indexOf('=');
+                ssh.add(eq < 0 ? text : text.substring(0, eq + 1) + sshPaths(dir, text.substring(eq + 1)));
+            }
+        }
+        if (!ssh.isEmpty()) {
+            settings.set("ssh", ssh);
+        }
         // The first tag names the repository, as deja.yaml's repository: does; the others in it are more tags.
         JsonNode tags = definition.path("tags");
         String repository =
@@ -114,6 +156,33 @@ public final class BakeImages {
             }
         }
         return settings;
+    }
+
+    /** A secret as bake prints it: {@code id=x,src=path} (or {@code env=NAME}), or an object of the same fields. */
+    private static Map<String, String> fields(JsonNode secret) {
+        Map<String, String> fields = new HashMap<>();
+        if (secret.isObject()) {
+            secret.properties()
+                    .forEach(
+                            field -> fields.put(field.getKey(), field.getValue().asText()));
+            return fields;
+        }
+        for (String part : secret.asText().split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                fields.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+            }
+        }
+        return fields;
+    }
+
+    /** SSH key paths, comma-separated, made absolute from the bake file's folder. */
+    private static String sshPaths(Path dir, String paths) {
+        List<String> out = new ArrayList<>();
+        for (String path : paths.split(",")) {
+            out.add(path.startsWith("~") ? path : dir.resolve(path).normalize().toString());
+        }
+        return String.join(",", out);
     }
 
     private static String relative(Path root, Path path, String target, Path file) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.ImageEntry;
 import dev.deja.engine.config.ImageNames;
 import dev.deja.engine.config.Notice;
 import dev.deja.packer.dockerfile.Dockerfile;
@@ -31,7 +32,7 @@ public final class ComposeImages {
 
     /** Build settings of compose that change what the builder can do, and that deja does not pass (yet). */
     private static final List<String> IGNORED_BUILD_KEYS =
-            List.of("secrets", "ssh", "network", "extra_hosts", "shm_size", "ulimits", "privileged", "entitlements");
+            List.of("network", "extra_hosts", "shm_size", "ulimits", "privileged", "entitlements");
 
     private ComposeImages() {}
 
@@ -65,7 +66,7 @@ public final class ComposeImages {
                                 + " is fetched by the builder, so deja cannot hash it"));
                 return;
             }
-            ObjectNode settings = settings(service, entry.getValue(), root, origin);
+            ObjectNode settings = settings(service, entry.getValue(), root, origin, model.path("secrets"));
             String repository = settings.path("repository").asText("");
             SourceSettings.leftOut(
                             "service '" + service + "'",
@@ -128,7 +129,8 @@ public final class ComposeImages {
     }
 
     /** One service's build in deja.yaml's words. */
-    private static ObjectNode settings(String service, JsonNode definition, Path root, ComposeReader.Origin origin) {
+    private static ObjectNode settings(
+            String service, JsonNode definition, Path root, ComposeReader.Origin origin, JsonNode declaredSecrets) {
         JsonNode build = definition.get("build");
         Path context = Path.of(build.path("context").asText("."));
         ObjectNode settings = JSON.objectNode();
@@ -156,6 +158,10 @@ public final class ComposeImages {
                                 : value);
             });
         }
+        if (build.has("secrets")) {
+            settings.set("secrets", secrets(service, build.get("secrets"), declaredSecrets, origin));
+        }
+        SourceSettings.copyList(build, "ssh", settings, "ssh");
         String image = definition.path("image").asText("");
         if (!image.isEmpty()) {
             String withoutDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
@@ -173,6 +179,35 @@ public final class ComposeImages {
             }
         }
         return settings;
+    }
+
+    /**
+     * A service's {@code build.secrets} ({@code [npmrc]} or {@code [{source: npmrc, target: id}]}) in deja.yaml's
+     * words: the id BuildKit sees (the target, else the source) and where the top-level {@code secrets:} entry
+     * reads it, a file or {@code env:NAME}.
+     */
+    private static ObjectNode secrets(String service, JsonNode used, JsonNode declared, ComposeReader.Origin origin) {
+        ObjectNode out = JSON.objectNode();
+        for (JsonNode secret : used.isArray() ? used : JSON.arrayNode().add(used)) {
+            String source = secret.isObject() ? secret.path("source").asText("") : secret.asText();
+            String id = secret.isObject() ? secret.path("target").asText(source) : source;
+            JsonNode definition = declared.path(source);
+            String from = definition.hasNonNull("file")
+                    ? definition.get("file").asText()
+                    : definition.hasNonNull("environment")
+                            ? ImageEntry.SECRET_FROM_ENVIRONMENT
+                                    + definition.get("environment").asText()
+                            : null;
+            if (from == null) {
+                throw new ConfigException(
+                        origin.file(),
+                        origin.line(),
+                        "service '" + service + "' uses the build secret '" + source + "', which no top-level"
+                                + " secrets: entry declares with file: or environment:");
+            }
+            out.put(id, from);
+        }
+        return out;
     }
 
     private static String relative(Path root, Path path, String service, String what, ComposeReader.Origin origin) {

@@ -42,6 +42,8 @@ public final class ComposeReader {
 
     private final Map<String, String> variables;
     private final Consumer<Notice> notices;
+    /** The top-level {@code secrets:} of the files read, a later file's over an earlier's; files made absolute. */
+    private final ObjectNode secrets = JSON.objectNode();
 
     /**
      * @param projectDir  the folder of the first compose file: its {@code .env} is read
@@ -98,6 +100,9 @@ public final class ComposeReader {
                 kept.set(entry.getKey(), service);
             }
         });
+        if (!secrets.isEmpty()) {
+            out.set("secrets", secrets);
+        }
         return new Resolved(out, origins);
     }
 
@@ -118,8 +123,13 @@ public final class ComposeReader {
                 ObjectNode fromInclude = JSON.objectNode();
                 Map<String, Origin> includedOrigins = new HashMap<>();
                 // An included project sees the including one's variables (its .env too), over its own .env.
-                new ComposeReader(include.projectDir(), variables, notices)
-                        .collect(include.files(), fromInclude, includedOrigins, including);
+                ComposeReader includedProject = new ComposeReader(include.projectDir(), variables, notices);
+                includedProject.collect(include.files(), fromInclude, includedOrigins, including);
+                includedProject.secrets.properties().forEach(entry -> {
+                    if (!secrets.has(entry.getKey())) {
+                        secrets.set(entry.getKey(), entry.getValue());
+                    }
+                });
                 including.remove(include.files().get(0));
                 fromInclude.properties().forEach(entry -> {
                     if (services.has(entry.getKey())) {
@@ -134,6 +144,7 @@ public final class ComposeReader {
                     included.add(entry.getKey());
                 });
             }
+            secrets.setAll(secrets(file));
             ObjectNode fileServices = services(file);
             Map<String, Origin> fileOrigins = new HashMap<>();
             fileServices.fieldNames().forEachRemaining(name -> fileOrigins.put(name, origin(file, name)));
@@ -229,6 +240,31 @@ public final class ComposeReader {
         });
     }
 
+    /** The top-level {@code secrets:} of one file, each {@code file:} made absolute from it ({@code ~} kept). */
+    private ObjectNode secrets(Path file) {
+        YamlDocument document = document(file);
+        JsonNode declared = document.root() == null ? null : document.root().get("secrets");
+        ObjectNode out = JSON.objectNode();
+        if (declared == null || declared.isNull()) {
+            return out;
+        }
+        if (!declared.isObject()) {
+            throw new ConfigException(file, document.line("/secrets"), "'secrets' must be a mapping");
+        }
+        declared.properties().forEach(entry -> {
+            if (!entry.getValue().isObject()) {
+                return;
+            }
+            ObjectNode secret = ((ObjectNode) entry.getValue()).deepCopy();
+            String path = secret.path("file").asText("");
+            if (!path.isEmpty() && !path.startsWith("~")) {
+                secret.put("file", file.getParent().resolve(path).normalize().toString());
+            }
+            out.set(entry.getKey(), secret);
+        });
+        return out;
+    }
+
     /** The services of one file, with build sections normalized and contexts made absolute (from that file). */
     private ObjectNode services(Path file) {
         YamlDocument document = document(file);
@@ -296,8 +332,42 @@ public final class ComposeReader {
                 }
             });
         }
+        if (section.has("ssh")) {
+            section.set("ssh", ssh(file, section.get("ssh")));
+        }
         service.set("build", section);
         return service;
+    }
+
+    /**
+     * {@code build.ssh} as a list of {@code default}, {@code ID} or {@code ID=PATH} (a mapping's entries too), the
+     * paths made absolute from {@code file}.
+     */
+    private static ArrayNode ssh(Path file, JsonNode ssh) {
+        List<String> entries = new ArrayList<>();
+        if (ssh.isObject()) {
+            ssh.properties()
+                    .forEach(entry -> entries.add(
+                            entry.getValue().isNull()
+                                            || entry.getValue().asText().isEmpty()
+                                    ? entry.getKey()
+                                    : entry.getKey() + "=" + entry.getValue().asText()));
+        } else if (ssh.isArray()) {
+            ssh.forEach(entry -> entries.add(entry.asText()));
+        } else {
+            entries.add(ssh.asText());
+        }
+        ArrayNode out = JSON.arrayNode();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            String path = eq < 0 ? "" : entry.substring(eq + 1);
+            out.add(
+                    path.isEmpty() || path.startsWith("~")
+                            ? entry
+                            : entry.substring(0, eq + 1)
+                                    + file.getParent().resolve(path).normalize());
+        }
+        return out;
     }
 
     /** {@code [A=1, B]} or {@code {A: 1, B: }}: a mapping; a bare {@code B} takes the environment's value. */

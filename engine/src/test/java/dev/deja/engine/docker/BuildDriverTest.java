@@ -114,6 +114,29 @@ class BuildDriverTest {
                 .endsWith(" -");
     }
 
+    /** Secrets and SSH keys go to either builder as the docker CLI takes them; their values never appear. */
+    @Test
+    void secretsAndSshKeysReachBothBuilders() throws Exception {
+        tree.file(
+                "deja.yaml",
+                tree.read("deja.yaml")
+                        .replace(
+                                "    dockerfile: shared/Dockerfile\n",
+                                "    dockerfile: shared/Dockerfile\n"
+                                        + "    secrets: {token: env:NPM_TOKEN, npmrc: config/npmrc}\n"
+                                        + "    ssh: [default]\n"));
+        String npmrc = tree.path("config/npmrc").toAbsolutePath().normalize().toString();
+        for (BuilderProbe.Builder builder : List.of(DOCKER, CLASSIC)) {
+            assertThat(String.join(" ", command(BuildDriver.Options.defaults(), builder, "shared")))
+                    .contains("--secret id=npmrc,src=" + npmrc)
+                    .contains("--secret id=token,env=NPM_TOKEN")
+                    .contains("--ssh default");
+        }
+        assertThat(String.join(" ", command(BuildDriver.Options.defaults(), DOCKER, "base")))
+                .doesNotContain("--secret")
+                .doesNotContain("--ssh");
+    }
+
     @Test
     void theClassicBuilderRefusesAPlatformList() throws Exception {
         tree.file(

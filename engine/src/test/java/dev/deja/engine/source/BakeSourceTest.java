@@ -95,8 +95,38 @@ class BakeSourceTest {
         assertThat(app.tags()).containsExactly("1.0", "latest");
         assertThat(project.notices())
                 .extracting(n -> n.describe(project.root()))
-                .containsExactly("docker-bake.hcl: bake target 'app': secret, shm-size are not passed to the builder"
+                .containsExactly("docker-bake.hcl: bake target 'app': shm-size are not passed to the builder"
                         + " by deja: a build that needs them fails or differs; tags docker.io/acme/app:1.0 are not"
                         + " written by deja: it tags an image in its own repository (ghcr.io/acme/app) only");
+    }
+
+    /**
+     * Bake's {@code secret} (a file from the bake file's folder, an environment variable, the {@code type=} spelling)
+     * and {@code ssh} keys reach the image in deja's words.
+     */
+    @Test
+    void secretsAndSshKeysAreTheImages() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("secrets"))
+                .file("app/Dockerfile", "FROM alpine\n")
+                .file("config/npmrc", "registry=https://npm.example.com/\n")
+                .sshKey("keys/deploy")
+                .file(
+                        "docker-bake.hcl",
+                        "group \"default\" { targets = [\"app\"] }\ntarget \"app\" {\n  context = \"app\"\n"
+                                + "  secret = [\"id=npmrc,src=./config/npmrc\", \"type=env,id=token,env=TOKEN\"]\n"
+                                + "  ssh = [\"deploy=keys/deploy\"]\n}\n");
+        ProjectFixture.checkout(tree);
+        Project project = new ProjectLoader(environment()).load(tree.root(), null);
+        ImageDefinition app = project.image("app").orElseThrow();
+        assertThat(app.secrets())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "npmrc",
+                        tree.path("config/npmrc").toAbsolutePath().normalize().toString(),
+                        "token",
+                        "env:TOKEN"));
+        assertThat(app.ssh())
+                .containsExactly(
+                        "deploy=" + tree.path("keys/deploy").toAbsolutePath().normalize());
+        assertThat(project.notices()).isEmpty();
     }
 }
