@@ -68,7 +68,11 @@ final class ConfigBinding {
             "compose-service",
             "dev",
             "secrets",
-            "ssh");
+            "ssh",
+            "network",
+            "extra_hosts",
+            "shm_size",
+            "ulimits");
     private static final Set<String> DEV_KEYS = Set.of("command", "sync", "workdir", "restart");
 
     private ConfigBinding() {}
@@ -133,6 +137,11 @@ final class ConfigBinding {
                                 dev.text("command"), dev.texts("sync", true), dev.text("workdir"), dev.text("restart")),
                 image.textMap("secrets"),
                 image.texts("ssh", true),
+                new RunSettings(
+                        image.text("network"),
+                        image.texts("extra_hosts", true),
+                        image.text("shm_size"),
+                        image.texts("ulimits", true)),
                 null);
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
  *                         {@code env:NAME}; never part of the state
  * @param ssh              SSH agent sockets or keys the builder may use: {@code default}, {@code ID} or
  *                         {@code ID=PATH[,PATH…]}; never part of the state
+ * @param run              what its RUN steps see of the machine (network, hosts, /dev/shm, limits), as written
  * @param line             line of the image's name in deja.yaml, for messages
  */
 public record ImageEntry(
@@ -44,6 +45,7 @@ public record ImageEntry(
         DevConfig dev,
         Map<String, String> secrets,
         List<String> ssh,
+        RunSettings run,
         Integer line) {
 
     /** The prefix of a secret read from an environment variable ({@code env:NPM_TOKEN}). */
@@ -67,6 +69,7 @@ public record ImageEntry(
         dev = dev == null ? DevConfig.NONE : dev;
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
         ssh = ssh == null ? List.of() : List.copyOf(ssh);
+        run = run == null ? RunSettings.NONE : run;
         line = line == null ? 0 : line;
     }
 
@@ -93,6 +96,7 @@ public record ImageEntry(
                 dev,
                 secrets,
                 ssh,
+                run,
                 newLine);
     }
 }

@@ -2,6 +2,7 @@ package dev.deja.engine.docker;
 
 import dev.deja.engine.config.CacheMode;
 import dev.deja.engine.config.ImageEntry;
+import dev.deja.engine.config.RunSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +129,15 @@ final class BuildCommandLine {
         }
         request.image().secrets().forEach((id, source) -> command.addAll(List.of("--secret", secret(id, source))));
         request.image().ssh().forEach(ssh -> command.addAll(List.of("--ssh", ssh)));
+        RunSettings run = request.image().run();
+        if (!run.network().isEmpty()) {
+            command.addAll(List.of("--network", run.network()));
+        }
+        run.extraHosts().forEach(host -> command.addAll(List.of("--add-host", host)));
+        if (!run.shmSize().isEmpty()) {
+            command.addAll(List.of("--shm-size", run.shmSize()));
+        }
+        run.ulimits().forEach(limit -> command.addAll(List.of("--ulimit", limit)));
     }
 
     /** What {@code --secret} gets for the secret {@code id} read from {@code source} (a file, or env:NAME). */

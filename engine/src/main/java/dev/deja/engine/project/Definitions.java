@@ -5,6 +5,7 @@ import dev.deja.engine.config.ConfigFile;
 import dev.deja.engine.config.DevConfig;
 import dev.deja.engine.config.ImageEntry;
 import dev.deja.engine.config.ImageNames;
+import dev.deja.engine.config.RunSettings;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.dockerfile.Platform;
 import java.io.IOException;
@@ -179,8 +180,48 @@ final class Definitions {
                 dev,
                 secrets(root, home, configPath, line, name, entry.secrets()),
                 ssh(root, home, configPath, line, name, entry.ssh()),
+                run(configPath, line, name, entry.run()),
                 configPath,
                 line);
+    }
+
+    /**
+     * The RUN steps' settings checked as the builder would take them: a network it knows, {@code name:address} hosts
+     * ({@code name=address} too, as compose writes them), a size, {@code name=soft[:hard]} limits.
+     */
+    private static RunSettings run(Path configPath, int line, String image, RunSettings run) {
+        if (!run.network().isEmpty() && !List.of("default", "host", "none").contains(run.network())) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + image + "': network '" + run.network() + "' is not default, host or none (the"
+                            + " networks a build's RUN steps can have)");
+        }
+        List<String> hosts = new ArrayList<>();
+        for (String host : run.extraHosts()) {
+            int at = host.indexOf('=') >= 0 ? host.indexOf('=') : host.indexOf(':');
+            if (at <= 0 || at == host.length() - 1) {
+                throw new ConfigException(
+                        configPath, line, "image '" + image + "': extra host '" + host + "' is not name:address");
+            }
+            hosts.add(
+                    host.substring(0, at).strip() + ":" + host.substring(at + 1).strip());
+        }
+        if (!run.shmSize().isEmpty() && !run.shmSize().matches("(?i)\\d+(\\.\\d+)?\\s*[bkmg]?b?")) {
+            throw new ConfigException(
+                    configPath,
+                    line,
+                    "image '" + image + "': shm_size '" + run.shmSize() + "' is not a size (bytes, or 64m, 2g)");
+        }
+        for (String limit : run.ulimits()) {
+            if (!limit.matches("[a-z]+=-?\\d+(:-?\\d+)?")) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + image + "': ulimit '" + limit + "' is not name=soft[:hard] (nofile=1024:2048)");
+            }
+        }
+        return new RunSettings(run.network(), hosts, run.shmSize(), run.ulimits());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.deja.engine.project;
 
 import dev.deja.engine.config.DevConfig;
+import dev.deja.engine.config.RunSettings;
 import dev.deja.packer.dockerfile.Arguments;
 import dev.deja.packer.dockerfile.Platform;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.util.Map;
  *                    the state (BuildKit's cache does not key on them either)
  * @param ssh         what {@code --ssh} gets: {@code default}, {@code ID}, or {@code ID=PATH[,PATH…]} with absolute
  *                    paths; never part of the state
+ * @param run         what its RUN steps see of the machine (network, hosts, /dev/shm, limits); never part of the
+ *                    state
  * @param declaredIn  the config file (or the Dockerfile, for discovered images), for messages
  * @param line        line in {@code declaredIn}, 0 when discovered
  */
@@ -52,6 +55,7 @@ public record ImageDefinition(
         DevConfig dev,
         Map<String, String> secrets,
         List<String> ssh,
+        RunSettings run,
         Path declaredIn,
         int line) {
 
@@ -97,6 +101,7 @@ public record ImageDefinition(
                 DevConfig.NONE,
                 Map.of(),
                 List.of(),
+                RunSettings.NONE,
                 file,
                 0);
     }

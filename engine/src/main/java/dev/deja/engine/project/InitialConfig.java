@@ -125,6 +125,14 @@ public final class InitialConfig {
         }
         mapping(out, "secrets", image.secrets());
         list(out, "ssh", image.ssh());
+        if (!image.run().network().isEmpty()) {
+            out.add("    network: " + scalar(image.run().network()));
+        }
+        list(out, "extra_hosts", image.run().extraHosts());
+        if (!image.run().shmSize().isEmpty()) {
+            out.add("    shm_size: " + scalar(image.run().shmSize()));
+        }
+        list(out, "ulimits", image.run().ulimits());
         return out;
     }
 

@@ -25,8 +25,7 @@ import java.util.function.Consumer;
 public final class BakeImages {
 
     /** Bake settings that change what the builder can do, and that deja does not pass (yet). */
-    private static final List<String> IGNORED_KEYS =
-            List.of("network", "extra-hosts", "shm-size", "ulimits", "entitlements");
+    private static final List<String> IGNORED_KEYS = List.of("entitlements");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -129,6 +128,7 @@ public final class BakeImages {
         if (!ssh.isEmpty()) {
             settings.set("ssh", ssh);
         }
+        SourceSettings.copyRunSettings(definition, List.of("network", "extra-hosts", "shm-size", "ulimits"), settings);
         // The first tag names the repository, as deja.yaml's repository: does; the others in it are more tags.
         JsonNode tags = definition.path("tags");
         String repository =

@@ -31,8 +31,7 @@ public final class ComposeImages {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     /** Build settings of compose that change what the builder can do, and that deja does not pass (yet). */
-    private static final List<String> IGNORED_BUILD_KEYS =
-            List.of("network", "extra_hosts", "shm_size", "ulimits", "privileged", "entitlements");
+    private static final List<String> IGNORED_BUILD_KEYS = List.of("privileged", "entitlements");
 
     private ComposeImages() {}
 
@@ -162,6 +161,7 @@ public final class ComposeImages {
             settings.set("secrets", secrets(service, build.get("secrets"), declaredSecrets, origin));
         }
         SourceSettings.copyList(build, "ssh", settings, "ssh");
+        SourceSettings.copyRunSettings(build, List.of("network", "extra_hosts", "shm_size", "ulimits"), settings);
         String image = definition.path("image").asText("");
         if (!image.isEmpty()) {
             String withoutDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;

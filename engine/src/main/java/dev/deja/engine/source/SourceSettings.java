@@ -2,15 +2,20 @@ package dev.deja.engine.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.config.ImageNames;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +23,8 @@ import java.util.stream.Collectors;
  * project-relative ones, mappings and lists copied as strings.
  */
 final class SourceSettings {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private SourceSettings() {}
 
@@ -106,5 +113,70 @@ final class SourceSettings {
                     + " in its own repository (" + (repository.isEmpty() ? "named after it" : repository) + ") only");
         }
         return parts.isEmpty() ? Optional.empty() : Optional.of(who + ": " + String.join("; ", parts));
+    }
+
+    /**
+     * What a build's RUN steps see of the machine, in deja.yaml's words: {@code network}, {@code extra_hosts}
+     * ({@code name:address}, from a list of {@code name:address} or {@code name=address} or a mapping),
+     * {@code shm_size} (in bytes, as compose prints it) and {@code ulimits} ({@code name=soft[:hard]}, from a list or
+     * compose's mapping). {@code names} are the four keys as the source spells them.
+     */
+    static void copyRunSettings(JsonNode from, List<String> names, ObjectNode to) {
+        JsonNode network = from.get(names.get(0));
+        if (network != null && !network.isNull()) {
+            to.put("network", network.asText());
+        }
+        ArrayNode hosts = JSON.arrayNode();
+        JsonNode extraHosts = from.path(names.get(1));
+        if (extraHosts.isObject()) {
+            extraHosts.properties().forEach(host -> {
+                for (JsonNode address : host.getValue().isArray() ? host.getValue() : List.of(host.getValue())) {
+                    hosts.add(host.getKey() + ":" + address.asText());
+                }
+            });
+        } else {
+            extraHosts.forEach(host -> hosts.add(host.asText().replaceFirst("=", ":")));
+        }
+        if (!hosts.isEmpty()) {
+            to.set("extra_hosts", hosts);
+        }
+        JsonNode shm = from.get(names.get(2));
+        if (shm != null && !shm.isNull()) {
+            to.put("shm_size", bytes(shm.asText()));
+        }
+        ArrayNode limits = JSON.arrayNode();
+        JsonNode ulimits = from.path(names.get(3));
+        if (ulimits.isObject()) {
+            // By name, as compose prints them.
+            Map<String, String> byName = new TreeMap<>();
+            ulimits.properties()
+                    .forEach(limit -> byName.put(
+                            limit.getKey(),
+                            limit.getValue().isObject()
+                                    ? limit.getValue().path("soft").asText() + ":"
+                                            + limit.getValue().path("hard").asText()
+                                    : limit.getValue().asText()));
+            byName.forEach((name, value) -> limits.add(name + "=" + value));
+        } else {
+            ulimits.forEach(limit -> limits.add(limit.asText()));
+        }
+        if (!limits.isEmpty()) {
+            to.set("ulimits", limits);
+        }
+    }
+
+    /** A size as compose writes it ({@code 2g}, {@code 512m}, bytes) in bytes; as written when it is no size. */
+    static String bytes(String size) {
+        Matcher matcher =
+                Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)b?").matcher(size.strip());
+        if (!matcher.matches()) {
+            return size;
+        }
+        String unit = matcher.group(2).toLowerCase(Locale.ROOT);
+        int power = unit.isEmpty() ? 0 : "kmgtp".indexOf(unit) + 1;
+        return new BigDecimal(matcher.group(1))
+                .multiply(BigDecimal.valueOf(1024).pow(power))
+                .toBigInteger()
+                .toString();
     }
 }

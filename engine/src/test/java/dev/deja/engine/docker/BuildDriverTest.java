@@ -114,9 +114,12 @@ class BuildDriverTest {
                 .endsWith(" -");
     }
 
-    /** Secrets and SSH keys go to either builder as the docker CLI takes them; their values never appear. */
+    /**
+     * Secrets, SSH keys and the RUN steps' settings go to either builder as the docker CLI takes them; secrets' values
+     * never appear.
+     */
     @Test
-    void secretsAndSshKeysReachBothBuilders() throws Exception {
+    void secretsSshAndRunSettingsReachBothBuilders() throws Exception {
         tree.file(
                 "deja.yaml",
                 tree.read("deja.yaml")
@@ -124,17 +127,20 @@ class BuildDriverTest {
                                 "    dockerfile: shared/Dockerfile\n",
                                 "    dockerfile: shared/Dockerfile\n"
                                         + "    secrets: {token: env:NPM_TOKEN, npmrc: config/npmrc}\n"
-                                        + "    ssh: [default]\n"));
+                                        + "    ssh: [default]\n    network: host\n    extra_hosts: [\"a.test:10.0.0.1\"]\n"
+                                        + "    shm_size: 1g\n    ulimits: [\"nofile=1024:2048\"]\n"));
         String npmrc = tree.path("config/npmrc").toAbsolutePath().normalize().toString();
         for (BuilderProbe.Builder builder : List.of(DOCKER, CLASSIC)) {
             assertThat(String.join(" ", command(BuildDriver.Options.defaults(), builder, "shared")))
                     .contains("--secret id=npmrc,src=" + npmrc)
                     .contains("--secret id=token,env=NPM_TOKEN")
-                    .contains("--ssh default");
+                    .contains("--ssh default")
+                    .contains("--network host --add-host a.test:10.0.0.1 --shm-size 1g --ulimit nofile=1024:2048");
         }
         assertThat(String.join(" ", command(BuildDriver.Options.defaults(), DOCKER, "base")))
                 .doesNotContain("--secret")
-                .doesNotContain("--ssh");
+                .doesNotContain("--ssh")
+                .doesNotContain("--network");
     }
 
     @Test

@@ -152,14 +152,55 @@ class ComposeSourceTest {
                 .file("app/Dockerfile", "FROM alpine\n")
                 .file(
                         "compose.yaml",
-                        "services:\n  app:\n    build:\n      context: app\n      network: host\n"
-                                + "      shm_size: 2g\n");
+                        "services:\n  app:\n    build:\n      context: app\n      privileged: true\n"
+                                + "      entitlements: [network.host]\n");
         ProjectFixture.checkout(tree);
         Project project = load(tree, ENV);
         assertThat(project.notices())
                 .extracting(n -> n.describe(project.root()))
-                .containsExactly("compose.yaml:2: service 'app': build.network, build.shm_size are not passed to the"
+                .containsExactly("compose.yaml:2: service 'app': build.privileged, build.entitlements are not passed to"
+                        + " the"
                         + " builder by deja: a build that needs them fails or differs");
+    }
+
+    /** A compose project whose RUN steps need the host's network, more hosts, a larger /dev/shm and limits. */
+    private static TestTree withRunSettings(Path dir) throws Exception {
+        TestTree tree = new TestTree(dir)
+                .file("app/Dockerfile", "FROM alpine\n")
+                .file(
+                        "compose.yaml",
+                        "services:\n  app:\n    build:\n      context: app\n      network: host\n"
+                                + "      extra_hosts: [\"a.test:10.0.0.1\", \"b.test=10.0.0.2\"]\n"
+                                + "      shm_size: 2g\n"
+                                + "      ulimits: {nproc: 65535, nofile: {soft: 20000, hard: 40000}}\n"
+                                + "  web:\n    build:\n      context: app\n      target: web\n"
+                                + "      extra_hosts: {c.test: 10.0.0.3}\n      shm_size: 1000000\n");
+        ProjectFixture.checkout(tree);
+        return tree;
+    }
+
+    /**
+     * {@code network}, {@code extra_hosts} (any of compose's spellings), {@code shm_size} (in bytes, as compose prints
+     * it) and {@code ulimits} reach the image as the builder takes them, and deja's reader gives what
+     * {@code docker compose config} gives.
+     */
+    @Test
+    void runSettingsAreThoseComposeGives() throws Exception {
+        TestTree tree = withRunSettings(tmp.resolve("run"));
+        Project project = load(tree, ENV);
+        ImageDefinition app = project.image("app").orElseThrow();
+        assertThat(app.run().network()).isEqualTo("host");
+        assertThat(app.run().extraHosts()).containsExactly("a.test:10.0.0.1", "b.test:10.0.0.2");
+        assertThat(app.run().shmSize()).isEqualTo("2147483648");
+        assertThat(app.run().ulimits()).containsExactly("nofile=20000:40000", "nproc=65535");
+        ImageDefinition web = project.image("web").orElseThrow();
+        assertThat(web.run().extraHosts()).containsExactly("c.test:10.0.0.3");
+        assertThat(web.run().shmSize()).isEqualTo("1000000");
+        assertThat(project.notices()).isEmpty();
+
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("PATH", System.getenv("PATH"));
+        assertThat(viaDejaAndViaCompose(tree, env)).hasSize(2);
     }
 
     /** A compose project whose builds read secrets and an SSH key, declared as compose declares them. */

@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deja.engine.config.ConfigException;
+import dev.deja.engine.config.RunSettings;
 import dev.deja.packer.TestTree;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deja.yaml's {@code secrets:} and {@code ssh:}: paths made absolute (from the project root, {@code ~/} from
- * {@code $HOME}), {@code env:NAME} kept, and what BuildKit would refuse refused at load time with the line.
+ * deja.yaml's settings of the builder that are not inputs of a state: {@code secrets:} and {@code ssh:} (paths made
+ * absolute, from the project root, {@code ~/} from {@code $HOME}; {@code env:NAME} kept), and what RUN steps see of
+ * the machine ({@code network}, {@code extra_hosts}, {@code shm_size}, {@code ulimits}); what BuildKit would refuse
+ * is refused at load time with the line.
  */
-class BuildSecretsConfigTest {
+class BuilderSettingsConfigTest {
 
     @TempDir
     Path tmp;
@@ -57,5 +61,24 @@ class BuildSecretsConfigTest {
         assertThatThrownBy(() -> load("    ssh: [\"=key\"]\n"))
                 .hasMessageContaining("ssh '=key' is not default, an id, or ID=PATH");
         assertThatThrownBy(() -> load("    secrets: [npmrc]\n")).hasMessageContaining("secrets");
+    }
+
+    @Test
+    void runSettingsAreKeptAsTheBuilderTakesThem() {
+        RunSettings run = load("    network: host\n    extra_hosts: [\"proxy.test=10.0.0.5\", \"db.test:10.0.0.6\"]\n"
+                        + "    shm_size: 2g\n    ulimits: [\"nofile=1024:2048\"]\n")
+                .image("app")
+                .orElseThrow()
+                .run();
+        assertThat(run)
+                .isEqualTo(new RunSettings(
+                        "host", List.of("proxy.test:10.0.0.5", "db.test:10.0.0.6"), "2g", List.of("nofile=1024:2048")));
+        assertThatThrownBy(() -> load("    network: bridge\n"))
+                .hasMessageContaining("network 'bridge' is not default, host or none");
+        assertThatThrownBy(() -> load("    extra_hosts: [proxy.test]\n"))
+                .hasMessageContaining("extra host 'proxy.test' is not name:address");
+        assertThatThrownBy(() -> load("    shm_size: lots\n")).hasMessageContaining("shm_size 'lots' is not a size");
+        assertThatThrownBy(() -> load("    ulimits: [nofile]\n"))
+                .hasMessageContaining("ulimit 'nofile' is not name=soft[:hard]");
     }
 }

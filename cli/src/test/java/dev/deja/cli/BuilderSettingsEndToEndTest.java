@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Build secrets and SSH keys, for real: a build whose {@code RUN --mount=type=secret,required} and
+ * What deja.yaml gives the builder besides a state's inputs, for real. Build secrets and SSH keys: a build whose {@code RUN --mount=type=secret,required} and
  * {@code --mount=type=ssh,required} steps fail without them gets them from deja.yaml (a file under {@code ~/}, an
  * environment variable, a key), and their values are no part of the state. One that cannot be read fails its image
- * with a message naming it, before the builder runs.
+ * with a message naming it, before the builder runs. And what RUN steps see of the machine: the host's network, more
+ * hosts, a larger /dev/shm and other limits (the last two on the current engine: dockerd 20.10's BuildKit ignores
+ * them).
  */
-class BuildSecretsEndToEndTest {
+class BuilderSettingsEndToEndTest {
 
     @TempDir
     Path tmp;
@@ -75,5 +77,27 @@ class BuildSecretsEndToEndTest {
         assertThat(build.stdout() + build.stderr())
                 .contains("secret 'token' is read from $DEJA_TEST_UNSET_SECRET, which is not set")
                 .contains("secret 'npmrc' is read from " + home.resolve(".npmrc") + ", which does not exist");
+    }
+
+    @Test
+    void runStepsSeeTheNetworkHostsShmAndLimitsGiven() throws Exception {
+        Sandbox sandbox = Sandbox.currentEngine(tmp);
+        TestTree repo = new TestTree(tmp.resolve("repo"))
+                .file(
+                        "deja.yaml",
+                        "images:\n  app:\n    dockerfile: app/Dockerfile\n    network: host\n"
+                                + "    extra_hosts: [\"deja-test-host:10.1.2.3\"]\n    shm_size: 200m\n"
+                                + "    ulimits: [\"nofile=1024:2048\"]\n")
+                .file(
+                        "app/Dockerfile",
+                        "FROM deja-busybox:latest\nRUN echo " + UUID.randomUUID() + " && grep -q 'deja-test-host'"
+                                + " /etc/hosts && df -k /dev/shm | grep -q ' 204800 ' && test \"$(ulimit -n)\" = 1024"
+                                + " && echo run-settings-seen > /seen\nCMD [\"cat\", \"/seen\"]\n");
+        Sandbox.gitInitOnly(repo.root());
+
+        assertThat(sandbox.buildAndRun(repo.root(), "app")).contains("run-settings-seen");
+        String state = sandbox.deja(repo.root(), "state", "--offline").stdout();
+        repo.file("deja.yaml", repo.read("deja.yaml").replace("shm_size: 200m", "shm_size: 300m"));
+        assertThat(sandbox.deja(repo.root(), "state", "--offline").stdout()).isEqualTo(state);
     }
 }
