@@ -258,23 +258,26 @@ public final class Discovery {
      * the same of {@code Containerfile}.
      */
     static boolean isDockerfileName(String fileName) {
+        return spelledName(fileName) != null;
+    }
+
+    /** Whether the file goes by the Docker name ({@code Dockerfile}, …), not another ({@code Containerfile}). */
+    private static boolean dockerName(String dockerfile) {
+        return DOCKERFILE_NAMES.get(0).equals(spelledName(dockerfile.substring(dockerfile.lastIndexOf('/') + 1)));
+    }
+
+    /** Which of {@link #DOCKERFILE_NAMES} {@code fileName} spells, with or without a variant; {@code null}: none. */
+    private static String spelledName(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);
         for (String name : DOCKERFILE_NAMES) {
             String suffix = "." + name.toLowerCase(Locale.ROOT);
             if (fileName.equals(name)
                     || (lower.endsWith(suffix) && lower.length() > suffix.length())
                     || (fileName.startsWith(name + ".") && fileName.length() > name.length() + 1)) {
-                return true;
+                return name;
             }
         }
-        return false;
-    }
-
-    /** Whether the file goes by the Docker name ({@code Dockerfile}, …), not another ({@code Containerfile}). */
-    private static boolean dockerName(String dockerfile) {
-        String fileName = dockerfile.substring(dockerfile.lastIndexOf('/') + 1);
-        String lower = fileName.toLowerCase(Locale.ROOT);
-        return lower.equals("dockerfile") || lower.endsWith(".dockerfile") || fileName.startsWith("Dockerfile.");
+        return null;
     }
 
     /**

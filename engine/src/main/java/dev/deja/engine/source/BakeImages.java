@@ -102,28 +102,20 @@ public final class BakeImages {
                                 + "' needs an id and a src or env");
             }
             secrets.put(
-                    id,
-                    env.isEmpty()
-                            ? src.startsWith("~")
-                                    ? src
-                                    : dir.resolve(src).normalize().toString()
-                            : ImageEntry.SECRET_FROM_ENVIRONMENT + env);
+                    id, env.isEmpty() ? SourceSettings.fromFolder(dir, src) : ImageEntry.SECRET_FROM_ENVIRONMENT + env);
         }
         if (!secrets.isEmpty()) {
             settings.set("secrets", secrets);
         }
         ArrayNode ssh = JSON.arrayNode();
         for (JsonNode entry : definition.path("ssh")) {
-            if (entry.isObject()) {
-                List<String> paths = new ArrayList<>();
-                entry.path("paths").forEach(path -> paths.add(path.asText()));
-                String id = entry.path("id").asText("default");
-                ssh.add(paths.isEmpty() ? id : id + "=" + sshPaths(dir, String.join(",", paths)));
-            } else {
-                String text = entry.asText();
-                int eq = text.indexOf('=');
-                ssh.add(eq < 0 ? text : text.substring(0, eq + 1) + sshPaths(dir, text.substring(eq + 1)));
-            }
+            // Printed as ID=PATH,… or, by newer buildx, as {id, paths}.
+            List<String> paths = new ArrayList<>();
+            entry.path("paths").forEach(path -> paths.add(path.asText()));
+            String text = !entry.isObject()
+                    ? entry.asText()
+                    : entry.path("id").asText("default") + (paths.isEmpty() ? "" : "=" + String.join(",", paths));
+            ssh.add(SourceSettings.sshEntry(dir, text));
         }
         if (!ssh.isEmpty()) {
             settings.set("ssh", ssh);
@@ -174,15 +166,6 @@ public final class BakeImages {
             }
         }
         return fields;
-    }
-
-    /** SSH key paths, comma-separated, made absolute from the bake file's folder. */
-    private static String sshPaths(Path dir, String paths) {
-        List<String> out = new ArrayList<>();
-        for (String path : paths.split(",")) {
-            out.add(path.startsWith("~") ? path : dir.resolve(path).normalize().toString());
-        }
-        return String.join(",", out);
     }
 
     private static String relative(Path root, Path path, String target, Path file) {

@@ -257,8 +257,8 @@ public final class ComposeReader {
             }
             ObjectNode secret = ((ObjectNode) entry.getValue()).deepCopy();
             String path = secret.path("file").asText("");
-            if (!path.isEmpty() && !path.startsWith("~")) {
-                secret.put("file", file.getParent().resolve(path).normalize().toString());
+            if (!path.isEmpty()) {
+                secret.put("file", SourceSettings.fromFolder(file.getParent(), path));
             }
             out.set(entry.getKey(), secret);
         });
@@ -358,15 +358,7 @@ public final class ComposeReader {
             entries.add(ssh.asText());
         }
         ArrayNode out = JSON.arrayNode();
-        for (String entry : entries) {
-            int eq = entry.indexOf('=');
-            String path = eq < 0 ? "" : entry.substring(eq + 1);
-            out.add(
-                    path.isEmpty() || path.startsWith("~")
-                            ? entry
-                            : entry.substring(0, eq + 1)
-                                    + file.getParent().resolve(path).normalize());
-        }
+        entries.forEach(entry -> out.add(SourceSettings.sshEntry(file.getParent(), entry)));
         return out;
     }
 

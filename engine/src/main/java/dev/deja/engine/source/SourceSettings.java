@@ -116,6 +116,30 @@ final class SourceSettings {
     }
 
     /**
+     * A path outside the context (a secret's file, an SSH key) as the builder reads it: absolute from {@code dir}, the
+     * folder of the file that names it; one from the home folder ({@code ~/…}) is kept for deja.yaml's rules.
+     */
+    static String fromFolder(Path dir, String path) {
+        return path.startsWith("~") ? path : dir.resolve(path).normalize().toString();
+    }
+
+    /**
+     * An SSH entry ({@code default}, {@code ID}, or {@code ID=PATH[,PATH…]}) with its paths made absolute
+     * {@link #fromFolder from dir}.
+     */
+    static String sshEntry(Path dir, String entry) {
+        int eq = entry.indexOf('=');
+        if (eq < 0 || eq == entry.length() - 1) {
+            return entry;
+        }
+        List<String> paths = new ArrayList<>();
+        for (String path : entry.substring(eq + 1).split(",")) {
+            paths.add(fromFolder(dir, path));
+        }
+        return entry.substring(0, eq + 1) + String.join(",", paths);
+    }
+
+    /**
      * What a build's RUN steps see of the machine, in deja.yaml's words: {@code network}, {@code extra_hosts}
      * ({@code name:address}, from a list of {@code name:address} or {@code name=address} or a mapping),
      * {@code shm_size} (in bytes, as compose prints it) and {@code ulimits} ({@code name=soft[:hard]}, from a list or
