@@ -73,6 +73,7 @@ public final class RegistryClient {
      */
     public RegistryClient prepare() {
         java.security.Security.getProviders();
+        HttpUrl.get("http://localhost/");
         Repository.parse("localhost/prepare");
         schemes.scheme("127.0.0.1");
         return this;
