@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * environment variable, a key), and their values are no part of the state. One that cannot be read fails its image
  * with a message naming it, before the builder runs. And what RUN steps see of the machine: the host's network, more
  * hosts, a larger /dev/shm and other limits (the last two on the current engine: dockerd 20.10's BuildKit ignores
- * them).
+ * them), and the entitlements a {@code RUN --network=host} step needs.
  */
 class BuilderSettingsEndToEndTest {
 
@@ -99,5 +99,35 @@ class BuilderSettingsEndToEndTest {
         String state = sandbox.deja(repo.root(), "state", "--offline").stdout();
         repo.file("deja.yaml", repo.read("deja.yaml").replace("shm_size: 200m", "shm_size: 300m"));
         assertThat(sandbox.deja(repo.root(), "state", "--offline").stdout()).isEqualTo(state);
+    }
+
+    /**
+     * A {@code RUN --network=host} step builds once its image is granted {@code network.host} (BuildKit refuses it
+     * otherwise: "network.host is not allowed"); before that, deja says which step needs what and where to grant it,
+     * before the builder runs. The grant is no part of the state.
+     */
+    @Test
+    void aRunStepOnTheHostsNetworkBuildsOnceItsImageIsGrantedIt() throws Exception {
+        Sandbox sandbox = Sandbox.currentEngine(tmp);
+        TestTree repo = new TestTree(tmp.resolve("repo"))
+                .file("deja.yaml", "images:\n  app:\n    dockerfile: app/Dockerfile\n")
+                .file(
+                        "app/Dockerfile",
+                        "FROM deja-busybox:latest\nRUN --network=host echo " + UUID.randomUUID()
+                                + " && echo host-network-seen > /seen\nCMD [\"cat\", \"/seen\"]\n");
+        Sandbox.gitInitOnly(repo.root());
+        String state = sandbox.deja(repo.root(), "state", "--offline").stdout();
+
+        Run refused = sandbox.deja(repo.root(), "build");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(ExampleRepo.results(refused)).containsEntry("app", "failed");
+        assertThat(refused.stdout() + refused.stderr())
+                .contains("app/Dockerfile:2: RUN --network=host needs the network.host entitlement: grant it to image"
+                        + " 'app' with entitlements: [network.host] in deja.yaml")
+                .doesNotContain("docker buildx build exited");
+
+        repo.file("deja.yaml", repo.read("deja.yaml") + "    entitlements: [network.host]\n");
+        assertThat(sandbox.deja(repo.root(), "state", "--offline").stdout()).isEqualTo(state);
+        assertThat(sandbox.buildAndRun(repo.root(), "app")).contains("host-network-seen");
     }
 }

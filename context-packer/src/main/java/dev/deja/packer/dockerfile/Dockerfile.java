@@ -88,7 +88,59 @@ public final class Dockerfile {
         return analyze(arguments).sources();
     }
 
-    private record Analysis(List<ImageUse> uses, List<CopySource> sources) {}
+    /**
+     * The RUN steps that need an entitlement in the stages a build of {@code target} ("" for the last stage) reaches:
+     * the target, the stages it is built {@code FROM}, copies {@code --from} or mounts, and theirs. BuildKit asks for
+     * the entitlements of those only.
+     */
+    public List<EntitlementUse> entitlements(Arguments arguments, String target) {
+        List<Stage> stages = analyze(arguments).stages();
+        int start = stages.size() - 1;
+        if (!target.isEmpty()) {
+            start = -1;
+            for (int i = 0; i < stages.size(); i++) {
+                if (stages.get(i).name().equalsIgnoreCase(target)) {
+                    start = i;
+                }
+            }
+            if (start < 0) {
+                throw new InputException(
+                        file,
+                        0,
+                        "target stage '" + target + "' is not a stage of this Dockerfile (stages: "
+                                + String.join(
+                                        ", ",
+                                        stages.stream()
+                                                .map(Stage::name)
+                                                .filter(name -> !name.isEmpty())
+                                                .toList())
+                                + ")");
+            }
+        }
+        Set<Integer> reached = new HashSet<>();
+        List<Integer> toVisit = new ArrayList<>(List.of(start));
+        while (!toVisit.isEmpty()) {
+            int stage = toVisit.remove(toVisit.size() - 1);
+            if (reached.add(stage)) {
+                toVisit.addAll(stages.get(stage).needs());
+            }
+        }
+        List<EntitlementUse> uses = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            if (reached.contains(i)) {
+                uses.addAll(stages.get(i).entitlements());
+            }
+        }
+        return List.copyOf(uses);
+    }
+
+    /**
+     * One build stage: its name ("" when it has none), the earlier stages it needs (by index) and the RUN steps of it
+     * that need an entitlement.
+     */
+    private record Stage(String name, Set<Integer> needs, List<EntitlementUse> entitlements) {}
+
+    private record Analysis(List<ImageUse> uses, List<CopySource> sources, List<Stage> stages) {}
 
     private Analysis analyze(Arguments arguments) {
         Map<String, String> buildArgs = arguments.buildArgs();
@@ -98,6 +150,7 @@ public final class Dockerfile {
         int stageCount = 0;
         List<ImageUse> uses = new ArrayList<>();
         List<CopySource> sources = new ArrayList<>();
+        List<Stage> stages = new ArrayList<>();
         for (Instruction instruction : instructions) {
             if (instruction.is("ARG")) {
                 Map<String, String> scope = stageVars == null ? meta : stageVars;
@@ -120,12 +173,16 @@ public final class Dockerfile {
                 if (reference.isEmpty()) {
                     throw new InputException(file, instruction.line(), "FROM " + written + " expands to nothing");
                 }
-                if (!stageNames.contains(reference.toLowerCase(Locale.ROOT)) && !reference.equals("scratch")) {
+                Set<Integer> needs = new HashSet<>();
+                if (stageNames.contains(reference.toLowerCase(Locale.ROOT))) {
+                    needs.add(stageIndex(reference, stages));
+                } else if (!reference.equals("scratch")) {
                     uses.add(new ImageUse(instruction, ImageUse.Kind.FROM, written, reference));
                 }
                 if (words.size() == 3) {
                     stageNames.add(words.get(2).toLowerCase(Locale.ROOT));
                 }
+                stages.add(new Stage(words.size() == 3 ? words.get(2) : "", needs, new ArrayList<>()));
                 stageVars = new HashMap<>(meta);
                 stageCount++;
             } else if (stageVars == null) {
@@ -140,26 +197,67 @@ public final class Dockerfile {
                     String reference = expandOrFail(instruction, from.get(), stageVars);
                     if (!isStage(reference, stageNames, stageCount)) {
                         uses.add(new ImageUse(instruction, ImageUse.Kind.COPY_FROM, from.get(), reference));
+                    } else {
+                        stages.get(stageCount - 1).needs().add(stageIndex(reference, stages));
                     }
                 } else {
                     addSources(instruction, flags, stageVars, sources);
                 }
             } else if (instruction.is("RUN")) {
-                for (String mount : Flags.parse(instruction.arguments()).values("mount")) {
+                Flags flags = Flags.parse(instruction.arguments());
+                Stage stage = stages.get(stageCount - 1);
+                for (String mount : flags.values("mount")) {
                     Optional<String> from = mountOption(mount, "from");
                     if (from.isPresent()) {
                         String reference = expandOrFail(instruction, from.get(), stageVars);
                         if (!isStage(reference, stageNames, stageCount)) {
                             uses.add(new ImageUse(instruction, ImageUse.Kind.MOUNT_FROM, from.get(), reference));
+                        } else {
+                            stage.needs().add(stageIndex(reference, stages));
                         }
                     }
+                }
+                if (flagIs(flags, "network", "host", stageVars)) {
+                    stage.entitlements().add(new EntitlementUse(instruction, EntitlementUse.NETWORK_HOST));
+                }
+                if (flagIs(flags, "security", "insecure", stageVars)) {
+                    stage.entitlements().add(new EntitlementUse(instruction, EntitlementUse.SECURITY_INSECURE));
                 }
             }
         }
         if (stageCount == 0) {
             throw new InputException(file, 0, "no FROM instruction: a Dockerfile needs at least one build stage");
         }
-        return new Analysis(List.copyOf(uses), List.copyOf(sources));
+        return new Analysis(List.copyOf(uses), List.copyOf(sources), List.copyOf(stages));
+    }
+
+    /**
+     * Whether the flag {@code --name=} is {@code value}, variables expanded; a value that cannot be expanded (an unset
+     * ARG) is not: BuildKit refuses it itself.
+     */
+    private boolean flagIs(Flags flags, String name, String value, Map<String, String> variables) {
+        Optional<String> written = flags.value(name);
+        if (written.isEmpty()) {
+            return false;
+        }
+        try {
+            return new WordExpander(variables, escape).expand(written.get()).equalsIgnoreCase(value);
+        } catch (RuntimeException unknown) {
+            return false;
+        }
+    }
+
+    /** The index of the stage {@code reference} names, by name or by index (the last one of a name counts). */
+    private static int stageIndex(String reference, List<Stage> stages) {
+        if (reference.matches("\\d{1,9}")) {
+            return Integer.parseInt(reference);
+        }
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            if (stages.get(i).name().equalsIgnoreCase(reference)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no stage " + reference);
     }
 
     private static boolean isStage(String reference, Set<String> stageNames, int stageCount) {

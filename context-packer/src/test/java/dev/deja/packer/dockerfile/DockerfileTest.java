@@ -226,4 +226,37 @@ class DockerfileTest {
                         Tuple.tuple("git@github.com:acme/x.git#v1", true, false),
                         Tuple.tuple("local.tgz", false, false));
     }
+
+    @Test
+    void entitlementsAreThoseOfTheRunStepsOfTheStagesATargetReaches() {
+        String text = "FROM base AS tools\nRUN --network=host fetch\n"
+                + "FROM base AS unused\nRUN --security=insecure mount-things\n"
+                + "FROM tools AS build\nARG NET=host\nRUN --mount=type=cache,target=/c --network=$NET make\n"
+                + "RUN --network=none --security=sandbox test\n"
+                + "FROM base AS sidecar\nRUN --security=insecure strace-it\n"
+                + "FROM base\nCOPY --from=build /out /out\nRUN --mount=from=sidecar,target=/s ls /s\n";
+        Dockerfile dockerfile = parse(text);
+
+        assertThat(dockerfile.entitlements(Arguments.of(Map.of()), ""))
+                .extracting(EntitlementUse::entitlement, EntitlementUse::line)
+                .containsExactly(
+                        Tuple.tuple("network.host", 2),
+                        Tuple.tuple("network.host", 7),
+                        Tuple.tuple("security.insecure", 10));
+        assertThat(dockerfile.entitlements(Arguments.of(Map.of()), "unused"))
+                .extracting(EntitlementUse::entitlement, EntitlementUse::line)
+                .containsExactly(Tuple.tuple("security.insecure", 4));
+        assertThat(dockerfile.entitlements(Arguments.of(Map.of("NET", "default")), "build"))
+                .extracting(EntitlementUse::entitlement, EntitlementUse::line)
+                .containsExactly(Tuple.tuple("network.host", 2));
+        assertThat(parse("FROM base\nRUN --network=default make\n").entitlements(Arguments.of(Map.of()), ""))
+                .isEmpty();
+    }
+
+    @Test
+    void aTargetThatIsNoStageIsRefused() {
+        assertThatThrownBy(() -> parse("FROM base AS a\nRUN x\n").entitlements(Arguments.of(Map.of()), "b"))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("target stage 'b' is not a stage of this Dockerfile (stages: a)");
+    }
 }

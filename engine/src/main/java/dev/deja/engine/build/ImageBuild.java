@@ -1,5 +1,6 @@
 package dev.deja.engine.build;
 
+import dev.deja.engine.config.Notice;
 import dev.deja.engine.docker.BuildFailedException;
 import dev.deja.engine.docker.ImageBuilder;
 import dev.deja.engine.exec.Parallel;
@@ -11,10 +12,14 @@ import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.report.Result;
 import dev.deja.engine.why.Earlier;
 import dev.deja.engine.why.StateSummary;
+import dev.deja.packer.InputException;
+import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.dockerfile.EntitlementUse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,6 +76,10 @@ final class ImageBuild {
         ImageDefinition definition = graph.project().byName().get(image.name());
         long start = System.nanoTime();
         try {
+            String ungranted = ungrantedEntitlements(graph, definition);
+            if (ungranted != null) {
+                throw new BuildFailedException(image.name(), ungranted);
+            }
             PackedImage packed = packer.forSending(image.name());
             boolean export = definition.exportsFiles();
             Path output = export ? graph.project().root().resolve(definition.output()) : null;
@@ -118,6 +127,44 @@ final class ImageBuild {
                     List.of(),
                     e.getMessage());
         }
+    }
+
+    /**
+     * What the RUN steps of an image's build need that it is not granted ({@code null}: nothing), said before the
+     * builder runs: BuildKit's own refusal ("network.host is not allowed") names neither the step nor where to grant
+     * it. One line per entitlement, at its first step.
+     */
+    static String ungrantedEntitlements(ImageGraph graph, ImageDefinition definition) {
+        Dockerfile dockerfile = graph.dockerfile(definition.name());
+        List<EntitlementUse> uses;
+        try {
+            uses = dockerfile.entitlements(definition.arguments().get(0), definition.target());
+        } catch (InputException e) {
+            return e.describe(graph.project().root());
+        }
+        Map<String, EntitlementUse> ungranted = new TreeMap<>();
+        for (EntitlementUse use : uses) {
+            if (!definition.run().entitlements().contains(use.entitlement())) {
+                ungranted.putIfAbsent(use.entitlement(), use);
+            }
+        }
+        if (ungranted.isEmpty()) {
+            return null;
+        }
+        List<String> lines = new ArrayList<>();
+        ungranted.forEach((entitlement, use) -> lines.add(new Notice(
+                        dockerfile.file(),
+                        use.line(),
+                        "RUN "
+                                + (entitlement.equals(EntitlementUse.NETWORK_HOST)
+                                        ? "--network=host"
+                                        : "--security=insecure")
+                                + " needs the " + entitlement + " entitlement")
+                .describe(graph.project().root())));
+        return String.join("; ", lines) + ": grant " + (ungranted.size() == 1 ? "it" : "them")
+                + " to image '" + definition.name() + "' with entitlements: [" + String.join(", ", ungranted.keySet())
+                + "] in deja.yaml (compose: build.entitlements; the builder must allow "
+                + (ungranted.size() == 1 ? "it" : "them") + " too)";
     }
 
     /**

@@ -72,7 +72,8 @@ final class ConfigBinding {
             "network",
             "extra_hosts",
             "shm_size",
-            "ulimits");
+            "ulimits",
+            "entitlements");
     private static final Set<String> DEV_KEYS = Set.of("command", "sync", "workdir", "restart");
 
     private ConfigBinding() {}
@@ -141,7 +142,8 @@ final class ConfigBinding {
                         image.text("network"),
                         image.texts("extra_hosts", true),
                         image.text("shm_size"),
-                        image.texts("ulimits", true)),
+                        image.texts("ulimits", true),
+                        image.texts("entitlements", true)),
                 null);
     }
 

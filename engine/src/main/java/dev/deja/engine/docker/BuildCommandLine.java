@@ -47,6 +47,7 @@ final class BuildCommandLine {
         if (!options.builder().isEmpty()) {
             command.addAll(List.of("--builder", options.builder()));
         }
+        request.image().run().entitlements().forEach(entitlement -> command.addAll(List.of("--allow", entitlement)));
         command.addAll(
                 List.of("--progress", "plain", "-f", sending.dockerfile(), "--metadata-file", metadata.toString()));
         addInputs(request, command);
@@ -94,6 +95,13 @@ final class BuildCommandLine {
                     request.image().name(),
                     "the classic docker build builds one platform," + " this image asks for "
                             + String.join(", ", platforms) + ": install the docker buildx plugin");
+        }
+        List<String> entitlements = request.image().run().entitlements();
+        if (!entitlements.isEmpty()) {
+            throw new BuildFailedException(
+                    request.image().name(),
+                    "the classic docker build cannot grant entitlements (this image is allowed "
+                            + String.join(", ", entitlements) + "): install the docker buildx plugin");
         }
         List<String> command =
                 new ArrayList<>(List.of("docker", "build", "--progress", "plain", "-f", sending.dockerfile()));

@@ -221,7 +221,22 @@ final class Definitions {
                         "image '" + image + "': ulimit '" + limit + "' is not name=soft[:hard] (nofile=1024:2048)");
             }
         }
-        return new RunSettings(run.network(), hosts, run.shmSize(), run.ulimits());
+        for (String entitlement : run.entitlements()) {
+            if (!RunSettings.ENTITLEMENTS.contains(entitlement)) {
+                throw new ConfigException(
+                        configPath,
+                        line,
+                        "image '" + image + "': entitlement '" + entitlement + "' is not "
+                                + String.join(" or ", RunSettings.ENTITLEMENTS)
+                                + " (what RUN --network=host and RUN --security=insecure need)");
+            }
+        }
+        return new RunSettings(
+                run.network(),
+                hosts,
+                run.shmSize(),
+                run.ulimits(),
+                run.entitlements().stream().distinct().sorted().toList());
     }
 
     /**

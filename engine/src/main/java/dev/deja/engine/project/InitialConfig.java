@@ -133,6 +133,7 @@ public final class InitialConfig {
             out.add("    shm_size: " + scalar(image.run().shmSize()));
         }
         list(out, "ulimits", image.run().ulimits());
+        list(out, "entitlements", image.run().entitlements());
         return out;
     }
 

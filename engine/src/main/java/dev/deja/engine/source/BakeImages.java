@@ -24,9 +24,6 @@ import java.util.function.Consumer;
  */
 public final class BakeImages {
 
-    /** Bake settings that change what the builder can do, and that deja does not pass (yet). */
-    private static final List<String> IGNORED_KEYS = List.of("entitlements");
-
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private BakeImages() {}
@@ -120,7 +117,8 @@ public final class BakeImages {
         if (!ssh.isEmpty()) {
             settings.set("ssh", ssh);
         }
-        SourceSettings.copyRunSettings(definition, List.of("network", "extra-hosts", "shm-size", "ulimits"), settings);
+        SourceSettings.copyRunSettings(
+                definition, List.of("network", "extra-hosts", "shm-size", "ulimits", "entitlements"), settings);
         // The first tag names the repository, as deja.yaml's repository: does; the others in it are more tags.
         JsonNode tags = definition.path("tags");
         String repository =
@@ -131,7 +129,6 @@ public final class BakeImages {
         SourceSettings.leftOut(
                         "bake target '" + target + "'",
                         "",
-                        IGNORED_KEYS.stream().filter(definition::has).toList(),
                         SourceSettings.addTags(settings, repository, tags),
                         repository)
                 .ifPresent(message -> notices.accept(new Notice(file, 0, message)));

@@ -30,9 +30,6 @@ public final class ComposeImages {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    /** Build settings of compose that change what the builder can do, and that deja does not pass (yet). */
-    private static final List<String> IGNORED_BUILD_KEYS = List.of("privileged", "entitlements");
-
     private ComposeImages() {}
 
     /** Where the services are written, for messages: the file and the line of each service. */
@@ -70,7 +67,6 @@ public final class ComposeImages {
             SourceSettings.leftOut(
                             "service '" + service + "'",
                             "build.",
-                            IGNORED_BUILD_KEYS.stream().filter(build::has).toList(),
                             SourceSettings.addTags(settings, repository, build.path("tags")),
                             repository)
                     .ifPresent(message -> notices.accept(new Notice(origin.file(), origin.line(), message)));
@@ -161,7 +157,17 @@ public final class ComposeImages {
             settings.set("secrets", secrets(service, build.get("secrets"), declaredSecrets, origin));
         }
         SourceSettings.copyList(build, "ssh", settings, "ssh");
-        SourceSettings.copyRunSettings(build, List.of("network", "extra_hosts", "shm_size", "ulimits"), settings);
+        SourceSettings.copyRunSettings(
+                build, List.of("network", "extra_hosts", "shm_size", "ulimits", "entitlements"), settings);
+        if (build.path("privileged").asBoolean(false)) {
+            // What compose asks of the builder for a privileged build.
+            JsonNode entitlements = settings.get("entitlements");
+            if (entitlements == null) {
+                settings.putArray("entitlements").add("security.insecure");
+            } else if (entitlements.isArray()) {
+                ((ArrayNode) entitlements).add("security.insecure");
+            }
+        }
         String image = definition.path("image").asText("");
         if (!image.isEmpty()) {
             String withoutDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;

@@ -96,23 +96,18 @@ final class SourceSettings {
     }
 
     /**
-     * What a notice says of settings deja leaves out: build settings it does not pass to the builder ({@code keys}
-     * as {@code prefix + key}) and tags outside the image's repository; empty when there are none.
+     * What a notice says of the tags deja leaves out, those outside the image's repository; empty when there are none.
      *
-     * @param who the service or target ("service 'api'")
+     * @param who    the service or target ("service 'api'")
+     * @param prefix where the tags are written ("build.")
      */
-    static Optional<String> leftOut(
-            String who, String prefix, List<String> keys, List<String> foreignTags, String repository) {
-        List<String> parts = new ArrayList<>();
-        if (!keys.isEmpty()) {
-            parts.add(prefix + String.join(", " + prefix, keys)
-                    + " are not passed to the builder by deja: a build that needs them fails or differs");
+    static Optional<String> leftOut(String who, String prefix, List<String> foreignTags, String repository) {
+        if (foreignTags.isEmpty()) {
+            return Optional.empty();
         }
-        if (!foreignTags.isEmpty()) {
-            parts.add(prefix + "tags " + String.join(", ", foreignTags) + " are not written by deja: it tags an image"
-                    + " in its own repository (" + (repository.isEmpty() ? "named after it" : repository) + ") only");
-        }
-        return parts.isEmpty() ? Optional.empty() : Optional.of(who + ": " + String.join("; ", parts));
+        return Optional.of(who + ": " + prefix + "tags " + String.join(", ", foreignTags)
+                + " are not written by deja: it tags an image in its own repository ("
+                + (repository.isEmpty() ? "named after it" : repository) + ") only");
     }
 
     /**
@@ -143,7 +138,8 @@ final class SourceSettings {
      * What a build's RUN steps see of the machine, in deja.yaml's words: {@code network}, {@code extra_hosts}
      * ({@code name:address}, from a list of {@code name:address} or {@code name=address} or a mapping),
      * {@code shm_size} (in bytes, as compose prints it) and {@code ulimits} ({@code name=soft[:hard]}, from a list or
-     * compose's mapping). {@code names} are the four keys as the source spells them.
+     * compose's mapping) and {@code entitlements}. {@code names} are the five keys as the source spells them. A
+     * value of the wrong shape (a number where a list goes) is copied as it is, for deja.yaml's checks to refuse.
      */
     static void copyRunSettings(JsonNode from, List<String> names, ObjectNode to) {
         JsonNode network = from.get(names.get(0));
@@ -158,6 +154,8 @@ final class SourceSettings {
                     hosts.add(host.getKey() + ":" + address.asText());
                 }
             });
+        } else if (extraHosts.isValueNode()) {
+            hosts.add(extraHosts.asText());
         } else {
             extraHosts.forEach(host -> hosts.add(host.asText().replaceFirst("=", ":")));
         }
@@ -181,11 +179,19 @@ final class SourceSettings {
                                             + limit.getValue().path("hard").asText()
                                     : limit.getValue().asText()));
             byName.forEach((name, value) -> limits.add(name + "=" + value));
+        } else if (ulimits.isValueNode()) {
+            limits.add(ulimits.asText());
         } else {
             ulimits.forEach(limit -> limits.add(limit.asText()));
         }
         if (!limits.isEmpty()) {
             to.set("ulimits", limits);
+        }
+        JsonNode entitlements = from.path(names.get(4));
+        if (entitlements.isValueNode()) {
+            to.put("entitlements", entitlements.asText());
+        } else {
+            copyList(from, names.get(4), to, "entitlements");
         }
     }
 

@@ -144,6 +144,25 @@ class BuildDriverTest {
     }
 
     @Test
+    void entitlementsReachBuildxAsAllowAndTheClassicBuilderRefusesThem() throws Exception {
+        tree.file(
+                "deja.yaml",
+                tree.read("deja.yaml")
+                        .replace(
+                                "    dockerfile: shared/Dockerfile\n",
+                                "    dockerfile: shared/Dockerfile\n"
+                                        + "    entitlements: [security.insecure, network.host]\n"));
+        assertThat(String.join(" ", command(BuildDriver.Options.defaults(), DOCKER, "shared")))
+                .contains(" build --allow network.host --allow security.insecure --progress plain ");
+        assertThat(String.join(" ", command(BuildDriver.Options.defaults(), DOCKER, "base")))
+                .doesNotContain("--allow");
+        assertThatThrownBy(() -> command(BuildDriver.Options.defaults(), CLASSIC, "shared"))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("the classic docker build cannot grant entitlements (this image is allowed"
+                        + " network.host, security.insecure): install the docker buildx plugin");
+    }
+
+    @Test
     void theClassicBuilderRefusesAPlatformList() throws Exception {
         tree.file(
                 "deja.yaml",

@@ -66,13 +66,18 @@ class BuilderSettingsConfigTest {
     @Test
     void runSettingsAreKeptAsTheBuilderTakesThem() {
         RunSettings run = load("    network: host\n    extra_hosts: [\"proxy.test=10.0.0.5\", \"db.test:10.0.0.6\"]\n"
-                        + "    shm_size: 2g\n    ulimits: [\"nofile=1024:2048\"]\n")
+                        + "    shm_size: 2g\n    ulimits: [\"nofile=1024:2048\"]\n"
+                        + "    entitlements: [security.insecure, network.host, network.host]\n")
                 .image("app")
                 .orElseThrow()
                 .run();
         assertThat(run)
                 .isEqualTo(new RunSettings(
-                        "host", List.of("proxy.test:10.0.0.5", "db.test:10.0.0.6"), "2g", List.of("nofile=1024:2048")));
+                        "host",
+                        List.of("proxy.test:10.0.0.5", "db.test:10.0.0.6"),
+                        "2g",
+                        List.of("nofile=1024:2048"),
+                        List.of("network.host", "security.insecure")));
         assertThatThrownBy(() -> load("    network: bridge\n"))
                 .hasMessageContaining("network 'bridge' is not default, host or none");
         assertThatThrownBy(() -> load("    extra_hosts: [proxy.test]\n"))
@@ -80,5 +85,9 @@ class BuilderSettingsConfigTest {
         assertThatThrownBy(() -> load("    shm_size: lots\n")).hasMessageContaining("shm_size 'lots' is not a size");
         assertThatThrownBy(() -> load("    ulimits: [nofile]\n"))
                 .hasMessageContaining("ulimit 'nofile' is not name=soft[:hard]");
+        assertThatThrownBy(() -> load("    entitlements: [network.hots]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("entitlement 'network.hots' is not network.host or security.insecure")
+                .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(2));
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deja.engine.config.ConfigException;
 import dev.deja.engine.graph.Dependency;
 import dev.deja.engine.graph.ImageGraph;
@@ -14,6 +16,7 @@ import dev.deja.engine.project.ProjectLoader;
 import dev.deja.packer.TestTree;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -78,7 +81,7 @@ class BakeSourceTest {
     /**
      * Tags outside the image's repository are said (as for compose), not dropped without a word; a tag without one is
      * {@code latest}. The RUN steps' settings (a secret, /dev/shm, limits) are the image's, not said. (Bake 0.13 does
-     * not print {@code entitlements}, the one setting deja would say it does not pass.)
+     * not print {@code network} or {@code entitlements}: {@link #whatANewerBakePrintsOfTheRunStepsIsKept}.)
      */
     @Test
     void tagsElsewhereAreSaidAndRunSettingsKept() throws Exception {
@@ -131,5 +134,20 @@ class BakeSourceTest {
                 .containsExactly(
                         "deploy=" + tree.path("keys/deploy").toAbsolutePath().normalize());
         assertThat(project.notices()).isEmpty();
+    }
+
+    /** {@code network} and {@code entitlements}, which bakes newer than 0.13 print, are the image's too. */
+    @Test
+    void whatANewerBakePrintsOfTheRunStepsIsKept() throws Exception {
+        Path root = tmp.resolve("newer");
+        JsonNode printed = new ObjectMapper()
+                .readTree("{\"target\": {\"app\": {\"context\": \"app\", \"dockerfile\": \"Dockerfile\","
+                        + " \"network\": \"host\", \"entitlements\": [\"network.host\", \"security.insecure\"]}}}");
+        List<SourceImage> images = BakeImages.of(printed, root, root.resolve("docker-bake.hcl"), notice -> {});
+        assertThat(images).hasSize(1);
+        assertThat(images.get(0).settings().path("network").asText()).isEqualTo("host");
+        assertThat(images.get(0).settings().path("entitlements"))
+                .extracting(JsonNode::asText)
+                .containsExactly("network.host", "security.insecure");
     }
 }

@@ -146,24 +146,10 @@ class ComposeSourceTest {
         assertThat(graph.parents("l5")).extracting(Dependency::parent).containsExactly("l4");
     }
 
-    @Test
-    void buildSettingsDejaDoesNotPassAreSaid() throws Exception {
-        TestTree tree = new TestTree(tmp.resolve("network"))
-                .file("app/Dockerfile", "FROM alpine\n")
-                .file(
-                        "compose.yaml",
-                        "services:\n  app:\n    build:\n      context: app\n      privileged: true\n"
-                                + "      entitlements: [network.host]\n");
-        ProjectFixture.checkout(tree);
-        Project project = load(tree, ENV);
-        assertThat(project.notices())
-                .extracting(n -> n.describe(project.root()))
-                .containsExactly("compose.yaml:2: service 'app': build.privileged, build.entitlements are not passed to"
-                        + " the"
-                        + " builder by deja: a build that needs them fails or differs");
-    }
-
-    /** A compose project whose RUN steps need the host's network, more hosts, a larger /dev/shm and limits. */
+    /**
+     * A compose project whose RUN steps need the host's network, more hosts, a larger /dev/shm and limits, and are
+     * allowed more than a sandbox (an entitlement, a privileged build).
+     */
     private static TestTree withRunSettings(Path dir) throws Exception {
         TestTree tree = new TestTree(dir)
                 .file("app/Dockerfile", "FROM alpine\n")
@@ -173,15 +159,18 @@ class ComposeSourceTest {
                                 + "      extra_hosts: [\"a.test:10.0.0.1\", \"b.test=10.0.0.2\"]\n"
                                 + "      shm_size: 2g\n"
                                 + "      ulimits: {nproc: 65535, nofile: {soft: 20000, hard: 40000}}\n"
+                                + "      entitlements: [network.host]\n"
                                 + "  web:\n    build:\n      context: app\n      target: web\n"
-                                + "      extra_hosts: {c.test: 10.0.0.3}\n      shm_size: 1000000\n");
+                                + "      extra_hosts: {c.test: 10.0.0.3}\n      shm_size: 1000000\n"
+                                + "      privileged: true\n");
         ProjectFixture.checkout(tree);
         return tree;
     }
 
     /**
      * {@code network}, {@code extra_hosts} (any of compose's spellings), {@code shm_size} (in bytes, as compose prints
-     * it) and {@code ulimits} reach the image as the builder takes them, and deja's reader gives what
+     * it), {@code ulimits}, {@code entitlements} and {@code privileged} (compose asks the builder for
+     * {@code security.insecure}) reach the image as the builder takes them, and deja's reader gives what
      * {@code docker compose config} gives.
      */
     @Test
@@ -193,14 +182,37 @@ class ComposeSourceTest {
         assertThat(app.run().extraHosts()).containsExactly("a.test:10.0.0.1", "b.test:10.0.0.2");
         assertThat(app.run().shmSize()).isEqualTo("2147483648");
         assertThat(app.run().ulimits()).containsExactly("nofile=20000:40000", "nproc=65535");
+        assertThat(app.run().entitlements()).containsExactly("network.host");
         ImageDefinition web = project.image("web").orElseThrow();
         assertThat(web.run().extraHosts()).containsExactly("c.test:10.0.0.3");
         assertThat(web.run().shmSize()).isEqualTo("1000000");
+        assertThat(web.run().entitlements()).containsExactly("security.insecure");
         assertThat(project.notices()).isEmpty();
 
         Map<String, String> env = new HashMap<>(ENV);
         env.put("PATH", System.getenv("PATH"));
         assertThat(viaDejaAndViaCompose(tree, env)).hasSize(2);
+    }
+
+    /** A value compose itself would refuse (a number where a list goes) is an error at its service, not dropped. */
+    @Test
+    void runSettingsOfTheWrongShapeAreRefusedAtTheirService() throws Exception {
+        for (String setting : List.of("extra_hosts: 5", "ulimits: 5", "entitlements: network.hots")) {
+            TestTree tree = new TestTree(tmp.resolve("shape-" + setting.substring(0, 3)))
+                    .file("app/Dockerfile", "FROM alpine\n")
+                    .file("compose.yaml", "services:\n  app:\n    build:\n      context: app\n      " + setting + "\n");
+            ProjectFixture.checkout(tree);
+            assertThatThrownBy(() -> load(tree, ENV))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(
+                            setting.startsWith("extra")
+                                    ? "extra host '5' is not name:address"
+                                    : setting.startsWith("ulimits")
+                                            ? "ulimit '5' is not name=soft[:hard]"
+                                            : "entitlement 'network.hots' is not network.host or security.insecure")
+                    .satisfies(e -> assertThat(((ConfigException) e).describe(tree.root()))
+                            .startsWith("compose.yaml:2: "));
+        }
     }
 
     /** A compose project whose builds read secrets and an SSH key, declared as compose declares them. */
