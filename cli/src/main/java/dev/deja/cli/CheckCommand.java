@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
         name = "check",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks, offline, that every COPY/ADD source of the selected images is in the context deja packs for"
+            "Checks, offline, that every COPY/ADD source (and RUN --mount=type=bind source) of the selected images is"
+                    + " in the context deja packs for"
                     + " it: one 'Dockerfile:line' line per source that is not (missing, left out by .dockerignore, or"
                     + " written for another context). plan runs the same check and warns.",
             "Exit code 0 when every source is there, 2 when one is not."
@@ -35,7 +36,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         missing.forEach(m -> out.println(m.describe(deja.graph().project().root())));
         if (missing.isEmpty()) {
-            out.println("every COPY/ADD source is in its context");
+            out.println("every COPY/ADD and RUN --mount source is in its context");
         }
         out.flush();
         return missing.isEmpty() ? ExitCodes.OK : ExitCodes.USAGE_OR_CONFIG;

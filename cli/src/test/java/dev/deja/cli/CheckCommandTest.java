@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code deja check}: every COPY/ADD source the context lacks, with Dockerfile:line, before any build. */
+/**
+ * {@code deja check}: every COPY/ADD source (and RUN bind-mount source) the context lacks, with Dockerfile:line, before any
+ * build.
+ */
 class CheckCommandTest {
 
     @TempDir
@@ -22,7 +25,9 @@ class CheckCommandTest {
                 .file(
                         "api/Dockerfile",
                         "FROM alpine\nCOPY go.mod /src/\nCOPY *.go /src/\nCOPY secret.txt /s\n"
-                                + "COPY --from=alpine /etc /etc\nADD https://example.com/x /x\nCOPY [\"main.go\", \"/m\"]\n")
+                                + "COPY --from=alpine /etc /etc\nADD https://example.com/x /x\nCOPY [\"main.go\", \"/m\"]\n"
+                                + "RUN --mount=type=bind,source=go.sum,target=go.sum --mount=target=/m,src=main.go"
+                                + " --mount=type=bind,target=/all --mount=type=cache,target=/c,source=nothing go build\n")
                 .file("api/main.go", "package main\n")
                 .file("api/secret.txt", "s\n")
                 .file("api/.dockerignore", "secret.txt\n")
@@ -33,9 +38,11 @@ class CheckCommandTest {
         assertThat(check.code()).as(check.stderr()).isEqualTo(2);
         assertThat(check.stdout().lines())
                 .containsExactly(
-                        "api/Dockerfile:2: image 'api': COPY/ADD source 'go.mod' is not in its context (api/): missing,"
+                        "api/Dockerfile:2: image 'api': COPY source 'go.mod' is not in its context (api/): missing,"
                                 + " left out by .dockerignore, or meant for another context",
-                        "api/Dockerfile:4: image 'api': COPY/ADD source 'secret.txt' is not in its context (api/):"
+                        "api/Dockerfile:4: image 'api': COPY source 'secret.txt' is not in its context (api/):"
+                                + " missing, left out by .dockerignore, or meant for another context",
+                        "api/Dockerfile:8: image 'api': RUN --mount source 'go.sum' is not in its context (api/):"
                                 + " missing, left out by .dockerignore, or meant for another context");
 
         Run plan = Run.of("-C", tree.root().toString(), "plan", "--offline");
@@ -44,6 +51,6 @@ class CheckCommandTest {
 
         Run okOnly = Run.of("-C", tree.root().toString(), "check", "ok");
         assertThat(okOnly.code()).as(okOnly.stdout()).isZero();
-        assertThat(okOnly.stdout()).startsWith("every COPY/ADD source is in its context");
+        assertThat(okOnly.stdout()).startsWith("every COPY/ADD and RUN --mount source is in its context");
     }
 }

@@ -251,7 +251,7 @@ public final class Deja {
     }
 
     /**
-     * Every COPY/ADD source of the selection that its packed context does not hold, offline: the wrong context is
+     * Every COPY/ADD and RUN bind-mount source of the selection that its packed context does not hold, offline: the wrong context is
      * caught before any build.
      */
     public List<ContextCheck.Missing> check(Selection selection) {

@@ -81,8 +81,9 @@ public final class Dockerfile {
     }
 
     /**
-     * What COPY and ADD read from the context or the network, in order. A source whose variables cannot be expanded
-     * (an unset ARG, an ENV value) is left out: deja cannot tell what it names.
+     * What COPY and ADD read from the context or the network, and what RUN bind-mounts from the context
+     * ({@code --mount=type=bind,source=go.mod}; bind is the default type), in order. A source whose variables cannot
+     * be expanded (an unset ARG, an ENV value) is left out: deja cannot tell what it names.
      */
     public List<CopySource> copySources(Arguments arguments) {
         return analyze(arguments).sources();
@@ -208,6 +209,24 @@ public final class Dockerfile {
                 Stage stage = stages.get(stageCount - 1);
                 for (String mount : flags.values("mount")) {
                     Optional<String> from = mountOption(mount, "from");
+                    if (from.isEmpty()
+                            && mountOption(mount, "type").orElse("bind").equalsIgnoreCase("bind")) {
+                        // A bind mount of the context reads it as COPY does.
+                        Optional<String> source = mountOption(mount, "source")
+                                .or(() -> mountOption(mount, "src"))
+                                .filter(path -> !path.matches("[./]*"));
+                        if (source.isPresent()) {
+                            try {
+                                sources.add(new CopySource(
+                                        instruction,
+                                        new WordExpander(stageVars, escape).expand(source.get()),
+                                        false,
+                                        false));
+                            } catch (RuntimeException unknown) {
+                                // an unset variable: deja cannot tell what it names
+                            }
+                        }
+                    }
                     if (from.isPresent()) {
                         String reference = expandOrFail(instruction, from.get(), stageVars);
                         if (!isStage(reference, stageNames, stageCount)) {

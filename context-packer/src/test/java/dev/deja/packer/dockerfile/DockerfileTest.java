@@ -214,7 +214,10 @@ class DockerfileTest {
         String text = "FROM base\nARG DIR=app\nCOPY $DIR/src ./lib /opt/\nCOPY [\"my file\", \"/x\"]\n"
                 + "COPY --from=base /etc /etc\nCOPY <<EOF /etc/motd\nhi\nEOF\nENV E=1\nCOPY $UNSET/x /y\n"
                 + "ADD https://example.com/a.tgz /a\nADD --checksum=sha256:abc https://example.com/b /b\n"
-                + "ADD git@github.com:acme/x.git#v1 /x\nADD local.tgz /l\n";
+                + "ADD git@github.com:acme/x.git#v1 /x\nADD local.tgz /l\n"
+                + "RUN --mount=type=bind,source=$DIR/go.sum,target=/s --mount=target=/r,src=req.txt"
+                + " --mount=type=bind,target=/all --mount=type=cache,target=/c --mount=from=base,source=/x,target=/x"
+                + " --mount=type=secret,id=s,source=token.txt make\n";
         assertThat(parse(text).copySources(Arguments.of(Map.of())))
                 .extracting(CopySource::path, CopySource::remote, CopySource::checksum)
                 .containsExactly(
@@ -224,7 +227,9 @@ class DockerfileTest {
                         Tuple.tuple("https://example.com/a.tgz", true, false),
                         Tuple.tuple("https://example.com/b", true, true),
                         Tuple.tuple("git@github.com:acme/x.git#v1", true, false),
-                        Tuple.tuple("local.tgz", false, false));
+                        Tuple.tuple("local.tgz", false, false),
+                        Tuple.tuple("app/go.sum", false, false),
+                        Tuple.tuple("req.txt", false, false));
     }
 
     @Test

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The wrong-context mistake caught before any build: every COPY/ADD source of a Dockerfile that its packed context
- * does not hold (missing, left out by .dockerignore, or outside the context), with where it is written.
+ * The wrong-context mistake caught before any build: every COPY/ADD source (and RUN bind-mount source) of a Dockerfile
+ * that its packed context does not hold (missing, left out by .dockerignore, or outside the context), with where it
+ * is written.
  */
 public final class ContextCheck {
 
@@ -20,13 +21,14 @@ public final class ContextCheck {
      *
      * @param file   the Dockerfile
      * @param line   the instruction's line
+     * @param kind   what reads it ({@code COPY source}, {@code RUN --mount source})
      * @param source the source as written after expansion
      */
-    public record Missing(String image, Path file, int line, String source, String context) {
+    public record Missing(String image, Path file, int line, String kind, String source, String context) {
 
         public String describe(Path root) {
             Path shown = file.startsWith(root) ? root.relativize(file) : file;
-            return shown + ":" + line + ": image '" + image + "': COPY/ADD source '" + source
+            return shown + ":" + line + ": image '" + image + "': " + kind + " '" + source
                     + "' is not in its context (" + (context.isEmpty() ? "the project root" : context + "/")
                     + "): missing, left out by .dockerignore, or meant for another context";
         }
@@ -42,7 +44,7 @@ public final class ContextCheck {
         List<Missing> out = new ArrayList<>();
         for (CopySource source : dockerfile.copySources(arguments)) {
             if (!source.remote() && !present(source.path(), paths)) {
-                out.add(new Missing(image, dockerfile.file(), source.line(), source.path(), context));
+                out.add(new Missing(image, dockerfile.file(), source.line(), source.kind(), source.path(), context));
             }
         }
         return out;

@@ -300,7 +300,7 @@ public final class Discovery {
                         dockerfile.file(),
                         example.line(),
                         "context is " + (ancestor.isEmpty() ? "the repository root" : ancestor + "/") + ", not "
-                                + folder + "/: COPY/ADD sources such as '" + example.path()
+                                + folder + "/: " + example.kind() + "s such as '" + example.path()
                                 + "' are found there (name the context in deja.yaml to choose another)"));
                 return ancestor;
             }

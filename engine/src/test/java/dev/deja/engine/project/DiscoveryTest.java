@@ -121,6 +121,28 @@ class DiscoveryTest {
                 .contains("'go.mod'"));
     }
 
+    /** What a RUN step bind-mounts from the context counts as COPY does (docker init's Dockerfiles copy nothing). */
+    @Test
+    void contextIsTheAncestorWhereBindMountedSourcesAre() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("bind"))
+                .file("go.mod", "module x\n")
+                .file("go.sum", "")
+                .file(
+                        "services/api/Dockerfile",
+                        "FROM golang\nRUN --mount=type=cache,target=/go/pkg/mod"
+                                + " --mount=type=bind,source=go.sum,target=go.sum"
+                                + " --mount=type=bind,source=go.mod,target=go.mod go mod download\n"
+                                + "RUN --mount=type=bind,target=. go build -o /bin/api ./services/api\n")
+                .file("services/api/main.go", "package main\n");
+        ProjectFixture.checkout(tree);
+        Project project = load(tree);
+        assertThat(byDockerfile(project).get("services/api/Dockerfile").context())
+                .isEmpty();
+        assertThat(notices(project)).anySatisfy(n -> assertThat(n)
+                .startsWith("services/api/Dockerfile:2: context is the repository root, not services/api/: RUN"
+                        + " --mount sources such as 'go.sum'"));
+    }
+
     @Test
     void platformArgsInFromMakeParents() throws Exception {
         ImageGraph graph = ImageGraph.of(load(messyRepo(tmp.resolve("checkout"))));
