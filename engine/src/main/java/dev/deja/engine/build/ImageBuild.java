@@ -161,10 +161,25 @@ final class ImageBuild {
                                         : "--security=insecure")
                                 + " needs the " + entitlement + " entitlement")
                 .describe(graph.project().root())));
-        return String.join("; ", lines) + ": grant " + (ungranted.size() == 1 ? "it" : "them")
-                + " to image '" + definition.name() + "' with entitlements: [" + String.join(", ", ungranted.keySet())
-                + "] in deja.yaml (compose: build.entitlements; the builder must allow "
-                + (ungranted.size() == 1 ? "it" : "them") + " too)";
+        String them = ungranted.size() == 1 ? "it" : "them";
+        String grant = "entitlements: [" + String.join(", ", ungranted.keySet()) + "]";
+        Path root = graph.project().root();
+        String where;
+        if (!definition.composeServices().isEmpty()
+                && !definition.declaredIn().equals(graph.project().config().file())) {
+            where = "add " + grant + " to the build: of service '"
+                    + definition.composeServices().get(0) + "' in " + root.relativize(definition.declaredIn());
+        } else if (definition.line() == 0
+                && definition
+                        .declaredIn()
+                        .equals(root.resolve(definition.dockerfile()).normalize())) {
+            // Discovered: there is no file to grant it in yet.
+            where = "write image '" + definition.name() + "' under images: in deja.yaml (deja init -o deja.yaml writes"
+                    + " what deja found) with " + grant;
+        } else {
+            where = "grant " + them + " to image '" + definition.name() + "' with " + grant + " in deja.yaml";
+        }
+        return String.join("; ", lines) + ": " + where + " (the builder must allow " + them + " too)";
     }
 
     /**
