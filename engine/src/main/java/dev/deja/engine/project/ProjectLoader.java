@@ -136,7 +136,7 @@ public final class ProjectLoader {
         List<ImageDefinition> images = new ArrayList<>();
         List<Notice> notices = new ArrayList<>();
         Optional<ImageSources.Source> source = config.from().isEmpty()
-                ? (config.images().isEmpty() ? ImageSources.detect(searchFrom, root) : Optional.empty())
+                ? (config.images().isEmpty() ? ImageSources.detect(searchFrom, root, environment) : Optional.empty())
                 : Optional.of(ImageSources.named(root, config.from(), configPath));
         Map<String, ImageEntry> configured = new LinkedHashMap<>(config.images());
         Map<String, ImageEntry> entries = new LinkedHashMap<>();

@@ -194,6 +194,43 @@ class ComposeSourceTest {
         assertThat(viaDejaAndViaCompose(tree, env)).hasSize(2);
     }
 
+    /**
+     * {@code COMPOSE_FILE} (in the folder's {@code .env}, or in the environment, which wins) names the compose files
+     * instead of the default one, with {@code COMPOSE_PATH_SEPARATOR}: the services compose itself lists. A file it
+     * names that is not there is an error, as for compose.
+     */
+    @Test
+    void composeFileNamesTheFilesAsForCompose() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("compose-file"))
+                .file("app/Dockerfile", "FROM alpine\n")
+                .file("worker/Dockerfile", "FROM alpine\n")
+                .file("tools/Dockerfile", "FROM alpine\n")
+                .file("compose.yaml", "services:\n  tools:\n    build: tools\n")
+                .file("compose.base.yaml", "services:\n  app:\n    build: app\n")
+                .file("compose.build.yaml", "services:\n  worker:\n    build: worker\n")
+                .file(".env", "COMPOSE_FILE=compose.base.yaml:compose.build.yaml\nTAG=1\n");
+        ProjectFixture.checkout(tree);
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("PATH", System.getenv("PATH"));
+        assertThat(load(tree, env).byName().keySet()).containsExactlyInAnyOrder("app", "worker");
+        assertThat(composeConfig(tree, env).path("services").fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder("app", "worker");
+
+        env.put("COMPOSE_FILE", "compose.yaml;compose.build.yaml");
+        env.put("COMPOSE_PATH_SEPARATOR", ";");
+        assertThat(load(tree, env).byName().keySet()).containsExactlyInAnyOrder("tools", "worker");
+        assertThat(composeConfig(tree, env).path("services").fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder("tools", "worker");
+
+        env.put("COMPOSE_FILE", "compose.missing.yaml");
+        assertThatThrownBy(() -> load(tree, env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("COMPOSE_FILE (from the environment) names compose.missing.yaml, which is not in "
+                        + tree.root() + " (compose would not start either)");
+    }
+
     /** A value compose itself would refuse (a number where a list goes) is an error at its service, not dropped. */
     @Test
     void runSettingsOfTheWrongShapeAreRefusedAtTheirService() throws Exception {
