@@ -41,6 +41,12 @@ class BuildDriverTest {
         tree = ProjectFixture.monorepo(tmp);
     }
 
+    /** The fixture's image {@code shared} with more settings ({@code yaml}: lines of its mapping). */
+    private void sharedAlsoHas(String yaml) throws Exception {
+        String line = "    dockerfile: shared/Dockerfile\n";
+        tree.file("deja.yaml", tree.read("deja.yaml").replace(line, line + yaml));
+    }
+
     private List<String> command(BuildDriver.Options options, BuilderProbe.Builder builder, String image) {
         ImageGraph graph = ProjectFixture.graph(tree);
         PackedImage packed = new ImagePacker(graph, new ContentHasher(1), ResolvedBases.ignored()).pack(image);
@@ -120,15 +126,9 @@ class BuildDriverTest {
      */
     @Test
     void secretsSshAndRunSettingsReachBothBuilders() throws Exception {
-        tree.file(
-                "deja.yaml",
-                tree.read("deja.yaml")
-                        .replace(
-                                "    dockerfile: shared/Dockerfile\n",
-                                "    dockerfile: shared/Dockerfile\n"
-                                        + "    secrets: {token: env:NPM_TOKEN, npmrc: config/npmrc}\n"
-                                        + "    ssh: [default]\n    network: host\n    extra_hosts: [\"a.test:10.0.0.1\"]\n"
-                                        + "    shm_size: 1g\n    ulimits: [\"nofile=1024:2048\"]\n"));
+        sharedAlsoHas("    secrets: {token: env:NPM_TOKEN, npmrc: config/npmrc}\n"
+                + "    ssh: [default]\n    network: host\n    extra_hosts: [\"a.test:10.0.0.1\"]\n"
+                + "    shm_size: 1g\n    ulimits: [\"nofile=1024:2048\"]\n");
         String npmrc = tree.path("config/npmrc").toAbsolutePath().normalize().toString();
         for (BuilderProbe.Builder builder : List.of(DOCKER, CLASSIC)) {
             assertThat(String.join(" ", command(BuildDriver.Options.defaults(), builder, "shared")))
@@ -145,13 +145,7 @@ class BuildDriverTest {
 
     @Test
     void entitlementsReachBuildxAsAllowAndTheClassicBuilderRefusesThem() throws Exception {
-        tree.file(
-                "deja.yaml",
-                tree.read("deja.yaml")
-                        .replace(
-                                "    dockerfile: shared/Dockerfile\n",
-                                "    dockerfile: shared/Dockerfile\n"
-                                        + "    entitlements: [security.insecure, network.host]\n"));
+        sharedAlsoHas("    entitlements: [security.insecure, network.host]\n");
         assertThat(String.join(" ", command(BuildDriver.Options.defaults(), DOCKER, "shared")))
                 .contains(" build --allow network.host --allow security.insecure --progress plain ");
         assertThat(String.join(" ", command(BuildDriver.Options.defaults(), DOCKER, "base")))
@@ -164,12 +158,7 @@ class BuildDriverTest {
 
     @Test
     void theClassicBuilderRefusesAPlatformList() throws Exception {
-        tree.file(
-                "deja.yaml",
-                tree.read("deja.yaml")
-                        .replace(
-                                "    dockerfile: shared/Dockerfile\n",
-                                "    dockerfile: shared/Dockerfile\n" + "    platforms: [linux/amd64, linux/arm64]\n"));
+        sharedAlsoHas("    platforms: [linux/amd64, linux/arm64]\n");
         assertThatThrownBy(() -> command(BuildDriver.Options.defaults(), CLASSIC, "shared"))
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("linux/amd64, linux/arm64: install the docker buildx plugin");
