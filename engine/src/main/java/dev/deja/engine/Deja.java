@@ -69,6 +69,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * deja as a library: one method per command. It loads the project once, hashes what a command needs, asks the
@@ -430,7 +431,11 @@ public final class Deja {
                         }
                         case LOAD -> {
                             Supplier<StateLookup> lookup = lookupAhead(false);
-                            Plan plan = probing(driver, cacheSourcesAhead(planner.online(request.selection(), lookup)));
+                            Plan plan = contextsAhead(
+                                    driver,
+                                    planner,
+                                    request.jobs(),
+                                    probing(driver, cacheSourcesAhead(planner.online(request.selection(), lookup))));
                             Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
                             yield BuildRun.load(
                                             graph(),
@@ -445,8 +450,13 @@ public final class Deja {
                         }
                         case PUSH -> {
                             askStatusAhead();
-                            Plan plan = probing(
-                                    driver, cacheSourcesAhead(planner.online(request.selection(), lookupAhead(true))));
+                            Plan plan = contextsAhead(
+                                    driver,
+                                    planner,
+                                    request.jobs(),
+                                    probing(
+                                            driver,
+                                            cacheSourcesAhead(planner.online(request.selection(), lookupAhead(true)))));
                             // The reasons (and with them the cache sources of the images to build) are asked for
                             // while the tags are worked out.
                             Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
@@ -567,6 +577,25 @@ public final class Deja {
         if (plan.images().stream().anyMatch(image -> image.decision().runsBuilder())) {
             driver.prepare();
         }
+        return plan;
+    }
+
+    /**
+     * Starts writing out the contexts of the first builds (those of images no other build of the plan comes before,
+     * as many as run at once), while the run goes on to them: the copy of a large context then overlaps the plan's
+     * end, the cache sources and the labels.
+     */
+    private Plan contextsAhead(BuildDriver driver, Planner planner, int jobs, Plan plan) {
+        Set<String> building = plan.images().stream()
+                .filter(image -> image.decision() == Decision.BUILD)
+                .map(PlannedImage::name)
+                .collect(Collectors.toSet());
+        plan.images().stream()
+                .filter(image -> building.contains(image.name()))
+                .filter(image -> graph.parents(image.name()).stream()
+                        .noneMatch(dependency -> building.contains(dependency.parent())))
+                .limit(Math.max(1, jobs))
+                .forEach(image -> driver.writeAhead(planner.packer().pack(image.name())));
         return plan;
     }
 

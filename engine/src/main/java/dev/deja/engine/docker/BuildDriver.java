@@ -6,6 +6,7 @@ import dev.deja.engine.config.ImageEntry;
 import dev.deja.engine.exec.Cancellation;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.exec.ProcessRunner;
+import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.why.StateSummary;
 import dev.deja.packer.context.ContextFiles;
@@ -14,6 +15,7 @@ import dev.deja.packer.context.PackedContext;
 import dev.deja.registry.json.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -62,6 +65,8 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     private final Consumer<String> debug;
     /** The removals of the builds' temporary files, started as each build ends. */
     private final List<CompletableFuture<Void>> removals = new CopyOnWriteArrayList<>();
+    /** The contexts being written out ahead of their builds, by image. */
+    private final Map<String, Ahead> ahead = new ConcurrentHashMap<>();
 
     /**
      * @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks)
@@ -103,10 +108,23 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         probe.inBackground();
     }
 
-    /** Waits for the temporary files of the builds to be removed, and for a builder probe still running. */
+    /**
+     * Waits for the temporary files of the builds to be removed (and removes contexts written ahead for builds that
+     * did not run), and for a builder probe still running.
+     */
     @Override
     public void close() {
         probe.close();
+        for (String name : List.copyOf(ahead.keySet())) {
+            Ahead unused = ahead.remove(name);
+            if (unused != null) {
+                try {
+                    Parallel.get(unused.staged()).remove();
+                } catch (RuntimeException failed) {
+                    // its writing failed, and removed what it wrote
+                }
+            }
+        }
         for (CompletableFuture<Void> removal : removals) {
             Parallel.get(removal);
         }
@@ -138,8 +156,9 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
      * context goes to a folder of its own, so {@code COPY .} does not see it. A context larger than
      * {@code folderAtMost} goes on standard input.
      */
-    static BuildCommandLine.Sending sending(Request request, List<Path> written, long folderAtMost) throws IOException {
-        PackedContext context = request.packed().context();
+    static BuildCommandLine.Sending sending(PackedImage packed, List<Path> written, long folderAtMost)
+            throws IOException {
+        PackedContext context = packed.context();
         if (!context.dockerfileOutside() && context.totalBytes() > folderAtMost) {
             return new BuildCommandLine.Sending(context.dockerfile(), "-");
         }
@@ -164,6 +183,31 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         return new BuildCommandLine.Sending(dockerfile.toString(), contextDir.toString());
     }
 
+    /**
+     * Starts writing out the context of an image about to be built on a thread of its own, so that the copy overlaps
+     * what the run does before the build (the plan's end, the cache sources, the labels); its build takes it, or
+     * {@link #close} removes it.
+     */
+    @Override
+    public void writeAhead(PackedImage packed) {
+        String name = packed.name();
+        ahead.computeIfAbsent(
+                name, key -> new Ahead(packed, Parallel.ahead("deja-write-" + name, () -> Staged.write(packed))));
+    }
+
+    /** The context written out for {@code packed}: the one written ahead for it, else written now. */
+    private Staged staged(PackedImage packed) {
+        Ahead written = ahead.remove(packed.name());
+        if (written != null && written.packed() == packed) {
+            return Parallel.get(written.staged());
+        }
+        if (written != null) {
+            // Another packing of the image (a run that packed it again): what was written ahead is not what is sent.
+            Parallel.get(written.staged()).remove();
+        }
+        return Staged.write(packed);
+    }
+
     @Override
     public Result build(Request request, Consumer<String> log) {
         long start = System.nanoTime();
@@ -178,29 +222,22 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         } catch (IOException e) {
             throw new BuildFailedException(name, "cannot create a temporary file: " + e.getMessage());
         }
-        Map<String, Path> folders = new TreeMap<>();
-        List<Path> written = new ArrayList<>();
+        Staged staged = null;
         try {
-            // Folders sent as named contexts are written out as they were hashed: the builder reads what deja hashed.
-            for (Map.Entry<String, PackedContext> folder :
-                    request.packed().folderContexts().entrySet()) {
-                Path dir = Files.createTempDirectory(
-                        "deja-context-" + folder.getKey().replaceAll("[^A-Za-z0-9_.-]", "-"));
-                folders.put(folder.getKey(), dir);
-                ContextFiles.write(folder.getValue(), dir);
-            }
-            long writing = System.nanoTime();
-            BuildCommandLine.Sending sending = sending(request, written, FOLDER_AT_MOST_BYTES);
+            long waiting = System.nanoTime();
+            staged = staged(request.packed());
+            BuildCommandLine.Sending sending = staged.sending();
             PackedContext context = request.packed().context();
             debug.accept(String.format(
                     Locale.ROOT,
-                    "%s: context of %d files, %.1f MB %s in %.2f s",
+                    "%s: context of %d files, %.1f MB %s in %.2f s (%.2f s of it waited for here)",
                     name,
                     context.fileCount(),
                     context.totalBytes() / 1e6,
                     sending.onStdin() ? "to be sent on stdin, made ready" : "written to " + sending.context(),
-                    (System.nanoTime() - writing) / 1e9));
-            Attempt built = attempts(request, metadata, folders, sending, log);
+                    staged.seconds(),
+                    (System.nanoTime() - waiting) / 1e9));
+            Attempt built = attempts(request, metadata, staged.folders(), sending, log);
             int code = built.code();
             boolean classic = probe.builder().kind() == BuilderProbe.Builder.Kind.CLASSIC;
             String tool = classic ? "docker build" : "docker buildx build";
@@ -214,24 +251,75 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             }
             String digest = classic ? pushClassic(request, log) : digest(metadata);
             return new Result(digest, Duration.ofNanos(System.nanoTime() - start));
+        } catch (UncheckedIOException e) {
+            throw new BuildFailedException(
+                    name, "cannot write its context out: " + e.getCause().getMessage());
         } catch (IOException e) {
             throw new BuildFailedException(name, "reading the builder's output failed: " + e.getMessage());
         } finally {
             // Removed while the run goes on (a context of 32 MB takes 30 ms to remove), before the driver closes.
+            Staged written = staged;
             removals.add(Parallel.ahead("deja-remove-" + name, () -> {
                 try {
                     Files.deleteIfExists(metadata);
-                    for (Path dir : folders.values()) {
-                        ContextFiles.delete(dir);
-                    }
-                    for (Path dir : written) {
-                        ContextFiles.delete(dir);
-                    }
                 } catch (IOException ignored) {
-                    // temporary files
+                    // a temporary file
+                }
+                if (written != null) {
+                    written.remove();
                 }
                 return null;
             }));
+        }
+    }
+
+    /** A context written out ahead of its build, for the packing it was written from. */
+    private record Ahead(PackedImage packed, CompletableFuture<Staged> staged) {}
+
+    /**
+     * A packed context written out for its builder: the folders of its named contexts, every temporary folder
+     * written, and what the builder is sent.
+     *
+     * @param seconds how long the writing took
+     */
+    record Staged(Map<String, Path> folders, List<Path> written, BuildCommandLine.Sending sending, double seconds) {
+
+        /** Writes {@code packed}'s context out (see {@link #sending}); what was written is removed when it fails. */
+        static Staged write(PackedImage packed) {
+            long start = System.nanoTime();
+            Map<String, Path> folders = new TreeMap<>();
+            List<Path> written = new ArrayList<>();
+            try {
+                // Folders sent as named contexts are written out as they were hashed: the builder reads what deja
+                // hashed.
+                for (Map.Entry<String, PackedContext> folder :
+                        packed.folderContexts().entrySet()) {
+                    Path dir = Files.createTempDirectory(
+                            "deja-context-" + folder.getKey().replaceAll("[^A-Za-z0-9_.-]", "-"));
+                    written.add(dir);
+                    folders.put(folder.getKey(), dir);
+                    ContextFiles.write(folder.getValue(), dir);
+                }
+                BuildCommandLine.Sending sending = BuildDriver.sending(packed, written, FOLDER_AT_MOST_BYTES);
+                return new Staged(folders, written, sending, (System.nanoTime() - start) / 1e9);
+            } catch (IOException | RuntimeException e) {
+                new Staged(folders, written, null, 0).remove();
+                if (e instanceof IOException io) {
+                    throw new UncheckedIOException(io);
+                }
+                throw (RuntimeException) e;
+            }
+        }
+
+        /** Removes the temporary folders (best effort: they are temporary). */
+        void remove() {
+            for (Path dir : written) {
+                try {
+                    ContextFiles.delete(dir);
+                } catch (IOException ignored) {
+                    // a temporary folder
+                }
+            }
         }
     }
 

@@ -49,4 +49,7 @@ public interface ImageBuilder {
 
     /** Starts finding out what builds while the caller prepares the first build; called once a build is certain. */
     default void prepare() {}
+
+    /** Starts making ready what the build of {@code packed} will send, once that build is certain. */
+    default void writeAhead(PackedImage packed) {}
 }

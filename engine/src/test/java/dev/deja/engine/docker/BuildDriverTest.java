@@ -217,7 +217,7 @@ class BuildDriverTest {
     void aContextIsSentAsAFolderWrittenAsItWasHashedAndAVeryLargeOneOnStdin() throws Exception {
         java.util.List<Path> written = new java.util.ArrayList<>();
         ImageBuilder.Request svc1 = request("svc1");
-        BuildCommandLine.Sending folder = BuildDriver.sending(svc1, written, BuildDriver.FOLDER_AT_MOST_BYTES);
+        BuildCommandLine.Sending folder = BuildDriver.sending(svc1.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES);
         Path dir = Path.of(folder.context());
         assertThat(written).containsExactly(dir);
         assertThat(folder.dockerfile()).isEqualTo(dir.resolve("Dockerfile").toString());
@@ -237,7 +237,7 @@ class BuildDriverTest {
         dev.deja.packer.context.ContextFiles.delete(dir);
 
         written.clear();
-        BuildCommandLine.Sending stdin = BuildDriver.sending(svc1, written, 0);
+        BuildCommandLine.Sending stdin = BuildDriver.sending(svc1.packed(), written, 0);
         assertThat(stdin.onStdin()).isTrue();
         assertThat(stdin.dockerfile()).isEqualTo("Dockerfile");
         assertThat(written).isEmpty();
@@ -248,24 +248,24 @@ class BuildDriverTest {
         ImageBuilder.Request svc1 = request("svc1");
         java.nio.file.Files.writeString(tmp.resolve("svc1/app"), "svc1 and more\n");
         java.util.List<Path> written = new java.util.ArrayList<>();
-        assertThatThrownBy(() -> BuildDriver.sending(svc1, written, BuildDriver.FOLDER_AT_MOST_BYTES))
+        assertThatThrownBy(() -> BuildDriver.sending(svc1.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES))
                 .hasMessageContaining("grew while deja was packing it");
         ImageBuilder.Request svc2 = request("svc2");
         java.nio.file.Files.writeString(tmp.resolve("svc2/main"), "");
-        assertThatThrownBy(() -> BuildDriver.sending(svc2, written, BuildDriver.FOLDER_AT_MOST_BYTES))
+        assertThatThrownBy(() -> BuildDriver.sending(svc2.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES))
                 .hasMessageContaining("shrank while deja was packing it");
         for (Path dir : written) {
             dev.deja.packer.context.ContextFiles.delete(dir);
         }
     }
 
-    @Test
-    void theBuildersTemporaryFilesAreGoneOnceTheDriverCloses() throws Exception {
-        // A buildx plugin where the docker CLI looks first: it says whether the context folder and the metadata file
-        // were there while it ran, and writes the pushed digest as buildx does.
+    /**
+     * A buildx plugin where the docker CLI looks first: it says which context folder it was given, the metadata
+     * file, and the context folders that existed while it ran, and writes the pushed digest as buildx does.
+     */
+    private BuildDriver driverWithAFakeBuildx(Path seen) throws Exception {
         Path config = tmp.resolve("docker-config");
         Path plugin = config.resolve("cli-plugins/docker-buildx");
-        Path seen = tmp.resolve("seen");
         java.nio.file.Files.createDirectories(plugin.getParent());
         java.nio.file.Files.writeString(
                 plugin,
@@ -276,25 +276,75 @@ class BuildDriverTest {
                         + "  shift\n"
                         + "done\n"
                         + "printf '%s\\n%s\\n' \"$1\" \"$metadata\" > '" + seen + "'\n"
+                        + "ls -d " + TEMP + "/deja-context-* >> '" + seen + "'\n"
                         + "[ -f \"$1/Dockerfile\" ] && [ -f \"$1/app\" ]\n");
         java.nio.file.Files.setPosixFilePermissions(
                 plugin, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> environment =
                 Map.of("DOCKER_CONFIG", config.toString(), "HOME", tmp.toString(), "PATH", System.getenv("PATH"));
-        BuildDriver driver = new BuildDriver(
+        return new BuildDriver(
                 environment,
                 BuildDriver.Options.defaults(),
                 dev.deja.engine.exec.Cancellation.never(),
                 notice -> {},
                 line -> {});
+    }
+
+    private static final Path TEMP = Path.of(System.getProperty("java.io.tmpdir"));
+
+    /** The context folders in the temporary folder now. */
+    private static java.util.Set<Path> contextFolders() throws Exception {
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(TEMP)) {
+            return list.filter(p -> p.getFileName().toString().startsWith("deja-context-"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
+    void theBuildersTemporaryFilesAreGoneOnceTheDriverCloses() throws Exception {
+        Path seen = tmp.resolve("seen");
+        BuildDriver driver = driverWithAFakeBuildx(seen);
 
         ImageBuilder.Result result = driver.build(request("svc1"), line -> {});
         driver.close();
 
         assertThat(result.digest()).isEqualTo("sha256:" + "0".repeat(64));
         List<String> given = java.nio.file.Files.readAllLines(seen);
-        assertThat(given).hasSize(2);
+        assertThat(given).hasSizeGreaterThan(2);
         assertThat(Path.of(given.get(0))).doesNotExist();
         assertThat(Path.of(given.get(1))).doesNotExist();
+    }
+
+    /**
+     * A context written out ahead of its build is the one its builder gets (nothing is written again), and one
+     * written for a build that never ran is removed when the driver closes, as the built one is.
+     */
+    @Test
+    void aContextWrittenAheadIsTheOneSentAndNoneIsLeftOnClose() throws Exception {
+        Path seen = tmp.resolve("seen");
+        BuildDriver driver = driverWithAFakeBuildx(seen);
+        java.util.Set<Path> before = contextFolders();
+        ImageBuilder.Request svc1 = request("svc1");
+        driver.writeAhead(svc1.packed());
+        driver.writeAhead(request("svc2").packed());
+
+        // The two folders written ahead, as they appear (each is made before its files are written).
+        java.util.Set<Path> ahead = new java.util.HashSet<>();
+        for (int waited = 0; ahead.size() < 2 && waited < 1000; waited++) {
+            Thread.sleep(10);
+            ahead = new java.util.HashSet<>(contextFolders());
+            ahead.removeAll(before);
+        }
+
+        driver.build(svc1, line -> {});
+        List<String> given = java.nio.file.Files.readAllLines(seen);
+        assertThat(ahead).hasSize(2).contains(Path.of(given.get(0)));
+        java.util.Set<Path> during = new java.util.HashSet<>(
+                given.subList(2, given.size()).stream().map(Path::of).toList());
+        during.removeAll(before);
+        assertThat(during).as("nothing written again for the build").isEqualTo(ahead);
+        driver.close();
+
+        assertThat(contextFolders()).isSubsetOf(before);
     }
 }
