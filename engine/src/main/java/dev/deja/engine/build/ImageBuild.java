@@ -168,7 +168,10 @@ final class ImageBuild {
         if (!definition.composeServices().isEmpty()
                 && !definition.declaredIn().equals(graph.project().config().file())) {
             where = "add " + grant + " to the build: of service '"
-                    + definition.composeServices().get(0) + "' in " + root.relativize(definition.declaredIn());
+                    + definition.composeServices().get(0) + "' in "
+                    + (definition.declaredIn().startsWith(root)
+                            ? root.relativize(definition.declaredIn())
+                            : definition.declaredIn());
         } else if (definition.line() == 0
                 && definition
                         .declaredIn()
