@@ -1,7 +1,6 @@
 package dev.deja.cli;
 
 import dev.deja.engine.Deja;
-import dev.deja.engine.pack.ContextCheck;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,11 +12,12 @@ import picocli.CommandLine.Mixin;
         name = "check",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks, offline, that every COPY/ADD source (and RUN --mount=type=bind source) of the selected images is"
-                    + " in the context deja packs for"
-                    + " it: one 'Dockerfile:line' line per source that is not (missing, left out by .dockerignore, or"
-                    + " written for another context). plan runs the same check and warns.",
-            "Exit code 0 when every source is there, 2 when one is not."
+            "Checks, offline, what would stop the selected images' builds: every COPY/ADD source (and RUN"
+                    + " --mount=type=bind source) that is not in the context deja packs for it (missing, left out by"
+                    + " .dockerignore, or written for another context), and every RUN --network=host or"
+                    + " --security=insecure step whose image is not granted that entitlement (entitlements: in"
+                    + " deja.yaml). One 'Dockerfile:line' line each. plan runs the same checks and warns.",
+            "Exit code 0 when nothing is found, 2 when something is."
         },
         footerHeading = "%nExamples:%n",
         footer = {"  deja check", "  deja check api worker"})
@@ -32,13 +32,13 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Deja deja = ProjectContext.deja(spec);
-        List<ContextCheck.Missing> missing = deja.check(selection.selection());
+        List<String> found = deja.check(selection.selection());
         PrintWriter out = spec.commandLine().getOut();
-        missing.forEach(m -> out.println(m.describe(deja.graph().project().root())));
-        if (missing.isEmpty()) {
-            out.println("every COPY/ADD and RUN --mount source is in its context");
+        found.forEach(out::println);
+        if (found.isEmpty()) {
+            out.println("every COPY/ADD and RUN --mount source is in its context, every entitlement granted");
         }
         out.flush();
-        return missing.isEmpty() ? ExitCodes.OK : ExitCodes.USAGE_OR_CONFIG;
+        return found.isEmpty() ? ExitCodes.OK : ExitCodes.USAGE_OR_CONFIG;
     }
 }

@@ -45,9 +45,7 @@ final class PlanCommand implements Callable<Integer> {
         Deja deja = offline ? ProjectContext.deja(spec) : ProjectContext.online(spec);
         Plan plan = deja.plan(selection.selection(), offline);
         PrintWriter err = spec.commandLine().getErr();
-        deja.check(selection.selection())
-                .forEach(missing -> err.println("deja: warning: "
-                        + missing.describe(deja.graph().project().root())));
+        deja.check(selection.selection()).forEach(found -> err.println("deja: warning: " + found));
         PlanFormat.warnUnresolved(plan, err);
         err.flush();
         spec.commandLine().getOut().print(json ? PlanFormat.json(plan) : PlanFormat.table(plan));

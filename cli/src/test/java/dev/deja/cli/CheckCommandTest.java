@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code deja check}: every COPY/ADD source (and RUN bind-mount source) the context lacks, with Dockerfile:line, before any
- * build.
+ * {@code deja check}: every COPY/ADD source (and RUN bind-mount source) the context lacks, and every RUN step needing an
+ * entitlement its image is not granted, with Dockerfile:line, before any build.
  */
 class CheckCommandTest {
 
@@ -21,7 +21,8 @@ class CheckCommandTest {
         TestTree tree = new TestTree(tmp.resolve("repo"))
                 .file(
                         "deja.yaml",
-                        "images:\n  api:\n    dockerfile: api/Dockerfile\n  ok:\n    dockerfile: ok/Dockerfile\n")
+                        "images:\n  api:\n    dockerfile: api/Dockerfile\n  ok:\n    dockerfile: ok/Dockerfile\n"
+                                + "  host:\n    dockerfile: host/Dockerfile\n")
                 .file(
                         "api/Dockerfile",
                         "FROM alpine\nCOPY go.mod /src/\nCOPY *.go /src/\nCOPY secret.txt /s\n"
@@ -33,6 +34,7 @@ class CheckCommandTest {
                 .file("api/.dockerignore", "secret.txt\n")
                 .file("go.mod", "module x\n")
                 .file("ok/Dockerfile", "FROM alpine\nCOPY . /app\nCOPY sub/ /sub\n")
+                .file("host/Dockerfile", "FROM alpine\nRUN --network=host make\n")
                 .file("ok/sub/a", "a\n");
         Run check = Run.of("-C", tree.root().toString(), "check");
         assertThat(check.code()).as(check.stderr()).isEqualTo(2);
@@ -43,14 +45,21 @@ class CheckCommandTest {
                         "api/Dockerfile:4: image 'api': COPY source 'secret.txt' is not in its context (api/):"
                                 + " missing, left out by .dockerignore, or meant for another context",
                         "api/Dockerfile:8: image 'api': RUN --mount source 'go.sum' is not in its context (api/):"
-                                + " missing, left out by .dockerignore, or meant for another context");
+                                + " missing, left out by .dockerignore, or meant for another context",
+                        "host/Dockerfile:2: RUN --network=host needs the network.host entitlement: grant it to image"
+                                + " 'host' with entitlements: [network.host] in deja.yaml (the builder must allow it"
+                                + " too)");
 
         Run plan = Run.of("-C", tree.root().toString(), "plan", "--offline");
         assertThat(plan.code()).isZero();
-        assertThat(plan.stderr()).contains("deja: warning: api/Dockerfile:2:").contains("api/Dockerfile:4:");
+        assertThat(plan.stderr())
+                .contains("deja: warning: api/Dockerfile:2:")
+                .contains("api/Dockerfile:4:")
+                .contains("deja: warning: host/Dockerfile:2: RUN --network=host needs the network.host entitlement");
 
         Run okOnly = Run.of("-C", tree.root().toString(), "check", "ok");
         assertThat(okOnly.code()).as(okOnly.stdout()).isZero();
-        assertThat(okOnly.stdout()).startsWith("every COPY/ADD and RUN --mount source is in its context");
+        assertThat(okOnly.stdout())
+                .isEqualTo("every COPY/ADD and RUN --mount source is in its context, every entitlement granted\n");
     }
 }

@@ -27,6 +27,7 @@ import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.graph.Selection;
 import dev.deja.engine.pack.ContextCheck;
 import dev.deja.engine.pack.DigestCaches;
+import dev.deja.engine.pack.EntitlementCheck;
 import dev.deja.engine.pack.ImagePacker;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.plan.CacheRefs;
@@ -252,23 +253,27 @@ public final class Deja {
     }
 
     /**
-     * Every COPY/ADD and RUN bind-mount source of the selection that its packed context does not hold, offline: the wrong context is
-     * caught before any build.
+     * What would stop the selection's builds, offline, each as a {@code file:line: …} line: every COPY/ADD and RUN
+     * bind-mount source that its packed context does not hold (the wrong context), and every RUN step that needs an
+     * entitlement its image is not granted.
      */
-    public List<ContextCheck.Missing> check(Selection selection) {
-        List<ContextCheck.Missing> missing = new ArrayList<>();
+    public List<String> check(Selection selection) {
+        List<String> found = new ArrayList<>();
         Planner planner = lastPlanner != null ? lastPlanner : planner(selection, false);
+        Path root = graph().project().root();
         for (String name : selection.apply(graph())) {
             ImageDefinition image = graph().project().byName().get(name);
-            missing.addAll(ContextCheck.missing(
-                    name,
-                    graph().dockerfile(name),
-                    image.arguments().get(0),
-                    planner.packer().pack(name),
-                    image.context()));
+            ContextCheck.missing(
+                            name,
+                            graph().dockerfile(name),
+                            image.arguments().get(0),
+                            planner.packer().pack(name),
+                            image.context())
+                    .forEach(missing -> found.add(missing.describe(root)));
+            EntitlementCheck.ungranted(graph(), image).ifPresent(found::add);
         }
         planner.saveDigests();
-        return missing;
+        return found;
     }
 
     /** The deja.yaml this project would have, for {@code deja init} to write. */

@@ -1,10 +1,10 @@
 package dev.deja.engine.build;
 
-import dev.deja.engine.config.Notice;
 import dev.deja.engine.docker.BuildFailedException;
 import dev.deja.engine.docker.ImageBuilder;
 import dev.deja.engine.exec.Parallel;
 import dev.deja.engine.graph.ImageGraph;
+import dev.deja.engine.pack.EntitlementCheck;
 import dev.deja.engine.pack.ImagePacker;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.plan.PlannedImage;
@@ -12,16 +12,13 @@ import dev.deja.engine.project.ImageDefinition;
 import dev.deja.engine.report.Result;
 import dev.deja.engine.why.Earlier;
 import dev.deja.engine.why.StateSummary;
-import dev.deja.packer.InputException;
-import dev.deja.packer.dockerfile.Dockerfile;
-import dev.deja.packer.dockerfile.EntitlementUse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -76,9 +73,9 @@ final class ImageBuild {
         ImageDefinition definition = graph.project().byName().get(image.name());
         long start = System.nanoTime();
         try {
-            String ungranted = ungrantedEntitlements(graph, definition);
-            if (ungranted != null) {
-                throw new BuildFailedException(image.name(), ungranted);
+            Optional<String> ungranted = EntitlementCheck.ungranted(graph, definition);
+            if (ungranted.isPresent()) {
+                throw new BuildFailedException(image.name(), ungranted.get());
             }
             PackedImage packed = packer.forSending(image.name());
             boolean export = definition.exportsFiles();
@@ -127,62 +124,6 @@ final class ImageBuild {
                     List.of(),
                     e.getMessage());
         }
-    }
-
-    /**
-     * What the RUN steps of an image's build need that it is not granted ({@code null}: nothing), said before the
-     * builder runs: BuildKit's own refusal ("network.host is not allowed") names neither the step nor where to grant
-     * it. One line per entitlement, at its first step.
-     */
-    static String ungrantedEntitlements(ImageGraph graph, ImageDefinition definition) {
-        Dockerfile dockerfile = graph.dockerfile(definition.name());
-        List<EntitlementUse> uses;
-        try {
-            uses = dockerfile.entitlements(definition.arguments().get(0), definition.target());
-        } catch (InputException e) {
-            return e.describe(graph.project().root());
-        }
-        Map<String, EntitlementUse> ungranted = new TreeMap<>();
-        for (EntitlementUse use : uses) {
-            if (!definition.run().entitlements().contains(use.entitlement())) {
-                ungranted.putIfAbsent(use.entitlement(), use);
-            }
-        }
-        if (ungranted.isEmpty()) {
-            return null;
-        }
-        List<String> lines = new ArrayList<>();
-        ungranted.forEach((entitlement, use) -> lines.add(new Notice(
-                        dockerfile.file(),
-                        use.line(),
-                        "RUN "
-                                + (entitlement.equals(EntitlementUse.NETWORK_HOST)
-                                        ? "--network=host"
-                                        : "--security=insecure")
-                                + " needs the " + entitlement + " entitlement")
-                .describe(graph.project().root())));
-        String them = ungranted.size() == 1 ? "it" : "them";
-        String grant = "entitlements: [" + String.join(", ", ungranted.keySet()) + "]";
-        Path root = graph.project().root();
-        String where;
-        if (!definition.composeServices().isEmpty()
-                && !definition.declaredIn().equals(graph.project().config().file())) {
-            where = "add " + grant + " to the build: of service '"
-                    + definition.composeServices().get(0) + "' in "
-                    + (definition.declaredIn().startsWith(root)
-                            ? root.relativize(definition.declaredIn())
-                            : definition.declaredIn());
-        } else if (definition.line() == 0
-                && definition
-                        .declaredIn()
-                        .equals(root.resolve(definition.dockerfile()).normalize())) {
-            // Discovered: there is no file to grant it in yet.
-            where = "write image '" + definition.name() + "' under images: in deja.yaml (deja init -o deja.yaml writes"
-                    + " what deja found) with " + grant;
-        } else {
-            where = "grant " + them + " to image '" + definition.name() + "' with " + grant + " in deja.yaml";
-        }
-        return String.join("; ", lines) + ": " + where + " (the builder must allow " + them + " too)";
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.deja.engine.build;
+package dev.deja.engine.pack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,8 @@ class EntitlementCheckTest {
     private static String ungranted(TestTree tree, String image) throws Exception {
         ProjectFixture.checkout(tree);
         ImageGraph graph = ProjectFixture.graph(tree);
-        return ImageBuild.ungrantedEntitlements(graph, graph.project().byName().get(image));
+        return EntitlementCheck.ungranted(graph, graph.project().byName().get(image))
+                .orElse(null);
     }
 
     @Test
