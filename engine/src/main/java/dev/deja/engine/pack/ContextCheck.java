@@ -60,13 +60,24 @@ public final class ContextCheck {
         return paths.stream().anyMatch(path -> pattern.matcher(path).matches());
     }
 
-    /** Go's filepath.Match syntax, which BuildKit uses for COPY sources: {@code *}, {@code ?}, {@code [...]}. */
+    /**
+     * Go's filepath.Match syntax, which BuildKit uses for COPY sources: {@code *}, {@code ?}, {@code [...]}; and
+     * {@code **} for any depth of folders (zero too), as {@code COPY --parents} and BuildKit's newer frontends take it.
+     */
     private static String globToRegex(String glob) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
             switch (c) {
-                case '*' -> out.append("[^/]*");
+                case '*' -> {
+                    if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                        boolean folders = i + 2 < glob.length() && glob.charAt(i + 2) == '/';
+                        out.append(folders ? "(?:.*/)?" : ".*");
+                        i += folders ? 2 : 1;
+                    } else {
+                        out.append("[^/]*");
+                    }
+                }
                 case '?' -> out.append("[^/]");
                 case '[' -> {
                     int close = glob.indexOf(']', i + 1);
