@@ -12,6 +12,7 @@ import dev.deja.packer.dockerfile.CopySource;
 import dev.deja.packer.dockerfile.Dockerfile;
 import dev.deja.packer.ignore.IgnoreRules;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -330,6 +331,14 @@ public final class Discovery {
             for (Path parent : matches) {
                 if (segment.equals("..")) {
                     return true; // leaves the context: BuildKit clamps it to the root; nothing to infer from
+                } else if (segment.equals("**")) {
+                    // Any depth of folders, none too.
+                    try (Stream<Path> below = Files.walk(parent)) {
+                        below.filter(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))
+                                .forEach(next::add);
+                    } catch (IOException | UncheckedIOException unreadable) {
+                        // an unreadable folder: no match from here
+                    }
                 } else if (segment.matches(".*[*?\\[].*")) {
                     try (DirectoryStream<Path> children = Files.newDirectoryStream(parent, segment)) {
                         children.forEach(next::add);

@@ -143,6 +143,17 @@ class DiscoveryTest {
                         + " --mount sources such as 'go.sum'"));
     }
 
+    /** Two stars cross folders: a source nested deeper than one folder is found from the ancestor that holds it. */
+    @Test
+    void contextIsTheAncestorWhereSourcesUnderTwoStarsAre() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("stars"))
+                .file("packages/ui/lib/package.json", "{}\n")
+                .file("tools/web/Dockerfile", "FROM node\nCOPY --parents packages/**/package.json /app/\n");
+        ProjectFixture.checkout(tree);
+        Project project = load(tree);
+        assertThat(byDockerfile(project).get("tools/web/Dockerfile").context()).isEmpty();
+    }
+
     @Test
     void platformArgsInFromMakeParents() throws Exception {
         ImageGraph graph = ImageGraph.of(load(messyRepo(tmp.resolve("checkout"))));
