@@ -91,6 +91,7 @@ public final class Main {
         cli.setUsageHelpAutoWidth(true);
         cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             if (exception instanceof InputException input) {
+                input.earlier().forEach(noticed -> err.println("deja: warning: " + noticed));
                 err.println("deja: error: " + input.describe(Path.of("").toAbsolutePath()));
                 err.flush();
                 return ExitCodes.USAGE_OR_CONFIG;

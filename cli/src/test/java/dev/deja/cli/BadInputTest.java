@@ -465,6 +465,32 @@ class BadInputTest {
         assertThat(run.stderr()).isEqualTo("deja: error: unknown image 'nope' (images: app)\n");
     }
 
+    /**
+     * An unset variable is blank in a compose file, as compose makes it; when the value it leaves is invalid, the
+     * error comes after the warnings that explain it.
+     */
+    @Test
+    void anUnsetVariableIsSaidBeforeTheErrorItCaused() throws Exception {
+        TestTree tree = new TestTree(tmp.resolve("unset"))
+                .file(
+                        "compose.yaml",
+                        "services:\n  app:\n    build: app\n    image: ${DEJA_TEST_UNSET_REGISTRY}/app:${DEJA_TEST_UNSET_TAG}\n")
+                .file("app/Dockerfile", "FROM scratch\n");
+        GitCheckouts git = new GitCheckouts(tmp.resolve("home"), List.of());
+        git.git(tree.root(), "init", "-q");
+        Run run = Run.withEnvironment(git.env(null), "-C", tree.root().toString(), "state");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.stderr())
+                .isEqualTo(
+                        "deja: warning: compose.yaml:4: variable DEJA_TEST_UNSET_REGISTRY is not set; it is the empty"
+                                + " string\n"
+                                + "deja: warning: compose.yaml:4: variable DEJA_TEST_UNSET_TAG is not set; it is the empty"
+                                + " string\n"
+                                + "deja: error: " + tree.root().resolve("compose.yaml")
+                                + ":2: service 'app': image '/app:' is not a valid image reference"
+                                + " (lower-case repository, an optional :tag)\n");
+    }
+
     @Test
     void unknownOptionIsAUsageError() {
         Run run = Run.of("state", "--bogus");

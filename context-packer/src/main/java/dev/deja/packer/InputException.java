@@ -5,6 +5,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,6 +19,8 @@ public class InputException extends RuntimeException {
     private final transient Path file;
     private final int line;
     private final int column;
+    /** What deja noticed before it stopped here (an unset variable that explains a bad value), said first. */
+    private final List<String> earlier = new ArrayList<>();
 
     public InputException(Path file, int line, int column, String message) {
         super(message);
@@ -48,6 +52,17 @@ public class InputException extends RuntimeException {
             return fs.getReason();
         }
         return e.getMessage();
+    }
+
+    /** Adds what was noticed before this stopped the run; returns this, for a rethrow. */
+    public InputException after(List<String> noticed) {
+        earlier.addAll(noticed);
+        return this;
+    }
+
+    /** What was noticed before this stopped the run, each a line of its own. */
+    public List<String> earlier() {
+        return List.copyOf(earlier);
     }
 
     public Optional<Path> file() {

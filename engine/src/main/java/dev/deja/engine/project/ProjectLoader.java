@@ -11,6 +11,7 @@ import dev.deja.engine.git.Git;
 import dev.deja.engine.source.ComposeReader;
 import dev.deja.engine.source.ImageSources;
 import dev.deja.engine.source.SourceImage;
+import dev.deja.packer.InputException;
 import dev.deja.packer.context.RepoPath;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,8 +124,21 @@ public final class ProjectLoader {
         return fromConfig(root, config, root);
     }
 
-    /** @param searchFrom where the search for a compose or bake file starts, going up to {@code root} */
+    /**
+     * @param searchFrom where the search for a compose or bake file starts, going up to {@code root}
+     * @throws InputException with what was noticed before it ({@link InputException#earlier}): an unset variable
+     *     that made a value invalid is said with the error it caused
+     */
     Project fromConfig(Path root, ConfigFile config, Path searchFrom) {
+        List<Notice> notices = new ArrayList<>();
+        try {
+            return fromConfig(root, config, searchFrom, notices);
+        } catch (InputException e) {
+            throw e.after(notices.stream().map(notice -> notice.describe(root)).toList());
+        }
+    }
+
+    private Project fromConfig(Path root, ConfigFile config, Path searchFrom, List<Notice> notices) {
         Path configPath = config.file() != null ? config.file() : root;
         if (!config.localMode() && !ImageNames.isValidRepository(config.registry())) {
             throw new ConfigException(
@@ -134,7 +148,6 @@ public final class ProjectLoader {
                             + " (host[:port]/path, lower-case path; from deja.yaml or --registry)");
         }
         List<ImageDefinition> images = new ArrayList<>();
-        List<Notice> notices = new ArrayList<>();
         Optional<ImageSources.Source> source = config.from().isEmpty()
                 ? (config.images().isEmpty() ? ImageSources.detect(searchFrom, root, environment) : Optional.empty())
                 : Optional.of(ImageSources.named(root, config.from(), configPath));
