@@ -1,11 +1,15 @@
 package dev.deja.packer.dockerfile;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Expands one Dockerfile word the way BuildKit's shell lexer does for FROM, ARG and --from: {@code $VAR},
  * {@code ${VAR}}, {@code ${VAR:-word}}, {@code ${VAR-word}}, {@code ${VAR:+word}}, {@code ${VAR+word}},
- * {@code ${VAR:?msg}}, quotes removed, the escape character taken literally before the next one.
+ * {@code ${VAR:?msg}}, the pattern forms {@code ${VAR#pattern}}, {@code ${VAR##pattern}}, {@code ${VAR%pattern}},
+ * {@code ${VAR%%pattern}}, {@code ${VAR/pattern/replacement}} and {@code ${VAR//pattern/replacement}} ({@code *} and
+ * {@code ?} wildcards), quotes removed, the escape character taken literally before the next one.
  *
  * <p>Unlike BuildKit, a plain reference to an unset variable is an error here: an image reference built from an
  * empty variable is never what the author meant, and it would make the dependency graph silently wrong.
@@ -137,6 +141,9 @@ final class WordExpander {
         }
         char op = body.charAt(opAt);
         String operand = body.substring(opAt + 1);
+        if (!colon && (op == '#' || op == '%' || op == '/')) {
+            return withPattern(require(name), op, operand);
+        }
         String value = variables.get(name);
         boolean set = colon ? value != null && !value.isEmpty() : value != null;
         switch (op) {
@@ -152,6 +159,76 @@ final class WordExpander {
             default:
                 throw new IllegalArgumentException("unsupported substitution ${" + body + "}");
         }
+    }
+
+    /**
+     * {@code value} with the shortest ({@code #}, {@code %}) or longest ({@code ##}, {@code %%}) prefix or suffix that
+     * matches the pattern removed, or its first ({@code /}) or every ({@code //}) longest match replaced.
+     */
+    private String withPattern(String value, char op, String operand) {
+        if (op == '/') {
+            boolean every = operand.startsWith("/");
+            String rest = every ? operand.substring(1) : operand;
+            int slash = unescaped(rest, '/');
+            Pattern pattern = pattern(slash < 0 ? rest : rest.substring(0, slash));
+            String replacement = slash < 0 ? "" : expand(rest.substring(slash + 1));
+            Matcher matcher = pattern.matcher(value);
+            String quoted = Matcher.quoteReplacement(replacement);
+            return every ? matcher.replaceAll(quoted) : matcher.replaceFirst(quoted);
+        }
+        boolean longest = operand.length() > 0 && operand.charAt(0) == op;
+        Pattern pattern = pattern(longest ? operand.substring(1) : operand);
+        int n = value.length();
+        if (op == '#') {
+            for (int k = 0; k <= n; k++) {
+                int end = longest ? n - k : k;
+                if (pattern.matcher(value.substring(0, end)).matches()) {
+                    return value.substring(end);
+                }
+            }
+        } else {
+            for (int k = 0; k <= n; k++) {
+                int start = longest ? k : n - k;
+                if (pattern.matcher(value.substring(start)).matches()) {
+                    return value.substring(0, start);
+                }
+            }
+        }
+        return value;
+    }
+
+    /** A shell pattern as BuildKit reads it: {@code *}, {@code ?}, the escape character, variables; no brackets. */
+    private Pattern pattern(String shell) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < shell.length(); i++) {
+            char c = shell.charAt(i);
+            if (c == escape && i + 1 < shell.length()) {
+                regex.append(Pattern.quote(String.valueOf(shell.charAt(++i))));
+            } else if (c == '*') {
+                regex.append(".*");
+            } else if (c == '?') {
+                regex.append('.');
+            } else if (c == '$') {
+                StringBuilder variable = new StringBuilder();
+                i = expandVariable(shell, i, variable) - 1;
+                regex.append(Pattern.quote(variable.toString()));
+            } else {
+                regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+    }
+
+    /** The index of the first {@code c} in {@code text} not after the escape character, or -1. */
+    private int unescaped(String text, char c) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == escape) {
+                i++;
+            } else if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private String require(String name) {

@@ -102,6 +102,35 @@ class DockerfileTest {
         assertThat(references(text, Map.of())).containsExactly("base", "tools");
     }
 
+    /** BuildKit's pattern substitutions: prefixes and suffixes removed, shortest or longest, and replacements. */
+    @Test
+    void patternSubstitutionsAsBuildKitMakesThem() {
+        String text = "ARG VERSION=3.12-slim\nARG IMG=registry.example.com/team/app:1.2.3\nARG SEP=/\n"
+                + "FROM python:${VERSION%-slim}-alpine\nFROM ${IMG%%:*}:latest\nFROM ${IMG%.*}\n"
+                + "FROM ${IMG#*/}\nFROM ${IMG##*$SEP}\nFROM ${IMG/1.2/2.0}\nFROM ${IMG//./-}\n"
+                + "FROM ${IMG/team\\/app/other}\nFROM ${IMG#nothing}\nFROM x${VERSION/slim}\n";
+        assertThat(references(text, Map.of()))
+                .containsExactly(
+                        "python:3.12-alpine",
+                        "registry.example.com/team/app:latest",
+                        "registry.example.com/team/app:1.2",
+                        "team/app:1.2.3",
+                        "app:1.2.3",
+                        "registry.example.com/team/app:2.0.3",
+                        "registry-example-com/team/app:1-2-3",
+                        "registry.example.com/other:1.2.3",
+                        "registry.example.com/team/app:1.2.3",
+                        "x3.12-");
+        assertThat(references("ARG V=1.2.3\nFROM base:${V%.*}\n", Map.of("V", "4.5.6")))
+                .containsExactly("base:4.5");
+        assertThatThrownBy(() -> references("FROM base:${UNSET%.*}\n", Map.of()))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("UNSET");
+        assertThatThrownBy(() -> references("ARG V=1\nFROM base:${V:%1}\n", Map.of()))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("unsupported substitution");
+    }
+
     @Test
     void quotedArgValues() {
         assertThat(references("ARG B=\"acme/base\"\nFROM ${B}\n", Map.of())).containsExactly("acme/base");
