@@ -96,27 +96,19 @@ public final class Dockerfile {
      */
     public List<EntitlementUse> entitlements(Arguments arguments, String target) {
         List<Stage> stages = analyze(arguments).stages();
-        int start = stages.size() - 1;
-        if (!target.isEmpty()) {
-            start = -1;
-            for (int i = 0; i < stages.size(); i++) {
-                if (stages.get(i).name().equalsIgnoreCase(target)) {
-                    start = i;
-                }
-            }
-            if (start < 0) {
-                throw new InputException(
-                        file,
-                        0,
-                        "target stage '" + target + "' is not a stage of this Dockerfile (stages: "
-                                + String.join(
-                                        ", ",
-                                        stages.stream()
-                                                .map(Stage::name)
-                                                .filter(name -> !name.isEmpty())
-                                                .toList())
-                                + ")");
-            }
+        int start = target.isEmpty() ? stages.size() - 1 : stageNamed(target, stages);
+        if (start < 0) {
+            throw new InputException(
+                    file,
+                    0,
+                    "target stage '" + target + "' is not a stage of this Dockerfile (stages: "
+                            + String.join(
+                                    ", ",
+                                    stages.stream()
+                                            .map(Stage::name)
+                                            .filter(name -> !name.isEmpty())
+                                            .toList())
+                            + ")");
         }
         Set<Integer> reached = new HashSet<>();
         List<Integer> toVisit = new ArrayList<>(List.of(start));
@@ -147,8 +139,6 @@ public final class Dockerfile {
         Map<String, String> buildArgs = arguments.buildArgs();
         Map<String, String> meta = new HashMap<>(arguments.automatic());
         Map<String, String> stageVars = null;
-        Set<String> stageNames = new HashSet<>();
-        int stageCount = 0;
         List<ImageUse> uses = new ArrayList<>();
         List<CopySource> sources = new ArrayList<>();
         List<Stage> stages = new ArrayList<>();
@@ -175,17 +165,14 @@ public final class Dockerfile {
                     throw new InputException(file, instruction.line(), "FROM " + written + " expands to nothing");
                 }
                 Set<Integer> needs = new HashSet<>();
-                if (stageNames.contains(reference.toLowerCase(Locale.ROOT))) {
-                    needs.add(stageIndex(reference, stages));
+                int parent = stageNamed(reference, stages);
+                if (parent >= 0) {
+                    needs.add(parent);
                 } else if (!reference.equals("scratch")) {
                     uses.add(new ImageUse(instruction, ImageUse.Kind.FROM, written, reference));
                 }
-                if (words.size() == 3) {
-                    stageNames.add(words.get(2).toLowerCase(Locale.ROOT));
-                }
                 stages.add(new Stage(words.size() == 3 ? words.get(2) : "", needs, new ArrayList<>()));
                 stageVars = new HashMap<>(meta);
-                stageCount++;
             } else if (stageVars == null) {
                 throw new InputException(
                         file,
@@ -195,45 +182,27 @@ public final class Dockerfile {
                 Flags flags = Flags.parse(instruction.arguments());
                 Optional<String> from = flags.value("from");
                 if (from.isPresent()) {
-                    String reference = expandOrFail(instruction, from.get(), stageVars);
-                    if (!isStage(reference, stageNames, stageCount)) {
-                        uses.add(new ImageUse(instruction, ImageUse.Kind.COPY_FROM, from.get(), reference));
-                    } else {
-                        stages.get(stageCount - 1).needs().add(stageIndex(reference, stages));
-                    }
+                    useOrNeed(instruction, ImageUse.Kind.COPY_FROM, from.get(), stageVars, stages, uses);
                 } else {
                     addSources(instruction, flags, stageVars, sources);
                 }
             } else if (instruction.is("RUN")) {
                 Flags flags = Flags.parse(instruction.arguments());
-                Stage stage = stages.get(stageCount - 1);
+                Stage stage = stages.get(stages.size() - 1);
+                Map<String, String> variables = stageVars;
                 for (String mount : flags.values("mount")) {
                     Optional<String> from = mountOption(mount, "from");
                     if (from.isEmpty()
                             && mountOption(mount, "type").orElse("bind").equalsIgnoreCase("bind")) {
                         // A bind mount of the context reads it as COPY does.
-                        Optional<String> source = mountOption(mount, "source")
+                        mountOption(mount, "source")
                                 .or(() -> mountOption(mount, "src"))
-                                .filter(path -> !path.matches("[./]*"));
-                        if (source.isPresent()) {
-                            try {
-                                sources.add(new CopySource(
-                                        instruction,
-                                        new WordExpander(stageVars, escape).expand(source.get()),
-                                        false,
-                                        false));
-                            } catch (RuntimeException unknown) {
-                                // an unset variable: deja cannot tell what it names
-                            }
-                        }
+                                .filter(path -> !path.matches("[./]*"))
+                                .flatMap(path -> expanded(path, variables))
+                                .ifPresent(path -> sources.add(new CopySource(instruction, path, false, false)));
                     }
                     if (from.isPresent()) {
-                        String reference = expandOrFail(instruction, from.get(), stageVars);
-                        if (!isStage(reference, stageNames, stageCount)) {
-                            uses.add(new ImageUse(instruction, ImageUse.Kind.MOUNT_FROM, from.get(), reference));
-                        } else {
-                            stage.needs().add(stageIndex(reference, stages));
-                        }
+                        useOrNeed(instruction, ImageUse.Kind.MOUNT_FROM, from.get(), stageVars, stages, uses);
                     }
                 }
                 if (flagIs(flags, "network", "host", stageVars)) {
@@ -244,7 +213,7 @@ public final class Dockerfile {
                 }
             }
         }
-        if (stageCount == 0) {
+        if (stages.isEmpty()) {
             throw new InputException(file, 0, "no FROM instruction: a Dockerfile needs at least one build stage");
         }
         return new Analysis(List.copyOf(uses), List.copyOf(sources), List.copyOf(stages));
@@ -255,33 +224,57 @@ public final class Dockerfile {
      * ARG) is not: BuildKit refuses it itself.
      */
     private boolean flagIs(Flags flags, String name, String value, Map<String, String> variables) {
-        Optional<String> written = flags.value(name);
-        if (written.isEmpty()) {
-            return false;
-        }
+        return flags.value(name)
+                .flatMap(written -> expanded(written, variables))
+                .filter(value::equalsIgnoreCase)
+                .isPresent();
+    }
+
+    /** {@code word} with its variables expanded; empty when one is unset (deja cannot tell what it names). */
+    private Optional<String> expanded(String word, Map<String, String> variables) {
         try {
-            return new WordExpander(variables, escape).expand(written.get()).equalsIgnoreCase(value);
+            return Optional.of(new WordExpander(variables, escape).expand(word));
         } catch (RuntimeException unknown) {
-            return false;
+            return Optional.empty();
         }
     }
 
-    /** The index of the stage {@code reference} names, by name or by index (the last one of a name counts). */
+    /**
+     * A {@code --from} (of COPY, ADD or a RUN mount) in the last stage: an image it uses, or an earlier stage it
+     * needs.
+     */
+    private void useOrNeed(
+            Instruction instruction,
+            ImageUse.Kind kind,
+            String written,
+            Map<String, String> variables,
+            List<Stage> stages,
+            List<ImageUse> uses) {
+        String reference = expandOrFail(instruction, written, variables);
+        int stage = stageIndex(reference, stages);
+        if (stage < 0) {
+            uses.add(new ImageUse(instruction, kind, written, reference));
+        } else {
+            stages.get(stages.size() - 1).needs().add(stage);
+        }
+    }
+
+    /** The stage a {@code --from} names, by index or by name; -1 when it names an image. */
     private static int stageIndex(String reference, List<Stage> stages) {
-        if (reference.matches("\\d{1,9}")) {
+        if (reference.matches("\\d{1,9}") && Integer.parseInt(reference) < stages.size()) {
             return Integer.parseInt(reference);
         }
+        return stageNamed(reference, stages);
+    }
+
+    /** The index of the stage named {@code name} (the last of that name, as BuildKit takes it), or -1. */
+    private static int stageNamed(String name, List<Stage> stages) {
         for (int i = stages.size() - 1; i >= 0; i--) {
-            if (stages.get(i).name().equalsIgnoreCase(reference)) {
+            if (stages.get(i).name().equalsIgnoreCase(name)) {
                 return i;
             }
         }
-        throw new IllegalStateException("no stage " + reference);
-    }
-
-    private static boolean isStage(String reference, Set<String> stageNames, int stageCount) {
-        boolean stageIndex = reference.matches("\\d{1,9}") && Integer.parseInt(reference) < stageCount;
-        return stageIndex || stageNames.contains(reference.toLowerCase(Locale.ROOT));
+        return -1;
     }
 
     /** One option of a {@code --mount=type=bind,from=x,source=/a} value. */
@@ -309,13 +302,9 @@ public final class Dockerfile {
             if (word.startsWith("<<")) {
                 continue;
             }
-            String path;
-            try {
-                path = new WordExpander(variables, escape).expand(word);
-            } catch (RuntimeException unknown) {
-                continue;
-            }
-            sources.add(new CopySource(instruction, path, add && isRemoteSource(path), checksum));
+            expanded(word, variables)
+                    .ifPresent(path ->
+                            sources.add(new CopySource(instruction, path, add && isRemoteSource(path), checksum)));
         }
     }
 

@@ -302,12 +302,12 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 }
                 BuildCommandLine.Sending sending = BuildDriver.sending(packed, written, FOLDER_AT_MOST_BYTES);
                 return new Staged(folders, written, sending, (System.nanoTime() - start) / 1e9);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 new Staged(folders, written, null, 0).remove();
-                if (e instanceof IOException io) {
-                    throw new UncheckedIOException(io);
-                }
-                throw (RuntimeException) e;
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                new Staged(folders, written, null, 0).remove();
+                throw e;
             }
         }
 
