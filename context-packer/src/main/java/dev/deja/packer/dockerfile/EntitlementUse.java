@@ -12,4 +12,9 @@ public record EntitlementUse(Instruction instruction, String entitlement) {
     public int line() {
         return instruction.line();
     }
+
+    /** The flag of the step that asks for it, as written: {@code --network=host}, {@code --security=insecure}. */
+    public String flag() {
+        return entitlement.equals(NETWORK_HOST) ? "--network=host" : "--security=insecure";
+    }
 }

@@ -47,11 +47,7 @@ public final class EntitlementCheck {
         ungranted.forEach((entitlement, use) -> lines.add(new Notice(
                         dockerfile.file(),
                         use.line(),
-                        "RUN "
-                                + (entitlement.equals(EntitlementUse.NETWORK_HOST)
-                                        ? "--network=host"
-                                        : "--security=insecure")
-                                + " needs the " + entitlement + " entitlement")
+                        "RUN " + use.flag() + " needs the " + entitlement + " entitlement")
                 .describe(graph.project().root())));
         String them = ungranted.size() == 1 ? "it" : "them";
         String grant = "entitlements: [" + String.join(", ", ungranted.keySet()) + "]";

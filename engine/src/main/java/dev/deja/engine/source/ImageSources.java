@@ -124,7 +124,7 @@ public final class ImageSources {
         } else if (Files.isRegularFile(dir.resolve(".env"))) {
             from = dir.resolve(".env").toString();
             try {
-                variables = DotEnv.withEnvironment(dir, Map.of());
+                variables = DotEnv.read(dir.resolve(".env"));
             } catch (ConfigException notCompose) {
                 // an .env of another tool's syntax: it names no compose file here
             }
