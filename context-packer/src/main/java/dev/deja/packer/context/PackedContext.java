@@ -25,25 +25,6 @@ public record PackedContext(List<ContextEntry> entries, String dockerfile, boole
         return new PackedContext(entries, dockerfile, true);
     }
 
-    /** This context with the Dockerfile it generated holding {@code content} instead. */
-    public PackedContext withDockerfileContent(byte[] content) {
-        int at = dockerfileIndex();
-        List<ContextEntry> replaced = new java.util.ArrayList<>(entries);
-        replaced.set(at, ContextEntry.generated(dockerfile, content));
-        return new PackedContext(replaced, dockerfile, dockerfileOutside);
-    }
-
-    /** Where the generated Dockerfile is among the entries. */
-    public int dockerfileIndex() {
-        for (int i = 0; i < entries.size(); i++) {
-            ContextEntry entry = entries.get(i);
-            if (entry.path().equals(dockerfile) && entry.generated() != null) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no generated Dockerfile at " + dockerfile);
-    }
-
     /**
      * The entries a builder gets as the context when the Dockerfile is sent apart: without the Dockerfile and the
      * folders that are only there to hold it.

@@ -246,6 +246,11 @@ public final class ContentHasher {
 
         /** Waits for the queued files and returns the digests of every entry, in the context's order. */
         public List<EntryDigest> complete(PackedContext context) {
+            return finish().digests(context);
+        }
+
+        /** Waits for the queued files: their digests, for any context made of the entries this session was told of. */
+        public Hashed finish() {
             pool.shutdown();
             try {
                 while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -260,6 +265,28 @@ public final class ContentHasher {
             if (failure.get() != null) {
                 throw failure.get();
             }
+            return new Hashed(contentDigests);
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The content digests of the files a {@link Session} hashed, by their paths in the context: the same walk serves
+     * every image whose context it is, each with its own Dockerfile.
+     */
+    public static final class Hashed {
+        private final Map<String, String> contentDigests;
+
+        private Hashed(Map<String, String> contentDigests) {
+            this.contentDigests = contentDigests;
+        }
+
+        /** What the state sees of each entry of {@code context}, in its order (a file not hashed yet is hashed now). */
+        public List<EntryDigest> digests(PackedContext context) {
             Worker worker = new Worker();
             List<EntryDigest> out = new ArrayList<>(context.entries().size());
             for (ContextEntry entry : context.entries()) {
@@ -281,11 +308,6 @@ public final class ContentHasher {
                 }
             }
             return new EntryDigest(entry.path(), entry.type(), entry.mode(), entry.linkTarget(), content);
-        }
-
-        @Override
-        public void close() {
-            pool.shutdownNow();
         }
     }
 

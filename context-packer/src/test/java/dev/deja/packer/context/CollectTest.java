@@ -94,4 +94,36 @@ class CollectTest {
         assertThat(collected(tree, "app", "app/Dockerfile", List.of("lib/shared")))
                 .containsExactly("Dockerfile", "lib/", "lib/own.c", "lib/shared/", "lib/shared/s.c");
     }
+
+    /**
+     * One walk serves every image whose key is the same: placed for each, it is what collecting that image's context
+     * alone gives, its own Dockerfile the one sent and the others files. A Dockerfile-specific ignore file makes another
+     * key.
+     */
+    @Test
+    void aWalkMadeForOneImageIsPlacedForAnotherWithTheSameKey() {
+        TestTree tree = new TestTree(tmp)
+                .file(".dockerignore", "*.md\n")
+                .file("README.md", "left out\n")
+                .file("lib/a.c", "a\n")
+                .file("svc/api/Dockerfile", "FROM scratch\n")
+                .file("svc/web/Dockerfile", "FROM scratch\n")
+                .file("svc/tool/Dockerfile", "FROM scratch\n")
+                .file("svc/tool/Dockerfile.dockerignore", "lib\n");
+        ContextSpec api = new ContextSpec(tree.root(), ".", "svc/api/Dockerfile", List.of(), List.of());
+        ContextSpec web = new ContextSpec(tree.root(), ".", "svc/web/Dockerfile", List.of(), List.of());
+        ContextSpec tool = new ContextSpec(tree.root(), ".", "svc/tool/Dockerfile", List.of(), List.of());
+        assertThat(ContextCollector.walkKey(api)).isEqualTo(ContextCollector.walkKey(web));
+        assertThat(ContextCollector.walkKey(tool)).isNotEqualTo(ContextCollector.walkKey(api));
+
+        ContextCollector.Walk walkedForWeb = ContextCollector.walk(web, entry -> {});
+        PackedContext placed = ContextCollector.place(api, walkedForWeb, DOCKERFILE);
+        PackedContext alone = ContextCollector.collect(api, DOCKERFILE);
+        assertThat(placed).usingRecursiveComparison().isEqualTo(alone);
+        assertThat(paths(placed)).doesNotContain("README.md").contains("lib/a.c", "svc/web/Dockerfile");
+        assertThat(placed.entries().stream()
+                        .filter(entry -> entry.generated() != null)
+                        .map(ContextEntry::path))
+                .containsExactly("svc/api/Dockerfile");
+    }
 }

@@ -46,6 +46,8 @@ public final class ImagePacker {
     private final Map<String, PackedImage> packed = new HashMap<>();
     /** What {@link #walkAhead} found of each context it was given, or is finding. */
     private final Map<String, CompletableFuture<Early>> early = new ConcurrentHashMap<>();
+    /** The walks this packer keeps for its images (made ahead or when packing). */
+    private final KeptWalks keeping;
 
     /** @param bases the digests of the images from outside the repository, pinned and hashed with each image */
     public ImagePacker(ImageGraph graph, ContentHasher hasher, ResolvedBases bases) {
@@ -58,10 +60,21 @@ public final class ImagePacker {
      */
     public ImagePacker(
             ImageGraph graph, ContentHasher hasher, Supplier<ResolvedBases> bases, Map<String, String> devImages) {
+        this(graph, hasher, bases, devImages, new KeptWalks(KeptWalks.DEFAULT_LIMIT));
+    }
+
+    /** @param keeping how many walked entries the packer keeps for its images (tests give it little room) */
+    ImagePacker(
+            ImageGraph graph,
+            ContentHasher hasher,
+            Supplier<ResolvedBases> bases,
+            Map<String, String> devImages,
+            KeptWalks keeping) {
         this.graph = graph;
         this.hasher = hasher;
         this.bases = Lazy.of(bases);
         this.devImages = Map.copyOf(devImages);
+        this.keeping = keeping;
     }
 
     /** The bases' digests (waited for, when they are still being found). */
@@ -70,13 +83,24 @@ public final class ImagePacker {
     }
 
     /**
-     * What is known of a context before the bases and the parents' states are: what version control says of its
-     * files and, when no remembered state can spare its walk, the walk (with a Dockerfile to be replaced by the one
-     * sent, which names them).
-     *
-     * @param walked {@code null} when the walk may not be needed
+     * A walk of a context and the digests of its files, made once per run for every image whose context walks the
+     * same entries ({@link ContextCollector#walkKey}): a monorepo's images that all take its root as their context.
      */
-    private record Early(VouchedTree context, PackedImage.Walked walked) {}
+    private record SharedWalk(ContextCollector.Walk walk, ContentHasher.Hashed hashed) {}
+
+    /** The walks this run keeps, by {@link ContextCollector#walkKey}. */
+    private final Map<String, SharedWalk> walks = new ConcurrentHashMap<>();
+
+    /** How many walks the packer keeps, one per {@link ContextCollector#walkKey} (tests). */
+    int walksKept() {
+        return walks.size();
+    }
+
+    /**
+     * What version control says of a context's files, known before the bases and the parents' states are (its walk,
+     * when no remembered state can spare it, is made then too, and kept in {@link #walks} if there is room).
+     */
+    private record Early(VouchedTree context) {}
 
     /**
      * Starts finding, on a thread of its own, what can be known of the contexts of {@code names} and their ancestors
@@ -123,12 +147,12 @@ public final class ImagePacker {
         ContextSpec spec = spec(graph, image);
         boolean dockerfileApart = !image.inlineDockerfile().isEmpty();
         VouchedTree context = hasher.vouch(spec, dockerfileApart);
-        return new Early(
-                context, hasher.surelyWalked(context) ? walk(spec, DOCKERFILE_NOT_YET, dockerfileApart) : null);
+        // A walk that could not be kept would be made again when the image is packed: left to that.
+        if (hasher.surelyWalked(context) && keeping.hasRoom()) {
+            sharedWalk(spec);
+        }
+        return new Early(context);
     }
-
-    /** The Dockerfile of a walk made before the one sent is known; replaced before anything reads it. */
-    private static final byte[] DOCKERFILE_NOT_YET = new byte[0];
 
     /** The state of one image (and, on the way, of its ancestors). */
     public State state(String name) {
@@ -205,23 +229,22 @@ public final class ImagePacker {
         ContentHasher.Recall recall = hasher.recall(name, found.context(), dockerfileContent, inputs);
         if (recall.known().isPresent()) {
             KnownState known = recall.known().get();
-            Contents contents = Contents.later(known.files(), known.bytes(), () -> {
-                PackedImage.Walked walked = walk(spec, dockerfileContent, dockerfileApart);
-                State walkedState = State.compute(walked.digests(), inputs);
-                if (!walkedState.equals(known.state())) {
-                    throw new InputException(
-                            spec.repoRoot(),
-                            "the files of image '" + name + "' changed while deja ran (state "
-                                    + known.state().tag() + " when git vouched for them, " + walkedState.tag()
-                                    + " now); run again");
-                }
-                return walked;
-            });
+            Contents contents = Contents.later(
+                    known.files(),
+                    known.bytes(),
+                    () -> walkAgain(
+                            name,
+                            spec,
+                            dockerfileContent,
+                            dockerfileApart,
+                            inputs,
+                            known.state(),
+                            "when git vouched for them"),
+                    keeping);
             return new PackedImage(name, contents, inputs, known.state(), imageContexts, folderContexts);
         }
-        PackedImage.Walked walked = found.walked() != null
-                ? found.walked().withDockerfile(dockerfileContent)
-                : walk(spec, dockerfileContent, dockerfileApart);
+        PackedImage.Walked walked = walk(spec, dockerfileContent, dockerfileApart);
+        boolean keep = keeping.take(walked.context().entries().size());
         State state = State.compute(walked.digests(), inputs);
         recall.key()
                 .ifPresent(key -> hasher.remember(
@@ -230,19 +253,64 @@ public final class ImagePacker {
                                 state,
                                 walked.context().fileCount(),
                                 walked.context().totalBytes())));
-        return new PackedImage(name, Contents.of(walked), inputs, state, imageContexts, folderContexts);
+        Contents contents = Contents.walked(
+                walked,
+                keep,
+                () -> walkAgain(name, spec, dockerfileContent, dockerfileApart, inputs, state, "when first walked"),
+                keeping);
+        return new PackedImage(name, contents, inputs, state, imageContexts, folderContexts);
     }
 
-    /** Walks an image's context and hashes its entries. */
-    private PackedImage.Walked walk(ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart) {
-        try (ContentHasher.Session hashing = hasher.start()) {
-            PackedContext context = ContextCollector.collect(spec, dockerfileContent, hashing::submit);
-            if (dockerfileApart) {
-                // As compose sends an inline Dockerfile: apart from the context, so COPY . does not see it.
-                context = context.withDockerfileApart();
-            }
-            return new PackedImage.Walked(context, hashing.complete(context));
+    /**
+     * Walks an image's context again for a state known before ({@code when}: how it was known): the same files must
+     * give the same state, or what is sent would not be what the state names.
+     */
+    private PackedImage.Walked walkAgain(
+            String name,
+            ContextSpec spec,
+            byte[] dockerfileContent,
+            boolean dockerfileApart,
+            BuildInputs inputs,
+            State known,
+            String when) {
+        PackedImage.Walked walked = walk(spec, dockerfileContent, dockerfileApart);
+        State walkedState = State.compute(walked.digests(), inputs);
+        if (!walkedState.equals(known)) {
+            throw new InputException(
+                    spec.repoRoot(),
+                    "the files of image '" + name + "' changed while deja ran (state " + known.tag() + " " + when + ", "
+                            + walkedState.tag() + " now); run again");
         }
+        return walked;
+    }
+
+    /** An image's context, with the Dockerfile as sent, from its walk (this run's, when one was kept). */
+    private PackedImage.Walked walk(ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart) {
+        SharedWalk shared = sharedWalk(spec);
+        PackedContext context = ContextCollector.place(spec, shared.walk(), dockerfileContent);
+        if (dockerfileApart) {
+            // As compose sends an inline Dockerfile: apart from the context, so COPY . does not see it.
+            context = context.withDockerfileApart();
+        }
+        return new PackedImage.Walked(context, shared.hashed().digests(context));
+    }
+
+    /** The walk of {@code spec}'s context and its files' digests: this run's if one was kept, else walked now. */
+    private SharedWalk sharedWalk(ContextSpec spec) {
+        String key = ContextCollector.walkKey(spec);
+        SharedWalk kept = walks.get(key);
+        if (kept != null) {
+            return kept;
+        }
+        SharedWalk walked;
+        try (ContentHasher.Session hashing = hasher.start()) {
+            ContextCollector.Walk walk = ContextCollector.walk(spec, hashing::submit);
+            walked = new SharedWalk(walk, hashing.finish());
+        }
+        if (keeping.take(walked.walk().sorted().size())) {
+            walks.putIfAbsent(key, walked);
+        }
+        return walked;
     }
 
     /**

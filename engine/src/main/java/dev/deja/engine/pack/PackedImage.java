@@ -1,12 +1,9 @@
 package dev.deja.engine.pack;
 
-import dev.deja.packer.Lazy;
 import dev.deja.packer.context.PackedContext;
 import dev.deja.packer.state.BuildInputs;
-import dev.deja.packer.state.ContentHasher;
 import dev.deja.packer.state.EntryDigest;
 import dev.deja.packer.state.State;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -60,40 +57,56 @@ public record PackedImage(
         public Walked {
             digests = List.copyOf(digests);
         }
-
-        /** The same walk with the Dockerfile as sent holding {@code content} (walked before it was known). */
-        public Walked withDockerfile(byte[] content) {
-            PackedContext replaced = context.withDockerfileContent(content);
-            int at = replaced.dockerfileIndex();
-            List<EntryDigest> rehashed = new ArrayList<>(digests);
-            rehashed.set(at, ContentHasher.generatedDigest(replaced.entries().get(at)));
-            return new Walked(replaced, rehashed);
-        }
     }
 
-    /** The context's entries, walked now or on the first question. */
+    /**
+     * The context's entries, walked now or on the first question, and kept for the questions after it if the run's
+     * {@link KeptWalks} has room; otherwise each question walks the context again (which must give the same state).
+     */
     public static final class Contents {
         private final int files;
         private final long bytes;
-        private final Supplier<Walked> walked;
+        private final Supplier<Walked> walk;
+        private final KeptWalks keeping;
+        private Walked kept;
 
-        private Contents(int files, long bytes, Supplier<Walked> walked) {
+        private Contents(int files, long bytes, Walked kept, Supplier<Walked> walk, KeptWalks keeping) {
             this.files = files;
             this.bytes = bytes;
-            this.walked = walked;
+            this.kept = kept;
+            this.walk = walk;
+            this.keeping = keeping;
         }
 
+        /**
+         * Contents walked already, kept when {@code keep}; otherwise {@code again} walks them when asked, kept if
+         * {@code keeping} has room then.
+         */
+        static Contents walked(Walked walked, boolean keep, Supplier<Walked> again, KeptWalks keeping) {
+            return new Contents(
+                    walked.context().fileCount(), walked.context().totalBytes(), keep ? walked : null, again, keeping);
+        }
+
+        /** Contents walked for one use (sending), kept as long as they are. */
         public static Contents of(Walked walked) {
-            return new Contents(walked.context().fileCount(), walked.context().totalBytes(), () -> walked);
+            return new Contents(
+                    walked.context().fileCount(), walked.context().totalBytes(), walked, () -> walked, null);
         }
 
-        /** Contents whose size is known, walked by {@code walk} when first asked. */
-        public static Contents later(int files, long bytes, Supplier<Walked> walk) {
-            return new Contents(files, bytes, Lazy.of(walk));
+        /** Contents whose size is known, walked by {@code walk} when first asked, kept if {@code keeping} has room. */
+        static Contents later(int files, long bytes, Supplier<Walked> walk, KeptWalks keeping) {
+            return new Contents(files, bytes, null, walk, keeping);
         }
 
-        Walked walked() {
-            return walked.get();
+        synchronized Walked walked() {
+            if (kept != null) {
+                return kept;
+            }
+            Walked walked = walk.get();
+            if (keeping.take(walked.context().entries().size())) {
+                kept = walked;
+            }
+            return walked;
         }
 
         int files() {
