@@ -10,6 +10,8 @@
 #                start (`deja --version`)
 #   fresh clone  the generated tree is a git repository; a second clone of it (new paths, inodes, times) with
 #                only the cache file carried from the first: what a CI job pays that restores its cache
+#   many images  30 images over the same context (their Dockerfiles apart, as a monorepo gives its root to every
+#                service), cold: against one image's cold state (deja walks and hashes the context once for all)
 # Two floors are measured in the same run, for what no JVM program can beat: bench/floor/ContextFloor.java walks the
 # tree and hashes every file on every core and does nothing else (the cold floor), and without an argument only starts
 # (a JVM's start), which with the `git status` that vouching for a clone's files needs is the fresh clone's floor.
@@ -31,7 +33,7 @@ if [ ! -f "$work/.generated-$files-$bytes" ]; then
   rm -rf "$work" "$clone" && mkdir -p "$work"
   python3 bench/gen-context.py "$ctx" "$files" "$bytes"
   printf 'images:\n  big:\n    dockerfile: ctx/Dockerfile\n' > "$work/deja.yaml"
-  printf '.generated-*\nrss\n*.out\ndigest-cache*/\n' > "$work/.gitignore"
+  printf '.generated-*\nrss\n*.out\ndigest-cache*/\nmany/\nmany.yaml\n' > "$work/.gitignore"
   # The repository the clone comes from (stored, not compressed: made once, in seconds).
   git -C "$work" init -q
   git -C "$work" -c core.compression=0 add -A
@@ -45,6 +47,18 @@ if ! ls "$clone"/.git/objects/pack/*.pack >/dev/null 2>&1; then
   rm -rf "$clone" && git clone -q --no-local "$work" "$clone"
 fi
 deja=${DEJA:-./deja}
+# Many images over one context, as a monorepo gives its root to every service: 30 images whose Dockerfiles lie
+# outside the generated context, which they all take (deja walks it once for all, cold here).
+many_images=30
+if [ ! -f "$work/many.yaml" ]; then
+  { echo "images:"
+    for i in $(seq -w 1 "$many_images"); do
+      mkdir -p "$work/many/s$i"
+      printf 'FROM scratch\nCOPY . /s%s/\n' "$i" > "$work/many/s$i/Dockerfile"
+      printf '  s%s:\n    dockerfile: many/s%s/Dockerfile\n    context: ctx\n' "$i" "$i"
+    done
+  } > "$work/many.yaml"
+fi
 floor_classes="$work-floor"
 if [ ! -f "$floor_classes/ContextFloor.class" ] || [ bench/floor/ContextFloor.java -nt "$floor_classes/ContextFloor.class" ]; then
   mkdir -p "$floor_classes" && javac -d "$floor_classes" bench/floor/ContextFloor.java
@@ -88,7 +102,7 @@ find "$ctx" -printf '%s %T@ %i\n' >/dev/null
 
 marker="$ctx/untracked-marker.txt"   # not ignored: the context holds it, git does not track it
 rm -f "$marker"
-declare -a t_cold t_cached t_walked t_openssl t_sha t_clone t_find t_jvm t_floor t_start t_status rss
+declare -a t_cold t_cached t_walked t_openssl t_sha t_clone t_find t_jvm t_floor t_start t_status t_many rss
 for ((r = 1; r <= rounds; r++)); do
   s=$(now); find "$ctx" -printf '%s %T@ %i\n' >/dev/null; t_find+=("$(elapsed "$s" "$(now)")")
   s=$(now); $deja --version >/dev/null; t_jvm+=("$(elapsed "$s" "$(now)")")
@@ -110,17 +124,22 @@ for ((r = 1; r <= rounds; r++)); do
   t_walked+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   rm -f "$marker"
   cmp -s "$work/cold.out" "$work/walked.out" || { echo "cold and walked states differ" >&2; exit 1; }
+  s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" -c "$work/many.yaml" state \
+    >"$work/many.out"
+  t_many+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
+  [ "$(wc -l < "$work/many.out")" -eq "$many_images" ] || { echo "not $many_images states for the many images" >&2; exit 1; }
   DEJA_DIGEST_CACHE=off $deja -C "$work" state >"$work/clean.out"
   cmp -s "$work/clean.out" "$work/cached.out" || { echo "the known state is not the walked one" >&2; exit 1; }
-  printf 'round %d: deja cold %.2f s  warm %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s  floor %.2f s  empty JVM %.2f s  git status %.2f s\n' \
+  printf 'round %d: deja cold %.2f s  warm %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s  floor %.2f s  empty JVM %.2f s  git status %.2f s  %d images %.2f s\n' \
     "$r" "${t_cold[-1]}" "${t_cached[-1]}" "${t_walked[-1]}" "${t_clone[-1]}" "${t_openssl[-1]}" "${t_sha[-1]}" "${t_find[-1]}" "${t_jvm[-1]}" \
-    "${t_floor[-1]}" "${t_start[-1]}" "${t_status[-1]}"
+    "${t_floor[-1]}" "${t_start[-1]}" "${t_status[-1]}" "$many_images" "${t_many[-1]}"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mc=$(median "${t_cold[@]}"); mk=$(median "${t_cached[@]}"); mwk=$(median "${t_walked[@]}"); mo=$(median "${t_openssl[@]}"); ms=$(median "${t_sha[@]}")
 mf=$(median "${t_clone[@]}"); mw=$(median "${t_find[@]}"); mj=$(median "${t_jvm[@]}")
 mfl=$(median "${t_floor[@]}"); mst=$(median "${t_start[@]}"); mgs=$(median "${t_status[@]}")
+mm=$(median "${t_many[@]}")
 max_rss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 echo
@@ -135,4 +154,5 @@ echo "cold floor:  a JVM that only walks and hashes $(printf '%.2f' "$mfl") s = 
 echo "clone floor: an empty JVM $(printf '%.2f' "$mst") s + git status of the clone $(printf '%.2f' "$mgs") s = $(printf '%.2f' "$(echo "$mst + $mgs" | bc -l)") s; tar|openssl / that floor = $(ratio "$mo" "$(echo "$mst + $mgs" | bc -l)") (the 4x target needs >= 4)"
 echo "warm:        deja / (find -printf + deja --version) = $(ratio "$mk" "$(echo "$mw + $mj" | bc -l)")   (target <= 2.00)"
 echo "warm, walked: deja / (find -printf + deja --version) = $(ratio "$mwk" "$(echo "$mw + $mj" | bc -l)")   (the walk itself, one untracked file in the context)"
+echo "many images: $many_images images sharing the context, cold $(printf '%.2f' "$mm") s = $(ratio "$mm" "$mc") x one image's cold (a walk each: about $many_images x)"
 echo "peak RSS of deja: $((max_rss / 1024)) MB (target < 300 MB)"
