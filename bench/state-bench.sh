@@ -124,7 +124,7 @@ for ((r = 1; r <= rounds; r++)); do
   t_walked+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   rm -f "$marker"
   cmp -s "$work/cold.out" "$work/walked.out" || { echo "cold and walked states differ" >&2; exit 1; }
-  s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" -c "$work/many.yaml" state \
+  s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" -c many.yaml state \
     >"$work/many.out"
   t_many+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   [ "$(wc -l < "$work/many.out")" -eq "$many_images" ] || { echo "not $many_images states for the many images" >&2; exit 1; }
