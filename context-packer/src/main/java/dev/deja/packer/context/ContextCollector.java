@@ -146,25 +146,34 @@ public final class ContextCollector {
         sorted.add(ContextEntry.generated(dockerfileInContext, dockerfileContent));
         sorted.addAll(walked.subList(past, walked.size()));
         // One folder walked lists no path twice and, but for the cases Walked names, every folder that holds an
-        // entry: then only the Dockerfile's folders need looking at (50,000 entries: 0.05-0.15 s of cold code saved).
-        boolean complete = walk.everyFolderListed() && foldersListed(sorted, dockerfileInContext);
+        // entry: then only the Dockerfile's folders may be missing (50,000 entries: 0.05-0.15 s of cold code saved,
+        // for every image placed in a shared walk).
         return new PackedContext(
-                complete ? sorted : withParents(deduplicated(sorted)),
+                walk.everyFolderListed()
+                        ? withFoldersAbove(sorted, dockerfileInContext)
+                        : withParents(deduplicated(sorted)),
                 dockerfileInContext,
                 !RepoPath.isWithin(dockerfile, contextDir));
     }
 
-    /** Whether every folder above {@code path} is a folder entry of {@code sorted} (ordered as {@link #sorted}). */
-    private static boolean foldersListed(List<ContextEntry> sorted, String path) {
+    /**
+     * {@code sorted} (ordered as {@link #sorted}, every folder holding an entry listed but for those above {@code
+     * path}) with the folders above {@code path} added where they are missing.
+     */
+    private static List<ContextEntry> withFoldersAbove(List<ContextEntry> sorted, String path) {
         for (String folder = RepoPath.parent(path); !folder.isEmpty(); folder = RepoPath.parent(folder)) {
             int at = firstNotBefore(sorted, ContextEntry::path, folder);
-            if (at == sorted.size()
-                    || !sorted.get(at).path().equals(folder)
-                    || sorted.get(at).type() != EntryType.DIRECTORY) {
-                return false;
+            if (at < sorted.size() && sorted.get(at).path().equals(folder)) {
+                if (sorted.get(at).type() != EntryType.DIRECTORY) {
+                    throw new InputException(
+                            sorted.get(at).source(), "'" + folder + "' is both a file and a folder in the context");
+                }
+                // Listed: so is every folder above it.
+                return sorted;
             }
+            sorted.add(at, ContextEntry.directory(folder));
         }
-        return true;
+        return sorted;
     }
 
     /**

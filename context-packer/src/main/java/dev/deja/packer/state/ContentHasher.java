@@ -280,6 +280,10 @@ public final class ContentHasher {
      */
     public static final class Hashed {
         private final Map<String, String> contentDigests;
+        /** The walk whose entries {@link #walkDigests} digests, in its order. */
+        private List<ContextEntry> digestedWalk;
+
+        private List<EntryDigest> walkDigests;
 
         private Hashed(Map<String, String> contentDigests) {
             this.contentDigests = contentDigests;
@@ -294,6 +298,44 @@ public final class ContentHasher {
                 out.add(digest(entry, worker));
             }
             return List.copyOf(out);
+        }
+
+        /**
+         * {@link #digests(PackedContext)} of a context placed from a walk: its entries are {@code walked}'s (the same
+         * objects, in the same order) but for the ones placed in it (a Dockerfile, the folders above it) and the one a
+         * Dockerfile replaced. The walk's entries are digested once, for every context placed from it.
+         */
+        public List<EntryDigest> digests(PackedContext context, List<ContextEntry> walked) {
+            List<EntryDigest> ofWalk = digestsOfWalk(walked);
+            Worker worker = new Worker();
+            List<EntryDigest> out = new ArrayList<>(context.entries().size());
+            int at = 0;
+            for (ContextEntry entry : context.entries()) {
+                while (at < walked.size()
+                        && walked.get(at) != entry
+                        && ContextCollector.compareUtf8(walked.get(at).path(), entry.path()) < 0) {
+                    at++;
+                }
+                if (at < walked.size() && walked.get(at) == entry) {
+                    out.add(ofWalk.get(at++));
+                } else {
+                    out.add(digest(entry, worker));
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        private synchronized List<EntryDigest> digestsOfWalk(List<ContextEntry> walked) {
+            if (walked != digestedWalk) {
+                Worker worker = new Worker();
+                List<EntryDigest> digests = new ArrayList<>(walked.size());
+                for (ContextEntry entry : walked) {
+                    digests.add(digest(entry, worker));
+                }
+                digestedWalk = walked;
+                walkDigests = digests;
+            }
+            return walkDigests;
         }
 
         private EntryDigest digest(ContextEntry entry, Worker worker) {

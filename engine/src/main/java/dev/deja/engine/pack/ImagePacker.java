@@ -292,7 +292,8 @@ public final class ImagePacker {
             // As compose sends an inline Dockerfile: apart from the context, so COPY . does not see it.
             context = context.withDockerfileApart();
         }
-        return new PackedImage.Walked(context, shared.hashed().digests(context));
+        return new PackedImage.Walked(
+                context, shared.hashed().digests(context, shared.walk().sorted()));
     }
 
     /** The walk of {@code spec}'s context and its files' digests: this run's if one was kept, else walked now. */

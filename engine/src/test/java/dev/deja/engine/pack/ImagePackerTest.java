@@ -8,7 +8,9 @@ import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.project.ProjectFixture;
 import dev.deja.packer.InputException;
 import dev.deja.packer.TestTree;
+import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextEntry;
+import dev.deja.packer.context.PackedContext;
 import dev.deja.packer.state.ContentHasher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,14 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImagePackerTest {
 
-    private static final List<String> IMAGES = List.of("api", "worker", "tools");
+    private static final List<String> IMAGES = List.of("api", "worker", "tools", "libs", "libs-too");
 
     @TempDir
     Path tmp;
 
     /**
      * A monorepo whose images all take its root as their context, as most do: api and worker under the root's
-     * .dockerignore, tools under one of its own.
+     * .dockerignore, tools under one of its own; and two that take one folder, their Dockerfiles outside it.
      */
     private TestTree rootContexts() {
         return new TestTree(tmp)
@@ -45,13 +47,20 @@ class ImagePackerTest {
                                 "  tools:",
                                 "    dockerfile: services/tools/Dockerfile",
                                 "    context: .",
+                                "  libs:",
+                                "    dockerfile: services/api/Dockerfile",
+                                "    context: libs",
+                                "  libs-too:",
+                                "    dockerfile: services/worker/Dockerfile",
+                                "    context: libs",
                                 ""))
                 .file(".dockerignore", "*.md\n")
                 .file("README.md", "ignored by the root's rules\n")
                 .file("libs/shared.txt", "shared\n")
                 .file("services/api/Dockerfile", "FROM alpine:3\nCOPY libs /libs\nCOPY services/api /app\n")
                 .file("services/api/main.txt", "api\n")
-                .file("services/worker/Dockerfile", "FROM alpine:3\nCOPY . /src\n")
+                // FROM another image of the repo: the Dockerfile sent names it by its state, the file does not.
+                .file("services/worker/Dockerfile", "FROM api\nCOPY . /src\n")
                 .file("services/worker/main.txt", "worker\n")
                 .file("services/tools/Dockerfile", "FROM alpine:3\nCOPY . /src\n")
                 .file("services/tools/Dockerfile.dockerignore", "libs\n");
@@ -84,9 +93,20 @@ class ImagePackerTest {
             assertThat(shared.state()).as(name).isEqualTo(alone.state());
             assertThat(paths(shared)).as(name).isEqualTo(paths(alone));
             assertThat(shared.digests()).as(name).isEqualTo(alone.digests());
+            // And what collecting and hashing its context the plain way gives, with the Dockerfile it sends.
+            byte[] sent = shared.context().entries().stream()
+                    .filter(entry -> entry.generated() != null)
+                    .findFirst()
+                    .orElseThrow()
+                    .generated();
+            PackedContext collected = ContextCollector.collect(
+                    ImagePacker.spec(graph, graph.project().byName().get(name)), sent);
+            assertThat(shared.context()).as(name).usingRecursiveComparison().isEqualTo(collected);
+            assertThat(shared.digests()).as(name).isEqualTo(new ContentHasher(1).digests(collected));
         }
-        // api and worker under the root's rules, tools under its own: two walks for three images.
-        assertThat(together.walksKept()).isEqualTo(2);
+        // api and worker under the root's rules, tools under its own, libs and libs-too (their Dockerfiles outside
+        // it, placed with the folders above them): three walks for five images.
+        assertThat(together.walksKept()).isEqualTo(3);
         PackedImage api = together.pack("api");
         assertThat(paths(api))
                 .contains("libs/shared.txt", "services/worker/Dockerfile")
@@ -94,7 +114,7 @@ class ImagePackerTest {
         assertThat(sentDockerfile(api, "services/api/Dockerfile")).startsWith("FROM alpine:3\nCOPY libs");
         assertThat(sentDockerfile(api, "services/worker/Dockerfile")).isEqualTo("(the file)");
         assertThat(sentDockerfile(together.pack("worker"), "services/worker/Dockerfile"))
-                .isEqualTo("FROM alpine:3\nCOPY . /src\n");
+                .isEqualTo("FROM reg.example.com/acme/api:" + api.state().tag() + "\nCOPY . /src\n");
         assertThat(paths(together.pack("tools")))
                 .doesNotContain("libs/shared.txt")
                 .contains("README.md");
