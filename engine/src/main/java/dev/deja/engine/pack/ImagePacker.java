@@ -86,7 +86,7 @@ public final class ImagePacker {
      * A walk of a context and the digests of its files, made once per run for every image whose context walks the
      * same entries ({@link ContextCollector#walkKey}): a monorepo's images that all take its root as their context.
      */
-    private record SharedWalk(ContextCollector.Walk walk, ContentHasher.Hashed hashed) {}
+    private record SharedWalk(ContextCollector.Walk walk, ContentHasher.Hashed hashed, boolean kept) {}
 
     /** The walks this run keeps, by {@link ContextCollector#walkKey}. */
     private final Map<String, SharedWalk> walks = new ConcurrentHashMap<>();
@@ -243,8 +243,11 @@ public final class ImagePacker {
                     keeping);
             return new PackedImage(name, contents, inputs, known.state(), imageContexts, folderContexts);
         }
-        PackedImage.Walked walked = walk(spec, dockerfileContent, dockerfileApart);
-        boolean keep = keeping.take(walked.context().entries().size());
+        SharedWalk shared = sharedWalk(spec);
+        PackedImage.Walked walked = place(shared, spec, dockerfileContent, dockerfileApart);
+        // Placed in a walk the run keeps, the image's context holds the walk's own entries and digests: keeping it
+        // costs two lists. Else it holds a walk of its own, kept if there is room.
+        boolean keep = shared.kept() || keeping.take(walked.context().entries().size());
         State state = State.compute(walked.digests(), inputs);
         recall.key()
                 .ifPresent(key -> hasher.remember(
@@ -273,7 +276,7 @@ public final class ImagePacker {
             BuildInputs inputs,
             State known,
             String when) {
-        PackedImage.Walked walked = walk(spec, dockerfileContent, dockerfileApart);
+        PackedImage.Walked walked = place(sharedWalk(spec), spec, dockerfileContent, dockerfileApart);
         State walkedState = State.compute(walked.digests(), inputs);
         if (!walkedState.equals(known)) {
             throw new InputException(
@@ -284,9 +287,9 @@ public final class ImagePacker {
         return walked;
     }
 
-    /** An image's context, with the Dockerfile as sent, from its walk (this run's, when one was kept). */
-    private PackedImage.Walked walk(ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart) {
-        SharedWalk shared = sharedWalk(spec);
+    /** An image's context, with the Dockerfile as sent, placed in its walk. */
+    private static PackedImage.Walked place(
+            SharedWalk shared, ContextSpec spec, byte[] dockerfileContent, boolean dockerfileApart) {
         PackedContext context = ContextCollector.place(spec, shared.walk(), dockerfileContent);
         if (dockerfileApart) {
             // As compose sends an inline Dockerfile: apart from the context, so COPY . does not see it.
@@ -303,15 +306,15 @@ public final class ImagePacker {
         if (kept != null) {
             return kept;
         }
-        SharedWalk walked;
         try (ContentHasher.Session hashing = hasher.start()) {
             ContextCollector.Walk walk = ContextCollector.walk(spec, hashing::submit);
-            walked = new SharedWalk(walk, hashing.finish());
+            SharedWalk walked = new SharedWalk(
+                    walk, hashing.finish(), keeping.take(walk.sorted().size()));
+            if (walked.kept()) {
+                walks.putIfAbsent(key, walked);
+            }
+            return walked;
         }
-        if (keeping.take(walked.walk().sorted().size())) {
-            walks.putIfAbsent(key, walked);
-        }
-        return walked;
     }
 
     /**
