@@ -265,8 +265,9 @@ public final class ImagePacker {
     }
 
     /**
-     * Walks an image's context again for a state known before ({@code when}: how it was known): the same files must
-     * give the same state, or what is sent would not be what the state names.
+     * An image's context again, for a state known before ({@code when}: how it was known): placed in this run's walk
+     * of it if one was kept, else in a new walk. The same files must give the same state, or what is sent would not be
+     * what the state names.
      */
     private PackedImage.Walked walkAgain(
             String name,
