@@ -1,6 +1,7 @@
 package dev.deja.packer.state;
 
 import dev.deja.packer.InputException;
+import dev.deja.packer.Lazy;
 import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.ContextSpec;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Turns context entries into {@link EntryDigest}s, reading files on several threads while the folders are still
@@ -291,13 +293,17 @@ public final class ContentHasher {
 
         /** What the state sees of each entry of {@code context}, in its order (a file not hashed yet is hashed now). */
         public List<EntryDigest> digests(PackedContext context) {
-            Worker worker = new Worker();
-            List<EntryDigest> out = new ArrayList<>(context.entries().size());
-            for (ContextEntry entry : context.entries()) {
+            return List.copyOf(digestsOf(context.entries()));
+        }
+
+        private List<EntryDigest> digestsOf(List<ContextEntry> entries) {
+            Supplier<Worker> worker = Lazy.of(Worker::new);
+            List<EntryDigest> out = new ArrayList<>(entries.size());
+            for (ContextEntry entry : entries) {
                 // A method per entry, which the JIT compiles soon: a loop body runs interpreted for most of its turns.
                 out.add(digest(entry, worker));
             }
-            return List.copyOf(out);
+            return out;
         }
 
         /**
@@ -307,7 +313,7 @@ public final class ContentHasher {
          */
         public List<EntryDigest> digests(PackedContext context, List<ContextEntry> walked) {
             List<EntryDigest> ofWalk = digestsOfWalk(walked);
-            Worker worker = new Worker();
+            Supplier<Worker> worker = Lazy.of(Worker::new);
             List<EntryDigest> out = new ArrayList<>(context.entries().size());
             int at = 0;
             for (ContextEntry entry : context.entries()) {
@@ -327,18 +333,14 @@ public final class ContentHasher {
 
         private synchronized List<EntryDigest> digestsOfWalk(List<ContextEntry> walked) {
             if (walked != digestedWalk) {
-                Worker worker = new Worker();
-                List<EntryDigest> digests = new ArrayList<>(walked.size());
-                for (ContextEntry entry : walked) {
-                    digests.add(digest(entry, worker));
-                }
+                walkDigests = digestsOf(walked);
                 digestedWalk = walked;
-                walkDigests = digests;
             }
             return walkDigests;
         }
 
-        private EntryDigest digest(ContextEntry entry, Worker worker) {
+        /** {@code worker}: made when a file has to be hashed here, which a walk's session leaves none to. */
+        private EntryDigest digest(ContextEntry entry, Supplier<Worker> worker) {
             if (entry.generated() != null) {
                 return generatedDigest(entry);
             }
@@ -346,7 +348,7 @@ public final class ContentHasher {
             if (entry.type() == EntryType.FILE) {
                 content = contentDigests.get(entry.path());
                 if (content == null) {
-                    content = worker.hashFile(entry);
+                    content = worker.get().hashFile(entry);
                 }
             }
             return new EntryDigest(entry.path(), entry.type(), entry.mode(), entry.linkTarget(), content);

@@ -3,15 +3,14 @@ package dev.deja.engine.pack;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How many walked context entries a run keeps for its images (their builds and explanations ask for them again): a
- * monorepo whose images all take its root as their context walks every file once per image, and keeping every walk
- * (30 images of a 50,000-file root: 1.5 million entries, some 700 MB) exhausted deja's heap. Past the limit a walk
- * serves its state and is dropped; asked again, the context is walked again. The first walk is always kept, however
- * large: a run of one image never walks twice.
+ * How many walked context entries a run keeps for its images (their builds and explanations ask for them again):
+ * keeping a walk of every image's context (30 images of a 50,000-file root, before they shared one walk: some 25 MB
+ * each) exhausted deja's 288 MB heap. Past the limit a walk serves its state and is dropped; asked again, the context
+ * is walked again. The first walk is always kept, however large: a run of one image never walks twice.
  */
 final class KeptWalks {
 
-    /** About 70 MB of entries, their paths and digests: a quarter of deja's heap. */
+    /** Two walks of 50,000 files, about 45 MB of entries, paths and digests: a sixth of deja's heap. */
     static final long DEFAULT_LIMIT = 100_000;
 
     private final long limit;
