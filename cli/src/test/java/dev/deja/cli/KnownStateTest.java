@@ -247,6 +247,52 @@ class KnownStateTest {
     }
 
     /**
+     * {@code deja check} (and {@code plan}, which runs it) on states known without walking: what the check of each
+     * image's sources found is remembered with its state, so a clean clone checks without walking. Proved with a
+     * doctored cache that says every image's first source is absent; a check of other sources is not taken.
+     */
+    @Test
+    void aCheckOfTheSourcesIsKnownWithTheStateForTheSameSources() throws Exception {
+        Path cache = tmp.resolve("check-cache");
+        Run first = Run.withEnvironment(checkouts.env(cache), "-C", origin.toString(), "check");
+        assertThat(first.code()).as(first.stderr()).isZero();
+        DigestCache checked = DigestCache.open(cache.resolve("digests.bin"));
+        assertThat(checked.knownStates().values()).hasSize(3).allSatisfy(known -> assertThat(known.sources())
+                .hasValueSatisfying(sources -> assertThat(sources.absent()).isEmpty()));
+
+        Path clone = freshClone("check");
+        Run doctored = Run.withEnvironment(
+                checkouts.env(doctoredSources(cache, "same", true)), "-C", clone.toString(), "check", "--debug");
+        assertThat(doctored.code()).isNotZero();
+        assertThat(doctored.stdout())
+                .contains("app/Dockerfile:2: image 'app': COPY source '.' is not in its context (app/)")
+                .contains(
+                        "whole.Dockerfile:2: image 'whole': COPY source '.' is not in its context (the project root)");
+        assertThat(doctored.stderr()).contains(" s] app: state known without walking its context");
+
+        Run otherSources = Run.withEnvironment(
+                checkouts.env(doctoredSources(cache, "other", false)), "-C", clone.toString(), "check");
+        assertThat(otherSources.code()).as(otherSources.stdout()).isZero();
+    }
+
+    /**
+     * A copy of {@code cache} whose every known state's check says its first source is absent: for the same sources
+     * as were checked ({@code sameSources}), or for others.
+     */
+    private Path doctoredSources(Path cache, String name, boolean sameSources) throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve("sources-" + name));
+        Files.copy(cache.resolve("digests.bin"), copy.resolve("digests.bin"));
+        DigestCache doctored = DigestCache.open(copy.resolve("digests.bin"));
+        doctored.knownStates()
+                .forEach((key, known) -> doctored.record(
+                        key,
+                        known.withSources(new KnownState.CheckedSources(
+                                sameSources ? known.sources().orElseThrow().digest() : "0".repeat(64), List.of(0)))));
+        doctored.save();
+        return copy;
+    }
+
+    /**
      * Whatever happens to a messy checkout, a state from the cache (known or walked) is the state the files give:
      * each step below changes the tree, then deja runs twice with the cache (the second run may know the states
      * without walking) and once without it, and all three must agree.

@@ -25,7 +25,6 @@ import dev.deja.engine.git.Uncommitted;
 import dev.deja.engine.graph.BaseUse;
 import dev.deja.engine.graph.ImageGraph;
 import dev.deja.engine.graph.Selection;
-import dev.deja.engine.pack.ContextCheck;
 import dev.deja.engine.pack.DigestCaches;
 import dev.deja.engine.pack.EntitlementCheck;
 import dev.deja.engine.pack.ImagePacker;
@@ -263,13 +262,7 @@ public final class Deja {
         Path root = graph().project().root();
         for (String name : selection.apply(graph())) {
             ImageDefinition image = graph().project().byName().get(name);
-            ContextCheck.missing(
-                            name,
-                            graph().dockerfile(name),
-                            image.arguments().get(0),
-                            planner.packer().pack(name),
-                            image.context())
-                    .forEach(missing -> found.add(missing.describe(root)));
+            planner.packer().missingSources(name).forEach(missing -> found.add(missing.describe(root)));
             EntitlementCheck.ungranted(graph(), image).ifPresent(found::add);
         }
         planner.saveDigests();

@@ -48,13 +48,15 @@ import java.util.function.Consumer;
  */
 public final class DigestCache {
 
-    static final String MAGIC = "deja-digests/5";
+    static final String MAGIC = "deja-digests/6";
     /** Known states kept: this run's, then the most recent of the file's. */
     private static final int MAX_KNOWN_STATES = 4096;
 
     static final long RACY_NANOS = 2_000_000_000L;
     private static final int MAX_ENTRIES = 2_000_000;
     private static final int DIGEST_BYTES = 32;
+    /** A known state's sources not checked yet, where their count would be. */
+    private static final int UNCHECKED = -1;
 
     private record Cached(FileStamp stamp, byte[] digest) {}
 
@@ -233,7 +235,17 @@ public final class DigestCache {
             for (int i = 0; i < knownCount; i++) {
                 String key = hex.formatHex(digest(in));
                 State state = new State(hex.formatHex(digest(in)));
-                known.put(key, new KnownState(state, in.getInt(), in.getLong()));
+                KnownState read = new KnownState(state, in.getInt(), in.getLong());
+                int absent = in.getInt();
+                if (absent != UNCHECKED) {
+                    String checked = hex.formatHex(digest(in));
+                    List<Integer> at = new ArrayList<>();
+                    for (int a = count(absent); a > 0; a--) {
+                        at.add(in.getInt());
+                    }
+                    read = read.withSources(new KnownState.CheckedSources(checked, at));
+                }
+                known.put(key, read);
             }
             return new DigestCache(file, racyNanos, known, in, in.position(), warnings);
         } catch (IOException | RuntimeException e) {
@@ -404,6 +416,16 @@ public final class DigestCache {
                     data.write(hex.parseHex(entry.getValue().state().digest()));
                     data.writeInt(entry.getValue().files());
                     data.writeLong(entry.getValue().bytes());
+                    Optional<KnownState.CheckedSources> sources =
+                            entry.getValue().sources();
+                    data.writeInt(
+                            sources.map(checked -> checked.absent().size()).orElse(UNCHECKED));
+                    if (sources.isPresent()) {
+                        data.write(hex.parseHex(sources.get().digest()));
+                        for (int at : sources.get().absent()) {
+                            data.writeInt(at);
+                        }
+                    }
                 }
                 // The file's entries this run did not replace, byte for byte, then this run's.
                 Sections sections = loaded.get();

@@ -195,6 +195,26 @@ class DigestCacheTest {
     }
 
     @Test
+    void whatACheckOfTheSourcesFoundIsSavedWithTheStateAndAStateNotCheckedStaysSo() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        State state = State.compute(digests(tree(), DigestCache.none()), INPUTS);
+        KnownState unchecked = new KnownState(state, 2, 5);
+        KnownState clean = unchecked.withSources(new KnownState.CheckedSources("ab".repeat(32), List.of()));
+        KnownState twoAbsent = unchecked.withSources(new KnownState.CheckedSources("cd".repeat(32), List.of(0, 3)));
+        DigestCache first = DigestCache.open(file, 0);
+        first.record("01".repeat(32), unchecked);
+        first.record("02".repeat(32), clean);
+        first.record("03".repeat(32), twoAbsent);
+        first.save();
+
+        DigestCache second = DigestCache.open(file, 0);
+        assertThat(second.knownState("01".repeat(32))).contains(unchecked);
+        assertThat(second.knownState("02".repeat(32))).contains(clean);
+        assertThat(second.knownState("03".repeat(32))).contains(twoAbsent);
+        assertThat(twoAbsent).as("what was found is part of what is known").isNotEqualTo(clean);
+    }
+
+    @Test
     void aCacheThatCannotBeWrittenIsOneWarningNotAnError() throws IOException {
         Path folder = Files.createDirectories(tmp.resolve("cache"));
         List<String> warnings = new java.util.ArrayList<>();

@@ -1,13 +1,15 @@
 package dev.deja.engine.pack;
 
 import dev.deja.packer.context.ContextCollector;
-import dev.deja.packer.context.ContextEntry;
-import dev.deja.packer.dockerfile.Arguments;
 import dev.deja.packer.dockerfile.CopySource;
-import dev.deja.packer.dockerfile.Dockerfile;
+import dev.deja.packer.state.State;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -37,18 +39,35 @@ public final class ContextCheck {
 
     private ContextCheck() {}
 
-    /** @param context the image's context folder, for the message */
-    public static List<Missing> missing(
-            String image, Dockerfile dockerfile, Arguments arguments, PackedImage packed, String context) {
-        List<String> paths =
-                packed.context().entries().stream().map(ContextEntry::path).toList();
-        List<Missing> out = new ArrayList<>();
-        for (CopySource source : dockerfile.copySources(arguments)) {
-            if (!source.remote() && !present(source.path(), paths)) {
-                out.add(new Missing(image, dockerfile.file(), source.line(), source.kind(), source.path(), context));
+    /**
+     * Which of {@code sources} (by their order) a context with these entries lacks: a source that only a remote URL
+     * names is never missing.
+     *
+     * @param sorted the context's entry paths, ordered as its entries are; asked only when a source is local
+     */
+    static List<Integer> absent(List<CopySource> sources, Supplier<List<String>> sorted) {
+        List<Integer> out = new ArrayList<>();
+        for (int at = 0; at < sources.size(); at++) {
+            CopySource source = sources.get(at);
+            if (!source.remote() && !present(source.path(), sorted.get())) {
+                out.add(at);
             }
         }
         return out;
+    }
+
+    /**
+     * What the check of {@code sources} depends on besides the context's entries, as a digest: the same context and the
+     * same digest give the same {@link #absent} sources.
+     */
+    static String sourcesDigest(List<CopySource> sources) {
+        MessageDigest digest = State.sha256();
+        for (CopySource source : sources) {
+            digest.update((source.remote() ? "remote " : "local ").getBytes(StandardCharsets.UTF_8));
+            digest.update(source.path().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /**

@@ -11,8 +11,10 @@ import dev.deja.engine.project.Project;
 import dev.deja.packer.InputException;
 import dev.deja.packer.Lazy;
 import dev.deja.packer.context.ContextCollector;
+import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.ContextSpec;
 import dev.deja.packer.context.PackedContext;
+import dev.deja.packer.dockerfile.CopySource;
 import dev.deja.packer.dockerfile.Dockerfile;
 import dev.deja.packer.dockerfile.ImageUse;
 import dev.deja.packer.state.BuildInputs;
@@ -48,6 +50,10 @@ public final class ImagePacker {
     private final Map<String, CompletableFuture<Early>> early = new ConcurrentHashMap<>();
     /** The walks this packer keeps for its images (made ahead or when packing). */
     private final KeptWalks keeping;
+    /** The states the digest cache gave or was given, by image, with the key they are remembered under. */
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+    private record Remembered(String key, KnownState known) {}
 
     /** @param bases the digests of the images from outside the repository, pinned and hashed with each image */
     public ImagePacker(ImageGraph graph, ContentHasher hasher, ResolvedBases bases) {
@@ -229,6 +235,7 @@ public final class ImagePacker {
         ContentHasher.Recall recall = hasher.recall(name, found.context(), dockerfileContent, inputs);
         if (recall.known().isPresent()) {
             KnownState known = recall.known().get();
+            remembered.put(name, new Remembered(recall.key().orElseThrow(), known));
             Contents contents = Contents.later(
                     known.files(),
                     known.bytes(),
@@ -249,19 +256,50 @@ public final class ImagePacker {
         // costs two lists. Else it holds a walk of its own, kept if there is room.
         boolean keep = shared.kept() || keeping.take(walked.context().entries().size());
         State state = State.compute(walked.digests(), inputs);
-        recall.key()
-                .ifPresent(key -> hasher.remember(
-                        key,
-                        new KnownState(
-                                state,
-                                walked.context().fileCount(),
-                                walked.context().totalBytes())));
+        recall.key().ifPresent(key -> {
+            KnownState known = new KnownState(
+                    state, walked.context().fileCount(), walked.context().totalBytes());
+            hasher.remember(key, known);
+            remembered.put(name, new Remembered(key, known));
+        });
         Contents contents = Contents.walked(
                 walked,
                 keep,
                 () -> walkAgain(name, spec, dockerfileContent, dockerfileApart, inputs, state, "when first walked"),
                 keeping);
         return new PackedImage(name, contents, inputs, state, imageContexts, folderContexts);
+    }
+
+    /**
+     * The sources the image's Dockerfile reads (COPY, ADD, RUN bind mounts) that its context lacks: missing, left out
+     * by its rules, or meant for another context. What a check found is remembered with the state: a state known
+     * without walking its context is checked without walking it, when its Dockerfile reads the same sources.
+     */
+    public List<ContextCheck.Missing> missingSources(String name) {
+        PackedImage image = pack(name);
+        ImageDefinition definition = graph.project().byName().get(name);
+        Dockerfile dockerfile = graph.dockerfile(name);
+        List<CopySource> sources = dockerfile.copySources(definition.arguments().get(0));
+        String checked = ContextCheck.sourcesDigest(sources);
+        Remembered state = remembered.get(name);
+        Optional<List<Integer>> known = Optional.ofNullable(state)
+                .flatMap(remembered -> remembered.known().sources())
+                .filter(sourcesChecked -> sourcesChecked.digest().equals(checked))
+                .map(KnownState.CheckedSources::absent);
+        List<Integer> absent =
+                known.orElseGet(() -> ContextCheck.absent(sources, Lazy.of(() -> image.context().entries().stream()
+                        .map(ContextEntry::path)
+                        .toList())));
+        if (state != null && known.isEmpty()) {
+            KnownState withSources = state.known().withSources(new KnownState.CheckedSources(checked, absent));
+            hasher.remember(state.key(), withSources);
+            remembered.put(name, new Remembered(state.key(), withSources));
+        }
+        return absent.stream()
+                .map(sources::get)
+                .map(source -> new ContextCheck.Missing(
+                        name, dockerfile.file(), source.line(), source.kind(), source.path(), definition.context()))
+                .toList();
     }
 
     /**
