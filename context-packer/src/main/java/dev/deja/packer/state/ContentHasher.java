@@ -287,6 +287,9 @@ public final class ContentHasher {
 
         private List<EntryDigest> walkDigests;
 
+        private int walkStates;
+        private EncodedEntries encodedWalk;
+
         private Hashed(Map<String, String> contentDigests) {
             this.contentDigests = contentDigests;
         }
@@ -337,6 +340,26 @@ public final class ContentHasher {
                 digestedWalk = walked;
             }
             return walkDigests;
+        }
+
+        /**
+         * The state of a context placed from a walk, its {@link #digests(PackedContext, List)} given: from the second
+         * state on, the walk's own entries are encoded once for all of them ({@link EncodedEntries}).
+         */
+        public State state(List<EntryDigest> placed, List<ContextEntry> walked, BuildInputs inputs) {
+            EncodedEntries encoded = encodedWalk(walked);
+            return encoded == null ? State.compute(placed, inputs) : State.compute(placed, encoded, inputs);
+        }
+
+        /** {@code null} for the walk's first state: a walk that serves one image is not encoded twice. */
+        private synchronized EncodedEntries encodedWalk(List<ContextEntry> walked) {
+            if (++walkStates < 2) {
+                return null;
+            }
+            if (encodedWalk == null) {
+                encodedWalk = EncodedEntries.of(digestsOfWalk(walked));
+            }
+            return encodedWalk;
         }
 
         /** {@code worker}: made when a file has to be hashed here, which a walk's session leaves none to. */

@@ -1,5 +1,7 @@
 package dev.deja.packer.state;
 
+import dev.deja.packer.context.ContextCollector;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -62,6 +64,19 @@ public record State(String digest) {
     }
 
     /**
+     * {@link #compute(List, BuildInputs)} of entries most of which are {@code encoded}'s own (the same objects, in its
+     * order: a context placed in a walk), their encoding copied from it. The state is the same whatever they share.
+     */
+    public static State compute(List<EntryDigest> entries, EncodedEntries encoded, BuildInputs inputs) {
+        Encoder e = new Encoder();
+        e.field(FORMAT);
+        e.field("entries");
+        e.entries(entries, encoded);
+        inputs(e, inputs);
+        return new State(HexFormat.of().formatHex(e.finish()));
+    }
+
+    /**
      * The key under which a state is remembered when its context's entries are known by a key of their own (see
      * {@code ContextCollector.vouchedKey}): that key, the Dockerfile as sent and every other input of the state,
      * encoded as the state encodes them. It starts with {@link #knownStatePrefix} of the context's key, so that a
@@ -116,9 +131,32 @@ public record State(String digest) {
      * buffered, because a context has hundreds of thousands of small fields.
      */
     public static final class Encoder {
-        private final MessageDigest digest = sha256();
+        /** Where the encoding goes: digested, or written out ({@link EncodedEntries}). */
+        private final MessageDigest digest;
+
+        private final ByteArrayOutputStream out;
         private final byte[] buffer = new byte[64 * 1024];
         private int used;
+        private int flushed;
+
+        public Encoder() {
+            this(sha256(), null);
+        }
+
+        private Encoder(MessageDigest digest, ByteArrayOutputStream out) {
+            this.digest = digest;
+            this.out = out;
+        }
+
+        /** An encoder that writes its bytes to {@code out} instead of digesting them. */
+        static Encoder into(ByteArrayOutputStream out) {
+            return new Encoder(null, out);
+        }
+
+        /** How many bytes were encoded so far. */
+        int position() {
+            return flushed + used;
+        }
 
         public Encoder field(String value) {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
@@ -156,7 +194,48 @@ public record State(String digest) {
             }
         }
 
-        private void entry(EntryDigest entry) {
+        /**
+         * {@link #entries(List)}, the encoding of each run of {@code encoded}'s own entries (the same objects, one
+         * after the other there) copied from it. Its entries missing here (a Dockerfile replaced) are passed over;
+         * those only here (placed) are encoded.
+         */
+        void entries(List<EntryDigest> entries, EncodedEntries encoded) {
+            number(entries.size());
+            List<EntryDigest> known = encoded.entries;
+            int at = 0;
+            int runStart = 0;
+            for (EntryDigest entry : entries) {
+                if (at < known.size() && known.get(at) == entry) {
+                    at++;
+                    continue;
+                }
+                copy(encoded, runStart, at);
+                // Both lists are in the context's order: what sorts before this entry there is not here.
+                while (at < known.size()
+                        && known.get(at) != entry
+                        && ContextCollector.compareUtf8(known.get(at).path(), entry.path()) < 0) {
+                    at++;
+                }
+                runStart = at;
+                if (at < known.size() && known.get(at) == entry) {
+                    at++;
+                } else {
+                    entry(entry);
+                }
+            }
+            copy(encoded, runStart, at);
+        }
+
+        /** The encoding of {@code encoded}'s entries {@code from} (inclusive) to {@code to} (exclusive). */
+        private void copy(EncodedEntries encoded, int from, int to) {
+            if (from < to) {
+                flush();
+                int start = encoded.start(from);
+                update(encoded.bytes, start, encoded.ends[to - 1] - start);
+            }
+        }
+
+        void entry(EntryDigest entry) {
             reserve(2 + 1);
             buffer[used++] = '1';
             buffer[used++] = ':';
@@ -224,7 +303,7 @@ public record State(String digest) {
             if (bytes.length > buffer.length - used) {
                 flush();
                 if (bytes.length > buffer.length) {
-                    digest.update(bytes);
+                    update(bytes, 0, bytes.length);
                     return;
                 }
             }
@@ -232,9 +311,18 @@ public record State(String digest) {
             used += bytes.length;
         }
 
-        private void flush() {
-            digest.update(buffer, 0, used);
+        void flush() {
+            update(buffer, 0, used);
             used = 0;
+        }
+
+        private void update(byte[] bytes, int offset, int length) {
+            if (digest != null) {
+                digest.update(bytes, offset, length);
+            } else {
+                out.write(bytes, offset, length);
+            }
+            flushed += length;
         }
 
         public byte[] finish() {

@@ -433,4 +433,53 @@ class StateTest {
                         .count())
                 .isLessThan(context.entries().size());
     }
+
+    /**
+     * A context placed in a walk holds the walk's entries (the same objects) but for a few: its state with the walk's
+     * encoding copied is the state of encoding every entry, whatever it replaced, added or left out, wherever.
+     */
+    @Test
+    void aStateFromAWalksEncodingIsTheStateOfItsEntries() {
+        java.util.Random random = new java.util.Random(7);
+        List<EntryDigest> walk = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            String path = "d" + random.nextInt(40) + "/" + (i % 5 == 0 ? "caf\u00e9-" : "f") + i;
+            walk.add(new EntryDigest(path, EntryType.FILE, 0644, "", "%064x".formatted(random.nextLong())));
+        }
+        walk.sort((a, b) -> ContextCollector.compareUtf8(a.path(), b.path()));
+        EncodedEntries encoded = EncodedEntries.of(walk);
+
+        List<List<EntryDigest>> placed = new ArrayList<>();
+        placed.add(walk);
+        placed.add(List.of());
+        placed.add(walk.stream()
+                .map(e -> new EntryDigest(e.path(), e.type(), e.mode(), "", e.contentSha256()))
+                .toList());
+        for (int at : new int[] {0, 1, 1500, 2999}) {
+            List<EntryDigest> replaced = new ArrayList<>(walk);
+            EntryDigest old = walk.get(at);
+            replaced.set(at, new EntryDigest(old.path(), old.type(), old.mode(), "", "0".repeat(64)));
+            placed.add(replaced);
+            List<EntryDigest> added = new ArrayList<>(walk);
+            added.add(at, new EntryDigest(old.path() + "-folder-", EntryType.DIRECTORY, 0755, "", ""));
+            placed.add(added);
+            List<EntryDigest> left = new ArrayList<>(walk);
+            left.remove(at);
+            placed.add(left);
+        }
+        List<EntryDigest> several = new ArrayList<>(walk.subList(10, 2000));
+        several.add(0, new EntryDigest("", EntryType.DIRECTORY, 0755, "", ""));
+        several.set(700, new EntryDigest(several.get(700).path(), EntryType.FILE, 0755, "", "1".repeat(64)));
+        several.add(new EntryDigest("\uffff-last", EntryType.SYMLINK, 0777, "d1", ""));
+        placed.add(several);
+
+        for (List<EntryDigest> entries : placed) {
+            assertThat(State.compute(entries, encoded, INPUTS))
+                    .as("%d entries", entries.size())
+                    .isEqualTo(State.compute(entries, INPUTS));
+        }
+        assertThat(State.compute(placed.get(3), encoded, INPUTS))
+                .as("a replaced entry counts")
+                .isNotEqualTo(State.compute(walk, encoded, INPUTS));
+    }
 }

@@ -255,7 +255,7 @@ public final class ImagePacker {
         // Placed in a walk the run keeps, the image's context holds the walk's own entries and digests: keeping it
         // costs two lists. Else it holds a walk of its own, kept if there is room.
         boolean keep = shared.kept() || keeping.take(walked.context().entries().size());
-        State state = State.compute(walked.digests(), inputs);
+        State state = shared.hashed().state(walked.digests(), shared.walk().sorted(), inputs);
         recall.key().ifPresent(key -> {
             KnownState known = new KnownState(
                     state, walked.context().fileCount(), walked.context().totalBytes());
@@ -315,8 +315,10 @@ public final class ImagePacker {
             BuildInputs inputs,
             State known,
             String when) {
-        PackedImage.Walked walked = place(sharedWalk(spec), spec, dockerfileContent, dockerfileApart);
-        State walkedState = State.compute(walked.digests(), inputs);
+        SharedWalk shared = sharedWalk(spec);
+        PackedImage.Walked walked = place(shared, spec, dockerfileContent, dockerfileApart);
+        State walkedState =
+                shared.hashed().state(walked.digests(), shared.walk().sorted(), inputs);
         if (!walkedState.equals(known)) {
             throw new InputException(
                     spec.repoRoot(),
