@@ -11,12 +11,12 @@ import java.util.List;
  */
 public final class EncodedEntries {
 
-    final List<EntryDigest> entries;
+    final EntryDigest[] entries;
     final byte[] bytes;
     /** Where entry {@code i}'s encoding ends in {@link #bytes} (it starts where entry {@code i - 1}'s ends). */
     final int[] ends;
 
-    private EncodedEntries(List<EntryDigest> entries, byte[] bytes, int[] ends) {
+    private EncodedEntries(EntryDigest[] entries, byte[] bytes, int[] ends) {
         this.entries = entries;
         this.bytes = bytes;
         this.ends = ends;
@@ -31,7 +31,7 @@ public final class EncodedEntries {
             ends[i] = encoder.position();
         }
         encoder.flush();
-        return new EncodedEntries(List.copyOf(entries), out.toByteArray(), ends);
+        return new EncodedEntries(entries.toArray(new EntryDigest[0]), out.toByteArray(), ends);
     }
 
     int start(int entry) {

@@ -201,23 +201,24 @@ public record State(String digest) {
          */
         void entries(List<EntryDigest> entries, EncodedEntries encoded) {
             number(entries.size());
-            List<EntryDigest> known = encoded.entries;
+            // Arrays, not lists: this loop runs once per entry of every image placed in a walk.
+            EntryDigest[] known = encoded.entries;
             int at = 0;
             int runStart = 0;
-            for (EntryDigest entry : entries) {
-                if (at < known.size() && known.get(at) == entry) {
+            for (EntryDigest entry : entries.toArray(new EntryDigest[0])) {
+                if (at < known.length && known[at] == entry) {
                     at++;
                     continue;
                 }
                 copy(encoded, runStart, at);
                 // Both lists are in the context's order: what sorts before this entry there is not here.
-                while (at < known.size()
-                        && known.get(at) != entry
-                        && ContextCollector.compareUtf8(known.get(at).path(), entry.path()) < 0) {
+                while (at < known.length
+                        && known[at] != entry
+                        && ContextCollector.compareUtf8(known[at].path(), entry.path()) < 0) {
                     at++;
                 }
                 runStart = at;
-                if (at < known.size() && known.get(at) == entry) {
+                if (at < known.length && known[at] == entry) {
                     at++;
                 } else {
                     entry(entry);

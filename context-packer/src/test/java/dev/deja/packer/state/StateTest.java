@@ -427,11 +427,15 @@ class StateTest {
         TestTree t = fresh("counted");
         t.symlink("app/counted-link", "main.sh");
         PackedContext context = pack(t.root());
-        assertThat(context.fileCount())
+        assertThat(context.size().files())
                 .isEqualTo((int) context.entries().stream()
                         .filter(e -> e.type() == EntryType.FILE)
                         .count())
                 .isLessThan(context.entries().size());
+        assertThat(context.size().bytes())
+                .isEqualTo(
+                        context.entries().stream().mapToLong(ContextEntry::size).sum())
+                .isPositive();
     }
 
     /**

@@ -159,7 +159,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     static BuildCommandLine.Sending sending(PackedImage packed, List<Path> written, long folderAtMost)
             throws IOException {
         PackedContext context = packed.context();
-        if (!context.dockerfileOutside() && context.totalBytes() > folderAtMost) {
+        if (!context.dockerfileOutside() && packed.totalBytes() > folderAtMost) {
             return new BuildCommandLine.Sending(context.dockerfile(), "-");
         }
         Path contextDir = Files.createTempDirectory("deja-context-");
@@ -227,13 +227,12 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             long waiting = System.nanoTime();
             staged = staged(request.packed());
             BuildCommandLine.Sending sending = staged.sending();
-            PackedContext context = request.packed().context();
             debug.accept(String.format(
                     Locale.ROOT,
                     "%s: context of %d files, %.1f MB %s in %.2f s (%.2f s of it waited for here)",
                     name,
-                    context.fileCount(),
-                    context.totalBytes() / 1e6,
+                    request.packed().fileCount(),
+                    request.packed().totalBytes() / 1e6,
                     sending.onStdin() ? "to be sent on stdin, made ready" : "written to " + sending.context(),
                     staged.seconds(),
                     (System.nanoTime() - waiting) / 1e9));

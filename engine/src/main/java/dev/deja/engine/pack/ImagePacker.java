@@ -256,17 +256,16 @@ public final class ImagePacker {
         // costs two lists. Else it holds a walk of its own, kept if there is room.
         boolean keep = shared.kept() || keeping.take(walked.context().entries().size());
         State state = shared.hashed().state(walked.digests(), shared.walk().sorted(), inputs);
-        recall.key().ifPresent(key -> {
-            KnownState known = new KnownState(
-                    state, walked.context().fileCount(), walked.context().totalBytes());
-            hasher.remember(key, known);
-            remembered.put(name, new Remembered(key, known));
-        });
         Contents contents = Contents.walked(
                 walked,
                 keep,
                 () -> walkAgain(name, spec, dockerfileContent, dockerfileApart, inputs, state, "when first walked"),
                 keeping);
+        recall.key().ifPresent(key -> {
+            KnownState known = new KnownState(state, contents.files(), contents.bytes());
+            hasher.remember(key, known);
+            remembered.put(name, new Remembered(key, known));
+        });
         return new PackedImage(name, contents, inputs, state, imageContexts, folderContexts);
     }
 

@@ -83,14 +83,14 @@ public record PackedImage(
          * {@code keeping} has room then.
          */
         static Contents walked(Walked walked, boolean keep, Supplier<Walked> again, KeptWalks keeping) {
-            return new Contents(
-                    walked.context().fileCount(), walked.context().totalBytes(), keep ? walked : null, again, keeping);
+            PackedContext.Size size = walked.context().size();
+            return new Contents(size.files(), size.bytes(), keep ? walked : null, again, keeping);
         }
 
         /** Contents walked for one use (sending), kept as long as they are. */
         public static Contents of(Walked walked) {
-            return new Contents(
-                    walked.context().fileCount(), walked.context().totalBytes(), walked, () -> walked, null);
+            PackedContext.Size size = walked.context().size();
+            return new Contents(size.files(), size.bytes(), walked, () -> walked, null);
         }
 
         /** Contents whose size is known, walked by {@code walk} when first asked, kept if {@code keeping} has room. */
