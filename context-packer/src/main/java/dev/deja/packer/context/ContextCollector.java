@@ -407,10 +407,13 @@ public final class ContextCollector {
                     if (hasDeferred && spec.isDeferred(RepoPath.join(repoPath, name))) {
                         continue;
                     }
-                    RecursiveAction below =
-                            visit(child, RepoPath.join(repoPath, name), RepoPath.join(contextPath, name), here);
-                    if (below != null) {
-                        folders.add(below);
+                    String childContextPath = RepoPath.join(contextPath, name);
+                    if (visit(child, childContextPath, here)) {
+                        // Its repository path, made for folders only: a root context's and an include's are their
+                        // context paths.
+                        String childRepoPath =
+                                repoPath.equals(contextPath) ? childContextPath : RepoPath.join(repoPath, name);
+                        folders.add(children(child, childRepoPath, childContextPath));
                     }
                 }
             } catch (IOException e) {
@@ -424,10 +427,10 @@ public final class ContextCollector {
     private RecursiveAction visitTask(Path path, String repoPath, String contextPath) {
         return task(() -> {
             List<ContextEntry> here = new ArrayList<>();
-            RecursiveAction below = visit(path, repoPath, contextPath, here);
+            boolean below = visit(path, contextPath, here);
             found(here);
-            if (below != null) {
-                below.invoke();
+            if (below) {
+                children(path, repoPath, contextPath).invoke();
             }
         });
     }
@@ -452,9 +455,9 @@ public final class ContextCollector {
 
     /**
      * One lstat and one ignore check per entry: this runs for every file of every context. Adds the entry to
-     * {@code here} and returns the task that walks below a folder, for the caller to run beside its siblings.
+     * {@code here} and says whether to walk below it (a folder), which the caller does beside its siblings.
      */
-    private RecursiveAction visit(Path path, String repoPath, String contextPath, List<ContextEntry> here) {
+    private boolean visit(Path path, String contextPath, List<ContextEntry> here) {
         Lstat lstat;
         try {
             lstat = Lstat.of(path);
@@ -473,11 +476,11 @@ public final class ContextCollector {
             }
             if (excluded && rules.mayReincludeBelow(contextPath)) {
                 enteredUnlisted = true;
-                return children(path, repoPath, contextPath);
+                return true;
             }
-            return excluded ? null : children(path, repoPath, contextPath);
+            return !excluded;
         } else if (excluded) {
-            return null;
+            return false;
         } else if (type == S_IFLNK) {
             here.add(ContextEntry.symlink(contextPath, linkTarget(path), path));
         } else if (type == S_IFREG) {
@@ -485,7 +488,7 @@ public final class ContextCollector {
         } else {
             throw new InputException(path, "cannot pack a special file (socket, device or pipe): exclude it");
         }
-        return null;
+        return false;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.deja.packer.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deja.packer.TestTree;
 import java.nio.file.Files;
@@ -27,5 +28,11 @@ class LstatTest {
         assertThat(Lstat.of(t.path("a/link")).mode() & 0170000)
                 .as("the link itself")
                 .isEqualTo(0120000);
+        assertThatThrownBy(() -> Lstat.of(t.path("a/missing")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessageContaining("a/missing");
+        // The attributes object is reused: a second lstat says what the second file is, not the first.
+        assertThat(Lstat.of(t.path("a")).mode() & 0170000).isEqualTo(0040000);
+        assertThat(Lstat.of(t.path("a/file.txt")).mode() & 0170000).isEqualTo(0100000);
     }
 }

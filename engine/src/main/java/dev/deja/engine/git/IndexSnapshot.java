@@ -170,7 +170,9 @@ final class IndexSnapshot implements AutoCloseable {
             this.idLength = idLength;
             this.writtenSecond = writtenSecond;
             this.end = index.limit() - idLength;
-            this.listing = new byte[Math.max(1024, index.limit() + index.limit() / 2)];
+            // A line of the listing is shorter than its entry in the index (but for SHA-256 ids and short paths,
+            // where list() grows it): the index's size holds it.
+            this.listing = new byte[Math.max(1024, index.limit())];
             this.head = new byte[40 + idLength + 4];
         }
 
