@@ -12,11 +12,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 
 /** Entry point: the only place that calls {@code System.exit}. */
 public final class Main {
+
+    /** How long an interrupted run may take to remove what its stopped builds wrote out. */
+    private static final long WIND_DOWN_SECONDS = 10;
 
     private Main() {}
 
@@ -26,8 +31,11 @@ public final class Main {
         FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
         Cancellation cancellation = new Cancellation();
         AtomicBoolean finished = new AtomicBoolean();
+        CountDownLatch wound = new CountDownLatch(1);
         // Ctrl-C and SIGTERM run the shutdown hooks while the run goes on: stop the builders, and let a moving-tag
-        // write that already started finish, so no branch or latest tag is left half-moved.
+        // write that already started finish, so no branch or latest tag is left half-moved. The JVM ends when the
+        // hooks do: with builds stopped, the hook waits (a while at most) for the run to wind down, which removes
+        // the contexts it wrote out for them (a monorepo's root, hundreds of MB each, were left in the temp folder).
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -44,6 +52,13 @@ public final class Main {
                                             : "deja: interrupted: " + stopped
                                                     + " build(s) stopped; no moving tag was left half-written");
                             err.flush();
+                            if (stopped > 0) {
+                                try {
+                                    wound.await(WIND_DOWN_SECONDS, TimeUnit.SECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
                         },
                         "deja-interrupt"));
         Map<String, String> environment = System.getenv();
@@ -51,6 +66,7 @@ public final class Main {
                 System.console() != null && !environment.containsKey("CI") && !"dumb".equals(environment.get("TERM"));
         int code = run(args, stdout, stderr, environment, cancellation, interactive);
         finished.set(true);
+        wound.countDown();
         ArchiveTraining.loadListedClasses();
         System.exit(code);
     }

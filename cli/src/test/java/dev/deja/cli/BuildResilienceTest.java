@@ -89,6 +89,11 @@ class BuildResilienceTest {
                 .isNotEmpty();
         assertThat(example.digest("base", "main")).as("no moving tag").isEmpty();
         assertThat(example.digest("base", commit)).isEmpty();
+        try (var left = Files.list(tmp.resolve("deja-tmp"))) {
+            assertThat(left.map(path -> path.getFileName().toString()))
+                    .as("the contexts written out for the builds are removed")
+                    .noneMatch(name -> name.startsWith("deja-context-") || name.startsWith("deja-dockerfile-"));
+        }
     }
 
     @Test
@@ -224,6 +229,8 @@ class BuildResilienceTest {
     private Process launch(Path stderr, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
+                // Its own temp folder, to see what a run leaves there.
+                "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("deja-tmp")),
                 "-cp",
                 System.getProperty("java.class.path"),
                 Main.class.getName()));

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Images that all take the repository's root as their context, as most monorepos have them: one walk serves those
- * with the same rules, and each builds, for real, from what its own context holds.
+ * with the same rules, and each builds, for real, from what its own context holds (the files written out for one
+ * build linked by the next of the same walk).
  */
 class SharedContextEndToEndTest {
 
@@ -59,12 +60,17 @@ class SharedContextEndToEndTest {
                 .file("services/tools/run.sh", "echo " + token + "\n");
         sandbox.gitInit(repo.root());
 
-        Run build = sandbox.deja(repo.root(), "build");
+        Run build = sandbox.deja(repo.root(), "build", "--debug");
         assertThat(build.code()).as(build.stderr()).isZero();
         assertThat(ExampleRepo.results(build))
                 .containsEntry("api", "built")
                 .containsEntry("worker", "built")
                 .containsEntry("tools", "built");
+        // worker's context is api's walk, written out for api's build first: its files are linked, not copied.
+        assertThat(build.stderr().lines().filter(line -> line.contains("] worker: context of")))
+                .singleElement()
+                .asString()
+                .contains(" of its files linked to an earlier build's");
 
         assertThat(sandbox.containerOutput(repo.root(), "api:latest")).isEqualTo(token + "\n");
         assertThat(sandbox.containerOutput(repo.root(), "worker:latest"))

@@ -27,11 +27,17 @@ public final class ContextFiles {
 
     /** Writes every entry of {@code context} below {@code dir}, which must be empty. */
     public static void write(PackedContext context, Path dir) throws IOException {
-        write(context.entries(), dir);
+        write(context.entries(), dir, WrittenFiles.none());
     }
 
-    /** Writes {@code entries} below {@code dir}, which must be empty. */
-    public static void write(List<ContextEntry> entries, Path dir) throws IOException {
+    /**
+     * Writes {@code entries} below {@code dir}, which must be empty: a file {@code earlier} holds (written for another
+     * build of the same entries) is linked to it, any other copied (and recorded there).
+     *
+     * @return how many files were linked
+     */
+    public static int write(List<ContextEntry> entries, Path dir, WrittenFiles earlier) throws IOException {
+        int linked = 0;
         for (ContextEntry entry : entries) {
             Path target = dir.resolve(entry.path());
             if (!target.normalize().startsWith(dir)) {
@@ -42,34 +48,70 @@ public final class ContextFiles {
                 case DIRECTORY -> Files.createDirectories(target);
                 case SYMLINK -> Files.createSymbolicLink(target, Path.of(entry.linkTarget()));
                 default -> {
-                    long copied;
-                    if (entry.source() != null) {
-                        copied = copy(entry.source(), target, entry.size());
+                    if (linked(entry, target, earlier)) {
+                        linked++;
                     } else {
-                        try (InputStream in = entry.open()) {
-                            copied = Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }
-                    if (copied != entry.size()) {
-                        throw new InputException(
-                                entry.source(),
-                                "file " + (copied > entry.size() ? "grew" : "shrank")
-                                        + " while deja was packing it; run again");
+                        copy(entry, target);
+                        earlier.add(entry, target);
                     }
                 }
             }
-            if (!Files.isSymbolicLink(target)) {
-                String mode = entry.mode() == 0755 ? "rwxr-xr-x" : "rw-r--r--";
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(mode));
+            if (entry.type() == EntryType.DIRECTORY) {
+                setMode(target, entry);
             }
         }
         // The tar's time, so that what a COPY takes from the folder is the same as from the tar; folders last, as
-        // writing into a folder changes its time.
+        // writing into a folder changes its time. (A file's was set as it was written.)
         for (int i = entries.size() - 1; i >= 0; i--) {
-            Files.getFileAttributeView(
-                            dir.resolve(entries.get(i).path()), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setTimes(EPOCH, null, null);
+            if (entries.get(i).type() != EntryType.FILE) {
+                setTime(dir.resolve(entries.get(i).path()));
+            }
         }
+        return linked;
+    }
+
+    /** Whether {@code entry}'s file was linked to the one written for it earlier. */
+    private static boolean linked(ContextEntry entry, Path target, WrittenFiles earlier) {
+        Path written = entry.source() == null ? null : earlier.find(entry);
+        if (written == null) {
+            return false;
+        }
+        try {
+            Files.createLink(target, written);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            // Removed since, or on another file system: copied.
+            return false;
+        }
+    }
+
+    /** A file written whole: its bytes, mode and time. */
+    private static void copy(ContextEntry entry, Path target) throws IOException {
+        long copied;
+        if (entry.source() != null) {
+            copied = copy(entry.source(), target, entry.size());
+        } else {
+            try (InputStream in = entry.open()) {
+                copied = Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (copied != entry.size()) {
+            throw new InputException(
+                    entry.source(),
+                    "file " + (copied > entry.size() ? "grew" : "shrank") + " while deja was packing it; run again");
+        }
+        setMode(target, entry);
+        setTime(target);
+    }
+
+    private static void setMode(Path target, ContextEntry entry) throws IOException {
+        String mode = entry.mode() == 0755 ? "rwxr-xr-x" : "rw-r--r--";
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(mode));
+    }
+
+    private static void setTime(Path target) throws IOException {
+        Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(EPOCH, null, null);
     }
 
     private static final FileTime EPOCH = FileTime.fromMillis(0);

@@ -56,6 +56,20 @@ public final class Promoter {
      * image of the run was reused, built or exported).
      */
     public Result promote(Plan plan, ImageTags tags, boolean runSucceeded) {
+        if (cancellation.cancelled()) {
+            // Stopped (Ctrl-C, SIGTERM): the run winds down to remove what it wrote, and tags nothing more.
+            return new Result(
+                    plan.images().stream()
+                            .map(image -> new Retag(
+                                    image.name(),
+                                    image.decision(),
+                                    "",
+                                    List.of(),
+                                    Duration.ZERO,
+                                    "interrupted before its tags were written"))
+                            .toList(),
+                    false);
+        }
         // What the state tag of each just-built image held when its tags were last checked against it.
         Map<String, Manifest> checked = new ConcurrentHashMap<>();
         List<Retag> outcomes = Parallel.map(

@@ -12,6 +12,7 @@ import dev.deja.engine.why.StateSummary;
 import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.context.ContextTar;
 import dev.deja.packer.context.PackedContext;
+import dev.deja.packer.context.WrittenFiles;
 import dev.deja.registry.json.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,6 +68,16 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     private final List<CompletableFuture<Void>> removals = new CopyOnWriteArrayList<>();
     /** The contexts being written out ahead of their builds, by image. */
     private final Map<String, Ahead> ahead = new ConcurrentHashMap<>();
+    /** The files written out for the builds, which later builds of the same walk link instead of copying. */
+    private final WrittenFiles writtenFiles = WrittenFiles.linked();
+    /** The walk each image to build was placed in ({@link #willBuild}). */
+    private final Map<String, String> walkOf = new ConcurrentHashMap<>();
+    /** For each walk, its builds still to run, and the contexts written for it kept for them to link (guarded). */
+    private final Map<String, Integer> buildsLeft = new HashMap<>();
+
+    private final Map<String, List<Staged>> held = new HashMap<>();
+    /** One context of a walk written at a time: the next links what the first wrote, rather than copy beside it. */
+    private final Map<String, Object> writingWalk = new ConcurrentHashMap<>();
 
     /**
      * @param notices where deja says once how it builds (a missing plugin, a cache mode the builder lacks)
@@ -119,7 +130,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             Ahead unused = ahead.remove(name);
             if (unused != null) {
                 try {
-                    Parallel.get(unused.staged()).remove();
+                    Parallel.get(unused.staged()).remove(writtenFiles);
                 } catch (RuntimeException failed) {
                     // its writing failed, and removed what it wrote
                 }
@@ -127,6 +138,45 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         }
         for (CompletableFuture<Void> removal : removals) {
             Parallel.get(removal);
+        }
+        List<Staged> kept;
+        synchronized (buildsLeft) {
+            kept = held.values().stream().flatMap(List::stream).toList();
+            held.clear();
+        }
+        kept.forEach(staged -> staged.remove(writtenFiles));
+    }
+
+    /**
+     * Keeps the contexts written for a walk until its last build has run: the builds of images placed in one walk
+     * (a monorepo's services over its root) link the files the first wrote rather than copy them again.
+     */
+    @Override
+    public void willBuild(Map<String, String> walks) {
+        synchronized (buildsLeft) {
+            walks.forEach((image, walk) -> {
+                walkOf.put(image, walk);
+                buildsLeft.merge(walk, 1, Integer::sum);
+            });
+        }
+    }
+
+    /** What to remove once {@code name}'s build is over: its context, unless later builds of its walk may link it. */
+    private List<Staged> release(String name, Staged staged) {
+        String walk = walkOf.remove(name);
+        synchronized (buildsLeft) {
+            if (walk == null || !buildsLeft.containsKey(walk)) {
+                return staged == null ? List.of() : List.of(staged);
+            }
+            List<Staged> kept = held.computeIfAbsent(walk, key -> new ArrayList<>());
+            if (staged != null) {
+                kept.add(staged);
+            }
+            if (buildsLeft.merge(walk, -1, Integer::sum) > 0) {
+                return List.of();
+            }
+            buildsLeft.remove(walk);
+            return held.remove(walk);
         }
     }
 
@@ -156,20 +206,22 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
      * context goes to a folder of its own, so {@code COPY .} does not see it. A context larger than
      * {@code folderAtMost} goes on standard input.
      */
-    static BuildCommandLine.Sending sending(PackedImage packed, List<Path> written, long folderAtMost)
+    static Written sending(PackedImage packed, List<Path> written, long folderAtMost, WrittenFiles files)
             throws IOException {
         PackedContext context = packed.context();
         if (!context.dockerfileOutside() && packed.totalBytes() > folderAtMost) {
-            return new BuildCommandLine.Sending(context.dockerfile(), "-");
+            return new Written(new BuildCommandLine.Sending(context.dockerfile(), "-"), 0);
         }
         Path contextDir = Files.createTempDirectory("deja-context-");
         written.add(contextDir);
         if (!context.dockerfileOutside()) {
-            ContextFiles.write(context.entries(), contextDir);
-            return new BuildCommandLine.Sending(
-                    contextDir.resolve(context.dockerfile()).toString(), contextDir.toString());
+            int linked = ContextFiles.write(context.entries(), contextDir, files);
+            return new Written(
+                    new BuildCommandLine.Sending(
+                            contextDir.resolve(context.dockerfile()).toString(), contextDir.toString()),
+                    linked);
         }
-        ContextFiles.write(context.entriesWithoutDockerfile(), contextDir);
+        int linked = ContextFiles.write(context.entriesWithoutDockerfile(), contextDir, files);
         Path dockerfileDir = Files.createTempDirectory("deja-dockerfile-");
         written.add(dockerfileDir);
         Path dockerfile = dockerfileDir.resolve("Dockerfile");
@@ -180,8 +232,11 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 .open()) {
             Files.copy(in, dockerfile);
         }
-        return new BuildCommandLine.Sending(dockerfile.toString(), contextDir.toString());
+        return new Written(new BuildCommandLine.Sending(dockerfile.toString(), contextDir.toString()), linked);
     }
+
+    /** What a build is sent, and how many of the files written out for it were linked to an earlier build's. */
+    record Written(BuildCommandLine.Sending sending, int linkedFiles) {}
 
     /**
      * Starts writing out the context of an image about to be built on a thread of its own, so that the copy overlaps
@@ -192,7 +247,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     public void writeAhead(PackedImage packed) {
         String name = packed.name();
         ahead.computeIfAbsent(
-                name, key -> new Ahead(packed, Parallel.ahead("deja-write-" + name, () -> Staged.write(packed))));
+                name, key -> new Ahead(packed, Parallel.ahead("deja-write-" + name, () -> write(packed))));
     }
 
     /** The context written out for {@code packed}: the one written ahead for it, else written now. */
@@ -203,9 +258,19 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         }
         if (written != null) {
             // Another packing of the image (a run that packed it again): what was written ahead is not what is sent.
-            Parallel.get(written.staged()).remove();
+            Parallel.get(written.staged()).remove(writtenFiles);
         }
-        return Staged.write(packed);
+        return write(packed);
+    }
+
+    private Staged write(PackedImage packed) {
+        String walk = walkOf.get(packed.name());
+        if (walk == null) {
+            return Staged.write(packed, writtenFiles);
+        }
+        synchronized (writingWalk.computeIfAbsent(walk, key -> new Object())) {
+            return Staged.write(packed, writtenFiles);
+        }
     }
 
     @Override
@@ -229,13 +294,16 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             BuildCommandLine.Sending sending = staged.sending();
             debug.accept(String.format(
                     Locale.ROOT,
-                    "%s: context of %d files, %.1f MB %s in %.2f s (%.2f s of it waited for here)",
+                    "%s: context of %d files, %.1f MB %s in %.2f s (%.2f s of it waited for here)%s",
                     name,
                     request.packed().fileCount(),
                     request.packed().totalBytes() / 1e6,
                     sending.onStdin() ? "to be sent on stdin, made ready" : "written to " + sending.context(),
                     staged.seconds(),
-                    (System.nanoTime() - waiting) / 1e9));
+                    (System.nanoTime() - waiting) / 1e9,
+                    staged.linkedFiles() == 0
+                            ? ""
+                            : ", " + staged.linkedFiles() + " of its files linked to an earlier build's"));
             Attempt built = attempts(request, metadata, staged.folders(), sending, log);
             int code = built.code();
             boolean classic = probe.builder().kind() == BuilderProbe.Builder.Kind.CLASSIC;
@@ -257,16 +325,14 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             throw new BuildFailedException(name, "reading the builder's output failed: " + e.getMessage());
         } finally {
             // Removed while the run goes on (a context of 32 MB takes 30 ms to remove), before the driver closes.
-            Staged written = staged;
+            List<Staged> released = release(name, staged);
             removals.add(Parallel.ahead("deja-remove-" + name, () -> {
                 try {
                     Files.deleteIfExists(metadata);
                 } catch (IOException ignored) {
                     // a temporary file
                 }
-                if (written != null) {
-                    written.remove();
-                }
+                released.forEach(written -> written.remove(writtenFiles));
                 return null;
             }));
         }
@@ -281,10 +347,18 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
      *
      * @param seconds how long the writing took
      */
-    record Staged(Map<String, Path> folders, List<Path> written, BuildCommandLine.Sending sending, double seconds) {
+    record Staged(
+            Map<String, Path> folders,
+            List<Path> written,
+            BuildCommandLine.Sending sending,
+            int linkedFiles,
+            double seconds) {
 
-        /** Writes {@code packed}'s context out (see {@link #sending}); what was written is removed when it fails. */
-        static Staged write(PackedImage packed) {
+        /**
+         * Writes {@code packed}'s context out (see {@link #sending}), linking what {@code files} holds of it; what was
+         * written is removed when it fails.
+         */
+        static Staged write(PackedImage packed, WrittenFiles files) {
             long start = System.nanoTime();
             Map<String, Path> folders = new TreeMap<>();
             List<Path> written = new ArrayList<>();
@@ -299,20 +373,22 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                     folders.put(folder.getKey(), dir);
                     ContextFiles.write(folder.getValue(), dir);
                 }
-                BuildCommandLine.Sending sending = BuildDriver.sending(packed, written, FOLDER_AT_MOST_BYTES);
-                return new Staged(folders, written, sending, (System.nanoTime() - start) / 1e9);
+                Written sent = BuildDriver.sending(packed, written, FOLDER_AT_MOST_BYTES, files);
+                return new Staged(
+                        folders, written, sent.sending(), sent.linkedFiles(), (System.nanoTime() - start) / 1e9);
             } catch (IOException e) {
-                new Staged(folders, written, null, 0).remove();
+                new Staged(folders, written, null, 0, 0).remove(files);
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
-                new Staged(folders, written, null, 0).remove();
+                new Staged(folders, written, null, 0, 0).remove(files);
                 throw e;
             }
         }
 
-        /** Removes the temporary folders (best effort: they are temporary). */
-        void remove() {
+        /** Removes the temporary folders (best effort: they are temporary), forgotten by {@code files} first. */
+        void remove(WrittenFiles files) {
             for (Path dir : written) {
+                files.forget(dir);
                 try {
                     ContextFiles.delete(dir);
                 } catch (IOException ignored) {

@@ -52,4 +52,10 @@ public interface ImageBuilder {
 
     /** Starts making ready what the build of {@code packed} will send, once that build is certain. */
     default void writeAhead(PackedImage packed) {}
+
+    /**
+     * The images the run will build, each with the walk its context was placed in ({@code ContextCollector.walkKey}):
+     * what one build writes out of a walk, the next ones of it may use.
+     */
+    default void willBuild(java.util.Map<String, String> walks) {}
 }

@@ -10,6 +10,7 @@ import dev.deja.engine.pack.ImagePacker;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.project.ProjectFixture;
 import dev.deja.packer.TestTree;
+import dev.deja.packer.context.WrittenFiles;
 import dev.deja.packer.state.ContentHasher;
 import java.nio.file.Path;
 import java.util.List;
@@ -217,7 +218,9 @@ class BuildDriverTest {
     void aContextIsSentAsAFolderWrittenAsItWasHashedAndAVeryLargeOneOnStdin() throws Exception {
         java.util.List<Path> written = new java.util.ArrayList<>();
         ImageBuilder.Request svc1 = request("svc1");
-        BuildCommandLine.Sending folder = BuildDriver.sending(svc1.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES);
+        BuildCommandLine.Sending folder = BuildDriver.sending(
+                        svc1.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES, WrittenFiles.none())
+                .sending();
         Path dir = Path.of(folder.context());
         assertThat(written).containsExactly(dir);
         assertThat(folder.dockerfile()).isEqualTo(dir.resolve("Dockerfile").toString());
@@ -237,7 +240,8 @@ class BuildDriverTest {
         dev.deja.packer.context.ContextFiles.delete(dir);
 
         written.clear();
-        BuildCommandLine.Sending stdin = BuildDriver.sending(svc1.packed(), written, 0);
+        BuildCommandLine.Sending stdin = BuildDriver.sending(svc1.packed(), written, 0, WrittenFiles.none())
+                .sending();
         assertThat(stdin.onStdin()).isTrue();
         assertThat(stdin.dockerfile()).isEqualTo("Dockerfile");
         assertThat(written).isEmpty();
@@ -248,11 +252,13 @@ class BuildDriverTest {
         ImageBuilder.Request svc1 = request("svc1");
         java.nio.file.Files.writeString(tmp.resolve("svc1/app"), "svc1 and more\n");
         java.util.List<Path> written = new java.util.ArrayList<>();
-        assertThatThrownBy(() -> BuildDriver.sending(svc1.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES))
+        assertThatThrownBy(() -> BuildDriver.sending(
+                        svc1.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES, WrittenFiles.none()))
                 .hasMessageContaining("grew while deja was packing it");
         ImageBuilder.Request svc2 = request("svc2");
         java.nio.file.Files.writeString(tmp.resolve("svc2/main"), "");
-        assertThatThrownBy(() -> BuildDriver.sending(svc2.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES))
+        assertThatThrownBy(() -> BuildDriver.sending(
+                        svc2.packed(), written, BuildDriver.FOLDER_AT_MOST_BYTES, WrittenFiles.none()))
                 .hasMessageContaining("shrank while deja was packing it");
         for (Path dir : written) {
             dev.deja.packer.context.ContextFiles.delete(dir);
