@@ -163,21 +163,35 @@ public final class ContentHasher {
      * {@link ContextCollector} listener), then {@link Session#complete} with the collected context.
      */
     public Session start() {
-        return new Session(threads, cache, vouching);
+        return start(null);
+    }
+
+    /**
+     * {@link #start()} for the walk of {@code walkKey} ({@code ContextCollector.walkKey}), whose size the cache keeps
+     * from run to run.
+     */
+    public Session start(String walkKey) {
+        return new Session(threads, cache, vouching, walkKey);
     }
 
     /** Files being hashed in the background. */
     public static final class Session implements AutoCloseable {
         private final ExecutorService pool;
-        private final Map<String, String> contentDigests = new ConcurrentHashMap<>();
+        private final Map<String, String> contentDigests;
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
         private final DigestCache cache;
         private final Vouching vouching;
 
-        private Session(int threads, DigestCache cache, Vouching vouching) {
+        private final String walkKey;
+
+        private Session(int threads, DigestCache cache, Vouching vouching, String walkKey) {
             this.cache = cache;
             this.vouching = vouching;
+            this.walkKey = walkKey;
+            // Sized by the walk's last run: grown from 16 while the walk's threads fill it, it rehashed 50,000 paths
+            // four times over.
+            this.contentDigests = new ConcurrentHashMap<>(walkKey == null ? 16 : Math.max(16, cache.walkSize(walkKey)));
             pool = Executors.newFixedThreadPool(threads, runnable -> {
                 Thread thread = new Thread(runnable, "deja-hash");
                 thread.setDaemon(true);
@@ -267,6 +281,9 @@ public final class ContentHasher {
             }
             if (failure.get() != null) {
                 throw failure.get();
+            }
+            if (walkKey != null) {
+                cache.recordWalkSize(walkKey, contentDigests.size());
             }
             return new Hashed(contentDigests);
         }

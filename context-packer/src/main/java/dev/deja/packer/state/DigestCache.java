@@ -48,7 +48,7 @@ import java.util.function.Consumer;
  */
 public final class DigestCache {
 
-    static final String MAGIC = "deja-digests/6";
+    static final String MAGIC = "deja-digests/7";
     /** Known states kept: this run's, then the most recent of the file's. */
     private static final int MAX_KNOWN_STATES = 4096;
 
@@ -85,6 +85,8 @@ public final class DigestCache {
     private final Lazy<Map<BlobKey, byte[]>> blobs;
     /** Known states by key: the file's, in its order (oldest first), then this run's. */
     private final Map<String, KnownState> knownStates;
+    /** How many files each walk hashed last (by walk key): the size its digests' map starts at. */
+    private final Map<String, Integer> walkSizes;
 
     private volatile boolean changed;
     /** Told why the file cannot be read or written: never an error, the next run only reads more. */
@@ -98,6 +100,7 @@ public final class DigestCache {
         this.loaded = Lazy.of(Sections::empty);
         this.blobs = Lazy.of(ConcurrentHashMap::new);
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>());
+        this.walkSizes = Collections.synchronizedMap(new LinkedHashMap<>());
     }
 
     /**
@@ -109,6 +112,7 @@ public final class DigestCache {
             Path file,
             long racyNanos,
             Map<String, KnownState> knownStates,
+            Map<String, Integer> walkSizes,
             ByteBuffer mapped,
             int offset,
             Consumer<String> warnings) {
@@ -117,6 +121,7 @@ public final class DigestCache {
         this.warnings = warnings;
         this.stamps = new ConcurrentHashMap<>();
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>(knownStates));
+        this.walkSizes = Collections.synchronizedMap(new LinkedHashMap<>(walkSizes));
         this.loaded = Lazy.of(() -> {
             try {
                 byte[] content = copy(mapped);
@@ -247,7 +252,12 @@ public final class DigestCache {
                 }
                 known.put(key, read);
             }
-            return new DigestCache(file, racyNanos, known, in, in.position(), warnings);
+            int walkCount = count(in.getInt());
+            Map<String, Integer> walks = new LinkedHashMap<>();
+            for (int i = 0; i < walkCount; i++) {
+                walks.put(hex.formatHex(digest(in)), count(in.getInt()));
+            }
+            return new DigestCache(file, racyNanos, known, walks, in, in.position(), warnings);
         } catch (IOException | RuntimeException e) {
             warnings.accept(damaged(file, e));
             DigestCache cache = new DigestCache(file, racyNanos, warnings);
@@ -383,6 +393,32 @@ public final class DigestCache {
         }
     }
 
+    /** How many files the walk of {@code walkKey} (hex, a SHA-256) hashed when it was last recorded; 0: not known. */
+    public int walkSize(String walkKey) {
+        Integer size = file == null ? null : walkSizes.get(walkKey);
+        return size == null ? 0 : size;
+    }
+
+    /**
+     * Remembers how many files a walk hashed, for the next run's to size its map by (a map that grows from 16 to
+     * 65,536 slots while two threads fill it cost a walk of 50,000 files 60 ms). Kept when within an eighth of the
+     * size known: the cache is not written again for a file more or less.
+     */
+    public void recordWalkSize(String walkKey, int files) {
+        if (file == null) {
+            return;
+        }
+        synchronized (walkSizes) {
+            Integer known = walkSizes.get(walkKey);
+            if (known != null && Math.abs(known - files) * 8L <= files) {
+                return;
+            }
+            walkSizes.remove(walkKey);
+            walkSizes.put(walkKey, files);
+        }
+        changed = true;
+    }
+
     /** Remembers a state computed from a walk of its context, under a key that stands for all its inputs. */
     public void record(String key, KnownState state) {
         if (file == null || state.equals(knownStates.get(key))) {
@@ -426,6 +462,16 @@ public final class DigestCache {
                             data.writeInt(at);
                         }
                     }
+                }
+                List<Map.Entry<String, Integer>> walks;
+                synchronized (walkSizes) {
+                    walks = new ArrayList<>(walkSizes.entrySet());
+                }
+                walks = walks.subList(Math.max(0, walks.size() - MAX_KNOWN_STATES), walks.size());
+                data.writeInt(walks.size());
+                for (Map.Entry<String, Integer> walk : walks) {
+                    data.write(hex.parseHex(walk.getKey()));
+                    data.writeInt(walk.getValue());
                 }
                 // The file's entries this run did not replace, byte for byte, then this run's.
                 Sections sections = loaded.get();

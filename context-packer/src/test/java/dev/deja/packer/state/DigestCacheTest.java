@@ -215,6 +215,31 @@ class DigestCacheTest {
     }
 
     @Test
+    void aWalksSizeIsKeptForTheNextRunAndNotWrittenAgainForAFileMoreOrLess() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        String walk = "ab".repeat(32);
+        DigestCache first = DigestCache.open(file, 0);
+        assertThat(first.walkSize(walk)).isZero();
+        first.recordWalkSize(walk, 50_000);
+        first.save();
+
+        DigestCache second = DigestCache.open(file, 0);
+        assertThat(second.walkSize(walk)).isEqualTo(50_000);
+        assertThat(second.walkSize("cd".repeat(32))).isZero();
+        long written = Files.getLastModifiedTime(file).toMillis();
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(written - 10_000));
+        second.recordWalkSize(walk, 50_001);
+        second.save();
+        assertThat(Files.getLastModifiedTime(file).toMillis())
+                .as("a file more: nothing to write")
+                .isEqualTo(written - 10_000);
+        second.recordWalkSize(walk, 80_000);
+        second.save();
+        assertThat(DigestCache.open(file, 0).walkSize(walk)).isEqualTo(80_000);
+        assertThat(DigestCache.none().walkSize(walk)).isZero();
+    }
+
+    @Test
     void aCacheThatCannotBeWrittenIsOneWarningNotAnError() throws IOException {
         Path folder = Files.createDirectories(tmp.resolve("cache"));
         List<String> warnings = new java.util.ArrayList<>();

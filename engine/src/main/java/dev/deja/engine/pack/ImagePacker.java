@@ -346,7 +346,7 @@ public final class ImagePacker {
         if (kept != null) {
             return kept;
         }
-        try (ContentHasher.Session hashing = hasher.start()) {
+        try (ContentHasher.Session hashing = hasher.start(key)) {
             ContextCollector.Walk walk = ContextCollector.walk(spec, hashing::submit);
             SharedWalk walked = new SharedWalk(
                     walk, hashing.finish(), keeping.take(walk.sorted().size()));
