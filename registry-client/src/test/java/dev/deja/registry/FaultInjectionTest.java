@@ -32,6 +32,7 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a real registry cannot be made to do on demand, injected with WireMock: for each fault the decision is right
@@ -329,8 +330,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void identityTokenFromDockerConfigIsExchangedByOAuth2() throws Exception {
-        Path dir = Files.createTempDirectory("deja-docker-config");
+    void identityTokenFromDockerConfigIsExchangedByOAuth2(@TempDir Path dir) throws Exception {
         Files.writeString(
                 dir.resolve("config.json"),
                 "{\"auths\":{\"" + repository.registry() + "\":{\"identitytoken\":\"refresh-abc\"}}}");
