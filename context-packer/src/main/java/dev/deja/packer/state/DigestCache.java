@@ -431,6 +431,15 @@ public final class DigestCache {
         changed = true;
     }
 
+    /** The last {@link #MAX_KNOWN_STATES} entries of a synchronized map kept in the order they were put (oldest first). */
+    private static <V> List<Map.Entry<String, V>> mostRecent(Map<String, V> entries) {
+        List<Map.Entry<String, V>> all;
+        synchronized (entries) {
+            all = new ArrayList<>(entries.entrySet());
+        }
+        return all.subList(Math.max(0, all.size() - MAX_KNOWN_STATES), all.size());
+    }
+
     /** Writes the cache (atomically: a concurrent deja sees the old file or the new one). Best effort. */
     public void save() {
         if (file == null || !changed) {
@@ -441,11 +450,7 @@ public final class DigestCache {
                 DataOutputStream data = new DataOutputStream(out);
                 data.writeUTF(MAGIC);
                 HexFormat hex = HexFormat.of();
-                List<Map.Entry<String, KnownState>> known;
-                synchronized (knownStates) {
-                    known = new ArrayList<>(knownStates.entrySet());
-                }
-                known = known.subList(Math.max(0, known.size() - MAX_KNOWN_STATES), known.size());
+                List<Map.Entry<String, KnownState>> known = mostRecent(knownStates);
                 data.writeInt(known.size());
                 for (Map.Entry<String, KnownState> entry : known) {
                     data.write(hex.parseHex(entry.getKey()));
@@ -463,11 +468,7 @@ public final class DigestCache {
                         }
                     }
                 }
-                List<Map.Entry<String, Integer>> walks;
-                synchronized (walkSizes) {
-                    walks = new ArrayList<>(walkSizes.entrySet());
-                }
-                walks = walks.subList(Math.max(0, walks.size() - MAX_KNOWN_STATES), walks.size());
+                List<Map.Entry<String, Integer>> walks = mostRecent(walkSizes);
                 data.writeInt(walks.size());
                 for (Map.Entry<String, Integer> walk : walks) {
                     data.write(hex.parseHex(walk.getKey()));
