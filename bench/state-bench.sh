@@ -82,6 +82,19 @@ clone_racy=$(git -C "$clone" ls-files --debug | awk -v s="$(stat -c %Y "$clone/.
   '$1 == "mtime:" { split($2, t, ":"); if (t[1] >= s) n++ } END { print n + 0 }')
 $deja --version >/dev/null   # builds the jar (and its class-data archive) if needed, outside the measurement
 
+# Some machines page out file pages idle for a minute (proactive reclaim: DAMON's pageout, which this kind of VM runs
+# with a 60 s age), so the tree read at the start is back on disk later in the run, and a timed run would pay the
+# disk. Every timed run that reads the tree's content comes right after one untimed read of it; each round says how
+# much of the tree was in memory before its cold run.
+reclaim=$(cat /sys/kernel/mm/damon/admin/kdamonds/*/state 2>/dev/null | grep -c '^on' || true)
+warm_ctx() { tar -cf - -C "$ctx" . | cat >/dev/null; }
+resident_mb() {
+  if command -v fincore >/dev/null; then
+    find "$ctx" -type f -print0 | xargs -0 fincore -b -n -o RES 2>/dev/null | awk '{s += $1} END {printf "%d", s / 1e6}'
+  else
+    echo "?"
+  fi
+}
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc; }
 cold() { DEJA_DIGEST_CACHE=off $deja -C "$work" state; }
@@ -102,37 +115,38 @@ find "$ctx" -printf '%s %T@ %i\n' >/dev/null
 
 marker="$ctx/untracked-marker.txt"   # not ignored: the context holds it, git does not track it
 rm -f "$marker"
-declare -a t_cold t_cached t_walked t_openssl t_sha t_clone t_find t_jvm t_floor t_start t_status t_many rss
+declare -a resident t_cold t_cached t_walked t_openssl t_sha t_clone t_find t_jvm t_floor t_start t_status t_many rss
 for ((r = 1; r <= rounds; r++)); do
   s=$(now); find "$ctx" -printf '%s %T@ %i\n' >/dev/null; t_find+=("$(elapsed "$s" "$(now)")")
   s=$(now); $deja --version >/dev/null; t_jvm+=("$(elapsed "$s" "$(now)")")
   s=$(now); floor >/dev/null; t_start+=("$(elapsed "$s" "$(now)")")
   s=$(now); clone_status >/dev/null; t_status+=("$(elapsed "$s" "$(now)")")
-  s=$(now); floor "$ctx" >/dev/null; t_floor+=("$(elapsed "$s" "$(now)")")
+  warm_ctx; s=$(now); floor "$ctx" >/dev/null; t_floor+=("$(elapsed "$s" "$(now)")")
   rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
   s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
   t_clone+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
-  s=$(now); tar -cf - -C "$ctx" . | openssl dgst -sha256 >/dev/null; t_openssl+=("$(elapsed "$s" "$(now)")")
-  s=$(now); tar -cf - -C "$ctx" . | sha256sum >/dev/null; t_sha+=("$(elapsed "$s" "$(now)")")
+  warm_ctx; s=$(now); tar -cf - -C "$ctx" . | openssl dgst -sha256 >/dev/null; t_openssl+=("$(elapsed "$s" "$(now)")")
+  warm_ctx; s=$(now); tar -cf - -C "$ctx" . | sha256sum >/dev/null; t_sha+=("$(elapsed "$s" "$(now)")")
   s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/cached.out"
   t_cached+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   cmp -s "$work/clone.out" "$work/cached.out" || { echo "the clone's state differs" >&2; exit 1; }
   echo "$r" > "$marker"
+  warm_ctx; resident+=("$(resident_mb)")
   s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/cold.out"
   t_cold+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/walked.out"
   t_walked+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   rm -f "$marker"
   cmp -s "$work/cold.out" "$work/walked.out" || { echo "cold and walked states differ" >&2; exit 1; }
-  s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" -c many.yaml state \
+  warm_ctx; s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" -c many.yaml state \
     >"$work/many.out"
   t_many+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   [ "$(wc -l < "$work/many.out")" -eq "$many_images" ] || { echo "not $many_images states for the many images" >&2; exit 1; }
   DEJA_DIGEST_CACHE=off $deja -C "$work" state >"$work/clean.out"
   cmp -s "$work/clean.out" "$work/cached.out" || { echo "the known state is not the walked one" >&2; exit 1; }
-  printf 'round %d: deja cold %.2f s  warm %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s  floor %.2f s  empty JVM %.2f s  git status %.2f s  %d images %.2f s\n' \
+  printf 'round %d: deja cold %.2f s  warm %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s  floor %.2f s  empty JVM %.2f s  git status %.2f s  %d images %.2f s  (%s MB of the tree in memory before the cold run)\n' \
     "$r" "${t_cold[-1]}" "${t_cached[-1]}" "${t_walked[-1]}" "${t_clone[-1]}" "${t_openssl[-1]}" "${t_sha[-1]}" "${t_find[-1]}" "${t_jvm[-1]}" \
-    "${t_floor[-1]}" "${t_start[-1]}" "${t_status[-1]}" "$many_images" "${t_many[-1]}"
+    "${t_floor[-1]}" "${t_start[-1]}" "${t_status[-1]}" "$many_images" "${t_many[-1]}" "${resident[-1]}"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -144,6 +158,7 @@ max_rss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 echo
 echo "context: $(find "$ctx" -type f | wc -l) files, $(du -sb "$ctx" | cut -f1) bytes; $(nproc) cores; $rounds rounds; $(java -version 2>&1 | head -1)"
+[ "$reclaim" -gt 0 ] && echo "page cache: proactive reclaim (DAMON) is on here; the tree was read again before each timed run that reads it"
 echo "deja:    $deja, $($deja --version | tr '\n' ' ')"
 echo "state:   $(cat "$work/clean.out")"
 printf 'median   deja cold %.2f s | warm %.2f s | warm, walked %.2f s | fresh clone, cache carried %.2f s | tar|openssl %.2f s | tar|sha256sum %.2f s | find -printf %.2f s | deja --version %.2f s\n' \
