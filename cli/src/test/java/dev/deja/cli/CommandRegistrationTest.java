@@ -31,11 +31,25 @@ class CommandRegistrationTest {
                 List.of("help", "build"),
                 List.of("completion", "bash"),
                 List.of("man"),
-                List.of("bild"))) {
+                List.of("bild"),
+                List.of("--version", "--help"),
+                List.of("--version", "bild"))) {
             assertThat(DejaCommand.commandsFor(all.toArray(String[]::new)))
                     .as(all.toString())
                     .hasSize(DejaCommand.COMMANDS.size());
         }
+    }
+
+    @Test
+    void theVersionAloneNeedsNoCommand() {
+        assertThat(DejaCommand.commandsFor(new String[] {"--version"})).isEmpty();
+        assertThat(DejaCommand.commandsFor(new String[] {"-V"})).isEmpty();
+        Run version = Run.of("-V");
+        assertThat(version.code()).isZero();
+        assertThat(version.stdout()).startsWith("deja ");
+        Run withHelp = Run.of("--version", "--help");
+        assertThat(withHelp.code()).isZero();
+        assertThat(withHelp.stdout()).as("help still lists the commands").contains("plan", "state", "build");
     }
 
     @Test
