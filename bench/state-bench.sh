@@ -84,10 +84,13 @@ $deja --version >/dev/null   # builds the jar (and its class-data archive) if ne
 
 # Some machines page out file pages idle for a minute (proactive reclaim: DAMON's pageout, which this kind of VM runs
 # with a 60 s age), so the tree read at the start is back on disk later in the run, and a timed run would pay the
-# disk. Every timed run that reads the tree's content comes right after one untimed read of it; each round says how
-# much of the tree was in memory before its cold run.
+# disk. Every timed run that reads the tree's content (or the clone's git data) comes right after one untimed read of
+# it; each round says how much of the tree was in memory before its cold run.
 reclaim=$(cat /sys/kernel/mm/damon/admin/kdamonds/*/state 2>/dev/null | grep -c '^on' || true)
 warm_ctx() { tar -cf - -C "$ctx" . | cat >/dev/null; }
+# The clone's git data its state reads: the index, the pack's index and the trees in the pack (a fresh CI clone's are
+# in memory, just written).
+warm_clone() { cat "$clone/.git/index" "$clone"/.git/objects/pack/*.idx >/dev/null; git -C "$clone" ls-tree -r -d HEAD >/dev/null; }
 resident_mb() {
   if command -v fincore >/dev/null; then
     find "$ctx" -type f -print0 | xargs -0 fincore -b -n -o RES 2>/dev/null | awk '{s += $1} END {printf "%d", s / 1e6}'
@@ -120,10 +123,10 @@ for ((r = 1; r <= rounds; r++)); do
   s=$(now); find "$ctx" -printf '%s %T@ %i\n' >/dev/null; t_find+=("$(elapsed "$s" "$(now)")")
   s=$(now); $deja --version >/dev/null; t_jvm+=("$(elapsed "$s" "$(now)")")
   s=$(now); floor >/dev/null; t_start+=("$(elapsed "$s" "$(now)")")
-  s=$(now); clone_status >/dev/null; t_status+=("$(elapsed "$s" "$(now)")")
+  warm_clone; s=$(now); clone_status >/dev/null; t_status+=("$(elapsed "$s" "$(now)")")
   warm_ctx; s=$(now); floor "$ctx" >/dev/null; t_floor+=("$(elapsed "$s" "$(now)")")
   rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
-  s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
+  warm_clone; s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
   t_clone+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   warm_ctx; s=$(now); tar -cf - -C "$ctx" . | openssl dgst -sha256 >/dev/null; t_openssl+=("$(elapsed "$s" "$(now)")")
   warm_ctx; s=$(now); tar -cf - -C "$ctx" . | sha256sum >/dev/null; t_sha+=("$(elapsed "$s" "$(now)")")
