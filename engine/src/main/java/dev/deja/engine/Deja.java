@@ -47,7 +47,6 @@ import dev.deja.engine.why.Earlier;
 import dev.deja.engine.why.Explainer;
 import dev.deja.engine.why.Snapshot;
 import dev.deja.engine.why.Why;
-import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.state.ContentHasher;
 import dev.deja.packer.state.DigestCache;
@@ -418,7 +417,7 @@ public final class Deja {
                     switch (request.mode()) {
                         case LOCAL -> {
                             Plan plan = planner.online(request.selection(), () -> StateLookup.daemon(daemon()));
-                            building(driver, plan);
+                            building(driver, planner, plan);
                             yield BuildRun.local(
                                             graph(),
                                             planner.packer(),
@@ -586,7 +585,7 @@ public final class Deja {
      * end, the cache sources and the labels.
      */
     private Plan contextsAhead(BuildDriver driver, Planner planner, int jobs, Plan plan) {
-        Set<String> building = building(driver, plan);
+        Set<String> building = building(driver, planner, plan);
         plan.images().stream()
                 .filter(image -> building.contains(image.name()))
                 .filter(image -> graph.parents(image.name()).stream()
@@ -597,17 +596,14 @@ public final class Deja {
     }
 
     /** The images {@code plan} builds, told to {@code driver} with the walks their contexts were placed in. */
-    private Set<String> building(BuildDriver driver, Plan plan) {
+    private Set<String> building(BuildDriver driver, Planner planner, Plan plan) {
         Set<String> building = plan.images().stream()
                 .filter(image -> image.decision() == Decision.BUILD)
                 .map(PlannedImage::name)
                 .collect(Collectors.toSet());
         Map<String, String> walks = new HashMap<>();
         for (String name : building) {
-            walks.put(
-                    name,
-                    ContextCollector.walkKey(
-                            ImagePacker.spec(graph, graph.project().byName().get(name))));
+            walks.put(name, planner.packer().walkKey(name));
         }
         driver.willBuild(walks);
         return building;

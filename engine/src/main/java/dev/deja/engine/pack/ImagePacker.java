@@ -97,6 +97,20 @@ public final class ImagePacker {
     /** The walks this run keeps, by {@link ContextCollector#walkKey}. */
     private final Map<String, SharedWalk> walks = new ConcurrentHashMap<>();
 
+    /** Each image's {@link ContextCollector#walkKey}, worked out once (it reads the image's ignore file). */
+    private final Map<String, String> walkKeys = new ConcurrentHashMap<>();
+
+    /**
+     * The walk {@code name}'s context is placed in ({@link ContextCollector#walkKey}): images with the same key take
+     * the same entries.
+     */
+    public String walkKey(String name) {
+        return walkKeys.computeIfAbsent(
+                name,
+                image -> ContextCollector.walkKey(
+                        spec(graph, graph.project().byName().get(image))));
+    }
+
     /** How many walks the packer keeps, one per {@link ContextCollector#walkKey} (tests). */
     int walksKept() {
         return walks.size();
@@ -155,7 +169,7 @@ public final class ImagePacker {
         VouchedTree context = hasher.vouch(spec, dockerfileApart);
         // A walk that could not be kept would be made again when the image is packed: left to that.
         if (hasher.surelyWalked(context) && keeping.hasRoom()) {
-            sharedWalk(spec);
+            sharedWalk(name, spec);
         }
         return new Early(context);
     }
@@ -250,7 +264,7 @@ public final class ImagePacker {
                     keeping);
             return new PackedImage(name, contents, inputs, known.state(), imageContexts, folderContexts);
         }
-        SharedWalk shared = sharedWalk(spec);
+        SharedWalk shared = sharedWalk(name, spec);
         PackedImage.Walked walked = place(shared, spec, dockerfileContent, dockerfileApart);
         // Placed in a walk the run keeps, the image's context holds the walk's own entries and digests: keeping it
         // costs two lists. Else it holds a walk of its own, kept if there is room.
@@ -314,7 +328,7 @@ public final class ImagePacker {
             BuildInputs inputs,
             State known,
             String when) {
-        SharedWalk shared = sharedWalk(spec);
+        SharedWalk shared = sharedWalk(name, spec);
         PackedImage.Walked walked = place(shared, spec, dockerfileContent, dockerfileApart);
         State walkedState =
                 shared.hashed().state(walked.digests(), shared.walk().sorted(), inputs);
@@ -339,9 +353,12 @@ public final class ImagePacker {
                 context, shared.hashed().digests(context, shared.walk().sorted()));
     }
 
-    /** The walk of {@code spec}'s context and its files' digests: this run's if one was kept, else walked now. */
-    private SharedWalk sharedWalk(ContextSpec spec) {
-        String key = ContextCollector.walkKey(spec);
+    /**
+     * The walk of {@code spec}'s context (image {@code name}'s) and its files' digests: this run's if one was kept,
+     * else walked now.
+     */
+    private SharedWalk sharedWalk(String name, ContextSpec spec) {
+        String key = walkKey(name);
         SharedWalk kept = walks.get(key);
         if (kept != null) {
             return kept;
