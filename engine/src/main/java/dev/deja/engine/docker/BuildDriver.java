@@ -72,10 +72,8 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     private final WrittenFiles writtenFiles = WrittenFiles.linked();
     /** The walk each image to build was placed in ({@link #willBuild}). */
     private final Map<String, String> walkOf = new ConcurrentHashMap<>();
-    /** For each walk, its builds still to run, and the contexts written for it kept for them to link (guarded). */
-    private final Map<String, Integer> buildsLeft = new HashMap<>();
-
-    private final Map<String, List<Staged>> held = new HashMap<>();
+    /** For each walk, its builds still to run and the contexts kept for them to link (guarded by the map). */
+    private final Map<String, WalkBuilds> walkBuilds = new HashMap<>();
     /** One context of a walk written at a time: the next links what the first wrote, rather than copy beside it. */
     private final Map<String, Object> writingWalk = new ConcurrentHashMap<>();
 
@@ -140,9 +138,11 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             Parallel.get(removal);
         }
         List<Staged> kept;
-        synchronized (buildsLeft) {
-            kept = held.values().stream().flatMap(List::stream).toList();
-            held.clear();
+        synchronized (walkBuilds) {
+            kept = walkBuilds.values().stream()
+                    .flatMap(walk -> walk.held.stream())
+                    .toList();
+            walkBuilds.clear();
         }
         kept.forEach(staged -> staged.remove(writtenFiles));
     }
@@ -153,30 +153,36 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
      */
     @Override
     public void willBuild(Map<String, String> walks) {
-        synchronized (buildsLeft) {
+        synchronized (walkBuilds) {
             walks.forEach((image, walk) -> {
                 walkOf.put(image, walk);
-                buildsLeft.merge(walk, 1, Integer::sum);
+                walkBuilds.computeIfAbsent(walk, key -> new WalkBuilds()).left++;
             });
         }
+    }
+
+    /** A walk's builds still to run, and the contexts written for its builds so far. */
+    private static final class WalkBuilds {
+        int left;
+        final List<Staged> held = new ArrayList<>();
     }
 
     /** What to remove once {@code name}'s build is over: its context, unless later builds of its walk may link it. */
     private List<Staged> release(String name, Staged staged) {
         String walk = walkOf.remove(name);
-        synchronized (buildsLeft) {
-            if (walk == null || !buildsLeft.containsKey(walk)) {
+        synchronized (walkBuilds) {
+            WalkBuilds builds = walk == null ? null : walkBuilds.get(walk);
+            if (builds == null) {
                 return staged == null ? List.of() : List.of(staged);
             }
-            List<Staged> kept = held.computeIfAbsent(walk, key -> new ArrayList<>());
             if (staged != null) {
-                kept.add(staged);
+                builds.held.add(staged);
             }
-            if (buildsLeft.merge(walk, -1, Integer::sum) > 0) {
+            if (--builds.left > 0) {
                 return List.of();
             }
-            buildsLeft.remove(walk);
-            return held.remove(walk);
+            walkBuilds.remove(walk);
+            return builds.held;
         }
     }
 
