@@ -8,7 +8,6 @@ import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.state.BlobKey;
 import dev.deja.packer.state.FileStamp;
-import dev.deja.packer.state.Lstat;
 import dev.deja.packer.state.State;
 import dev.deja.packer.state.VouchedTree;
 import dev.deja.packer.state.Vouching;
@@ -571,17 +570,8 @@ public final class GitVouching implements Vouching {
     /** Whether the racy entry's file is still the blob it names. */
     private static boolean unchanged(
             Path top, Tracked entry, IndexSnapshot.RacyEntry racy, IndexSnapshot snapshot, BlobIds blobs) {
-        Path file = top.resolve(entry.path());
-        if (!snapshot.racyToTheNanosecond(racy)) {
-            try {
-                if (racy.unchanged(Lstat.of(file).stamp())) {
-                    return true;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return blobs.holds(file, entry.hasMode(SYMLINK_MODE), entry.id());
+        return snapshot.trustedByItsTimes(top, racy)
+                || blobs.holds(top.resolve(entry.path()), entry.hasMode(SYMLINK_MODE), entry.id());
     }
 
     /**

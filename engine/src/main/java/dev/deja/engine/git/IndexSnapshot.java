@@ -1,6 +1,7 @@
 package dev.deja.engine.git;
 
 import dev.deja.packer.state.FileStamp;
+import dev.deja.packer.state.Lstat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code USE_NSEC}, which Debian's git is not built with): an entry whose mtime is older than the index to the
  * nanosecond is trusted if its file's times are still those recorded, to the nanosecond; others are read. Both
  * commands that read the index (its listing and the status) read the same copy: the entries deja checks are the ones
- * git compared.
+ * git compared. The status that decides git's tags ({@link Uncommitted}) asks about a copy too, and takes its answer
+ * only when every racy entry is {@link #trustedByItsTimes trusted by its times}.
  */
 final class IndexSnapshot implements AutoCloseable {
 
@@ -109,6 +111,22 @@ final class IndexSnapshot implements AutoCloseable {
     }
 
     /**
+     * Whether git built with nanosecond times trusts the racy entry without reading its file: the entry is older
+     * than the index to the nanosecond, and the file at {@code top} (the checkout's) has the times, size and inode it
+     * recorded, to the nanosecond.
+     */
+    boolean trustedByItsTimes(Path top, RacyEntry entry) {
+        if (racyToTheNanosecond(entry)) {
+            return false;
+        }
+        try {
+            return entry.unchanged(Lstat.of(top.resolve(entry.path())).stamp());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * What the copy holds, read here in one pass: its entries as {@code git ls-files --stage -v -z} lists them, and
      * its racy entries (those git reads again to trust them, whose mtime is the index's second or later).
      */
@@ -125,6 +143,18 @@ final class IndexSnapshot implements AutoCloseable {
      * lists file by file): git must then list them, and check the racy ones of its own index.
      */
     Optional<Entries> entries() {
+        return read(true);
+    }
+
+    /**
+     * The copy's racy entries alone (its listing left empty); empty when they cannot be read here, as for
+     * {@link #entries()}.
+     */
+    Optional<List<RacyEntry>> racyEntries() {
+        return read(false).map(Entries::racy);
+    }
+
+    private Optional<Entries> read(boolean lists) {
         if (copy == null) {
             return Optional.empty();
         }
@@ -132,7 +162,7 @@ final class IndexSnapshot implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.READ)) {
             ByteBuffer index = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
             for (int idLength : new int[] {20, 32}) {
-                Optional<Entries> entries = new Reader(index, idLength, writtenNanos / NANOS).read();
+                Optional<Entries> entries = new Reader(index, idLength, writtenNanos / NANOS, lists).read();
                 if (entries.isPresent()) {
                     return entries;
                 }
@@ -151,6 +181,9 @@ final class IndexSnapshot implements AutoCloseable {
         private final int idLength;
         private final long writtenSecond;
         private final int end;
+        /** Whether it lists every entry (else it only finds the racy ones). */
+        private final boolean lists;
+
         private final List<RacyEntry> racy = new ArrayList<>();
         private byte[] listing;
         private int listed;
@@ -165,14 +198,15 @@ final class IndexSnapshot implements AutoCloseable {
 
         private int pathLength;
 
-        Reader(ByteBuffer index, int idLength, long writtenSecond) {
+        Reader(ByteBuffer index, int idLength, long writtenSecond, boolean lists) {
             this.index = index;
             this.idLength = idLength;
             this.writtenSecond = writtenSecond;
             this.end = index.limit() - idLength;
+            this.lists = lists;
             // A line of the listing is shorter than its entry in the index (but for SHA-256 ids and short paths,
             // where list() grows it): the index's size holds it.
-            this.listing = new byte[Math.max(1024, index.limit())];
+            this.listing = new byte[lists ? Math.max(1024, index.limit()) : 0];
             this.head = new byte[40 + idLength + 4];
         }
 
@@ -266,7 +300,9 @@ final class IndexSnapshot implements AutoCloseable {
                 // Padded with one to eight NULs to a multiple of eight bytes.
                 next = at + ((nameAt - at + length + 8) & ~7);
             }
-            list(flags, moreFlags);
+            if (lists) {
+                list(flags, moreFlags);
+            }
             if (unsigned(head, 8) >= writtenSecond) {
                 racy.add(racyEntry(ordinal));
             }

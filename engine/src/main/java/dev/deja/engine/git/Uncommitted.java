@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -37,16 +38,52 @@ public record Uncommitted(List<String> paths) {
         CompletableFuture<String> listing = Parallel.ahead(
                 "deja-git-folders",
                 () -> Git.run(root, "ls-files", "--others", "--exclude-standard", "--directory", "-z", "--", "."));
-        // Empty at the checkout's top: run, not line, which says null for no line.
-        String prefix = Git.run(root, "rev-parse", "--show-prefix");
-        String status = Git.run(root, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all");
+        // The checkout's top, the project's folder from there (an empty line at the top) and the index, in one call.
+        String located = Git.run(root, "rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "index");
+        List<String> lines = located == null ? List.of() : located.lines().toList();
+        String status = lines.size() < 3
+                ? null
+                : status(
+                        root,
+                        Path.of(lines.get(0).strip()),
+                        root.toAbsolutePath().resolve(lines.get(2).strip()));
         String folders = Parallel.get(listing);
-        if (prefix == null || status == null || folders == null) {
+        if (status == null || folders == null) {
             return Optional.empty();
         }
-        List<String> paths = new ArrayList<>(fromStatus(status, prefix.strip()));
+        List<String> paths = new ArrayList<>(fromStatus(status, lines.get(1).strip()));
         paths.addAll(emptyFolders(root, folders));
         return Optional.of(new Uncommitted(paths));
+    }
+
+    /**
+     * {@code git status} of the checkout at {@code top}, asked about a copy of its {@code index} when that copy's
+     * answer is git's own: right after a checkout or a clone, the real index has thousands of racy entries, whose files
+     * every status reads and hashes again (0.4-1 s for 6,700 of them), and a status that may not write the index
+     * (deja's) never refreshes them. The copy's answer stands when every racy entry is {@link
+     * IndexSnapshot#trustedByItsTimes trusted by its file's times}, as the vouching for a context's files checks them;
+     * otherwise (a file written again within its second) git is asked about its own index, and reads them.
+     */
+    private static String status(Path root, Path top, Path index) {
+        try (IndexSnapshot snapshot = IndexSnapshot.of(index)) {
+            if (snapshot.copied()) {
+                CompletableFuture<String> ofTheCopy =
+                        Parallel.ahead("deja-git-status-copy", () -> status(root, snapshot.environment()));
+                boolean trusted = snapshot.racyEntries()
+                        .map(racy -> racy.stream().allMatch(entry -> snapshot.trustedByItsTimes(top, entry)))
+                        .orElse(false);
+                String status = Parallel.get(ofTheCopy);
+                if (trusted && status != null) {
+                    return status;
+                }
+            }
+        }
+        return status(root, Map.of());
+    }
+
+    private static String status(Path root, Map<String, String> variables) {
+        return Git.run(
+                root, variables, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all");
     }
 
     /** The folders of {@code ls-files --others --directory -z} output that hold no file or link at any depth. */

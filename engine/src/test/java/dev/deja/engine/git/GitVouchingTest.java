@@ -212,7 +212,7 @@ class GitVouchingTest {
                 repo.resolve("old.txt"), FileTime.from(racy.toInstant().minusSeconds(60)));
         committed(repo);
         // The entry git recorded with the file's stat names another content: what a change within the tick leaves.
-        replaceBlob(repo, "racy-edited.txt", "one\n");
+        TestGit.replaceBlob(repo, "racy-edited.txt", "one\n");
         Files.setLastModifiedTime(repo.resolve(".git/index"), racy);
         assertThat(gitOut(repo, "--no-optional-locks", "status", "--porcelain"))
                 .as("git itself")
@@ -236,7 +236,7 @@ class GitVouchingTest {
         Files.setLastModifiedTime(repo.resolve("trusted.txt"), written);
         Files.setLastModifiedTime(repo.resolve("rewritten.txt"), written);
         committed(repo);
-        replaceBlob(repo, "trusted.txt", "one\n");
+        TestGit.replaceBlob(repo, "trusted.txt", "one\n");
         // Same size, same mtime: only the ctime tells (git compares its seconds, which mostly are the same).
         Files.writeString(repo.resolve("rewritten.txt"), "two\n");
         Files.setLastModifiedTime(repo.resolve("rewritten.txt"), written);
@@ -245,34 +245,5 @@ class GitVouchingTest {
                 FileTime.from(racy.to(TimeUnit.NANOSECONDS) + 500_000_000, TimeUnit.NANOSECONDS));
 
         assertThat(vouched(repo)).containsExactly("trusted.txt");
-    }
-
-    /**
-     * Makes {@code path}'s entry in the repository's (version 2) index name the blob of {@code content}, its stat data
-     * kept, and sets the index's checksum after it.
-     */
-    private void replaceBlob(Path repo, String path, String content) throws Exception {
-        Path other = tmp.resolve("other-content");
-        Files.writeString(other, content);
-        String blobId = gitOut(repo, "hash-object", other.toString());
-        Path index = repo.resolve(".git/index");
-        byte[] bytes = Files.readAllBytes(index);
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-        assertThat(buffer.getInt(4)).as("index version").isEqualTo(2);
-        int at = 12;
-        for (int entry = 0; entry < buffer.getInt(8); entry++) {
-            int nameLength = buffer.getShort(at + 60) & 0xFFF;
-            String name = new String(bytes, at + 62, nameLength, java.nio.charset.StandardCharsets.UTF_8);
-            if (name.equals(path)) {
-                System.arraycopy(java.util.HexFormat.of().parseHex(blobId), 0, bytes, at + 40, 20);
-                java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
-                sha1.update(bytes, 0, bytes.length - 20);
-                System.arraycopy(sha1.digest(), 0, bytes, bytes.length - 20, 20);
-                Files.write(index, bytes);
-                return;
-            }
-            at += (62 + nameLength + 8) & ~7;
-        }
-        throw new AssertionError(path + " is not in " + index);
     }
 }

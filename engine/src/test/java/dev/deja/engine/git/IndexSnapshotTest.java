@@ -74,6 +74,9 @@ class IndexSnapshotTest {
                             .as("entry %d, version %d", racy.ordinal(), version)
                             .endsWith("\t" + racy.path());
                 }
+                assertThat(snapshot.racyEntries())
+                        .as("read without the listing, version %d", version)
+                        .isEqualTo(snapshot.entries().map(IndexSnapshot.Entries::racy));
             }
         }
     }
