@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * status} reads and hashes such files again without writing what it found (deja asks with
  * {@code --no-optional-locks}). A fresh clone's checkout writes thousands of files in the second it writes its index:
  * status spent 0.19 s of CPU hashing 3,100 of them with git's collision-detecting SHA-1, on every run. The copy is
- * written now, so git trusts every entry's stat data as far as it compares it; the entries racy to the index itself
+ * dated a second from now, so git trusts every entry's stat data as far as it compares it; the entries racy to the index itself
  * are {@link #entries() read from it here} (with every entry, as {@code git ls-files --stage} lists them: no process
  * and no 4 MB through a pipe), for deja to check them as git built with nanosecond times does (git's
  * {@code USE_NSEC}, which Debian's git is not built with): an entry whose mtime is older than the index to the
@@ -88,6 +90,10 @@ final class IndexSnapshot implements AutoCloseable {
             copy = Path.of(System.getProperty("java.io.tmpdir"))
                     .resolve("deja-git-index-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
             Files.copy(index, copy);
+            // Dated a second ahead: git would read again every file of the second it reads a copy dated now, and each
+            // of those is racy to the index itself too, which deja checks (a miss built right after a commit: git
+            // hashed its 32 MB file twice).
+            Files.setLastModifiedTime(copy, FileTime.from(Instant.now().getEpochSecond() + 1, TimeUnit.SECONDS));
             // Gone when the run is stopped while git reads it (a signal ends the JVM, not the reading thread).
             copy.toFile().deleteOnExit();
             return new IndexSnapshot(copy, written);
