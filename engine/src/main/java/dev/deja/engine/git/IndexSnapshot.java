@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
  * status} reads and hashes such files again without writing what it found (deja asks with
  * {@code --no-optional-locks}). A fresh clone's checkout writes thousands of files in the second it writes its index:
  * status spent 0.19 s of CPU hashing 3,100 of them with git's collision-detecting SHA-1, on every run. The copy is
- * dated a second from now, so git trusts every entry's stat data as far as it compares it; the entries racy to the index itself
- * are {@link #entries() read from it here} (with every entry, as {@code git ls-files --stage} lists them: no process
- * and no 4 MB through a pipe), for deja to check them as git built with nanosecond times does (git's
+ * dated a second from now, so git trusts every entry's stat data as far as it compares it; the entries racy to the
+ * index itself are {@link #entries() read from it here} (with every entry, as {@code git ls-files --stage} lists
+ * them: no process and no 4 MB through a pipe), for deja to check them as git built with nanosecond times does (git's
  * {@code USE_NSEC}, which Debian's git is not built with): an entry whose mtime is older than the index to the
  * nanosecond is trusted if its file's times are still those recorded, to the nanosecond; others are read. Both
  * commands that read the index (its listing and the status) read the same copy: the entries deja checks are the ones
