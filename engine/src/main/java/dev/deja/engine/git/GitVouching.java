@@ -55,21 +55,21 @@ import java.util.function.Supplier;
  */
 public final class GitVouching implements Vouching {
 
-    private static final String REGULAR_MODE = "100644";
-    private static final String EXECUTABLE_MODE = "100755";
-    private static final String SYMLINK_MODE = "120000";
-    private static final String SUBMODULE_MODE = "160000";
+    private static final int REGULAR_MODE = 0100644;
+    private static final int EXECUTABLE_MODE = 0100755;
+    private static final int SYMLINK_MODE = 0120000;
+    private static final int SUBMODULE_MODE = 0160000;
     private static final String ATTRIBUTES = ".gitattributes";
 
     /**
      * What git said, at {@code checkedAtNanos}: its index in its own order (by the paths' bytes), each entry with
-     * whether git vouches for it, and the listing the entries were read from.
+     * whether git vouches for it.
      *
      * @param wholeTrees whether git's word covers exec bits and symlinks too ({@code core.fileMode} and
      *                   {@code core.symlinks} not false)
      */
     private record Index(
-            String listing,
+            IndexEntries entries,
             List<Tracked> tracked,
             int[] unvouched,
             Supplier<Map<String, Tracked>> regularFiles,
@@ -81,7 +81,7 @@ public final class GitVouching implements Vouching {
 
         /** Git's word cannot be taken here, for this reason (in words for a user). */
         static Index refused(String why) {
-            return new Index("", List.of(), new int[0], HashMap::new, false, 0, null, new TreeSet<>(), why);
+            return new Index(null, List.of(), new int[0], HashMap::new, false, 0, null, new TreeSet<>(), why);
         }
 
         /**
@@ -96,31 +96,30 @@ public final class GitVouching implements Vouching {
     }
 
     /**
-     * One index entry: its line {@code <tag> SP <mode> SP <object> SP <stage> TAB <path>} at {@code [start, end)} of
-     * the listing, read where it lies (a fresh clone's 50,000 entries need no strings of their own);
+     * One index entry: row {@code row} of the index's entries (a fresh clone's 50,000 need no strings of their own);
      * {@code notVouched} says why git's word does not cover it ({@code null}: git reports it clean, unconverted, and
      * as the work tree has it).
      */
-    private record Tracked(String listing, int start, int modeEnd, int idEnd, int tab, int end, String notVouched) {
+    private record Tracked(IndexEntries entries, int row, String notVouched) {
 
         String path() {
-            return listing.substring(tab + 1, end);
+            return entries.path(row);
         }
 
         boolean hasPath(String path) {
-            return end - tab - 1 == path.length() && listing.startsWith(path, tab + 1);
+            return entries.hasPath(row, path);
         }
 
-        String mode() {
-            return listing.substring(start + 2, modeEnd);
+        int mode() {
+            return entries.mode(row);
         }
 
         String id() {
-            return listing.substring(modeEnd + 1, idEnd);
+            return entries.id(row);
         }
 
-        boolean hasMode(String mode) {
-            return modeEnd - start - 2 == mode.length() && listing.startsWith(mode, start + 2);
+        boolean hasMode(int mode) {
+            return entries.mode(row) == mode;
         }
 
         boolean regular() {
@@ -129,10 +128,9 @@ public final class GitVouching implements Vouching {
 
         /** Whether it is a {@code .gitattributes} file, at the top or in a folder. */
         boolean attributesFile() {
-            int length = end - tab - 1;
-            return length >= ATTRIBUTES.length()
-                    && listing.startsWith(ATTRIBUTES, end - ATTRIBUTES.length())
-                    && (length == ATTRIBUTES.length() || listing.charAt(end - ATTRIBUTES.length() - 1) == '/');
+            int length = entries.pathBytes(row);
+            return entries.pathEndsWith(row, ATTRIBUTES)
+                    && (length == ATTRIBUTES.length() || entries.pathByteFromEnd(row, ATTRIBUTES.length() + 1) == '/');
         }
 
         boolean vouched() {
@@ -140,7 +138,7 @@ public final class GitVouching implements Vouching {
         }
 
         Tracked because(String reason) {
-            return new Tracked(listing, start, modeEnd, idEnd, tab, end, reason);
+            return new Tracked(entries, row, reason);
         }
     }
 
@@ -334,15 +332,15 @@ public final class GitVouching implements Vouching {
                 // 5 MB of git's lines for 50,000 files need not be hashed. ('t' starts no line of git's listing.)
                 key.update(("tree " + committed.get()).getBytes(StandardCharsets.UTF_8));
             } else {
-                // git's own lines for the entries (mode, blob, path), as slices of its listing.
+                // git's own lines for the entries (mode, blob, path), NUL between two, as ls-files -z lists them.
                 if (range.at() >= 0) {
-                    Tracked file = i.tracked().get(range.at());
-                    key.update(i.listing().substring(file.start(), file.end()).getBytes(StandardCharsets.UTF_8));
+                    i.entries().line(range.at(), key);
                 }
-                if (range.from() < range.to()) {
-                    int start = i.tracked().get(range.from()).start();
-                    int end = i.tracked().get(range.to() - 1).end();
-                    key.update(i.listing().substring(start, end).getBytes(StandardCharsets.UTF_8));
+                for (int row = range.from(); row < range.to(); row++) {
+                    if (row > range.from()) {
+                        key.update((byte) 0);
+                    }
+                    i.entries().line(row, key);
                 }
             }
             key.update((byte) '/');
@@ -384,7 +382,7 @@ public final class GitVouching implements Vouching {
     /** Where the entry of {@code path} is in the index; {@code -1} when it has none. */
     private static int indexOf(List<Tracked> tracked, String path) {
         int at = ContextCollector.firstNotBefore(tracked, Tracked::path, path);
-        return at < tracked.size() && tracked.get(at).path().equals(path) ? at : -1;
+        return at < tracked.size() && tracked.get(at).hasPath(path) ? at : -1;
     }
 
     @Override
@@ -414,7 +412,7 @@ public final class GitVouching implements Vouching {
         }
         String relative = root.relativize(source).toString();
         Tracked file = i.regularFiles().get().get(rootPrefix.get() + relative);
-        return file == null ? null : new BlobKey(file.id(), stamp.size(), Integer.parseInt(file.mode(), 8));
+        return file == null ? null : new BlobKey(file.id(), stamp.size(), file.mode());
     }
 
     private static Index read(Checkout checkout, Map<String, String> environment) {
@@ -430,13 +428,14 @@ public final class GitVouching implements Vouching {
         CompletableFuture<Map<String, String>> settings = Parallel.ahead("deja-git-config", () -> coreSettings(dir));
         CompletableFuture<String> statusRun =
                 Parallel.ahead("deja-git-status", () -> status(dir, snapshot.environment()));
-        // The copy's entries as git lists them (read here: no process, no 4 MB through a pipe), or git's listing.
+        // The copy's entries (read here: no process, no 4 MB through a pipe), or git's listing of them.
         // -v tags each entry: 'H' for a plain one; assume-unchanged (lower case) and skip-worktree ('S') entries are
         // ones whose work-tree file git does not look at, so it cannot vouch for them.
         Optional<IndexSnapshot.Entries> entries = snapshot.entries();
-        String listing = entries.isPresent()
-                ? entries.get().listing()
-                : Git.run(dir, snapshot.environment(), "ls-files", "--stage", "-v", "-z");
+        IndexEntries index = entries.map(IndexSnapshot.Entries::entries).orElseGet(() -> {
+            String listing = Git.run(dir, snapshot.environment(), "ls-files", "--stage", "-v", "-z");
+            return listing == null ? null : IndexEntries.parse(listing);
+        });
         Map<String, String> core = Parallel.get(settings);
         if (convertsLineEndings(core)) {
             return Index.refused("core.autocrlf or core.eol makes git convert line endings on checkout");
@@ -444,23 +443,17 @@ public final class GitVouching implements Vouching {
         if (looksAtLessThanEveryStat(core)) {
             return Index.refused("core.trustctime=false or core.checkStat=minimal: git does not see every change");
         }
-        if (listing == null) {
+        if (index == null) {
             return Index.refused("git ls-files failed");
         }
-        List<Tracked> tracked = new ArrayList<>();
+        List<Tracked> tracked = new ArrayList<>(index.size());
         boolean attributes = false;
-        for (int start = 0, end; start < listing.length(); start = end + 1) {
-            end = listing.indexOf('\0', start);
-            if (end < 0) {
-                end = listing.length();
-            }
+        for (int row = 0; row < index.size(); row++) {
             // A method per entry: the JIT compiles it after a few hundred calls, while a loop body runs interpreted
-            // for most of a 50,000-entry listing.
-            Tracked entry = indexEntry(listing, start, end);
-            if (entry != null) {
-                tracked.add(entry);
-                attributes |= entry.attributesFile();
-            }
+            // for most of a 50,000-entry index.
+            Tracked entry = indexEntry(index, row);
+            tracked.add(entry);
+            attributes |= entry.attributesFile();
         }
         String status = Parallel.get(statusRun);
         if (snapshot.copied() && entries.isEmpty()) {
@@ -506,7 +499,7 @@ public final class GitVouching implements Vouching {
         boolean wholeTrees = !"false".equalsIgnoreCase(core.get("core.filemode"))
                 && !"false".equalsIgnoreCase(core.get("core.symlinks"));
         return new Index(
-                listing,
+                index,
                 Collections.unmodifiableList(tracked),
                 unvouched(tracked),
                 regularFiles(tracked),
@@ -551,7 +544,7 @@ public final class GitVouching implements Vouching {
             BlobIds blobs = new BlobIds();
             List<String> paths = new ArrayList<>();
             for (IndexSnapshot.RacyEntry entry : share) {
-                // Where the index has it, in the listing of the same index (unless an entry was not read from it).
+                // Where the index has it, among the entries of the same index (unless they were not read from it).
                 int at = entry.ordinal() < tracked.size()
                                 && tracked.get(entry.ordinal()).hasPath(entry.path())
                         ? entry.ordinal()
@@ -574,27 +567,20 @@ public final class GitVouching implements Vouching {
                 || blobs.holds(top.resolve(entry.path()), entry.hasMode(SYMLINK_MODE), entry.id());
     }
 
-    /**
-     * One entry of {@code ls-files --stage -v -z} at {@code [start, end)} of the listing, with what the index alone
-     * says of it; {@code null} for a line it cannot read.
-     */
-    private static Tracked indexEntry(String listing, int start, int end) {
-        // <tag> SP <mode> SP <object> SP <stage> TAB <path>
-        int modeEnd = listing.indexOf(' ', start + 2);
-        int idEnd = modeEnd < 0 ? -1 : listing.indexOf(' ', modeEnd + 1);
-        int tab = listing.indexOf('\t', start);
-        if (idEnd < 0 || tab < 0 || tab > end) {
-            return null;
-        }
-        Tracked entry = new Tracked(listing, start, modeEnd, idEnd, tab, end, null);
-        String notVouched = tab != idEnd + 2 || listing.charAt(idEnd + 1) != '0'
+    /** Row {@code row} of the index's entries, with what the index alone says of it. */
+    private static Tracked indexEntry(IndexEntries index, int row) {
+        String notVouched = index.stage(row) != 0
                 ? "is in conflict"
-                : listing.charAt(start) != 'H'
+                : index.tag(row) != 'H'
                         ? "is one git does not look at (assume-unchanged, skip-worktree)"
-                        : entry.hasMode(SUBMODULE_MODE)
+                        : index.mode(row) == SUBMODULE_MODE
                                 ? "is a submodule"
-                                : entry.regular() || entry.hasMode(SYMLINK_MODE) ? null : "is not a file";
-        return notVouched == null ? entry : entry.because(notVouched);
+                                : index.mode(row) == REGULAR_MODE
+                                                || index.mode(row) == EXECUTABLE_MODE
+                                                || index.mode(row) == SYMLINK_MODE
+                                        ? null
+                                        : "is not a file";
+        return new Tracked(index, row, notVouched);
     }
 
     /** Marks the entries of {@code paths} that git still vouches for as not vouched for, for {@code reason}. */

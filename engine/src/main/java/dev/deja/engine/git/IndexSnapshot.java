@@ -133,10 +133,16 @@ final class IndexSnapshot implements AutoCloseable {
     }
 
     /**
-     * What the copy holds, read here in one pass: its entries as {@code git ls-files --stage -v -z} lists them, and
-     * its racy entries (those git reads again to trust them, whose mtime is the index's second or later).
+     * What the copy holds, read here in one pass: its entries (what {@code git ls-files --stage -v} lists of them),
+     * and its racy entries (those git reads again to trust them, whose mtime is the index's second or later).
      */
-    record Entries(String listing, List<RacyEntry> racy) {}
+    record Entries(IndexEntries entries, List<RacyEntry> racy) {
+
+        /** The entries as {@code git ls-files --stage -v -z} lists them. */
+        String listing() {
+            return entries.listing();
+        }
+    }
 
     /** Whether git reads a copy (else its own index, whose racy files it reads itself). */
     boolean copied() {
@@ -153,8 +159,7 @@ final class IndexSnapshot implements AutoCloseable {
     }
 
     /**
-     * The copy's racy entries alone (its listing left empty); empty when they cannot be read here, as for
-     * {@link #entries()}.
+     * The copy's racy entries alone (not the others); empty when they cannot be read here, as for {@link #entries()}.
      */
     Optional<List<RacyEntry>> racyEntries() {
         return read(false).map(Entries::racy);
@@ -181,18 +186,15 @@ final class IndexSnapshot implements AutoCloseable {
 
     /** One pass over an index whose object ids have {@code idLength} bytes. */
     private static final class Reader {
-        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
         private final ByteBuffer index;
         private final int idLength;
         private final long writtenSecond;
         private final int end;
-        /** Whether it lists every entry (else it only finds the racy ones). */
+        /** Whether it keeps every entry (else it only finds the racy ones). */
         private final boolean lists;
 
         private final List<RacyEntry> racy = new ArrayList<>();
-        private byte[] listing;
-        private int listed;
+        private IndexEntries entries;
         /**
          * The fixed part of the entry being read, copied out of the mapping at once: a mapped buffer's accessors cost
          * tens of nanoseconds a call in code C1 compiled, and an entry has some thirty fields and id bytes.
@@ -210,9 +212,6 @@ final class IndexSnapshot implements AutoCloseable {
             this.writtenSecond = writtenSecond;
             this.end = index.limit() - idLength;
             this.lists = lists;
-            // A line of the listing is shorter than its entry in the index (but for SHA-256 ids and short paths,
-            // where list() grows it): the index's size holds it.
-            this.listing = new byte[lists ? Math.max(1024, index.limit()) : 0];
             this.head = new byte[40 + idLength + 4];
         }
 
@@ -228,9 +227,17 @@ final class IndexSnapshot implements AutoCloseable {
             if (version < 2 || version > 4) {
                 return Optional.empty();
             }
-            int entries = index.getInt(8);
+            int count = index.getInt(8);
+            if (count < 0 || count > index.limit() / 62) {
+                return Optional.empty();
+            }
+            if (lists) {
+                // Each entry has 62 bytes and more besides its path (less in version 4, whose paths share prefixes:
+                // the paths' array grows then).
+                entries = new IndexEntries(count, idLength, index.limit() - 62 * count);
+            }
             int at = 12;
-            for (int entry = 0; entry < entries && at >= 0; entry++) {
+            for (int entry = 0; entry < count && at >= 0; entry++) {
                 // A method per entry: the JIT compiles it after a few hundred calls.
                 at = entry(entry, at, version);
             }
@@ -249,9 +256,7 @@ final class IndexSnapshot implements AutoCloseable {
                 }
                 at = (int) next;
             }
-            return at == end
-                    ? Optional.of(new Entries(new String(listing, 0, listed, StandardCharsets.UTF_8), racy))
-                    : Optional.empty();
+            return at == end ? Optional.of(new Entries(entries, racy)) : Optional.empty();
         }
 
         /**
@@ -307,44 +312,21 @@ final class IndexSnapshot implements AutoCloseable {
                 next = at + ((nameAt - at + length + 8) & ~7);
             }
             if (lists) {
-                list(flags, moreFlags);
+                int stage = (flags >> 12) & 3;
+                byte tag = (byte) (stage != 0 ? 'M' : (moreFlags & 0x4000) != 0 ? 'S' : 'H');
+                entries.add(
+                        (flags & 0x8000) != 0 ? (byte) (tag + ('a' - 'A')) : tag,
+                        (int) unsigned(head, 24),
+                        stage,
+                        head,
+                        40,
+                        path,
+                        pathLength);
             }
             if (unsigned(head, 8) >= writtenSecond) {
                 racy.add(racyEntry(ordinal));
             }
             return next;
-        }
-
-        /**
-         * Adds the entry's line as {@code ls-files --stage -v -z} writes it: {@code <tag> SP <mode> SP <object> SP
-         * <stage> TAB <path> NUL}, the tag {@code M} for a conflict's stage, {@code S} for skip-worktree, {@code H}
-         * otherwise, in lower case when assume-valid.
-         */
-        private void list(int flags, int moreFlags) {
-            int room = 2 + 7 + 2 * idLength + 1 + 2 + pathLength + 1;
-            if (listed + room > listing.length) {
-                listing = Arrays.copyOf(listing, Math.max(listed + room, 2 * listing.length));
-            }
-            int stage = (flags >> 12) & 3;
-            byte tag = (byte) (stage != 0 ? 'M' : (moreFlags & 0x4000) != 0 ? 'S' : 'H');
-            listing[listed++] = (flags & 0x8000) != 0 ? (byte) (tag + ('a' - 'A')) : tag;
-            listing[listed++] = ' ';
-            int mode = (int) unsigned(head, 24);
-            for (int shift = 15; shift >= 0; shift -= 3) {
-                listing[listed++] = (byte) ('0' + ((mode >>> shift) & 7));
-            }
-            listing[listed++] = ' ';
-            for (int i = 0; i < idLength; i++) {
-                int b = head[40 + i] & 0xFF;
-                listing[listed++] = HEX[b >>> 4];
-                listing[listed++] = HEX[b & 15];
-            }
-            listing[listed++] = ' ';
-            listing[listed++] = (byte) ('0' + stage);
-            listing[listed++] = '\t';
-            System.arraycopy(path, 0, listing, listed, pathLength);
-            listed += pathLength;
-            listing[listed++] = 0;
         }
 
         /** The entry just read, the {@code ordinal}th. */

@@ -200,6 +200,9 @@ class IndexSnapshotTest {
                 assertThat(snapshot.entries().map(IndexSnapshot.Entries::listing))
                         .as("version %d", version)
                         .contains(listed);
+                assertThat(IndexEntries.parse(listed).listing())
+                        .as("git's listing read back (an index not read here)")
+                        .isEqualTo(listed);
             }
         }
     }

@@ -1,0 +1,232 @@
+package dev.deja.engine.git;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Git's index entries in its own order (by the paths' bytes), as columns: an entry is a row of them. A fresh clone's
+ * 50,000 entries are read straight into these arrays from the index, with no line of text per entry to write and parse
+ * back, and no hex id or path string made before one is asked for.
+ *
+ * <p>A row says what {@code git ls-files --stage -v} says of an entry: its tag ({@code H}, {@code S} for
+ * skip-worktree, {@code M} for a conflict's stage, in lower case when assume-valid), its mode, its object id, its
+ * stage and its path. {@link #line} writes it as git does.
+ */
+final class IndexEntries {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final byte[] tags;
+    private final int[] modes;
+    private final byte[] stages;
+    private final int idLength;
+    private final byte[] ids;
+    /** Row {@code r}'s path is {@code paths[pathStarts[r], pathStarts[r + 1])}. */
+    private final int[] pathStarts;
+
+    private byte[] paths;
+
+    /** Rows to come, filled by {@link #add} in order. */
+    IndexEntries(int capacity, int idLength, int pathBytes) {
+        this.tags = new byte[capacity];
+        this.modes = new int[capacity];
+        this.stages = new byte[capacity];
+        this.idLength = idLength;
+        this.ids = new byte[capacity * idLength];
+        this.pathStarts = new int[capacity + 1];
+        this.paths = new byte[Math.max(16, pathBytes)];
+    }
+
+    private int added;
+
+    /** Adds the next row; {@code id} and {@code path} are read at their offsets, not kept. */
+    void add(byte tag, int mode, int stage, byte[] id, int idAt, byte[] path, int pathLength) {
+        int row = added++;
+        tags[row] = tag;
+        modes[row] = mode;
+        stages[row] = (byte) stage;
+        System.arraycopy(id, idAt, ids, row * idLength, idLength);
+        int start = pathStarts[row];
+        if (start + pathLength > paths.length) {
+            paths = Arrays.copyOf(paths, Math.max(start + pathLength, 2 * paths.length));
+        }
+        System.arraycopy(path, 0, paths, start, pathLength);
+        pathStarts[row + 1] = start + pathLength;
+    }
+
+    /** How many rows there are. */
+    int size() {
+        return added;
+    }
+
+    /**
+     * The entries of {@code git ls-files --stage -v -z} output (an index not read here); {@code null} for a line
+     * that does not read as one.
+     */
+    static IndexEntries parse(String listing) {
+        byte[] bytes = listing.getBytes(StandardCharsets.UTF_8);
+        int lines = 0;
+        for (byte b : bytes) {
+            lines += b == 0 ? 1 : 0;
+        }
+        int firstSpace = listing.indexOf(' ', 2);
+        int idLength = firstSpace < 0 ? 20 : Math.max(0, (listing.indexOf(' ', firstSpace + 1) - firstSpace - 1) / 2);
+        IndexEntries entries = new IndexEntries(lines + 1, idLength, bytes.length);
+        for (int start = 0, end; start < bytes.length; start = end + 1) {
+            end = start;
+            while (end < bytes.length && bytes[end] != 0) {
+                end++;
+            }
+            // <tag> SP <mode> SP <object> SP <stage> TAB <path>
+            int modeEnd = start + 8;
+            int idEnd = modeEnd + 1 + 2 * idLength;
+            int tab = idEnd + 2;
+            if (tab >= end
+                    || bytes[start + 1] != ' '
+                    || bytes[modeEnd] != ' '
+                    || bytes[idEnd] != ' '
+                    || bytes[tab] != '\t') {
+                return null;
+            }
+            try {
+                int mode = Integer.parseInt(new String(bytes, start + 2, 6, StandardCharsets.US_ASCII), 8);
+                byte[] id = HEX.parseHex(new String(bytes, modeEnd + 1, 2 * idLength, StandardCharsets.US_ASCII));
+                entries.add(
+                        bytes[start],
+                        mode,
+                        bytes[idEnd + 1] - '0',
+                        id,
+                        0,
+                        Arrays.copyOfRange(bytes, tab + 1, end),
+                        end - tab - 1);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return entries;
+    }
+
+    byte tag(int row) {
+        return tags[row];
+    }
+
+    int mode(int row) {
+        return modes[row];
+    }
+
+    int stage(int row) {
+        return stages[row];
+    }
+
+    /** The object id in hex, as git spells it. */
+    String id(int row) {
+        return HEX.formatHex(ids, row * idLength, (row + 1) * idLength);
+    }
+
+    String path(int row) {
+        return new String(paths, pathStarts[row], pathLength(row), StandardCharsets.UTF_8);
+    }
+
+    private int pathLength(int row) {
+        return pathStarts[row + 1] - pathStarts[row];
+    }
+
+    /** Whether row {@code row}'s path is {@code path}. */
+    boolean hasPath(int row, String path) {
+        int start = pathStarts[row];
+        int length = pathLength(row);
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c >= 0x80) {
+                // Not ASCII: compared as the bytes it is.
+                byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+                return Arrays.equals(paths, start, start + length, bytes, 0, bytes.length);
+            }
+            if (i >= length || paths[start + i] != c) {
+                return false;
+            }
+        }
+        return length == path.length();
+    }
+
+    /** Whether row {@code row}'s path ends with the ASCII {@code suffix}. */
+    boolean pathEndsWith(int row, String suffix) {
+        int length = pathLength(row);
+        if (length < suffix.length()) {
+            return false;
+        }
+        int from = pathStarts[row + 1] - suffix.length();
+        for (int i = 0; i < suffix.length(); i++) {
+            if (paths[from + i] != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The byte {@code back} bytes before the end of row {@code row}'s path ({@code back} within it). */
+    byte pathByteFromEnd(int row, int back) {
+        return paths[pathStarts[row + 1] - back];
+    }
+
+    int pathBytes(int row) {
+        return pathLength(row);
+    }
+
+    /** Adds row {@code row}'s line, as {@code ls-files --stage -v} writes it without its end, to {@code digest}. */
+    void line(int row, MessageDigest digest) {
+        byte[] head = head(row);
+        digest.update(head);
+        digest.update(paths, pathStarts[row], pathLength(row));
+    }
+
+    /** {@code <tag> SP <mode> SP <object> SP <stage> TAB}: a line up to its path. */
+    private byte[] head(int row) {
+        byte[] head = new byte[2 + 7 + 2 * idLength + 3];
+        int at = 0;
+        head[at++] = tags[row];
+        head[at++] = ' ';
+        for (int shift = 15; shift >= 0; shift -= 3) {
+            head[at++] = (byte) ('0' + ((modes[row] >>> shift) & 7));
+        }
+        head[at++] = ' ';
+        for (int i = row * idLength; i < (row + 1) * idLength; i++) {
+            head[at++] = (byte) Character.forDigit((ids[i] >>> 4) & 15, 16);
+            head[at++] = (byte) Character.forDigit(ids[i] & 15, 16);
+        }
+        head[at++] = ' ';
+        head[at++] = (byte) ('0' + stages[row]);
+        head[at] = '\t';
+        return head;
+    }
+
+    /** Every line as {@code git ls-files --stage -v -z} writes them, each ended by a NUL. */
+    String listing() {
+        StringBuilder out = new StringBuilder();
+        for (int row = 0; row < added; row++) {
+            out.append(new String(head(row), StandardCharsets.US_ASCII))
+                    .append(path(row))
+                    .append('\0');
+        }
+        return out.toString();
+    }
+
+    /** The paths, in order, made as they are looked at (a binary search makes a few). */
+    List<String> pathList() {
+        return new AbstractList<>() {
+            @Override
+            public String get(int row) {
+                return path(row);
+            }
+
+            @Override
+            public int size() {
+                return added;
+            }
+        };
+    }
+}
