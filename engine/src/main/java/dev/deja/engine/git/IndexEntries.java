@@ -2,10 +2,8 @@ package dev.deja.engine.git;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * Git's index entries in its own order (by the paths' bytes), as columns: an entry is a row of them. A fresh clone's
@@ -213,20 +211,5 @@ final class IndexEntries {
                     .append('\0');
         }
         return out.toString();
-    }
-
-    /** The paths, in order, made as they are looked at (a binary search makes a few). */
-    List<String> pathList() {
-        return new AbstractList<>() {
-            @Override
-            public String get(int row) {
-                return path(row);
-            }
-
-            @Override
-            public int size() {
-                return added;
-            }
-        };
     }
 }
