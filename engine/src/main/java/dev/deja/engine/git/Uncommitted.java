@@ -41,17 +41,19 @@ public record Uncommitted(List<String> paths) {
         // The checkout's top, the project's folder from there (an empty line at the top) and the index, in one call.
         String located = Git.run(root, "rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "index");
         List<String> lines = located == null ? List.of() : located.lines().toList();
-        String status = lines.size() < 3
+        String prefix = lines.size() < 3 ? null : lines.get(1).strip();
+        String status = prefix == null
                 ? null
                 : status(
                         root,
+                        prefix,
                         Path.of(lines.get(0).strip()),
                         root.toAbsolutePath().resolve(lines.get(2).strip()));
         String folders = Parallel.get(listing);
         if (status == null || folders == null) {
             return Optional.empty();
         }
-        List<String> paths = new ArrayList<>(fromStatus(status, lines.get(1).strip()));
+        List<String> paths = new ArrayList<>(fromStatus(status, prefix));
         paths.addAll(emptyFolders(root, folders));
         return Optional.of(new Uncommitted(paths));
     }
@@ -62,15 +64,18 @@ public record Uncommitted(List<String> paths) {
      * every status reads and hashes again (0.4-1 s for 6,700 of them), and a status that may not write the index
      * (deja's) never refreshes them. The copy's answer stands when every racy entry is {@link
      * IndexSnapshot#trustedByItsTimes trusted by its file's times}, as the vouching for a context's files checks them;
-     * otherwise (a file written again within its second) git is asked about its own index, and reads them.
+     * otherwise (a file written again within its second) git is asked about its own index, and reads them. Only the
+     * project's folder ({@code prefix} from the top) is asked about: a monorepo's other folders are not the project's.
      */
-    private static String status(Path root, Path top, Path index) {
+    private static String status(Path root, String prefix, Path top, Path index) {
         try (IndexSnapshot snapshot = IndexSnapshot.of(index)) {
             if (snapshot.copied()) {
                 CompletableFuture<String> ofTheCopy =
                         Parallel.ahead("deja-git-status-copy", () -> status(root, snapshot.environment()));
                 boolean trusted = snapshot.racyEntries()
-                        .map(racy -> racy.stream().allMatch(entry -> snapshot.trustedByItsTimes(top, entry)))
+                        .map(racy -> racy.stream()
+                                .filter(entry -> entry.path().startsWith(prefix))
+                                .allMatch(entry -> snapshot.trustedByItsTimes(top, entry)))
                         .orElse(false);
                 String status = Parallel.get(ofTheCopy);
                 if (trusted && status != null) {
@@ -83,7 +88,15 @@ public record Uncommitted(List<String> paths) {
 
     private static String status(Path root, Map<String, String> variables) {
         return Git.run(
-                root, variables, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all");
+                root,
+                variables,
+                "--no-optional-locks",
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--untracked-files=all",
+                "--",
+                ".");
     }
 
     /** The folders of {@code ls-files --others --directory -z} output that hold no file or link at any depth. */

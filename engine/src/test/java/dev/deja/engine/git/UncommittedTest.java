@@ -95,6 +95,31 @@ class UncommittedTest {
         assertThat(Uncommitted.read(repo).orElseThrow().paths()).containsExactly("rewritten.txt");
     }
 
+    /**
+     * Only the project's folder is asked about: a racy file written again in another folder of the checkout makes a
+     * project there ask git's own index, not a project beside it, which takes the copy's answer.
+     */
+    @Test
+    void racyFilesOfOtherFoldersDoNotCount(@TempDir Path repo) throws Exception {
+        new TestTree(repo).file("app/trusted.txt", "one\n").file("other/rewritten.txt", "one\n");
+        FileTime racy = FileTime.from(Instant.now().minusSeconds(30).getEpochSecond(), TimeUnit.SECONDS);
+        Files.setLastModifiedTime(repo.resolve("other/rewritten.txt"), plus(racy, 100));
+        committed(repo);
+        Files.writeString(repo.resolve("app/trusted.txt"), "two\n");
+        Files.setLastModifiedTime(repo.resolve("app/trusted.txt"), plus(racy, 100));
+        TestGit.recordStat(repo, "app/trusted.txt");
+        Files.writeString(repo.resolve("other/rewritten.txt"), "two\n");
+        Files.setLastModifiedTime(repo.resolve("other/rewritten.txt"), plus(racy, 100));
+        Files.setLastModifiedTime(repo.resolve(".git/index"), plus(racy, 500));
+
+        assertThat(Uncommitted.read(repo.resolve("app")).orElseThrow().paths())
+                .as("the copy's answer")
+                .isEmpty();
+        assertThat(Uncommitted.read(repo).orElseThrow().paths())
+                .as("git's own index, which reads both")
+                .containsExactlyInAnyOrder("app/trusted.txt", "other/rewritten.txt");
+    }
+
     private static void committed(Path repo) throws Exception {
         git(repo, "init", "-q");
         git(repo, "add", "-A");
