@@ -513,15 +513,7 @@ public final class GitVouching implements Vouching {
 
     /** What git finds modified in the work tree and staged, reading the index {@code variables} name. */
     private static String status(Path dir, Map<String, String> variables) {
-        return Git.run(
-                dir,
-                variables,
-                "--no-optional-locks",
-                "status",
-                "--porcelain=v1",
-                "-z",
-                "--untracked-files=no",
-                "--ignore-submodules=all");
+        return StatusEntry.ask(dir, variables, "--untracked-files=no", "--ignore-submodules=all");
     }
 
     /**

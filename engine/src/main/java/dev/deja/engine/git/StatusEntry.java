@@ -1,7 +1,9 @@
 package dev.deja.engine.git;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One entry of {@code git status --porcelain=v1 -z}: {@code XY SP <path>}, and for a rename or copy one more record,
@@ -13,6 +15,17 @@ import java.util.List;
  * @param from     the path renamed or copied from, {@code null} for none
  */
 record StatusEntry(char index, char workTree, String path, String from) {
+
+    /**
+     * What {@code git status --porcelain=v1 -z} says in {@code dir} with {@code options}, without writing the index
+     * (deja's runs never do: {@code --no-optional-locks}), reading the index {@code variables} name; {@code null}
+     * when git cannot say.
+     */
+    static String ask(Path dir, Map<String, String> variables, String... options) {
+        List<String> args = new ArrayList<>(List.of("--no-optional-locks", "status", "--porcelain=v1", "-z"));
+        args.addAll(List.of(options));
+        return Git.run(dir, variables, args.toArray(String[]::new));
+    }
 
     /** The entries of git's output, in its order. */
     static List<StatusEntry> parse(String status) {

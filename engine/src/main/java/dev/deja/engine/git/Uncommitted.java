@@ -87,16 +87,7 @@ public record Uncommitted(List<String> paths) {
     }
 
     private static String status(Path root, Map<String, String> variables) {
-        return Git.run(
-                root,
-                variables,
-                "--no-optional-locks",
-                "status",
-                "--porcelain=v1",
-                "-z",
-                "--untracked-files=all",
-                "--",
-                ".");
+        return StatusEntry.ask(root, variables, "--untracked-files=all", "--", ".");
     }
 
     /** The folders of {@code ls-files --others --directory -z} output that hold no file or link at any depth. */
