@@ -128,7 +128,7 @@ public final class GitVouching implements Vouching {
 
         /** Whether it is a {@code .gitattributes} file, at the top or in a folder. */
         boolean attributesFile() {
-            int length = entries.pathBytes(row);
+            int length = entries.pathLength(row);
             return entries.pathEndsWith(row, ATTRIBUTES)
                     && (length == ATTRIBUTES.length() || entries.pathByteFromEnd(row, ATTRIBUTES.length() + 1) == '/');
         }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Git's index entries in its own order (by the paths' bytes), as columns: an entry is a row of them. A fresh clone's
@@ -42,7 +43,7 @@ final class IndexEntries {
     private int added;
 
     /** Adds the next row; {@code id} and {@code path} are read at their offsets, not kept. */
-    void add(byte tag, int mode, int stage, byte[] id, int idAt, byte[] path, int pathLength) {
+    void add(byte tag, int mode, int stage, byte[] id, int idAt, byte[] path, int pathAt, int pathLength) {
         int row = added++;
         tags[row] = tag;
         modes[row] = mode;
@@ -52,7 +53,7 @@ final class IndexEntries {
         if (start + pathLength > paths.length) {
             paths = Arrays.copyOf(paths, Math.max(start + pathLength, 2 * paths.length));
         }
-        System.arraycopy(path, 0, paths, start, pathLength);
+        System.arraycopy(path, pathAt, paths, start, pathLength);
         pathStarts[row + 1] = start + pathLength;
     }
 
@@ -93,14 +94,7 @@ final class IndexEntries {
             try {
                 int mode = Integer.parseInt(new String(bytes, start + 2, 6, StandardCharsets.US_ASCII), 8);
                 byte[] id = HEX.parseHex(new String(bytes, modeEnd + 1, 2 * idLength, StandardCharsets.US_ASCII));
-                entries.add(
-                        bytes[start],
-                        mode,
-                        bytes[idEnd + 1] - '0',
-                        id,
-                        0,
-                        Arrays.copyOfRange(bytes, tab + 1, end),
-                        end - tab - 1);
+                entries.add(bytes[start], mode, bytes[idEnd + 1] - '0', id, 0, bytes, tab + 1, end - tab - 1);
             } catch (IllegalArgumentException e) {
                 return null;
             }
@@ -129,7 +123,7 @@ final class IndexEntries {
         return new String(paths, pathStarts[row], pathLength(row), StandardCharsets.UTF_8);
     }
 
-    private int pathLength(int row) {
+    int pathLength(int row) {
         return pathStarts[row + 1] - pathStarts[row];
     }
 
@@ -171,44 +165,23 @@ final class IndexEntries {
         return paths[pathStarts[row + 1] - back];
     }
 
-    int pathBytes(int row) {
-        return pathLength(row);
-    }
-
     /** Adds row {@code row}'s line, as {@code ls-files --stage -v} writes it without its end, to {@code digest}. */
     void line(int row, MessageDigest digest) {
-        byte[] head = head(row);
-        digest.update(head);
+        digest.update(head(row).getBytes(StandardCharsets.US_ASCII));
         digest.update(paths, pathStarts[row], pathLength(row));
     }
 
     /** {@code <tag> SP <mode> SP <object> SP <stage> TAB}: a line up to its path. */
-    private byte[] head(int row) {
-        byte[] head = new byte[2 + 7 + 2 * idLength + 3];
-        int at = 0;
-        head[at++] = tags[row];
-        head[at++] = ' ';
-        for (int shift = 15; shift >= 0; shift -= 3) {
-            head[at++] = (byte) ('0' + ((modes[row] >>> shift) & 7));
-        }
-        head[at++] = ' ';
-        for (int i = row * idLength; i < (row + 1) * idLength; i++) {
-            head[at++] = (byte) Character.forDigit((ids[i] >>> 4) & 15, 16);
-            head[at++] = (byte) Character.forDigit(ids[i] & 15, 16);
-        }
-        head[at++] = ' ';
-        head[at++] = (byte) ('0' + stages[row]);
-        head[at] = '\t';
-        return head;
+    private String head(int row) {
+        return (char) tags[row] + " " + String.format(Locale.ROOT, "%06o", modes[row]) + " " + id(row) + " "
+                + stages[row] + "\t";
     }
 
     /** Every line as {@code git ls-files --stage -v -z} writes them, each ended by a NUL. */
     String listing() {
         StringBuilder out = new StringBuilder();
         for (int row = 0; row < added; row++) {
-            out.append(new String(head(row), StandardCharsets.US_ASCII))
-                    .append(path(row))
-                    .append('\0');
+            out.append(head(row)).append(path(row)).append('\0');
         }
         return out.toString();
     }

@@ -321,6 +321,7 @@ final class IndexSnapshot implements AutoCloseable {
                         head,
                         40,
                         path,
+                        0,
                         pathLength);
             }
             if (unsigned(head, 8) >= writtenSecond) {
