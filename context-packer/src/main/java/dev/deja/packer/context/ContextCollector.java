@@ -2,6 +2,8 @@ package dev.deja.packer.context;
 
 import dev.deja.packer.InputException;
 import dev.deja.packer.ignore.IgnoreRules;
+import dev.deja.packer.state.BlobKey;
+import dev.deja.packer.state.Listing;
 import dev.deja.packer.state.Lstat;
 import dev.deja.packer.state.State;
 import dev.deja.packer.state.VouchedTree;
@@ -11,16 +13,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -122,6 +129,209 @@ public final class ContextCollector {
     }
 
     /**
+     * {@link #walk} from what {@code vouching} lists at the folders it starts from ({@link Vouching#listing}): the
+     * regular files it vouches for are told to {@code listed} with their blobs, neither stat'ed nor read, and their
+     * folders are known from their paths; everything else it knows lies there (untracked files and folders, modified
+     * files, links, submodules) is looked at on disk and told to {@code walked}, as the walk does. The walk's entries,
+     * in its order. Empty, before anything is told, when the vouching cannot list one of those folders.
+     */
+    public static Optional<Walk> walkListed(
+            ContextSpec spec,
+            Vouching vouching,
+            Consumer<ContextEntry> walked,
+            BiConsumer<ContextEntry, BlobKey> listed) {
+        String contextDir = normalized(spec, spec.contextDir(), "context");
+        String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
+        boolean contextWalked = contextWalked(spec, contextDir);
+        List<String> includes = includesPacked(spec);
+        List<Listing> listings = new ArrayList<>();
+        for (String root : vouchedRoots(spec)) {
+            Optional<Listing> listing = vouching.listing(root);
+            if (listing.isEmpty()) {
+                return Optional.empty();
+            }
+            listings.add(listing.get());
+        }
+        ContextCollector collector = new ContextCollector(spec, ignoreRules(spec, contextDir, dockerfile), walked);
+        try {
+            int next = 0;
+            if (contextWalked) {
+                collector.new Listed(contextDir, false, listings.get(next++), listed).walk();
+            }
+            for (String include : includes) {
+                existingInclude(collector.root, include);
+                collector.new Listed(include, !include.isEmpty(), listings.get(next++), listed).walk();
+            }
+        } finally {
+            collector.pool.shutdownNow();
+        }
+        return Optional.of(new Walk(sorted(collector.found), includes.isEmpty() && !collector.enteredUnlisted));
+    }
+
+    /**
+     * A walk of one folder (or included file) from a {@link Listing}: it finds what the walk finds there, folder by
+     * folder deciding as {@link #visit} does whether to list it and to go below it, but knows the folders from the
+     * paths below them.
+     */
+    private final class Listed {
+        private final String start;
+        /** Whether {@link #start} is visited itself (an include), or only what lies below it (the context folder). */
+        private final boolean startVisited;
+        /** How many characters of a repository path its path in the context drops (the context folder's, and a slash). */
+        private final int dropped;
+
+        private final Listing listing;
+        private final BiConsumer<ContextEntry, BlobKey> listed;
+        /** Each folder decided, by repository path: whether the walk goes below it ({@code false}: not, or none there). */
+        private final Map<String, Boolean> below = new HashMap<>();
+
+        Listed(String start, boolean startVisited, Listing listing, BiConsumer<ContextEntry, BlobKey> listed) {
+            this.start = start;
+            this.startVisited = startVisited;
+            this.dropped = startVisited || start.isEmpty() ? 0 : start.length() + 1;
+            this.listing = listing;
+            this.listed = listed;
+            if (!startVisited) {
+                below.put(start, true);
+            }
+        }
+
+        void walk() {
+            List<ContextEntry> here = new ArrayList<>(listing.files() + 16);
+            // The files first: they exist, and so do the folders above them, which the rest need not stat again.
+            for (int file = 0; file < listing.files(); file++) {
+                // A method per file: the JIT compiles it after a few hundred calls, while a loop body runs
+                // interpreted for most of 50,000 turns.
+                listFile(file, here);
+            }
+            foundListed(here);
+            here = new ArrayList<>();
+            Set<String> looked = new HashSet<>();
+            for (String known : listing.toLookAt()) {
+                String path = known.endsWith("/") ? known.substring(0, known.length() - 1) : known;
+                if (!looked.add(path) || below.containsKey(path)) {
+                    continue;
+                }
+                if (path.equals(start)) {
+                    // All of it untracked: walked.
+                    lookAtStart();
+                } else if (goesBelow(RepoPath.parent(path), false, here) && reached(path)) {
+                    lookAt(path);
+                }
+            }
+            foundListed(here);
+        }
+
+        /** The folder of the file listed last, and whether the walk goes below it. */
+        private String folder;
+
+        private boolean folderEntered;
+
+        /** Lists file {@code file} in {@code here} if the walk finds it, and tells {@link #listed} of it. */
+        private void listFile(int file, List<ContextEntry> here) {
+            String path = listing.path(file);
+            int slash = path.lastIndexOf('/');
+            if (path.equals(start)) {
+                // An included file, visited itself.
+                folder = null;
+                folderEntered = true;
+            } else if (folder == null || slash != folder.length() || !path.startsWith(folder)) {
+                folder = slash < 0 ? "" : path.substring(0, slash);
+                folderEntered = goesBelow(folder, true, here);
+            }
+            if (!folderEntered || !reached(path)) {
+                return;
+            }
+            String contextPath = path.substring(dropped);
+            if (rules.excludes(contextPath)) {
+                return;
+            }
+            Path source = RepoPath.resolve(root, path);
+            requireSpelled(source, contextPath);
+            ContextEntry entry = ContextEntry.file(contextPath, source, listing.stamp(file), listing.executable(file));
+            here.add(entry);
+            listed.accept(entry, listing.blob(file));
+        }
+
+        /**
+         * Whether the walk reaches {@code path} from its folder, which it goes below: not a name a root context leaves
+         * out, nor an output another build writes.
+         */
+        private boolean reached(String path) {
+            if (path.equals(start)) {
+                return true;
+            }
+            int slash = path.lastIndexOf('/');
+            if (slash < 0 && leftOut.contains(path)) {
+                return false;
+            }
+            return !hasDeferred || !spec.isDeferred(path);
+        }
+
+        /**
+         * Whether the walk goes below {@code folder} (it lists the folder, if it does, in {@code here}), deciding the
+         * folders above it first. {@code exists}: a file below it is known to exist; else each folder not decided yet
+         * is stat'ed (a deleted file's may be gone).
+         */
+        private boolean goesBelow(String folder, boolean exists, List<ContextEntry> here) {
+            Boolean decided = below.get(folder);
+            if (decided != null) {
+                return decided;
+            }
+            boolean goes = false;
+            if (folder.equals(start) || goesBelow(RepoPath.parent(folder), exists, here) && reached(folder)) {
+                goes = exists || isFolder(folder) ? enters(folder, here) : false;
+            }
+            below.put(folder, goes);
+            return goes;
+        }
+
+        /** What {@link #visit} decides of a folder, without its lstat: listed unless excluded, and entered. */
+        private boolean enters(String folder, List<ContextEntry> here) {
+            String contextPath = folder.substring(dropped);
+            boolean excluded = rules.excludes(contextPath);
+            if (!excluded) {
+                requireSpelled(RepoPath.resolve(root, folder), contextPath);
+                here.add(ContextEntry.directory(contextPath));
+                return true;
+            }
+            if (rules.mayReincludeBelow(contextPath)) {
+                enteredUnlisted = true;
+                return true;
+            }
+            return false;
+        }
+
+        private boolean isFolder(String folder) {
+            try {
+                return (Lstat.of(RepoPath.resolve(root, folder)).mode() & S_IFMT) == S_IFDIR;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** Visits what lies at {@code path}, if anything, and walks below it. */
+        private void lookAt(String path) {
+            Path source = RepoPath.resolve(root, path);
+            try {
+                Lstat.of(source);
+            } catch (NoSuchFileException e) {
+                // Deleted, or moved.
+                return;
+            } catch (IOException e) {
+                throw new InputException(source, "cannot read: " + InputException.reason(e));
+            }
+            pool.invoke(visitTask(source, path, path.substring(dropped)));
+        }
+
+        /** The start folder, walked as {@link #walk} walks it. */
+        private void lookAtStart() {
+            Path source = RepoPath.resolve(root, start);
+            pool.invoke(startVisited ? visitTask(source, start, start) : children(source, start, ""));
+        }
+    }
+
+    /**
      * The context of {@code spec} from its walk: the Dockerfile as sent ({@code dockerfileContent}) in place of the
      * file the walk found there, if any.
      */
@@ -218,10 +428,7 @@ public final class ContextCollector {
     public static VouchedTree vouchedKey(ContextSpec spec, boolean dockerfileApart, Vouching vouching) {
         String contextDir = normalized(spec, spec.contextDir(), "context");
         String dockerfile = normalized(spec, spec.dockerfile(), "dockerfile");
-        boolean contextWalked = !spec.isDeferred(contextDir);
-        if (contextWalked) {
-            existingFolder(spec.repoRoot(), contextDir);
-        }
+        boolean contextWalked = contextWalked(spec, contextDir);
         List<String> roots = vouchedRoots(spec);
         if (roots.isEmpty()) {
             return VouchedTree.refused("the context is another image's output");
@@ -286,6 +493,23 @@ public final class ContextCollector {
         Walked walked = walk(spec, path, dir, rules, listener);
         List<ContextEntry> sorted = sorted(walked.found());
         return new PackedContext(walked.everyFolderListed() ? sorted : withParents(deduplicated(sorted)), "");
+    }
+
+    /** Whether the context folder is walked (no other build writes it): then it must exist. */
+    private static boolean contextWalked(ContextSpec spec, String contextDir) {
+        boolean walked = !spec.isDeferred(contextDir);
+        if (walked) {
+            existingFolder(spec.repoRoot(), contextDir);
+        }
+        return walked;
+    }
+
+    private static Path existingInclude(Path repoRoot, String include) {
+        Path path = RepoPath.resolve(repoRoot, include);
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InputException(path, "include '" + include + "' does not exist");
+        }
+        return path;
     }
 
     private static Path existingFolder(Path repoRoot, String dir) {
@@ -386,10 +610,7 @@ public final class ContextCollector {
     }
 
     private void addInclude(String include) {
-        Path path = RepoPath.resolve(root, include);
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InputException(path, "include '" + include + "' does not exist");
-        }
+        Path path = existingInclude(root, include);
         pool.invoke(include.isEmpty() ? children(path, include, "") : visitTask(path, include, include));
     }
 
@@ -444,6 +665,13 @@ public final class ContextCollector {
                 body.run();
             }
         };
+    }
+
+    /** Entries the listener is not told of: folders, and files told apart with their blobs. */
+    private void foundListed(List<ContextEntry> entries) {
+        synchronized (found) {
+            found.addAll(entries);
+        }
     }
 
     private void found(List<ContextEntry> entries) {

@@ -174,6 +174,42 @@ public final class ContentHasher {
         return new Session(threads, cache, vouching, walkKey);
     }
 
+    /**
+     * A walk of {@code spec}'s context (the walk of {@code walkKey}) and its files' digests: from what version control
+     * lists there where it can ({@link ContextCollector#walkListed}: only what it does not vouch for is stat'ed, and
+     * only what the cache does not know is read), else folder by folder. A listed file found changed when read (or of
+     * 4 GiB or more, whose size git does not keep) makes it walk after all.
+     */
+    public Walked walk(ContextSpec spec, String walkKey) {
+        if (cache.enabled()) {
+            try (Session session = start(walkKey)) {
+                Optional<ContextCollector.Walk> listed =
+                        ContextCollector.walkListed(spec, vouching, session::submit, session::submitListed);
+                if (listed.isPresent()) {
+                    return new Walked(listed.get(), session.finish());
+                }
+            } catch (ListingOutdated e) {
+                debug.accept("walking the context of " + spec.contextDir() + " after all: " + e.getMessage());
+            }
+        }
+        try (Session session = start(walkKey)) {
+            ContextCollector.Walk walk = ContextCollector.walk(spec, session::submit);
+            return new Walked(walk, session.finish());
+        }
+    }
+
+    /** A context's walk, and the digests of its files. */
+    public record Walked(ContextCollector.Walk walk, Hashed hashed) {}
+
+    /** A listed file is not as version control recorded it. */
+    private static final class ListingOutdated extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ListingOutdated(Path file) {
+            super("'" + file + "' is not as git recorded it");
+        }
+    }
+
     /** Files being hashed in the background. */
     public static final class Session implements AutoCloseable {
         private final ExecutorService pool;
@@ -236,6 +272,45 @@ public final class ContentHasher {
                     failure.compareAndSet(null, e);
                 }
             });
+        }
+
+        /**
+         * Queues a file version control listed as the blob {@code blob} ({@link Vouching#listing}), its stamp the one
+         * recorded: known by its blob, else read once its stamp now is found to be the one recorded (which also says
+         * its size is the one listed).
+         */
+        public void submitListed(ContextEntry entry, BlobKey blob) {
+            if (knownByBlob(entry, blob)) {
+                return;
+            }
+            pool.execute(() -> {
+                if (failure.get() != null) {
+                    return;
+                }
+                try {
+                    FileStamp before = stampAsRecorded(entry);
+                    long readStart = epochNanos();
+                    String digest = workers.get().hashFile(entry);
+                    cache.record(entry.source(), before, digest, readStart);
+                    if (before.equals(FileStamp.read(entry.source()))) {
+                        cache.record(blob, digest);
+                    }
+                    contentDigests.put(entry.path(), digest);
+                } catch (IOException e) {
+                    failure.compareAndSet(null, new ListingOutdated(entry.source()));
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+        }
+
+        /** The stamp of a listed file now, when it is the one recorded and of the size listed. */
+        private static FileStamp stampAsRecorded(ContextEntry entry) throws IOException {
+            FileStamp now = FileStamp.read(entry.source());
+            if (now.size() != entry.size() || !now.isAsRecorded(entry.stamp())) {
+                throw new ListingOutdated(entry.source());
+            }
+            return now;
         }
 
         /**

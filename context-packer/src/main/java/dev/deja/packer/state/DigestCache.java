@@ -61,13 +61,14 @@ public final class DigestCache {
     private record Cached(FileStamp stamp, byte[] digest) {}
 
     /**
-     * The file's stamps, indexed in its bytes, and where its blobs lie ({@code blobsAt} to the end, {@code blobCount}
-     * entries): what a run reads of the file only when a walk asks.
+     * The file's stamps and blobs, indexed in its bytes, and where its blobs lie ({@code blobsAt} to the end): what a
+     * run reads of the file only when a walk asks. The stamps are indexed on their first question: a walk from git's
+     * listing asks for few of them, and hashing 50,000 paths cost it 30 ms of CPU.
      */
-    private record Sections(StampIndex stamps, byte[] content, int blobsAt, int blobCount) {
+    private record Sections(Lazy<StampIndex> stamps, BlobIndex blobs, byte[] content, int blobsAt) {
 
         static Sections empty() {
-            return new Sections(StampIndex.empty(), new byte[0], 0, 0);
+            return new Sections(Lazy.of(StampIndex::empty), BlobIndex.empty(), new byte[0], 0);
         }
     }
 
@@ -78,11 +79,8 @@ public final class DigestCache {
     /** This run's stamps (and the file's with a path that is not ASCII): they win over {@link #loaded}. */
     private final Map<String, Cached> stamps;
 
-    /**
-     * The file's blobs, parsed on the first question (a run whose states are all known never asks one), and this
-     * run's.
-     */
-    private final Lazy<Map<BlobKey, byte[]>> blobs;
+    /** This run's blobs (the file's are in {@link #loaded}). */
+    private final Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>();
     /** Known states by key: the file's, in its order (oldest first), then this run's. */
     private final Map<String, KnownState> knownStates;
     /** How many files each walk hashed last (by walk key): the size its digests' map starts at. */
@@ -98,7 +96,6 @@ public final class DigestCache {
         this.warnings = warnings;
         this.stamps = new ConcurrentHashMap<>();
         this.loaded = Lazy.of(Sections::empty);
-        this.blobs = Lazy.of(ConcurrentHashMap::new);
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>());
         this.walkSizes = Collections.synchronizedMap(new LinkedHashMap<>());
     }
@@ -127,30 +124,32 @@ public final class DigestCache {
                 byte[] content = copy(mapped);
                 ByteBuffer in = ByteBuffer.wrap(content).position(offset);
                 int stampCount = count(in.getInt());
-                Map<String, Cached> others = new HashMap<>();
-                StampIndex index = StampIndex.read(content, in, stampCount, at -> {
-                    StampIndex.Entry entry = StampIndex.entry(content, at);
-                    others.put(entry.path(), new Cached(entry.stamp(), entry.digest()));
+                int stampsAt = in.position();
+                StampIndex.skip(in, stampCount);
+                Lazy<StampIndex> index = Lazy.of(() -> {
+                    Map<String, Cached> others = new HashMap<>();
+                    StampIndex read =
+                            StampIndex.read(content, ByteBuffer.wrap(content).position(stampsAt), stampCount, at -> {
+                                StampIndex.Entry entry = StampIndex.entry(content, at);
+                                others.put(entry.path(), new Cached(entry.stamp(), entry.digest()));
+                            });
+                    // This run's records (made after this read) win.
+                    others.forEach(stamps::putIfAbsent);
+                    return read;
                 });
                 int blobCount = count(in.getInt());
                 int blobsAt = in.position();
-                for (int i = 0; i < blobCount; i++) {
-                    int idLength = Byte.toUnsignedInt(in.get());
-                    in.position(in.position() + idLength + Long.BYTES + Integer.BYTES + DIGEST_BYTES);
-                }
+                BlobIndex blobs = BlobIndex.read(content, in, blobCount);
                 if (in.hasRemaining()) {
                     throw new IOException(in.remaining() + " bytes after the last entry");
                 }
-                // This run's records (made after this read) win.
-                others.forEach(stamps::putIfAbsent);
-                return new Sections(index, content, blobsAt, blobCount);
+                return new Sections(index, blobs, content, blobsAt);
             } catch (IOException | RuntimeException e) {
                 warnings.accept(damaged(file, e));
                 changed = true;
                 return Sections.empty();
             }
         });
-        this.blobs = Lazy.of(() -> blobs(loaded.get()));
     }
 
     /**
@@ -285,18 +284,6 @@ public final class DigestCache {
                 : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private static Map<BlobKey, byte[]> blobs(Sections sections) {
-        ByteBuffer in = ByteBuffer.wrap(sections.content()).position(sections.blobsAt());
-        Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>(2 * sections.blobCount() + 16);
-        HexFormat hex = HexFormat.of();
-        for (int i = 0; i < sections.blobCount(); i++) {
-            byte[] id = new byte[Byte.toUnsignedInt(in.get())];
-            in.get(id);
-            blobs.put(new BlobKey(hex.formatHex(id), in.getLong(), in.getInt()), digest(in));
-        }
-        return blobs;
-    }
-
     private static int count(int count) throws IOException {
         if (count < 0 || count > MAX_ENTRIES) {
             throw new IOException("an entry count of " + count);
@@ -320,7 +307,7 @@ public final class DigestCache {
             return null;
         }
         String path = source.toString();
-        StampIndex fromFile = loaded.get().stamps();
+        StampIndex fromFile = loaded.get().stamps().get();
         Cached cached = stamps.get(path);
         if (cached != null) {
             return cached.stamp().equals(stamp) ? HexFormat.of().formatHex(cached.digest()) : null;
@@ -334,7 +321,11 @@ public final class DigestCache {
         if (file == null || blob == null) {
             return null;
         }
-        byte[] digest = blobs.get().get(blob);
+        // This run's first (none, in most runs: a lookup of a key made for it costs its id's hash).
+        byte[] digest = blobs.isEmpty() ? null : blobs.get(blob);
+        if (digest == null) {
+            digest = loaded.get().blobs().lookup(blob);
+        }
         return digest == null ? null : HexFormat.of().formatHex(digest);
     }
 
@@ -349,7 +340,8 @@ public final class DigestCache {
         if (readStartNanos - stamp.mtimeNanos() < racyNanos || readStartNanos - stamp.ctimeNanos() < racyNanos) {
             return;
         }
-        loaded.get();
+        // The file's stamps first: then this run's replace them.
+        loaded.get().stamps().get();
         stamps.put(source.toString(), new Cached(stamp, HexFormat.of().parseHex(digest)));
         changed = true;
     }
@@ -362,7 +354,7 @@ public final class DigestCache {
         if (file == null || blob == null) {
             return;
         }
-        blobs.get().put(blob, HexFormat.of().parseHex(digest));
+        blobs.put(blob, HexFormat.of().parseHex(digest));
         changed = true;
     }
 
@@ -476,7 +468,7 @@ public final class DigestCache {
                 }
                 // The file's entries this run did not replace, byte for byte, then this run's.
                 Sections sections = loaded.get();
-                StampIndex fromFile = sections.stamps();
+                StampIndex fromFile = sections.stamps().get();
                 int replaced = (int)
                         stamps.keySet().stream().filter(fromFile::contains).count();
                 data.writeInt(fromFile.size() - replaced + stamps.size());
@@ -493,17 +485,20 @@ public final class DigestCache {
                     data.writeLong(s.device());
                     data.write(entry.getValue().digest());
                 }
-                if (!blobs.known()) {
-                    // Not one asked or recorded this run: the file's, byte for byte.
-                    data.writeInt(sections.blobCount());
+                BlobIndex blobsFromFile = sections.blobs();
+                if (blobs.isEmpty()) {
+                    // Not one recorded this run: the file's, byte for byte.
+                    data.writeInt(blobsFromFile.size());
                     data.write(sections.content(), sections.blobsAt(), sections.content().length - sections.blobsAt());
                     data.flush();
                     return;
                 }
-                Map<BlobKey, byte[]> blobs = this.blobs.get();
-                int blobCount = Math.min(blobs.size(), MAX_ENTRIES);
+                // The file's blobs this run did not record again, then this run's, MAX_ENTRIES at most.
+                int replacedBlobs = (int)
+                        blobs.keySet().stream().filter(blobsFromFile::contains).count();
+                int blobCount = Math.min(blobsFromFile.size() - replacedBlobs + blobs.size(), MAX_ENTRIES);
                 data.writeInt(blobCount);
-                int written = 0;
+                int written = blobsFromFile.writeTo(data, blob -> !blobs.containsKey(blob), blobCount);
                 for (Map.Entry<BlobKey, byte[]> entry : blobs.entrySet()) {
                     if (written++ == blobCount) {
                         break;

@@ -27,6 +27,23 @@ public record FileStamp(long size, long mtimeNanos, long ctimeNanos, long inode,
         return Lstat.of(file).stamp();
     }
 
+    /**
+     * Whether this stamp (a file's now) is the one an index that keeps 32 bits of each field (git's) recorded: the
+     * same times to the nanosecond, and the same low 32 bits of the size and inode. The device is not compared (git
+     * does not by default).
+     */
+    public boolean isAsRecorded(FileStamp recorded) {
+        return truncated(mtimeNanos) == recorded.mtimeNanos
+                && truncated(ctimeNanos) == recorded.ctimeNanos
+                && (size & 0xFFFFFFFFL) == recorded.size
+                && (inode & 0xFFFFFFFFL) == recorded.inode;
+    }
+
+    /** Nanoseconds since the epoch whose seconds are kept in 32 bits, as git's index keeps them. */
+    private static long truncated(long nanos) {
+        return ((nanos / 1_000_000_000L) & 0xFFFFFFFFL) * 1_000_000_000L + nanos % 1_000_000_000L;
+    }
+
     // Written out: a record's own equals and hashCode are linked on their first call (method handles spun), which costs
     // a cold JVM tens of ms of CPU, and they run through those handles on every one of a walk's 50,000 lookups.
     @Override

@@ -71,6 +71,18 @@ final class StampIndex {
         return new StampIndex(content, slots, indexed);
     }
 
+    /** Moves {@code in} past {@code count} entries, checking that each lies within it, as {@link #read} does. */
+    static void skip(ByteBuffer in, int count) {
+        for (int i = 0; i < count; i++) {
+            int offset = in.position();
+            int length = in.getInt();
+            if (length < 0 || length > in.remaining() - FIXED) {
+                throw new IllegalArgumentException("a path of " + length + " bytes at " + offset);
+            }
+            in.position(in.position() + length + FIXED);
+        }
+    }
+
     /** The entry at {@code offset}: its path (decoded), stamp and digest. */
     static Entry entry(byte[] content, int offset) {
         ByteBuffer at = ByteBuffer.wrap(content, offset, content.length - offset);

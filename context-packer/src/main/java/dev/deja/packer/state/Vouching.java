@@ -3,6 +3,7 @@ package dev.deja.packer.state;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which files a version control system vouches for: their bytes are a blob it knows (a tracked file it reports
@@ -33,6 +34,15 @@ public interface Vouching {
      */
     default VouchedTree tree(List<String> roots) {
         return VouchedTree.refused("no version control vouches for the files");
+    }
+
+    /**
+     * What the system knows lies at and under {@code root} (a repository path from the project root, {@code ""} the
+     * root itself), for a walk to take in place of reading every folder there; empty when it cannot say (nothing
+     * tracked there, its word cannot be taken here).
+     */
+    default Optional<Listing> listing(String root) {
+        return Optional.empty();
     }
 
     /**

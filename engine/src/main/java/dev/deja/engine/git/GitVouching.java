@@ -8,6 +8,7 @@ import dev.deja.packer.context.ContextCollector;
 import dev.deja.packer.context.RepoPath;
 import dev.deja.packer.state.BlobKey;
 import dev.deja.packer.state.FileStamp;
+import dev.deja.packer.state.Listing;
 import dev.deja.packer.state.State;
 import dev.deja.packer.state.VouchedTree;
 import dev.deja.packer.state.Vouching;
@@ -358,6 +359,82 @@ public final class GitVouching implements Vouching {
                                         root, path.endsWith("/") ? path.substring(0, path.length() - 1) : path)))
                 .toList();
         return VouchedTree.of(HexFormat.of().formatHex(key.digest()), under);
+    }
+
+    @Override
+    public Optional<Listing> listing(String root) {
+        Index i = Parallel.get(reading.index);
+        Optional<String> inside = rootPrefix.get();
+        if (i.refusal() != null || !i.wholeTrees() || !i.entries().hasStats() || inside.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<List<String>> notTracked = Parallel.get(reading.untracked);
+        String rootPrefix = inside.get();
+        Range range = trackedUnder(i, rootPrefix, root);
+        if (notTracked.isEmpty() || range.isEmpty()) {
+            return Optional.empty();
+        }
+        int[] files = new int[range.to() - range.from() + 1];
+        int count = 0;
+        List<String> toLookAt = new ArrayList<>();
+        for (int row = range.at() >= 0 ? range.at() : range.from(); row < range.to(); row = nextRow(range, row)) {
+            Tracked entry = i.tracked().get(row);
+            if (entry.vouched() && entry.regular()) {
+                files[count++] = row;
+            } else {
+                toLookAt.add(entry.path().substring(rootPrefix.length()));
+            }
+        }
+        for (String path : notTracked.get()) {
+            if (path.startsWith(rootPrefix)) {
+                String fromRoot = path.substring(rootPrefix.length());
+                if (RepoPath.isWithin(
+                        fromRoot.endsWith("/") ? fromRoot.substring(0, fromRoot.length() - 1) : fromRoot, root)) {
+                    toLookAt.add(fromRoot);
+                }
+            }
+        }
+        return Optional.of(new IndexListing(
+                i.entries(),
+                Arrays.copyOf(files, count),
+                rootPrefix.getBytes(StandardCharsets.UTF_8).length,
+                List.copyOf(toLookAt)));
+    }
+
+    /** The row after {@code row} in {@code range}: its file's, then its folder's. */
+    private static int nextRow(Range range, int row) {
+        return row == range.at() ? Math.max(range.from(), row + 1) : row + 1;
+    }
+
+    /** Regular files the index has and git vouches for, by their rows, and the rest for a walk to look at. */
+    private record IndexListing(IndexEntries entries, int[] rows, int droppedBytes, List<String> toLookAt)
+            implements Listing {
+
+        @Override
+        public int files() {
+            return rows.length;
+        }
+
+        @Override
+        public String path(int file) {
+            return entries.path(rows[file], droppedBytes);
+        }
+
+        @Override
+        public boolean executable(int file) {
+            return entries.mode(rows[file]) == EXECUTABLE_MODE;
+        }
+
+        @Override
+        public FileStamp stamp(int file) {
+            return entries.stamp(rows[file]);
+        }
+
+        @Override
+        public BlobKey blob(int file) {
+            int row = rows[file];
+            return new BlobKey(entries.id(row), stamp(file).size(), entries.mode(row));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.deja.engine.git;
 
+import dev.deja.packer.state.FileStamp;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.Locale;
 final class IndexEntries {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final long NANOS = 1_000_000_000L;
 
     private final byte[] tags;
     private final int[] modes;
@@ -29,8 +31,23 @@ final class IndexEntries {
 
     private byte[] paths;
 
-    /** Rows to come, filled by {@link #add} in order. */
+    /**
+     * Each row's stat data as the index keeps it ({@link #STAT_BYTES} a row: ctime, mtime, dev, ino, mode, uid, gid
+     * and size, 32 bits each, big-endian); {@code null} for entries git listed, which have none.
+     */
+    private final byte[] stats;
+
+    /** The bytes of an entry's stat data in the index, before its object id. */
+    static final int STAT_BYTES = 40;
+
+    /** Rows to come, filled by {@link #add} in order, without stat data. */
     IndexEntries(int capacity, int idLength, int pathBytes) {
+        this(capacity, idLength, pathBytes, false);
+    }
+
+    /** Rows to come, filled by {@link #add} in order; {@code withStats}: and by {@link #stat}. */
+    IndexEntries(int capacity, int idLength, int pathBytes, boolean withStats) {
+        this.stats = withStats ? new byte[capacity * STAT_BYTES] : null;
         this.tags = new byte[capacity];
         this.modes = new int[capacity];
         this.stages = new byte[capacity];
@@ -55,6 +72,34 @@ final class IndexEntries {
         }
         System.arraycopy(path, pathAt, paths, start, pathLength);
         pathStarts[row + 1] = start + pathLength;
+    }
+
+    /** Sets the last row's stat data: the index's {@link #STAT_BYTES} at {@code at}. */
+    void stat(byte[] data, int at) {
+        System.arraycopy(data, at, stats, (added - 1) * STAT_BYTES, STAT_BYTES);
+    }
+
+    /** Whether the rows have their stat data (read from the index, not listed by git). */
+    boolean hasStats() {
+        return stats != null;
+    }
+
+    /** Row {@code row}'s stat data as a stamp: 32 bits of each field, as the index keeps them. */
+    FileStamp stamp(int row) {
+        int at = row * STAT_BYTES;
+        return new FileStamp(
+                statField(at + 36),
+                statField(at + 8) * NANOS + statField(at + 12),
+                statField(at) * NANOS + statField(at + 4),
+                statField(at + 20),
+                statField(at + 16));
+    }
+
+    private long statField(int at) {
+        return ((stats[at] & 0xFFL) << 24)
+                | ((stats[at + 1] & 0xFF) << 16)
+                | ((stats[at + 2] & 0xFF) << 8)
+                | (stats[at + 3] & 0xFF);
     }
 
     /** How many rows there are. */
@@ -120,7 +165,12 @@ final class IndexEntries {
     }
 
     String path(int row) {
-        return new String(paths, pathStarts[row], pathLength(row), StandardCharsets.UTF_8);
+        return path(row, 0);
+    }
+
+    /** Row {@code row}'s path without its first {@code dropped} bytes. */
+    String path(int row, int dropped) {
+        return new String(paths, pathStarts[row] + dropped, pathLength(row) - dropped, StandardCharsets.UTF_8);
     }
 
     int pathLength(int row) {

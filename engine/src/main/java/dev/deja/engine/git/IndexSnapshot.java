@@ -60,14 +60,7 @@ final class IndexSnapshot implements AutoCloseable {
 
         /** Whether {@code now} is the stat data recorded, to the nanosecond. */
         boolean unchanged(FileStamp now) {
-            return truncated(now.mtimeNanos()) == mtimeNanos
-                    && truncated(now.ctimeNanos()) == ctimeNanos
-                    && (now.size() & 0xFFFFFFFFL) == size
-                    && (now.inode() & 0xFFFFFFFFL) == inode;
-        }
-
-        private static long truncated(long nanos) {
-            return ((nanos / NANOS) & 0xFFFFFFFFL) * NANOS + nanos % NANOS;
+            return now.isAsRecorded(new FileStamp(size, mtimeNanos, ctimeNanos, inode, 0));
         }
     }
 
@@ -234,7 +227,7 @@ final class IndexSnapshot implements AutoCloseable {
             if (lists) {
                 // Each entry has 62 bytes and more besides its path (less in version 4, whose paths share prefixes:
                 // the paths' array grows then).
-                entries = new IndexEntries(count, idLength, index.limit() - 62 * count);
+                entries = new IndexEntries(count, idLength, index.limit() - 62 * count, true);
             }
             int at = 12;
             for (int entry = 0; entry < count && at >= 0; entry++) {
@@ -323,6 +316,7 @@ final class IndexSnapshot implements AutoCloseable {
                         path,
                         0,
                         pathLength);
+                entries.stat(head, 0);
             }
             if (unsigned(head, 8) >= writtenSecond) {
                 racy.add(racyEntry(ordinal));

@@ -363,15 +363,13 @@ public final class ImagePacker {
         if (kept != null) {
             return kept;
         }
-        try (ContentHasher.Session hashing = hasher.start(key)) {
-            ContextCollector.Walk walk = ContextCollector.walk(spec, hashing::submit);
-            SharedWalk walked = new SharedWalk(
-                    walk, hashing.finish(), keeping.take(walk.sorted().size()));
-            if (walked.kept()) {
-                walks.putIfAbsent(key, walked);
-            }
-            return walked;
+        ContentHasher.Walked found = hasher.walk(spec, key);
+        SharedWalk walked = new SharedWalk(
+                found.walk(), found.hashed(), keeping.take(found.walk().sorted().size()));
+        if (walked.kept()) {
+            walks.putIfAbsent(key, walked);
         }
+        return walked;
     }
 
     /**
