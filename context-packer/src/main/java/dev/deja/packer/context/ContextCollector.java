@@ -197,13 +197,33 @@ public final class ContextCollector {
         }
 
         void walk() {
-            List<ContextEntry> here = new ArrayList<>(listing.files() + 16);
-            // The files first: they exist, and so do the folders above them, which the rest need not stat again.
-            for (int file = 0; file < listing.files(); file++) {
+            // The files first: they exist, and so do the folders above them, which the rest need not stat again. The
+            // folders are decided in order, then the files are listed on every core (each a lookup of its blob).
+            int files = listing.files();
+            String[] paths = new String[files];
+            boolean[] inFolderEntered = new boolean[files];
+            List<ContextEntry> here = new ArrayList<>();
+            for (int file = 0; file < files; file++) {
                 // A method per file: the JIT compiles it after a few hundred calls, while a loop body runs
                 // interpreted for most of 50,000 turns.
-                listFile(file, here);
+                inFolderEntered[file] = folderEntered(paths[file] = listing.path(file), here);
             }
+            List<RecursiveAction> shares = new ArrayList<>();
+            int share = Math.max(1024, files / (4 * pool.getParallelism()) + 1);
+            for (int from = 0; from < files; from += share) {
+                int first = from;
+                int last = Math.min(files, from + share);
+                shares.add(task(() -> {
+                    List<ContextEntry> listedHere = new ArrayList<>(last - first);
+                    for (int file = first; file < last; file++) {
+                        if (inFolderEntered[file]) {
+                            listFile(file, paths[file], listedHere);
+                        }
+                    }
+                    foundListed(listedHere);
+                }));
+            }
+            pool.invoke(task(() -> ForkJoinTask.invokeAll(shares)));
             foundListed(here);
             here = new ArrayList<>();
             Set<String> looked = new HashSet<>();
@@ -222,24 +242,32 @@ public final class ContextCollector {
             foundListed(here);
         }
 
-        /** The folder of the file listed last, and whether the walk goes below it. */
+        /** The folder of the file looked at last, and whether the walk goes below it. */
         private String folder;
 
         private boolean folderEntered;
 
-        /** Lists file {@code file} in {@code here} if the walk finds it, and tells {@link #listed} of it. */
-        private void listFile(int file, List<ContextEntry> here) {
-            String path = listing.path(file);
+        /** Whether the walk goes below the folder of the file at {@code path} (deciding it, in {@code here}). */
+        private boolean folderEntered(String path, List<ContextEntry> here) {
             int slash = path.lastIndexOf('/');
             if (path.equals(start)) {
                 // An included file, visited itself.
                 folder = null;
-                folderEntered = true;
-            } else if (folder == null || slash != folder.length() || !path.startsWith(folder)) {
+                return true;
+            }
+            if (folder == null || slash != folder.length() || !path.startsWith(folder)) {
                 folder = slash < 0 ? "" : path.substring(0, slash);
                 folderEntered = goesBelow(folder, true, here);
             }
-            if (!folderEntered || !reached(path)) {
+            return folderEntered;
+        }
+
+        /**
+         * Lists file {@code file} (at {@code path}, in a folder the walk goes below) in {@code here} if the walk finds
+         * it, and tells {@link #listed} of it.
+         */
+        private void listFile(int file, String path, List<ContextEntry> here) {
+            if (!reached(path)) {
                 return;
             }
             String contextPath = path.substring(dropped);
