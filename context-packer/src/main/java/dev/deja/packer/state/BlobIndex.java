@@ -17,6 +17,8 @@ final class BlobIndex {
 
     private static final int FIXED = Long.BYTES + Integer.BYTES + 32;
 
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
     private final byte[] content;
     /** Entry offset + 1 per slot, 0 when empty. */
     private final int[] slots;
@@ -75,12 +77,17 @@ final class BlobIndex {
         }
         int hash = 0;
         for (int i = 0; i < 8; i++) {
-            hash = hash << 4 | nibble(id.charAt(i));
+            int digit = nibble(id.charAt(i));
+            if (digit < 0) {
+                return -1;
+            }
+            hash = hash << 4 | digit;
         }
         int mask = slots.length - 1;
         for (int slot = hash & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
             int offset = slots[slot] - 1;
-            if (holds(offset, blob)) {
+            // The id's first bytes first: most slots probed hold another blob.
+            if (intAt(content, offset + 1) == hash && holds(offset, blob)) {
                 return offset;
             }
         }
@@ -95,10 +102,10 @@ final class BlobIndex {
             return false;
         }
         int start = offset + 1;
-        for (int i = 0; i < length; i++) {
-            int high = nibble(id.charAt(2 * i));
-            int low = nibble(id.charAt(2 * i + 1));
-            if (high < 0 || low < 0 || (byte) (high << 4 | low) != content[start + i]) {
+        // Its first four bytes are the hash's, compared already.
+        for (int i = 4; i < length; i++) {
+            int b = content[start + i];
+            if (id.charAt(2 * i) != HEX_DIGITS[(b >> 4) & 0xF] || id.charAt(2 * i + 1) != HEX_DIGITS[b & 0xF]) {
                 return false;
             }
         }

@@ -305,6 +305,40 @@ class DigestCacheTest {
     }
 
     @Test
+    void blobsFromTheFileAreKnownByTheirWholeIdSizeAndModeAndSurviveARunThatRecordsMore() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        // Ids that share their first four bytes (the table's hash) and differ after, and one id at two modes.
+        BlobKey one = new BlobKey("aaaaaaaa" + "01".repeat(16), 5, 0100644);
+        BlobKey two = new BlobKey("aaaaaaaa" + "02".repeat(16), 5, 0100644);
+        BlobKey twoExecutable = new BlobKey(two.id(), 5, 0100755);
+        DigestCache first = DigestCache.open(file, 0);
+        first.record(one, "11".repeat(32));
+        first.record(two, "22".repeat(32));
+        first.record(twoExecutable, "33".repeat(32));
+        first.save();
+
+        DigestCache second = DigestCache.open(file, 0);
+        assertThat(second.lookup(one)).isEqualTo("11".repeat(32));
+        assertThat(second.lookup(two)).isEqualTo("22".repeat(32));
+        assertThat(second.lookup(twoExecutable)).isEqualTo("33".repeat(32));
+        assertThat(second.lookup(new BlobKey("aaaaaaaa" + "03".repeat(16), 5, 0100644)))
+                .isNull();
+        assertThat(second.lookup(new BlobKey(one.id(), 6, 0100644)))
+                .as("another size")
+                .isNull();
+        assertThat(second.lookup(new BlobKey(one.id().toUpperCase(java.util.Locale.ROOT), 5, 0100644)))
+                .isNull();
+        BlobKey three = new BlobKey("bbbbbbbb" + "03".repeat(16), 9, 0100644);
+        second.record(three, "44".repeat(32));
+        second.save();
+
+        DigestCache third = DigestCache.open(file, 0);
+        assertThat(third.lookup(one)).isEqualTo("11".repeat(32));
+        assertThat(third.lookup(twoExecutable)).isEqualTo("33".repeat(32));
+        assertThat(third.lookup(three)).isEqualTo("44".repeat(32));
+    }
+
+    @Test
     void entriesFromTheFileAndThisRunsSurviveSavesWhateverTheirPathsBytes() {
         Path file = tmp.resolve("cache.bin");
         FileStamp one = new FileStamp(3, 1, 1, 7, 8);
