@@ -14,6 +14,9 @@
 #                deja walk it: every entry stat'ed and looked up by its stamp; against the same
 #   fresh clone  the generated tree is a git repository; a second clone of it (new paths, inodes, times) with
 #                only the cache file carried from the first: what a CI job pays that restores its cache
+#   new commit   a third clone, of a commit that changed one file, with the first checkout's cache file: what a CI
+#                job pays on a commit that changes its context (the state is new; git vouches for the other files,
+#                which are listed from its index and known by their blobs)
 #   many images  30 images over the same context (their Dockerfiles apart, as a monorepo gives its root to every
 #                service), cold: against one image's cold state (deja walks and hashes the context once for all)
 # Two floors are measured in the same run, for what no JVM program can beat: bench/floor/ContextFloor.java walks the
@@ -51,6 +54,14 @@ if ! ls "$clone"/.git/objects/pack/*.pack >/dev/null 2>&1; then
   rm -rf "$clone" && git clone -q --no-local "$work" "$clone"
 fi
 deja=${DEJA:-./deja}
+# A clone of a new commit that changed one file of the context.
+changed="$work-changed"
+if ! ls "$changed"/.git/objects/pack/*.pack >/dev/null 2>&1; then
+  rm -rf "$changed" && git clone -q --no-local "$work" "$changed"
+  echo "changed by a new commit" >> "$changed/$(git -C "$changed" ls-files ctx | sed -n 100p)"
+  git -C "$changed" -c user.email=b@example.com -c user.name=bench commit -q -a -m "one file changed"
+  rm -f "$work/changed-cold.out"
+fi
 # Many images over one context, as a monorepo gives its root to every service: 30 images whose Dockerfiles lie
 # outside the generated context, which they all take (deja walks it once for all, cold here).
 many_images=30
@@ -92,9 +103,9 @@ $deja --version >/dev/null   # builds the jar (and its class-data archive) if ne
 # it; each round says how much of the tree was in memory before its cold run.
 reclaim=$(cat /sys/kernel/mm/damon/admin/kdamonds/*/state 2>/dev/null | grep -c '^on' || true)
 warm_ctx() { tar -cf - -C "$ctx" . | cat >/dev/null; }
-# The clone's git data its state reads: the index, the pack's index and the trees in the pack (a fresh CI clone's are
-# in memory, just written).
-warm_clone() { cat "$clone/.git/index" "$clone"/.git/objects/pack/*.idx >/dev/null; git -C "$clone" ls-tree -r -d HEAD >/dev/null; }
+# A checkout's git data a state reads: the index, the pack's index and the trees in the pack (a fresh CI clone's are
+# in memory, just written; a developer's, used all day), and the digest cache file read with them.
+warm_git() { cat "$1/.git/index" "$1"/.git/objects/pack/*.idx "$cache/digests.bin" >/dev/null; git -C "$1" ls-tree -r -d HEAD >/dev/null; }
 resident_mb() {
   if command -v fincore >/dev/null; then
     find "$ctx" -type f -print0 | xargs -0 fincore -b -n -o RES 2>/dev/null | awk '{s += $1} END {printf "%d", s / 1e6}'
@@ -118,30 +129,36 @@ cold >/dev/null
 rm -rf "$cache"; cached >/dev/null
 
 fresh_clone >/dev/null
+[ -f "$work/changed-cold.out" ] || DEJA_DIGEST_CACHE=off $deja -C "$changed" state >"$work/changed-cold.out"
 find "$ctx" -printf '%s %T@ %i\n' >/dev/null
 
 marker="$ctx/untracked-marker.txt"   # not ignored: the context holds it, git does not track it
 rm -f "$marker"
-declare -a resident t_cold t_cached t_listed t_walked t_openssl t_sha t_clone t_find t_jvm t_floor t_start t_status t_many rss
+declare -a resident t_cold t_cached t_listed t_walked t_changed t_openssl t_sha t_clone t_find t_jvm t_floor t_start t_status t_many rss
 for ((r = 1; r <= rounds; r++)); do
   s=$(now); find "$ctx" -printf '%s %T@ %i\n' >/dev/null; t_find+=("$(elapsed "$s" "$(now)")")
   s=$(now); $deja --version >/dev/null; t_jvm+=("$(elapsed "$s" "$(now)")")
   s=$(now); floor >/dev/null; t_start+=("$(elapsed "$s" "$(now)")")
-  warm_clone; s=$(now); clone_status >/dev/null; t_status+=("$(elapsed "$s" "$(now)")")
+  warm_git "$clone"; s=$(now); clone_status >/dev/null; t_status+=("$(elapsed "$s" "$(now)")")
   warm_ctx; s=$(now); floor "$ctx" >/dev/null; t_floor+=("$(elapsed "$s" "$(now)")")
   rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
-  warm_clone; s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
+  warm_git "$clone"; s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
   t_clone+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
+  rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
+  warm_git "$changed"
+  s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$changed" state >"$work/changed.out"
+  t_changed+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
+  cmp -s "$work/changed.out" "$work/changed-cold.out" || { echo "the new commit's state is not its cold one" >&2; exit 1; }
   warm_ctx; s=$(now); tar -cf - -C "$ctx" . | openssl dgst -sha256 >/dev/null; t_openssl+=("$(elapsed "$s" "$(now)")")
   warm_ctx; s=$(now); tar -cf - -C "$ctx" . | sha256sum >/dev/null; t_sha+=("$(elapsed "$s" "$(now)")")
-  s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/cached.out"
+  warm_git "$work"; s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/cached.out"
   t_cached+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   cmp -s "$work/clone.out" "$work/cached.out" || { echo "the clone's state differs" >&2; exit 1; }
   echo "$r" > "$marker"
   warm_ctx; resident+=("$(resident_mb)")
   s=$(now); DEJA_DIGEST_CACHE=off /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/cold.out"
   t_cold+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
-  s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/listed.out"
+  warm_git "$work"; s=$(now); DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/listed.out"
   t_listed+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
   s=$(now); GIT_DIR=/nonexistent DEJA_DIGEST_CACHE="$cache" /usr/bin/time -f %M -o "$work/rss" $deja -C "$work" state >"$work/walked.out"
   t_walked+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
@@ -154,16 +171,16 @@ for ((r = 1; r <= rounds; r++)); do
   [ "$(wc -l < "$work/many.out")" -eq "$many_images" ] || { echo "not $many_images states for the many images" >&2; exit 1; }
   DEJA_DIGEST_CACHE=off $deja -C "$work" state >"$work/clean.out"
   cmp -s "$work/clean.out" "$work/cached.out" || { echo "the known state is not the walked one" >&2; exit 1; }
-  printf 'round %d: deja cold %.2f s  warm %.2f s  warm, untracked file %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s  floor %.2f s  empty JVM %.2f s  git status %.2f s  %d images %.2f s  (%s MB of the tree in memory before the cold run)\n' \
+  printf 'round %d: deja cold %.2f s  warm %.2f s  warm, untracked file %.2f s  warm, walked %.2f s  fresh clone %.2f s  tar|openssl %.2f s  tar|sha256sum %.2f s  find %.2f s  --version %.2f s  floor %.2f s  empty JVM %.2f s  git status %.2f s  new commit %.2f s  %d images %.2f s  (%s MB of the tree in memory before the cold run)\n' \
     "$r" "${t_cold[-1]}" "${t_cached[-1]}" "${t_listed[-1]}" "${t_walked[-1]}" "${t_clone[-1]}" "${t_openssl[-1]}" "${t_sha[-1]}" "${t_find[-1]}" "${t_jvm[-1]}" \
-    "${t_floor[-1]}" "${t_start[-1]}" "${t_status[-1]}" "$many_images" "${t_many[-1]}" "${resident[-1]}"
+    "${t_floor[-1]}" "${t_start[-1]}" "${t_status[-1]}" "${t_changed[-1]}" "$many_images" "${t_many[-1]}" "${resident[-1]}"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mc=$(median "${t_cold[@]}"); mk=$(median "${t_cached[@]}"); mwk=$(median "${t_walked[@]}"); mls=$(median "${t_listed[@]}"); mo=$(median "${t_openssl[@]}"); ms=$(median "${t_sha[@]}")
 mf=$(median "${t_clone[@]}"); mw=$(median "${t_find[@]}"); mj=$(median "${t_jvm[@]}")
 mfl=$(median "${t_floor[@]}"); mst=$(median "${t_start[@]}"); mgs=$(median "${t_status[@]}")
-mm=$(median "${t_many[@]}")
+mm=$(median "${t_many[@]}"); mch=$(median "${t_changed[@]}")
 max_rss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 echo
@@ -175,6 +192,7 @@ printf 'median   deja cold %.2f s | warm %.2f s | warm, untracked file %.2f s | 
   "$mc" "$mk" "$mls" "$mwk" "$mf" "$mo" "$ms" "$mw" "$mj"
 echo "cold:        deja / tar|openssl = $(ratio "$mc" "$mo")   (target <= 1.00); deja / tar|sha256sum = $(ratio "$mc" "$ms")"
 echo "fresh clone: $(printf '%.2f' "$mf") s (target <= 0.50 s); tar|openssl / deja = $(ratio "$mo" "$mf") (target >= 4); $clone_racy of its entries racy"
+echo "new commit:  a clone of a commit that changed one file, cache carried: $(printf '%.2f' "$mch") s; tar|openssl / deja = $(ratio "$mo" "$mch")"
 echo "cold floor:  a JVM that only walks and hashes $(printf '%.2f' "$mfl") s = $(ratio "$mfl" "$mo") x tar|openssl; deja cold / that floor = $(ratio "$mc" "$mfl")"
 echo "clone floor: an empty JVM $(printf '%.2f' "$mst") s + git status of the clone $(printf '%.2f' "$mgs") s = $(printf '%.2f' "$(echo "$mst + $mgs" | bc -l)") s; tar|openssl / that floor = $(ratio "$mo" "$(echo "$mst + $mgs" | bc -l)") (the 4x target needs >= 4)"
 echo "warm:        deja / (find -printf + deja --version) = $(ratio "$mk" "$(echo "$mw + $mj" | bc -l)")   (target <= 2.00)"

@@ -433,7 +433,7 @@ public final class GitVouching implements Vouching {
         @Override
         public BlobKey blob(int file) {
             int row = rows[file];
-            return new BlobKey(entries.id(row), stamp(file).size(), entries.mode(row));
+            return new BlobKey(entries.id(row), entries.size(row), entries.mode(row));
         }
     }
 

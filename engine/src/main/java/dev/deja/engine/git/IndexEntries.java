@@ -88,11 +88,16 @@ final class IndexEntries {
     FileStamp stamp(int row) {
         int at = row * STAT_BYTES;
         return new FileStamp(
-                statField(at + 36),
+                size(row),
                 statField(at + 8) * NANOS + statField(at + 12),
                 statField(at) * NANOS + statField(at + 4),
                 statField(at + 20),
                 statField(at + 16));
+    }
+
+    /** Row {@code row}'s size as the index keeps it: its low 32 bits. */
+    long size(int row) {
+        return statField(row * STAT_BYTES + 36);
     }
 
     private long statField(int at) {
