@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -183,19 +184,39 @@ public final class ContentHasher {
     public Walked walk(ContextSpec spec, String walkKey) {
         if (cache.enabled()) {
             try (Session session = start(walkKey)) {
-                Optional<ContextCollector.Walk> listed =
-                        ContextCollector.walkListed(spec, vouching, session::submit, session::submitListed);
+                AtomicInteger fromGit = new AtomicInteger();
+                AtomicInteger onDisk = new AtomicInteger();
+                Optional<ContextCollector.Walk> listed = ContextCollector.walkListed(
+                        spec,
+                        vouching,
+                        entry -> {
+                            onDisk.addAndGet(entry.source() != null ? 1 : 0);
+                            session.submit(entry);
+                        },
+                        (entry, blob) -> {
+                            fromGit.incrementAndGet();
+                            session.submitListed(entry, blob);
+                        });
                 if (listed.isPresent()) {
-                    return new Walked(listed.get(), session.finish());
+                    Walked walked = new Walked(listed.get(), session.finish());
+                    debug.accept(described(spec) + " listed from git's index: " + fromGit + " files as git has them, "
+                            + onDisk + " looked at on disk");
+                    return walked;
                 }
             } catch (ListingOutdated e) {
-                debug.accept("walking the context of " + spec.contextDir() + " after all: " + e.getMessage());
+                debug.accept(described(spec) + " walked after all: " + e.getMessage());
             }
         }
         try (Session session = start(walkKey)) {
             ContextCollector.Walk walk = ContextCollector.walk(spec, session::submit);
             return new Walked(walk, session.finish());
         }
+    }
+
+    /** The context of {@code spec}, in words for a user. */
+    private static String described(ContextSpec spec) {
+        return "context '" + (spec.contextDir().isEmpty() ? "." : spec.contextDir()) + "'"
+                + (spec.includes().isEmpty() ? "" : " (and its includes)");
     }
 
     /** A context's walk, and the digests of its files. */
