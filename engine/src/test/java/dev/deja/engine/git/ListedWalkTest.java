@@ -84,7 +84,7 @@ class ListedWalkTest {
     /** Walks {@code spec} both ways; returns how many files the listing told apart (vouched for by git). */
     private int sameEitherWay(ContextSpec spec) {
         ContextCollector.Walk walked = ContextCollector.walk(spec, entry -> {});
-        Vouching vouching = GitVouching.of(repo, Map.of());
+        Vouching vouching = GitVouching.of(spec.repoRoot(), Map.of());
         AtomicInteger listed = new AtomicInteger();
         AtomicInteger statted = new AtomicInteger();
         Optional<ContextCollector.Walk> fromGit = ContextCollector.walkListed(
@@ -133,6 +133,22 @@ class ListedWalkTest {
     @Test
     void aFolderOfModifiedAndUntrackedFiles() {
         sameEitherWay(new ContextSpec(repo, "app", "Dockerfile", List.of(), List.of("!notes.tmp")));
+    }
+
+    @Test
+    void aProjectInAFolderOfTheCheckoutWhoseNameIsNotAscii() throws Exception {
+        Path project = repo.resolve("apps/prôject");
+        new TestTree(project)
+                .file("Dockerfile", "FROM scratch\n")
+                .file("src/main.c", "int main() {}\n")
+                .file("src/old.c", "deleted later\n")
+                .file(".dockerignore", "*.tmp\n");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "a project below the top");
+        new TestTree(project).file("src/new.c", "untracked\n").file("src/x.tmp", "excluded\n");
+        Files.delete(project.resolve("src/old.c"));
+        int listed = sameEitherWay(new ContextSpec(project, "", "Dockerfile", List.of(), List.of()));
+        assertThat(listed).as("Dockerfile, .dockerignore, main.c").isEqualTo(3);
     }
 
     @Test
