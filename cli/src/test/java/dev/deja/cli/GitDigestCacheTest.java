@@ -25,6 +25,9 @@ class GitDigestCacheTest {
     private static final List<String> READ_ALWAYS =
             List.of("app/upper.txt", "app/pointer.bin", "app/crlf.txt", "app/sub/inner.txt");
 
+    /** Files in app/many: more than a context walked again rather than listed (ContentHasher.SMALL_CONTEXT). */
+    private static final int MANY = 1_100;
+
     private GitCheckouts checkouts;
 
     private String state(Path root, Path cache) {
@@ -71,8 +74,9 @@ class GitDigestCacheTest {
                 .file(
                         ".gitattributes",
                         "app/upper.txt filter=upper\napp/pointer.bin filter=fakelfs\napp/crlf.txt eol=crlf\n");
-        // More files than deja reads before it asks git (a few edits are cheaper to hash than git status).
-        for (int i = 0; i < 80; i++) {
+        // More files than deja reads before it asks git (a few edits are cheaper to hash than git status), and than a
+        // context walked again rather than listed from git's index once it has been walked.
+        for (int i = 0; i < MANY; i++) {
             Files.createDirectories(origin.resolve("app/many"));
             Files.writeString(origin.resolve("app/many/f" + i + ".txt"), "file " + i + "\n");
         }
@@ -130,11 +134,10 @@ class GitDigestCacheTest {
         // Vouched-for files are known by their blobs: doctored, they change the state (a run reads the first few
         // unknown files itself before it asks git, so every one of app/many is doctored).
         DigestCache poisonedToo = DigestCache.open(doctored.resolve("digests.bin"));
-        for (int i = 0; i < 80; i++) {
-            String path = "app/many/f" + i + ".txt";
-            poisonedToo.record(
-                    new BlobKey(git(origin, "rev-parse", "HEAD:" + path), Files.size(origin.resolve(path)), 0100644),
-                    "0".repeat(64));
+        for (String line : git(origin, "ls-files", "-s", "app/many").split("\n")) {
+            // <mode> <blob> <stage>\t<path>
+            String[] fields = line.split("[ \t]");
+            poisonedToo.record(new BlobKey(fields[1], Files.size(origin.resolve(fields[3])), 0100644), "0".repeat(64));
         }
         poisonedToo.save();
         Path fresh = tmp.resolve("fresh");
@@ -150,6 +153,13 @@ class GitDigestCacheTest {
         String dirty = state(clone, null);
         assertThat(dirty).isNotEqualTo(off);
         assertThat(state(clone, carried)).as("dirty").isEqualTo(dirty);
+        // Listed from git's index, not walked: the files git vouches for are neither stat'ed nor read; the edited one,
+        // the filtered, crlf and submodule ones and the link git keeps for the submodule are looked at on disk.
+        Run listed =
+                Run.withEnvironment(checkouts.env(carried), "-C", clone.toString(), "state", "--offline", "--debug");
+        assertThat(listed.stderr())
+                .containsPattern("context 'app' listed from git's index: " + (MANY + 2)
+                        + " files as git has them, [1-9]" + "[0-9]? looked at on disk");
 
         // Same size, mtime put back by a tool: git sees the ctime move and says modified; deja reads it.
         Path b = clone.resolve("app/b.txt");

@@ -105,6 +105,28 @@ class ListedHashingTest {
     }
 
     @Test
+    void aContextSmallWhenLastWalkedIsWalkedAgainNotListed() throws Exception {
+        Path root = tmp.resolve("ctx");
+        new TestTree(root).file("a.txt", "twelve bytes").file("b.txt", "untracked\n");
+        ContextSpec spec = new ContextSpec(root, "", "Dockerfile", List.of(), List.of());
+        List<EntryDigest> walked = new ContentHasher(1).digests(ContextCollector.collect(spec, DOCKERFILE));
+        FileStamp now = FileStamp.read(root.resolve("a.txt"));
+        DigestCache cache = DigestCache.open(tmp.resolve("cache/digests.bin"));
+        List<String> debug = new ArrayList<>();
+
+        cache.recordWalkSize("key", ContentHasher.SMALL_CONTEXT);
+        ContentHasher.Walked again =
+                new ContentHasher(2, cache, listing(recorded(now, 12)), debug::add).walk(spec, "key");
+        assertThat(again.hashed().digests(ContextCollector.place(spec, again.walk(), DOCKERFILE)))
+                .isEqualTo(walked);
+        assertThat(debug).as("walked, its new files read while git is asked").isEmpty();
+
+        cache.recordWalkSize("bigger", ContentHasher.SMALL_CONTEXT + 1);
+        new ContentHasher(2, cache, listing(recorded(now, 12)), debug::add).walk(spec, "bigger");
+        assertThat(debug).singleElement().asString().contains("listed from git's index");
+    }
+
+    @Test
     void aListedFileNotAsListedMakesTheContextWalked() throws Exception {
         Path root = tmp.resolve("ctx");
         new TestTree(root).file("a.txt", "twelve bytes").file("b.txt", "untracked\n");
