@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,21 +79,35 @@ class ListedHashingTest {
         return new FileStamp(size, now.mtimeNanos(), now.ctimeNanos(), now.inode() & 0xFFFFFFFFL, now.device());
     }
 
-    @Test
-    void aListedFileIsReadWhenItsStampIsTheOneListedAndItsBlobRecorded() throws Exception {
+    private ContextSpec spec;
+    /** The context's digests as a walk without a cache gives them. */
+    private List<EntryDigest> walked;
+    /** a.txt's stamp now. */
+    private FileStamp now;
+
+    private DigestCache cache;
+    private final List<String> debug = new ArrayList<>();
+
+    @BeforeEach
+    void context() throws Exception {
         Path root = tmp.resolve("ctx");
         new TestTree(root).file("a.txt", "twelve bytes").file("b.txt", "untracked\n");
-        ContextSpec spec = new ContextSpec(root, "", "Dockerfile", List.of(), List.of());
-        List<EntryDigest> walked = new ContentHasher(1).digests(ContextCollector.collect(spec, DOCKERFILE));
+        spec = new ContextSpec(root, "", "Dockerfile", List.of(), List.of());
+        walked = new ContentHasher(1).digests(ContextCollector.collect(spec, DOCKERFILE));
+        now = FileStamp.read(root.resolve("a.txt"));
+        cache = DigestCache.open(tmp.resolve("cache/digests.bin"));
+    }
 
-        FileStamp now = FileStamp.read(root.resolve("a.txt"));
-        DigestCache cache = DigestCache.open(tmp.resolve("cache/digests.bin"));
-        List<String> debug = new ArrayList<>();
-        ContentHasher hasher = new ContentHasher(2, cache, listing(recorded(now, 12)), debug::add);
-        ContentHasher.Walked listed = hasher.walk(spec, "key");
+    /** The walk of the context with a.txt listed at {@code size}, under {@code walkKey}: its digests. */
+    private List<EntryDigest> walkListing(long size, String walkKey) {
+        ContentHasher.Walked found =
+                new ContentHasher(2, cache, listing(recorded(now, size)), debug::add).walk(spec, walkKey);
+        return found.hashed().digests(ContextCollector.place(spec, found.walk(), DOCKERFILE));
+    }
 
-        assertThat(listed.hashed().digests(ContextCollector.place(spec, listed.walk(), DOCKERFILE)))
-                .isEqualTo(walked);
+    @Test
+    void aListedFileIsReadWhenItsStampIsTheOneListedAndItsBlobRecorded() {
+        assertThat(walkListing(12, "key")).isEqualTo(walked);
         assertThat(debug)
                 .containsExactly("context '.' listed from git's index: 1 files as git has them, 1 looked at on disk");
         assertThat(cache.lookup(new BlobKey(ID, 12, 0100644)))
@@ -105,43 +120,20 @@ class ListedHashingTest {
     }
 
     @Test
-    void aContextSmallWhenLastWalkedIsWalkedAgainNotListed() throws Exception {
-        Path root = tmp.resolve("ctx");
-        new TestTree(root).file("a.txt", "twelve bytes").file("b.txt", "untracked\n");
-        ContextSpec spec = new ContextSpec(root, "", "Dockerfile", List.of(), List.of());
-        List<EntryDigest> walked = new ContentHasher(1).digests(ContextCollector.collect(spec, DOCKERFILE));
-        FileStamp now = FileStamp.read(root.resolve("a.txt"));
-        DigestCache cache = DigestCache.open(tmp.resolve("cache/digests.bin"));
-        List<String> debug = new ArrayList<>();
-
+    void aContextSmallWhenLastWalkedIsWalkedAgainNotListed() {
         cache.recordWalkSize("key", ContentHasher.SMALL_CONTEXT);
-        ContentHasher.Walked again =
-                new ContentHasher(2, cache, listing(recorded(now, 12)), debug::add).walk(spec, "key");
-        assertThat(again.hashed().digests(ContextCollector.place(spec, again.walk(), DOCKERFILE)))
-                .isEqualTo(walked);
+        assertThat(walkListing(12, "key")).isEqualTo(walked);
         assertThat(debug).as("walked, its new files read while git is asked").isEmpty();
 
         cache.recordWalkSize("bigger", ContentHasher.SMALL_CONTEXT + 1);
-        new ContentHasher(2, cache, listing(recorded(now, 12)), debug::add).walk(spec, "bigger");
+        walkListing(12, "bigger");
         assertThat(debug).singleElement().asString().contains("listed from git's index");
     }
 
     @Test
-    void aListedFileNotAsListedMakesTheContextWalked() throws Exception {
-        Path root = tmp.resolve("ctx");
-        new TestTree(root).file("a.txt", "twelve bytes").file("b.txt", "untracked\n");
-        ContextSpec spec = new ContextSpec(root, "", "Dockerfile", List.of(), List.of());
-        List<EntryDigest> walked = new ContentHasher(1).digests(ContextCollector.collect(spec, DOCKERFILE));
-
+    void aListedFileNotAsListedMakesTheContextWalked() {
         // Listed at 7 bytes: read as listed, its first 7 bytes would be hashed, as a file of 4 GiB + 7 would be.
-        FileStamp now = FileStamp.read(root.resolve("a.txt"));
-        DigestCache cache = DigestCache.open(tmp.resolve("cache/digests.bin"));
-        List<String> debug = new ArrayList<>();
-        ContentHasher hasher = new ContentHasher(2, cache, listing(recorded(now, 7)), debug::add);
-        ContentHasher.Walked listed = hasher.walk(spec, "key");
-
-        assertThat(listed.hashed().digests(ContextCollector.place(spec, listed.walk(), DOCKERFILE)))
-                .isEqualTo(walked);
+        assertThat(walkListing(7, "key")).isEqualTo(walked);
         assertThat(debug)
                 .singleElement()
                 .asString()
