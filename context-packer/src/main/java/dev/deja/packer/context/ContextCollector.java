@@ -354,8 +354,7 @@ public final class ContextCollector {
 
         /** The start folder, walked as {@link #walk} walks it. */
         private void lookAtStart() {
-            Path source = RepoPath.resolve(root, start);
-            pool.invoke(startVisited ? visitTask(source, start, start) : children(source, start, ""));
+            walkFrom(RepoPath.resolve(root, start), start, startVisited);
         }
     }
 
@@ -562,7 +561,7 @@ public final class ContextCollector {
         List<String> includes = includesPacked(spec);
         try {
             if (contextPath != null) {
-                collector.pool.invoke(collector.children(contextPath, contextDir, ""));
+                collector.walkFrom(contextPath, contextDir, false);
             }
             for (String include : includes) {
                 collector.addInclude(include);
@@ -638,8 +637,16 @@ public final class ContextCollector {
     }
 
     private void addInclude(String include) {
-        Path path = existingInclude(root, include);
-        pool.invoke(include.isEmpty() ? children(path, include, "") : visitTask(path, include, include));
+        walkFrom(existingInclude(root, include), include, !include.isEmpty());
+    }
+
+    /**
+     * Walks what lies at {@code start} ({@code path}): the folder's children, at their paths below it in the context
+     * (the context folder, the project root included), or, {@code visited}, the folder or file itself too, at its
+     * repository path (an include).
+     */
+    private void walkFrom(Path path, String start, boolean visited) {
+        pool.invoke(visited ? visitTask(path, start, start) : children(path, start, ""));
     }
 
     /** A task that visits the children of {@code dir}, whose path in the context is {@code contextPath}. */

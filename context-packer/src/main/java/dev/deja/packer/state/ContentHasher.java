@@ -290,13 +290,7 @@ public final class ContentHasher {
                     if (!ready && knownByBlob(entry, vouched)) {
                         return;
                     }
-                    long readStart = epochNanos();
-                    String digest = workers.get().hashFile(entry);
-                    cache.record(entry.source(), entry.stamp(), digest, readStart);
-                    if (vouched != null && unchangedWhileRead(entry)) {
-                        cache.record(vouched, digest);
-                    }
-                    contentDigests.put(entry.path(), digest);
+                    readAndRecord(entry, entry.stamp(), vouched);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                 }
@@ -317,14 +311,7 @@ public final class ContentHasher {
                     return;
                 }
                 try {
-                    FileStamp before = stampAsRecorded(entry);
-                    long readStart = epochNanos();
-                    String digest = workers.get().hashFile(entry);
-                    cache.record(entry.source(), before, digest, readStart);
-                    if (before.equals(FileStamp.read(entry.source()))) {
-                        cache.record(blob, digest);
-                    }
-                    contentDigests.put(entry.path(), digest);
+                    readAndRecord(entry, stampAsRecorded(entry), blob);
                 } catch (IOException e) {
                     failure.compareAndSet(null, new ListingOutdated(entry.source()));
                 } catch (RuntimeException e) {
@@ -356,11 +343,25 @@ public final class ContentHasher {
             return true;
         }
 
-        /** The file's stamp after reading is the walk's: the bytes read are the ones its stamp stood for. */
-        private static boolean unchangedWhileRead(ContextEntry entry) {
+        /**
+         * Reads and hashes the file, whose stamp before the read was {@code stamp}, and records its digest under that
+         * stamp and, if {@code blob} is not {@code null} and the stamp after the read is the same (the bytes read are
+         * the ones the stamp stood for), under its blob.
+         */
+        private void readAndRecord(ContextEntry entry, FileStamp stamp, BlobKey blob) {
+            long readStart = epochNanos();
+            String digest = workers.get().hashFile(entry);
+            cache.record(entry.source(), stamp, digest, readStart);
+            if (blob != null && unchangedSince(entry, stamp)) {
+                cache.record(blob, digest);
+            }
+            contentDigests.put(entry.path(), digest);
+        }
+
+        private static boolean unchangedSince(ContextEntry entry, FileStamp stamp) {
             try {
-                return FileStamp.read(entry.source()).equals(entry.stamp());
-            } catch (java.io.IOException e) {
+                return FileStamp.read(entry.source()).equals(stamp);
+            } catch (IOException e) {
                 return false;
             }
         }

@@ -86,25 +86,30 @@ final class IndexEntries {
 
     /** Row {@code row}'s stat data as a stamp: 32 bits of each field, as the index keeps them. */
     FileStamp stamp(int row) {
-        int at = row * STAT_BYTES;
-        return new FileStamp(
-                size(row),
-                statField(at + 8) * NANOS + statField(at + 12),
-                statField(at) * NANOS + statField(at + 4),
-                statField(at + 20),
-                statField(at + 16));
+        return stamp(stats, row * STAT_BYTES);
     }
 
     /** Row {@code row}'s size as the index keeps it: its low 32 bits. */
     long size(int row) {
-        return statField(row * STAT_BYTES + 36);
+        return unsigned(stats, row * STAT_BYTES + 36);
     }
 
-    private long statField(int at) {
-        return ((stats[at] & 0xFFL) << 24)
-                | ((stats[at + 1] & 0xFF) << 16)
-                | ((stats[at + 2] & 0xFF) << 8)
-                | (stats[at + 3] & 0xFF);
+    /** The stamp in an index entry's {@link #STAT_BYTES} of stat data at {@code at} of {@code data}. */
+    static FileStamp stamp(byte[] data, int at) {
+        return new FileStamp(
+                unsigned(data, at + 36),
+                unsigned(data, at + 8) * NANOS + unsigned(data, at + 12),
+                unsigned(data, at) * NANOS + unsigned(data, at + 4),
+                unsigned(data, at + 20),
+                unsigned(data, at + 16));
+    }
+
+    /** The big-endian 32 bits at {@code at}, unsigned: a field of the index. */
+    static long unsigned(byte[] data, int at) {
+        return ((data[at] & 0xFFL) << 24)
+                | ((data[at + 1] & 0xFF) << 16)
+                | ((data[at + 2] & 0xFF) << 8)
+                | (data[at + 3] & 0xFF);
     }
 
     /** How many rows there are. */

@@ -54,13 +54,13 @@ final class IndexSnapshot implements AutoCloseable {
 
     /**
      * An entry git would have read again: its place among the index's entries (0 for the first), its path, and the
-     * stat data git recorded (32 bits of each field, as the index keeps them; times in nanoseconds).
+     * stat data git recorded (32 bits of each field, as the index keeps them).
      */
-    record RacyEntry(int ordinal, String path, long mtimeNanos, long ctimeNanos, long size, long inode) {
+    record RacyEntry(int ordinal, String path, FileStamp recorded) {
 
         /** Whether {@code now} is the stat data recorded, to the nanosecond. */
         boolean unchanged(FileStamp now) {
-            return now.isAsRecorded(new FileStamp(size, mtimeNanos, ctimeNanos, inode, 0));
+            return now.isAsRecorded(recorded);
         }
     }
 
@@ -106,7 +106,7 @@ final class IndexSnapshot implements AutoCloseable {
      * the nanosecond.
      */
     boolean racyToTheNanosecond(RacyEntry entry) {
-        return entry.mtimeNanos() >= writtenNanos;
+        return entry.recorded().mtimeNanos() >= writtenNanos;
     }
 
     /**
@@ -309,7 +309,7 @@ final class IndexSnapshot implements AutoCloseable {
                 byte tag = (byte) (stage != 0 ? 'M' : (moreFlags & 0x4000) != 0 ? 'S' : 'H');
                 entries.add(
                         (flags & 0x8000) != 0 ? (byte) (tag + ('a' - 'A')) : tag,
-                        (int) unsigned(head, 24),
+                        (int) IndexEntries.unsigned(head, 24),
                         stage,
                         head,
                         40,
@@ -318,7 +318,7 @@ final class IndexSnapshot implements AutoCloseable {
                         pathLength);
                 entries.stat(head, 0);
             }
-            if (unsigned(head, 8) >= writtenSecond) {
+            if (IndexEntries.unsigned(head, 8) >= writtenSecond) {
                 racy.add(racyEntry(ordinal));
             }
             return next;
@@ -327,12 +327,7 @@ final class IndexSnapshot implements AutoCloseable {
         /** The entry just read, the {@code ordinal}th. */
         private RacyEntry racyEntry(int ordinal) {
             return new RacyEntry(
-                    ordinal,
-                    new String(path, 0, pathLength, StandardCharsets.UTF_8),
-                    unsigned(head, 8) * NANOS + unsigned(head, 12),
-                    unsigned(head, 0) * NANOS + unsigned(head, 4),
-                    unsigned(head, 36),
-                    unsigned(head, 20));
+                    ordinal, new String(path, 0, pathLength, StandardCharsets.UTF_8), IndexEntries.stamp(head, 0));
         }
 
         /** Where the first NUL at or after {@code from} is, before the entries' end; {@code -1} when there is none. */
@@ -348,14 +343,6 @@ final class IndexSnapshot implements AutoCloseable {
 
     private static long unsigned(ByteBuffer bytes, int at) {
         return bytes.getInt(at) & 0xFFFFFFFFL;
-    }
-
-    /** The big-endian 32 bits at {@code at}, unsigned. */
-    private static long unsigned(byte[] bytes, int at) {
-        return ((bytes[at] & 0xFFL) << 24)
-                | ((bytes[at + 1] & 0xFF) << 16)
-                | ((bytes[at + 2] & 0xFF) << 8)
-                | (bytes[at + 3] & 0xFF);
     }
 
     private static int unsignedShort(byte[] bytes, int at) {
