@@ -22,6 +22,9 @@
 # Two floors are measured in the same run, for what no JVM program can beat: bench/floor/ContextFloor.java walks the
 # tree and hashes every file on every core and does nothing else (the cold floor), and without an argument only starts
 # (a JVM's start), which with the `git status` that vouching for a clone's files needs is the fresh clone's floor.
+# That floor is of wall time, one step after the other. The fresh clone's CPU is measured too, with the parts no run
+# that vouches for a clone can skip (deja's own start, git's status and its untracked listing): on a machine of few
+# cores, the CPU a run needs bounds its wall from below however its steps overlap.
 # Prints medians, ratios and deja's peak RSS. DEJA names the deja to measure (default: this checkout's ./deja; the
 # release tarball's bin/deja runs on its own JDK 25 runtime with an AOT cache).
 #
@@ -92,6 +95,13 @@ clone_status() {
   GIT_INDEX_FILE=$(cd "$(dirname "$clone_index")" && pwd)/$(basename "$clone_index") git -C "$clone" --no-optional-locks status --porcelain=v1 -z --untracked-files=no \
     --ignore-submodules=all
 }
+# The untracked listing vouching asks beside the status (every folder read; ignored files too, which the ignore rules
+# of the context decide on, not git's).
+clone_untracked() { git -C "$clone" ls-files --others --directory -z --full-name -- :/; }
+# CPU time (user + sys, the processes it waited for included) of a command or of one of the functions above, in seconds.
+export clone clone_index
+export -f clone_status clone_untracked
+cpu_of() { /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" >/dev/null; awk '{print $1 + $2}' "$work/cpu"; }
 # How many of the clone's entries are racy (their mtime the index's second): a clone's own, by how fast it was written.
 clone_racy=$(git -C "$clone" ls-files --debug | awk -v s="$(stat -c %Y "$clone/.git/index")" \
   '$1 == "mtime:" { split($2, t, ":"); if (t[1] >= s) n++ } END { print n + 0 }')
@@ -135,6 +145,7 @@ find "$ctx" -printf '%s %T@ %i\n' >/dev/null
 marker="$ctx/untracked-marker.txt"   # not ignored: the context holds it, git does not track it
 rm -f "$marker"
 declare -a resident t_cold t_cached t_listed t_walked t_changed t_openssl t_sha t_clone t_find t_jvm t_floor t_start t_status t_many rss
+declare -a c_clone c_jvm c_status c_untracked
 for ((r = 1; r <= rounds; r++)); do
   s=$(now); find "$ctx" -printf '%s %T@ %i\n' >/dev/null; t_find+=("$(elapsed "$s" "$(now)")")
   s=$(now); $deja --version >/dev/null; t_jvm+=("$(elapsed "$s" "$(now)")")
@@ -142,8 +153,11 @@ for ((r = 1; r <= rounds; r++)); do
   warm_git "$clone"; s=$(now); clone_status >/dev/null; t_status+=("$(elapsed "$s" "$(now)")")
   warm_ctx; s=$(now); floor "$ctx" >/dev/null; t_floor+=("$(elapsed "$s" "$(now)")")
   rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
-  warm_git "$clone"; s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
-  t_clone+=("$(elapsed "$s" "$(now)")"); rss+=("$(cat "$work/rss")")
+  warm_git "$clone"; s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f '%M %U %S' -o "$work/rss" $deja -C "$clone" state >"$work/clone.out"
+  t_clone+=("$(elapsed "$s" "$(now)")"); rss+=("$(cut -d' ' -f1 "$work/rss")"); c_clone+=("$(awk '{print $2 + $3}' "$work/rss")")
+  # What that run's CPU is made of (untimed runs of its parts): the JVM's start, and git's two traversals of the clone.
+  c_jvm+=("$(cpu_of $deja --version)"); c_status+=("$(cpu_of bash -c clone_status)")
+  c_untracked+=("$(cpu_of bash -c clone_untracked)")
   rm -rf "$carried" && mkdir -p "$carried" && cp "$cache/digests.bin" "$carried/digests.bin"
   warm_git "$changed"
   s=$(now); DEJA_DIGEST_CACHE="$carried" /usr/bin/time -f %M -o "$work/rss" $deja -C "$changed" state >"$work/changed.out"
@@ -192,6 +206,11 @@ printf 'median   deja cold %.2f s | warm %.2f s | warm, untracked file %.2f s | 
   "$mc" "$mk" "$mls" "$mwk" "$mf" "$mo" "$ms" "$mw" "$mj"
 echo "cold:        deja / tar|openssl = $(ratio "$mc" "$mo")   (target <= 1.00); deja / tar|sha256sum = $(ratio "$mc" "$ms")"
 echo "fresh clone: $(printf '%.2f' "$mf") s (target <= 0.50 s); tar|openssl / deja = $(ratio "$mo" "$mf") (target >= 4); $clone_racy of its entries racy"
+mcc=$(median "${c_clone[@]}"); mcj=$(median "${c_jvm[@]}"); mcs=$(median "${c_status[@]}"); mcu=$(median "${c_untracked[@]}")
+parts=$(echo "$mcj + $mcs + $mcu" | bc -l); cores=$(nproc)
+printf 'fresh clone CPU: %.2f s (user + sys, git included) on %d cores, so %.2f s of wall at least; of it deja --version %.2f s, git status %.2f s, its untracked listing %.2f s: %.2f s = %.2f s of wall at least on %d cores, tar|openssl / that = %.2f\n' \
+  "$mcc" "$cores" "$(echo "$mcc / $cores" | bc -l)" "$mcj" "$mcs" "$mcu" "$parts" "$(echo "$parts / $cores" | bc -l)" "$cores" \
+  "$(echo "$mo / ($parts / $cores)" | bc -l)"
 echo "new commit:  a clone of a commit that changed one file, cache carried: $(printf '%.2f' "$mch") s; tar|openssl / deja = $(ratio "$mo" "$mch")"
 echo "cold floor:  a JVM that only walks and hashes $(printf '%.2f' "$mfl") s = $(ratio "$mfl" "$mo") x tar|openssl; deja cold / that floor = $(ratio "$mc" "$mfl")"
 echo "clone floor: an empty JVM $(printf '%.2f' "$mst") s + git status of the clone $(printf '%.2f' "$mgs") s = $(printf '%.2f' "$(echo "$mst + $mgs" | bc -l)") s; tar|openssl / that floor = $(ratio "$mo" "$(echo "$mst + $mgs" | bc -l)") (the 4x target needs >= 4)"
