@@ -1,9 +1,6 @@
 package dev.deja.packer.state;
 
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.function.Predicate;
 
 /**
  * The blob entries of a loaded cache file, looked up where they lie in its bytes, as {@link StampIndex} looks up its
@@ -118,28 +115,18 @@ final class BlobIndex {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     }
 
-    /**
-     * Writes the entries {@code keep} accepts as they are, {@code limit} at most; returns how many. (Their keys are
-     * made only for this: a run writes the file's blobs again only when it recorded one.)
-     */
-    int writeTo(DataOutputStream out, Predicate<BlobKey> keep, int limit) throws IOException {
-        int written = 0;
-        java.util.HexFormat hex = java.util.HexFormat.of();
-        for (int slot : slots) {
-            if (slot == 0 || written == limit) {
-                continue;
-            }
-            int offset = slot - 1;
-            int length = Byte.toUnsignedInt(content[offset]);
-            int at = offset + 1 + length;
-            BlobKey key =
-                    new BlobKey(hex.formatHex(content, offset + 1, at), longAt(at), intAt(content, at + Long.BYTES));
-            if (keep.test(key)) {
-                out.write(content, offset, 1 + length + FIXED);
-                written++;
-            }
-        }
-        return written;
+    /** The offsets of the entries of those of {@code blobs} this index holds, ascending. */
+    int[] offsetsOf(java.util.Collection<BlobKey> blobs) {
+        return blobs.stream()
+                .mapToInt(this::find)
+                .filter(offset -> offset >= 0)
+                .sorted()
+                .toArray();
+    }
+
+    /** The length of the entry at {@code offset} of {@code content}. */
+    static int entryLength(byte[] content, int offset) {
+        return 1 + Byte.toUnsignedInt(content[offset]) + FIXED;
     }
 
     int size() {

@@ -61,14 +61,22 @@ public final class DigestCache {
     private record Cached(FileStamp stamp, byte[] digest) {}
 
     /**
-     * The file's stamps and blobs, indexed in its bytes, and where its blobs lie ({@code blobsAt} to the end): what a
-     * run reads of the file only when a walk asks. The stamps are indexed on their first question: a walk from git's
-     * listing asks for few of them, and hashing 50,000 paths cost it 30 ms of CPU.
+     * The file's stamps and blobs, indexed in its bytes, and where they lie (its {@code stampCount} stamps from
+     * {@code stampsAt} to {@code stampsEnd}, its blobs from {@code blobsAt} to the end): what a run reads of the file only when a
+     * walk asks. The stamps are indexed on their first question: a walk from git's listing asks for few of them, and
+     * hashing 50,000 paths cost it 30 ms of CPU.
      */
-    private record Sections(Lazy<StampIndex> stamps, BlobIndex blobs, byte[] content, int blobsAt) {
+    private record Sections(
+            Lazy<StampIndex> stamps,
+            int stampCount,
+            int stampsAt,
+            int stampsEnd,
+            BlobIndex blobs,
+            byte[] content,
+            int blobsAt) {
 
         static Sections empty() {
-            return new Sections(Lazy.of(StampIndex::empty), BlobIndex.empty(), new byte[0], 0);
+            return new Sections(Lazy.of(StampIndex::empty), 0, 0, 0, BlobIndex.empty(), new byte[0], 0);
         }
     }
 
@@ -126,6 +134,7 @@ public final class DigestCache {
                 int stampCount = count(in.getInt());
                 int stampsAt = in.position();
                 StampIndex.skip(in, stampCount);
+                int stampsEnd = in.position();
                 Lazy<StampIndex> index = Lazy.of(() -> {
                     Map<String, Cached> others = new HashMap<>();
                     StampIndex read =
@@ -143,7 +152,7 @@ public final class DigestCache {
                 if (in.hasRemaining()) {
                     throw new IOException(in.remaining() + " bytes after the last entry");
                 }
-                return new Sections(index, blobs, content, blobsAt);
+                return new Sections(index, stampCount, stampsAt, stampsEnd, blobs, content, blobsAt);
             } catch (IOException | RuntimeException e) {
                 warnings.accept(damaged(file, e));
                 changed = true;
@@ -466,13 +475,19 @@ public final class DigestCache {
                     data.write(hex.parseHex(walk.getKey()));
                     data.writeInt(walk.getValue());
                 }
-                // The file's entries this run did not replace, byte for byte, then this run's.
+                // The file's entries as they lie but those this run recorded again, then this run's.
                 Sections sections = loaded.get();
-                StampIndex fromFile = sections.stamps().get();
-                int replaced = (int)
-                        stamps.keySet().stream().filter(fromFile::contains).count();
-                data.writeInt(fromFile.size() - replaced + stamps.size());
-                fromFile.writeTo(data, path -> !stamps.containsKey(path));
+                int[] replacedStamps =
+                        stamps.isEmpty() ? new int[0] : sections.stamps().get().replacedBy(stamps.keySet());
+                data.writeInt(sections.stampCount() - replacedStamps.length + stamps.size());
+                EntrySection.writeExcept(
+                        data,
+                        sections.content(),
+                        sections.stampsAt(),
+                        sections.stampsEnd(),
+                        replacedStamps,
+                        0,
+                        at -> StampIndex.entryLength(sections.content(), at));
                 for (Map.Entry<String, Cached> entry : stamps.entrySet()) {
                     FileStamp s = entry.getValue().stamp();
                     byte[] path = entry.getKey().getBytes(StandardCharsets.UTF_8);
@@ -485,22 +500,24 @@ public final class DigestCache {
                     data.writeLong(s.device());
                     data.write(entry.getValue().digest());
                 }
-                BlobIndex blobsFromFile = sections.blobs();
-                if (blobs.isEmpty()) {
-                    // Not one recorded this run: the file's, byte for byte.
-                    data.writeInt(blobsFromFile.size());
-                    data.write(sections.content(), sections.blobsAt(), sections.content().length - sections.blobsAt());
-                    data.flush();
-                    return;
-                }
-                // The file's blobs this run did not record again, then this run's, MAX_ENTRIES at most.
-                int replacedBlobs = (int)
-                        blobs.keySet().stream().filter(blobsFromFile::contains).count();
-                int blobCount = Math.min(blobsFromFile.size() - replacedBlobs + blobs.size(), MAX_ENTRIES);
-                data.writeInt(blobCount);
-                int written = blobsFromFile.writeTo(data, blob -> !blobs.containsKey(blob), blobCount);
+                // MAX_ENTRIES blobs at most: the file's oldest are left out first.
+                int[] replacedBlobs =
+                        blobs.isEmpty() ? new int[0] : sections.blobs().offsetsOf(blobs.keySet());
+                int fromFile = sections.blobs().size() - replacedBlobs.length;
+                int leftOut = Math.min(Math.max(0, fromFile + blobs.size() - MAX_ENTRIES), fromFile);
+                int ofThisRun = Math.min(blobs.size(), MAX_ENTRIES - (fromFile - leftOut));
+                data.writeInt(fromFile - leftOut + ofThisRun);
+                EntrySection.writeExcept(
+                        data,
+                        sections.content(),
+                        sections.blobsAt(),
+                        sections.content().length,
+                        replacedBlobs,
+                        leftOut,
+                        at -> BlobIndex.entryLength(sections.content(), at));
+                int written = 0;
                 for (Map.Entry<BlobKey, byte[]> entry : blobs.entrySet()) {
-                    if (written++ == blobCount) {
+                    if (written++ == ofThisRun) {
                         break;
                     }
                     byte[] id = hex.parseHex(entry.getKey().id());

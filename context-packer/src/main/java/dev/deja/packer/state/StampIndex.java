@@ -1,9 +1,6 @@
 package dev.deja.packer.state;
 
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.function.Predicate;
 
 /**
  * The stamp entries of a loaded cache file, looked up where they lie in its bytes: an open-addressing table of
@@ -23,15 +20,18 @@ final class StampIndex {
     private final int[] slots;
 
     private final int size;
+    /** The offsets of the entries not indexed (their path is not ASCII), ascending. */
+    private final int[] unindexed;
 
-    private StampIndex(byte[] content, int[] slots, int size) {
+    private StampIndex(byte[] content, int[] slots, int size, int[] unindexed) {
         this.content = content;
         this.slots = slots;
         this.size = size;
+        this.unindexed = unindexed;
     }
 
     static StampIndex empty() {
-        return new StampIndex(new byte[0], new int[1], 0);
+        return new StampIndex(new byte[0], new int[1], 0, new int[0]);
     }
 
     /**
@@ -42,6 +42,7 @@ final class StampIndex {
         int capacity = Integer.highestOneBit(Math.max(4, count * 2 - 1)) << 1;
         int[] slots = new int[capacity];
         int indexed = 0;
+        java.util.stream.IntStream.Builder unindexed = java.util.stream.IntStream.builder();
         for (int i = 0; i < count; i++) {
             int offset = in.position();
             int length = in.getInt();
@@ -59,6 +60,7 @@ final class StampIndex {
             in.position(start + length + FIXED);
             if (!ascii) {
                 others.accept(offset);
+                unindexed.add(offset);
                 continue;
             }
             int slot = hash & (capacity - 1);
@@ -68,7 +70,7 @@ final class StampIndex {
             slots[slot] = offset + 1;
             indexed++;
         }
-        return new StampIndex(content, slots, indexed);
+        return new StampIndex(content, slots, indexed, unindexed.build().toArray());
     }
 
     /** Moves {@code in} past {@code count} entries, checking that each lies within it, as {@link #read} does. */
@@ -144,23 +146,22 @@ final class StampIndex {
         return find(path) >= 0;
     }
 
-    /** Writes the indexed entries whose path {@code keep} accepts as they are; returns how many. */
-    int writeTo(DataOutputStream out, Predicate<String> keep) throws IOException {
-        int written = 0;
-        for (int slot : slots) {
-            if (slot == 0) {
-                continue;
-            }
-            int offset = slot - 1;
-            int length = intAt(offset);
-            String path =
-                    new String(content, offset + Integer.BYTES, length, java.nio.charset.StandardCharsets.US_ASCII);
-            if (keep.test(path)) {
-                out.write(content, offset, Integer.BYTES + length + FIXED);
-                written++;
-            }
-        }
-        return written;
+    /**
+     * The offsets of the entries this run's records replace when the file is written again, ascending: those of
+     * {@code paths} this index holds, and every entry it did not index (a path not ASCII, which its making handed to
+     * the run's records).
+     */
+    int[] replacedBy(java.util.Collection<String> paths) {
+        return java.util.stream.IntStream.concat(
+                        paths.stream().mapToInt(this::find).filter(offset -> offset >= 0),
+                        java.util.Arrays.stream(unindexed))
+                .sorted()
+                .toArray();
+    }
+
+    /** The length of the entry at {@code offset} of {@code content}. */
+    static int entryLength(byte[] content, int offset) {
+        return Integer.BYTES + intAt(content, offset) + FIXED;
     }
 
     int size() {
@@ -169,6 +170,10 @@ final class StampIndex {
 
     /** Big-endian, as DataOutputStream writes: read in place, no buffer object per lookup. */
     private int intAt(int offset) {
+        return intAt(content, offset);
+    }
+
+    private static int intAt(byte[] content, int offset) {
         return (content[offset] & 0xff) << 24
                 | (content[offset + 1] & 0xff) << 16
                 | (content[offset + 2] & 0xff) << 8

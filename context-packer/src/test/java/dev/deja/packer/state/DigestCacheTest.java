@@ -367,4 +367,50 @@ class DigestCacheTest {
         assertThat(third.lookup(tmp.resolve("été.txt"), one)).isEqualTo(a);
         assertThat(third.lookup(tmp.resolve("kept.txt"), one)).isEqualTo(a);
     }
+
+    /**
+     * A file written again holds each path and each blob once: the entries a run records again replace the file's,
+     * those it does not record are copied as they lie, and it neither grows nor loses any over runs.
+     */
+    @Test
+    void entriesRecordedAgainReplaceTheFilesAndTheRestAreCopiedAsTheyLie() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        List<String> names = List.of("a.txt", "été.txt", "b.txt", "日本.txt", "c.txt");
+        List<BlobKey> blobs = List.of(
+                new BlobKey("a1".repeat(20), 1, 0100644),
+                new BlobKey("b2".repeat(20), 2, 0100644),
+                new BlobKey("c3".repeat(20), 3, 0100755));
+        DigestCache first = DigestCache.open(file, 0);
+        for (String name : names) {
+            first.record(tmp.resolve(name), new FileStamp(1, 1, 1, 1, 1), "01".repeat(32), MUCH_LATER);
+        }
+        blobs.forEach(blob -> first.record(blob, "01".repeat(32)));
+        first.save();
+        long size = Files.size(file);
+
+        for (int run = 2; run <= 4; run++) {
+            DigestCache next = DigestCache.open(file, 0);
+            String digest = String.format("%02x", run).repeat(32);
+            FileStamp stamp = new FileStamp(1, run, run, 1, 1);
+            // One ASCII path and one that is not, the middle blob and the last: each recorded again.
+            next.record(tmp.resolve("b.txt"), stamp, digest, MUCH_LATER);
+            next.record(tmp.resolve("日本.txt"), stamp, digest, MUCH_LATER);
+            next.record(blobs.get(1), digest);
+            next.record(blobs.get(2), digest);
+            next.save();
+            assertThat(Files.size(file)).as("after run " + run).isEqualTo(size);
+
+            DigestCache read = DigestCache.open(file, 0);
+            assertThat(read.lookup(tmp.resolve("b.txt"), stamp)).isEqualTo(digest);
+            assertThat(read.lookup(tmp.resolve("日本.txt"), stamp)).isEqualTo(digest);
+            for (String kept : List.of("a.txt", "été.txt", "c.txt")) {
+                assertThat(read.lookup(tmp.resolve(kept), new FileStamp(1, 1, 1, 1, 1)))
+                        .as(kept)
+                        .isEqualTo("01".repeat(32));
+            }
+            assertThat(read.lookup(blobs.get(0))).isEqualTo("01".repeat(32));
+            assertThat(read.lookup(blobs.get(1))).isEqualTo(digest);
+            assertThat(read.lookup(blobs.get(2))).isEqualTo(digest);
+        }
+    }
 }
