@@ -159,6 +159,38 @@ final class StampIndex {
                 .toArray();
     }
 
+    /**
+     * The offsets of the entries whose path is one of {@code paths}, ascending, in the entries of {@code content} from
+     * {@code from} to {@code to}: for a few paths, found without indexing the entries (their paths compared from the
+     * end, where paths differ, and only at the same length).
+     */
+    static int[] offsetsIn(byte[] content, int from, int to, java.util.Collection<String> paths) {
+        byte[][] wanted = paths.stream()
+                .map(path -> path.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toArray(byte[][]::new);
+        java.util.stream.IntStream.Builder found = java.util.stream.IntStream.builder();
+        for (int at = from; at < to; at += entryLength(content, at)) {
+            int length = intAt(content, at);
+            for (byte[] path : wanted) {
+                if (path.length == length && endsWith(content, at + Integer.BYTES + length, path)) {
+                    found.add(at);
+                    break;
+                }
+            }
+        }
+        return found.build().toArray();
+    }
+
+    /** Whether the bytes of {@code content} up to {@code end} are {@code path}'s, compared from the end. */
+    private static boolean endsWith(byte[] content, int end, byte[] path) {
+        for (int i = path.length - 1, at = end - 1; i >= 0; i--, at--) {
+            if (content[at] != path[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The length of the entry at {@code offset} of {@code content}. */
     static int entryLength(byte[] content, int offset) {
         return Integer.BYTES + intAt(content, offset) + FIXED;
