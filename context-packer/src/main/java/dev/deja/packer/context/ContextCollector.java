@@ -341,15 +341,16 @@ public final class ContextCollector {
         /** Visits what lies at {@code path}, if anything, and walks below it. */
         private void lookAt(String path) {
             Path source = RepoPath.resolve(root, path);
+            Lstat lstat;
             try {
-                Lstat.of(source);
+                lstat = Lstat.of(source);
             } catch (NoSuchFileException e) {
                 // Deleted, or moved.
                 return;
             } catch (IOException e) {
                 throw new InputException(source, "cannot read: " + InputException.reason(e));
             }
-            pool.invoke(visitTask(source, path, path.substring(dropped)));
+            pool.invoke(visitTask(source, path, path.substring(dropped), lstat));
         }
 
         /** The start folder, walked as {@link #walk} walks it. */
@@ -646,7 +647,7 @@ public final class ContextCollector {
      * repository path (an include).
      */
     private void walkFrom(Path path, String start, boolean visited) {
-        pool.invoke(visited ? visitTask(path, start, start) : children(path, start, ""));
+        pool.invoke(visited ? visitTask(path, start, start, null) : children(path, start, ""));
     }
 
     /** A task that visits the children of {@code dir}, whose path in the context is {@code contextPath}. */
@@ -664,7 +665,7 @@ public final class ContextCollector {
                         continue;
                     }
                     String childContextPath = RepoPath.join(contextPath, name);
-                    if (visit(child, childContextPath, here)) {
+                    if (visit(child, childContextPath, here, lstat(child))) {
                         // Its repository path, made for folders only: a root context's and an include's are their
                         // context paths.
                         String childRepoPath =
@@ -680,10 +681,11 @@ public final class ContextCollector {
         });
     }
 
-    private RecursiveAction visitTask(Path path, String repoPath, String contextPath) {
+    /** @param lstat what lies at {@code path}, or {@code null}: looked at then */
+    private RecursiveAction visitTask(Path path, String repoPath, String contextPath, Lstat lstat) {
         return task(() -> {
             List<ContextEntry> here = new ArrayList<>();
-            boolean below = visit(path, contextPath, here);
+            boolean below = visit(path, contextPath, here, lstat != null ? lstat : lstat(path));
             found(here);
             if (below) {
                 children(path, repoPath, contextPath).invoke();
@@ -717,16 +719,11 @@ public final class ContextCollector {
     }
 
     /**
-     * One lstat and one ignore check per entry: this runs for every file of every context. Adds the entry to
-     * {@code here} and says whether to walk below it (a folder), which the caller does beside its siblings.
+     * One ignore check per entry, on its one lstat ({@code lstat}): this runs for every file of every context. Adds
+     * the entry to {@code here} and says whether to walk below it (a folder), which the caller does beside its
+     * siblings.
      */
-    private boolean visit(Path path, String contextPath, List<ContextEntry> here) {
-        Lstat lstat;
-        try {
-            lstat = Lstat.of(path);
-        } catch (IOException e) {
-            throw new InputException(path, "cannot read: " + InputException.reason(e));
-        }
+    private boolean visit(Path path, String contextPath, List<ContextEntry> here, Lstat lstat) {
         int mode = lstat.mode();
         int type = mode & S_IFMT;
         boolean excluded = rules.excludes(contextPath);
@@ -752,6 +749,14 @@ public final class ContextCollector {
             throw new InputException(path, "cannot pack a special file (socket, device or pipe): exclude it");
         }
         return false;
+    }
+
+    private static Lstat lstat(Path path) {
+        try {
+            return Lstat.of(path);
+        } catch (IOException e) {
+            throw new InputException(path, "cannot read: " + InputException.reason(e));
+        }
     }
 
     /**

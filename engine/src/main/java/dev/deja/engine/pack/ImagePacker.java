@@ -92,7 +92,15 @@ public final class ImagePacker {
      * A walk of a context and the digests of its files, made once per run for every image whose context walks the
      * same entries ({@link ContextCollector#walkKey}): a monorepo's images that all take its root as their context.
      */
-    private record SharedWalk(ContextCollector.Walk walk, ContentHasher.Hashed hashed, boolean kept) {}
+    private record SharedWalk(ContentHasher.Walked walked, boolean kept) {
+        ContextCollector.Walk walk() {
+            return walked.walk();
+        }
+
+        ContentHasher.Hashed hashed() {
+            return walked.hashed();
+        }
+    }
 
     /** The walks this run keeps, by {@link ContextCollector#walkKey}. */
     private final Map<String, SharedWalk> walks = new ConcurrentHashMap<>();
@@ -364,8 +372,8 @@ public final class ImagePacker {
             return kept;
         }
         ContentHasher.Walked found = hasher.walk(spec, key);
-        SharedWalk walked = new SharedWalk(
-                found.walk(), found.hashed(), keeping.take(found.walk().sorted().size()));
+        SharedWalk walked =
+                new SharedWalk(found, keeping.take(found.walk().sorted().size()));
         if (walked.kept()) {
             walks.putIfAbsent(key, walked);
         }
