@@ -101,7 +101,7 @@ clone_untracked() { git -C "$clone" ls-files --others --directory -z --full-name
 # CPU time (user + sys, the processes it waited for included) of a command or of one of the functions above, in seconds.
 export clone clone_index
 export -f clone_status clone_untracked
-cpu_of() { /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" >/dev/null; awk '{print $1 + $2}' "$work/cpu"; }
+cpu_of() { /usr/bin/time -f '%U %S' -o "$work/cpu.out" "$@" >/dev/null; awk '{print $1 + $2}' "$work/cpu.out"; }
 # How many of the clone's entries are racy (their mtime the index's second): a clone's own, by how fast it was written.
 clone_racy=$(git -C "$clone" ls-files --debug | awk -v s="$(stat -c %Y "$clone/.git/index")" \
   '$1 == "mtime:" { split($2, t, ":"); if (t[1] >= s) n++ } END { print n + 0 }')
