@@ -64,9 +64,9 @@ public final class DigestCache {
 
     /**
      * The file's stamps and blobs, indexed in its bytes, and where they lie (its {@code stampCount} stamps from
-     * {@code stampsAt} to {@code stampsEnd}, its blobs from {@code blobsAt} to the end): what a run reads of the file only when a
-     * walk asks. The stamps are indexed on their first question: a walk from git's listing asks for few of them, and
-     * hashing 50,000 paths cost it 30 ms of CPU.
+     * {@code stampsAt} to {@code stampsEnd}, its blobs from {@code blobsAt} to the end): what a run reads of the file
+     * only when a walk asks. The stamps are indexed on their first question: a walk from git's listing asks for few of
+     * them, and hashing 50,000 paths cost it 30 ms of CPU.
      */
     private record Sections(
             Lazy<StampIndex> stamps,
