@@ -445,6 +445,30 @@ public final class DigestCache {
 
     /** Writes the cache (atomically: a concurrent deja sees the old file or the new one). Best effort. */
     public void save() {
+        save(MAX_ENTRIES);
+    }
+
+    /**
+     * How many of the file's entries of one kind a save copies and how many of this run's it adds, {@code max} in all
+     * at most: the file's oldest are left out first, then (a run that recorded more than {@code max}) this run's.
+     *
+     * @param inFile    the file's entries of that kind, those this run recorded again left out
+     * @param leftOut   how many of the file's oldest are left out
+     * @param ofThisRun how many of this run's are written
+     */
+    private record Kept(int inFile, int leftOut, int ofThisRun) {
+        static Kept within(int max, int inFile, int ofThisRun) {
+            int leftOut = Math.min(Math.max(0, inFile + ofThisRun - max), inFile);
+            return new Kept(inFile, leftOut, Math.min(ofThisRun, max - (inFile - leftOut)));
+        }
+
+        int count() {
+            return inFile - leftOut + ofThisRun;
+        }
+    }
+
+    /** {@link #save()} keeping {@code maxEntries} stamps and as many blobs at most (tests: a few). */
+    void save(int maxEntries) {
         if (file == null || !changed) {
             return;
         }
@@ -485,16 +509,21 @@ public final class DigestCache {
                                 ? sections.stamps().get().replacedBy(stamps.keySet())
                                 : StampIndex.offsetsIn(
                                         sections.content(), sections.stampsAt(), sections.stampsEnd(), stamps.keySet());
-                data.writeInt(sections.stampCount() - replacedStamps.length + stamps.size());
+                Kept keptStamps = Kept.within(maxEntries, sections.stampCount() - replacedStamps.length, stamps.size());
+                data.writeInt(keptStamps.count());
                 EntrySection.writeExcept(
                         data,
                         sections.content(),
                         sections.stampsAt(),
                         sections.stampsEnd(),
                         replacedStamps,
-                        0,
+                        keptStamps.leftOut(),
                         at -> StampIndex.entryLength(sections.content(), at));
+                int writtenStamps = 0;
                 for (Map.Entry<String, Cached> entry : stamps.entrySet()) {
+                    if (writtenStamps++ == keptStamps.ofThisRun()) {
+                        break;
+                    }
                     FileStamp s = entry.getValue().stamp();
                     byte[] path = entry.getKey().getBytes(StandardCharsets.UTF_8);
                     data.writeInt(path.length);
@@ -506,24 +535,21 @@ public final class DigestCache {
                     data.writeLong(s.device());
                     data.write(entry.getValue().digest());
                 }
-                // MAX_ENTRIES blobs at most: the file's oldest are left out first.
                 int[] replacedBlobs =
                         blobs.isEmpty() ? new int[0] : sections.blobs().offsetsOf(blobs.keySet());
-                int fromFile = sections.blobs().size() - replacedBlobs.length;
-                int leftOut = Math.min(Math.max(0, fromFile + blobs.size() - MAX_ENTRIES), fromFile);
-                int ofThisRun = Math.min(blobs.size(), MAX_ENTRIES - (fromFile - leftOut));
-                data.writeInt(fromFile - leftOut + ofThisRun);
+                Kept keptBlobs = Kept.within(maxEntries, sections.blobs().size() - replacedBlobs.length, blobs.size());
+                data.writeInt(keptBlobs.count());
                 EntrySection.writeExcept(
                         data,
                         sections.content(),
                         sections.blobsAt(),
                         sections.content().length,
                         replacedBlobs,
-                        leftOut,
+                        keptBlobs.leftOut(),
                         at -> BlobIndex.entryLength(sections.content(), at));
-                int written = 0;
+                int writtenBlobs = 0;
                 for (Map.Entry<BlobKey, byte[]> entry : blobs.entrySet()) {
-                    if (written++ == ofThisRun) {
+                    if (writtenBlobs++ == keptBlobs.ofThisRun()) {
                         break;
                     }
                     byte[] id = hex.parseHex(entry.getKey().id());

@@ -418,4 +418,39 @@ class DigestCacheTest {
             assertThat(read.lookup(blobs.get(2))).isEqualTo(digest);
         }
     }
+
+    /** Over its limit, a file written again leaves out its oldest stamps and blobs first, and keeps this run's. */
+    @Test
+    void overItsLimitTheFilesOldestEntriesAreLeftOutFirst() throws IOException {
+        Path file = tmp.resolve("cache.bin");
+        FileStamp stamp = new FileStamp(1, 1, 1, 1, 1);
+        // Two runs: old-1's entries lie before old-2's in the file.
+        for (String name : List.of("old-1", "old-2")) {
+            DigestCache run = DigestCache.open(file, 0);
+            run.record(tmp.resolve(name), stamp, "01".repeat(32), MUCH_LATER);
+            run.record(blob(name), "01".repeat(32));
+            run.save(3);
+        }
+        DigestCache third = DigestCache.open(file, 0);
+        for (String name : List.of("new-1", "new-2")) {
+            third.record(tmp.resolve(name), stamp, "02".repeat(32), MUCH_LATER);
+            third.record(blob(name), "02".repeat(32));
+        }
+        third.save(3);
+
+        DigestCache read = DigestCache.open(file, 0);
+        assertThat(read.lookup(tmp.resolve("old-1"), stamp)).as("the oldest").isNull();
+        assertThat(read.lookup(blob("old-1"))).as("the oldest").isNull();
+        assertThat(read.lookup(tmp.resolve("old-2"), stamp)).isEqualTo("01".repeat(32));
+        assertThat(read.lookup(blob("old-2"))).isEqualTo("01".repeat(32));
+        for (String name : List.of("new-1", "new-2")) {
+            assertThat(read.lookup(tmp.resolve(name), stamp)).as(name).isEqualTo("02".repeat(32));
+            assertThat(read.lookup(blob(name))).as(name).isEqualTo("02".repeat(32));
+        }
+    }
+
+    /** A blob id of its own for each name. */
+    private static BlobKey blob(String name) {
+        return new BlobKey(String.format("%040x", new java.math.BigInteger(1, name.getBytes())), 1, 0100644);
+    }
 }
