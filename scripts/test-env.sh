@@ -35,9 +35,13 @@ install_missing() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below the kernel's ephemeral range: a port the tests listen on only now and then (the token service's) must not be
+# taken meanwhile as the local port of some outgoing connection (a test then failed with "Address already in use").
+ephemeral_start=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_start" -gt 21000 ] 2>/dev/null || ephemeral_start=32768
 free_port() {
   local port
-  for port in $(shuf -i 20000-45000 -n 100); do
+  for port in $(shuf -i 20000-$((ephemeral_start - 1)) -n 100); do
     if port_free "$port"; then echo "$port"; return; fi
   done
   echo "test-env: no free port found" >&2; return 1
@@ -365,7 +369,8 @@ if [ ! -f "$state/token.key" ] || [ ! -f "$state/token.crt" ]; then
     -keyout "$state/token.key" -out "$state/token.crt" >/dev/null 2>&1
 fi
 if ! running token >/dev/null 2>&1; then
-  if [ ! -f "$state/token-port" ] || ! port_free "$(cat "$state/token-port")"; then
+  if [ ! -f "$state/token-port" ] || ! port_free "$(cat "$state/token-port")" \
+    || [ "$(cat "$state/token-port")" -ge "$ephemeral_start" ]; then
     free_port > "$state/token-port"
   fi
 fi

@@ -1,6 +1,7 @@
 package dev.deja.registry;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -43,7 +44,7 @@ public final class TokenServer implements AutoCloseable {
             cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
         certificate = Base64.getEncoder().encodeToString(cert.getEncoded());
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server = bound(port);
         server.createContext("/token", exchange -> {
             List<String> scopes = new ArrayList<>();
             String query = exchange.getRequestURI().getRawQuery();
@@ -64,6 +65,24 @@ public final class TokenServer implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /**
+     * A server on the port the test registry sends clients to for tokens. The port is free between tests but for a
+     * moment may be the local port of some connection (the test environment picks it below the ephemeral range; an
+     * older environment may not have): tried again for a few seconds.
+     */
+    private static HttpServer bound(int port) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            } catch (java.net.BindException e) {
+                if (attempt == 30) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private String sign(List<String> scopes) {
