@@ -43,7 +43,7 @@ final class BlobIndex {
                 throw new IllegalArgumentException("a blob id of " + length + " bytes at " + offset);
             }
             in.position(offset + 1 + length + FIXED);
-            int slot = intAt(content, offset + 1) & (capacity - 1);
+            int slot = BigEndian.intAt(content, offset + 1) & (capacity - 1);
             while (slots[slot] != 0) {
                 slot = (slot + 1) & (capacity - 1);
             }
@@ -84,7 +84,7 @@ final class BlobIndex {
         for (int slot = hash & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
             int offset = slots[slot] - 1;
             // The id's first bytes first: most slots probed hold another blob.
-            if (intAt(content, offset + 1) == hash && holds(offset, blob)) {
+            if (BigEndian.intAt(content, offset + 1) == hash && holds(offset, blob)) {
                 return offset;
             }
         }
@@ -107,7 +107,7 @@ final class BlobIndex {
             }
         }
         int at = start + length;
-        return longAt(at) == blob.size() && intAt(content, at + Long.BYTES) == blob.mode();
+        return BigEndian.longAt(content, at) == blob.size() && BigEndian.intAt(content, at + Long.BYTES) == blob.mode();
     }
 
     /** A lower-case hex digit's value ({@link BlobKey}'s ids are lower case), else -1. */
@@ -131,17 +131,5 @@ final class BlobIndex {
 
     int size() {
         return size;
-    }
-
-    /** Big-endian, as DataOutputStream writes. */
-    private static int intAt(byte[] content, int offset) {
-        return (content[offset] & 0xff) << 24
-                | (content[offset + 1] & 0xff) << 16
-                | (content[offset + 2] & 0xff) << 8
-                | (content[offset + 3] & 0xff);
-    }
-
-    private long longAt(int offset) {
-        return ((long) intAt(content, offset) << 32) | (intAt(content, offset + 4) & 0xffffffffL);
     }
 }

@@ -106,11 +106,11 @@ final class StampIndex {
             return null;
         }
         int at = offset + Integer.BYTES + path.length();
-        if (longAt(at) != stamp.size()
-                || longAt(at + 8) != stamp.mtimeNanos()
-                || longAt(at + 16) != stamp.ctimeNanos()
-                || longAt(at + 24) != stamp.inode()
-                || longAt(at + 32) != stamp.device()) {
+        if (BigEndian.longAt(content, at) != stamp.size()
+                || BigEndian.longAt(content, at + 8) != stamp.mtimeNanos()
+                || BigEndian.longAt(content, at + 16) != stamp.ctimeNanos()
+                || BigEndian.longAt(content, at + 24) != stamp.inode()
+                || BigEndian.longAt(content, at + 32) != stamp.device()) {
             return null;
         }
         return java.util.Arrays.copyOfRange(content, at + 40, at + 40 + 32);
@@ -129,7 +129,7 @@ final class StampIndex {
     }
 
     private boolean sameAscii(String path, int offset) {
-        int length = intAt(offset);
+        int length = BigEndian.intAt(content, offset);
         if (length != path.length()) {
             return false;
         }
@@ -170,7 +170,7 @@ final class StampIndex {
                 .toArray(byte[][]::new);
         java.util.stream.IntStream.Builder found = java.util.stream.IntStream.builder();
         for (int at = from; at < to; at += entryLength(content, at)) {
-            int length = intAt(content, at);
+            int length = BigEndian.intAt(content, at);
             for (byte[] path : wanted) {
                 if (path.length == length && endsWith(content, at + Integer.BYTES + length, path)) {
                     found.add(at);
@@ -193,26 +193,10 @@ final class StampIndex {
 
     /** The length of the entry at {@code offset} of {@code content}. */
     static int entryLength(byte[] content, int offset) {
-        return Integer.BYTES + intAt(content, offset) + FIXED;
+        return Integer.BYTES + BigEndian.intAt(content, offset) + FIXED;
     }
 
     int size() {
         return size;
-    }
-
-    /** Big-endian, as DataOutputStream writes: read in place, no buffer object per lookup. */
-    private int intAt(int offset) {
-        return intAt(content, offset);
-    }
-
-    private static int intAt(byte[] content, int offset) {
-        return (content[offset] & 0xff) << 24
-                | (content[offset + 1] & 0xff) << 16
-                | (content[offset + 2] & 0xff) << 8
-                | (content[offset + 3] & 0xff);
-    }
-
-    private long longAt(int offset) {
-        return ((long) intAt(offset) << 32) | (intAt(offset + 4) & 0xffffffffL);
     }
 }
