@@ -55,7 +55,7 @@ public final class DigestCache {
     static final long RACY_NANOS = 2_000_000_000L;
     private static final int MAX_ENTRIES = 2_000_000;
     private static final int DIGEST_BYTES = 32;
-    /** As many stamps a run records as are found again in the file by comparing paths, not by indexing them. */
+    /** Up to this many stamps a run records are found in the file by comparing paths; more, through its index. */
     private static final int FEW_RECORDS = 16;
     /** A known state's sources not checked yet, where their count would be. */
     private static final int UNCHECKED = -1;
@@ -467,6 +467,19 @@ public final class DigestCache {
         }
     }
 
+    /**
+     * The offsets of the file's stamp entries this run's records replace, ascending: found in the index when a
+     * question made it or the records are many, else by comparing the few recorded paths with the file's.
+     */
+    private int[] stampsRecordedAgain(Sections sections) {
+        if (stamps.isEmpty()) {
+            return new int[0];
+        }
+        return sections.stamps().known() || stamps.size() > FEW_RECORDS
+                ? sections.stamps().get().replacedBy(stamps.keySet())
+                : StampIndex.offsetsIn(sections.content(), sections.stampsAt(), sections.stampsEnd(), stamps.keySet());
+    }
+
     /** {@link #save()} keeping {@code maxEntries} stamps and as many blobs at most (tests: a few). */
     void save(int maxEntries) {
         if (file == null || !changed) {
@@ -503,12 +516,7 @@ public final class DigestCache {
                 }
                 // The file's entries as they lie but those this run recorded again, then this run's.
                 Sections sections = loaded.get();
-                int[] replacedStamps = stamps.isEmpty()
-                        ? new int[0]
-                        : sections.stamps().known() || stamps.size() > FEW_RECORDS
-                                ? sections.stamps().get().replacedBy(stamps.keySet())
-                                : StampIndex.offsetsIn(
-                                        sections.content(), sections.stampsAt(), sections.stampsEnd(), stamps.keySet());
+                int[] replacedStamps = stampsRecordedAgain(sections);
                 Kept keptStamps = Kept.within(maxEntries, sections.stampCount() - replacedStamps.length, stamps.size());
                 data.writeInt(keptStamps.count());
                 EntrySection.writeExcept(
