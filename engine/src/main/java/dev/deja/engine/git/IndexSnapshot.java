@@ -3,7 +3,6 @@ package dev.deja.engine.git;
 import dev.deja.packer.state.FileStamp;
 import dev.deja.packer.state.Lstat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,16 +161,19 @@ final class IndexSnapshot implements AutoCloseable {
         if (copy == null) {
             return Optional.empty();
         }
-        // Mapped, not read: the page cache holds the copy just written, and 5 MB of new heap would be faulted in.
+        // Mapped and copied out in one call: the page cache holds the copy just written, and a read into the heap
+        // goes through a direct buffer as large as the file. Parsed where it was copied to: a mapped buffer's
+        // accessors, two bulk gets per entry, cost 14 ms of a cold JVM's CPU for 50,000 entries.
         try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.READ)) {
-            ByteBuffer index = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+            byte[] index = new byte[Math.toIntExact(channel.size())];
+            channel.map(FileChannel.MapMode.READ_ONLY, 0, index.length).get(index);
             for (int idLength : new int[] {20, 32}) {
                 Optional<Entries> entries = new Reader(index, idLength, writtenNanos / NANOS, lists).read();
                 if (entries.isPresent()) {
                     return entries;
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | ArithmeticException e) {
             return Optional.empty();
         }
         return Optional.empty();
@@ -179,7 +181,7 @@ final class IndexSnapshot implements AutoCloseable {
 
     /** One pass over an index whose object ids have {@code idLength} bytes. */
     private static final class Reader {
-        private final ByteBuffer index;
+        private final byte[] index;
         private final int idLength;
         private final long writtenSecond;
         private final int end;
@@ -188,24 +190,23 @@ final class IndexSnapshot implements AutoCloseable {
 
         private final List<RacyEntry> racy = new ArrayList<>();
         private IndexEntries entries;
+
         /**
-         * The fixed part of the entry being read, copied out of the mapping at once: a mapped buffer's accessors cost
-         * tens of nanoseconds a call in code C1 compiled, and an entry has some thirty fields and id bytes.
+         * Where the entry being read has its path: in {@link #index} itself (versions 2 and 3), or in {@link
+         * #prefixed} (version 4 spells a path as what it keeps of the previous one and a suffix).
          */
-        private final byte[] head;
+        private byte[] path;
 
-        /** Version 4 spells a path as what it keeps of the previous one and a suffix. */
-        private byte[] path = new byte[256];
-
+        private int pathAt;
         private int pathLength;
+        private byte[] prefixed = new byte[256];
 
-        Reader(ByteBuffer index, int idLength, long writtenSecond, boolean lists) {
+        Reader(byte[] index, int idLength, long writtenSecond, boolean lists) {
             this.index = index;
             this.idLength = idLength;
             this.writtenSecond = writtenSecond;
-            this.end = index.limit() - idLength;
+            this.end = index.length - idLength;
             this.lists = lists;
-            this.head = new byte[40 + idLength + 4];
         }
 
         /**
@@ -213,33 +214,33 @@ final class IndexSnapshot implements AutoCloseable {
          * format, or not an index known here).
          */
         Optional<Entries> read() {
-            if (index.limit() < 12 + idLength || index.getInt(0) != DIRC) {
+            if (index.length < 12 + idLength || (int) unsigned(index, 0) != DIRC) {
                 return Optional.empty();
             }
-            int version = index.getInt(4);
+            long version = unsigned(index, 4);
             if (version < 2 || version > 4) {
                 return Optional.empty();
             }
-            int count = index.getInt(8);
-            if (count < 0 || count > index.limit() / 62) {
+            long count = unsigned(index, 8);
+            if (count > index.length / 62) {
                 return Optional.empty();
             }
             if (lists) {
                 // Each entry has 62 bytes and more besides its path (less in version 4, whose paths share prefixes:
                 // the paths' array grows then).
-                entries = new IndexEntries(count, idLength, index.limit() - 62 * count, true);
+                entries = new IndexEntries((int) count, idLength, index.length - 62 * (int) count, true);
             }
             int at = 12;
             for (int entry = 0; entry < count && at >= 0; entry++) {
                 // A method per entry: the JIT compiles it after a few hundred calls.
-                at = entry(entry, at, version);
+                at = entry(entry, at, (int) version);
             }
             if (at < 0) {
                 return Optional.empty();
             }
             // Extensions: a signature and a length each.
             while (at + 8 <= end) {
-                int signature = index.getInt(at);
+                int signature = (int) unsigned(index, at);
                 if (signature == LINK || signature == SDIR) {
                     return Optional.empty();
                 }
@@ -259,22 +260,21 @@ final class IndexSnapshot implements AutoCloseable {
         private int entry(int ordinal, int at, int version) {
             // ctime, mtime (seconds, nanoseconds), dev, ino, mode, uid, gid, size; the object id; 16 bits of flags
             // (assume-valid, extended, stage, the path's length), 16 more if extended (skip-worktree, intent-to-add).
-            int flagsAt = 40 + idLength;
-            if (at + flagsAt + 4 > end) {
+            int flagsAt = at + 40 + idLength;
+            if (flagsAt + 4 > end) {
                 return -1;
             }
-            index.get(at, head, 0, head.length);
-            int flags = unsignedShort(head, flagsAt);
+            int flags = unsignedShort(index, flagsAt);
             boolean extended = version >= 3 && (flags & 0x4000) != 0;
-            int moreFlags = extended ? unsignedShort(head, flagsAt + 2) : 0;
-            int nameAt = at + flagsAt + (extended ? 4 : 2);
+            int moreFlags = extended ? unsignedShort(index, flagsAt + 2) : 0;
+            int nameAt = flagsAt + (extended ? 4 : 2);
             int next;
             if (version == 4) {
                 // How many bytes to drop from the previous path (git's varint), then the suffix up to a NUL.
-                int c = index.get(nameAt++) & 0xFF;
+                int c = index[nameAt++] & 0xFF;
                 long drop = c & 0x7F;
                 while ((c & 0x80) != 0 && nameAt < end) {
-                    c = index.get(nameAt++) & 0xFF;
+                    c = index[nameAt++] & 0xFF;
                     drop = ((drop + 1) << 7) | (c & 0x7F);
                 }
                 int nul = nul(nameAt);
@@ -282,11 +282,14 @@ final class IndexSnapshot implements AutoCloseable {
                     return -1;
                 }
                 int kept = pathLength - (int) drop;
-                pathLength = kept + nul - nameAt;
-                if (pathLength > path.length) {
-                    path = Arrays.copyOf(path, Math.max(pathLength, 2 * path.length));
+                int length = kept + nul - nameAt;
+                if (length > prefixed.length) {
+                    prefixed = Arrays.copyOf(prefixed, Math.max(length, 2 * prefixed.length));
                 }
-                index.get(nameAt, path, kept, nul - nameAt);
+                System.arraycopy(index, nameAt, prefixed, kept, nul - nameAt);
+                path = prefixed;
+                pathAt = 0;
+                pathLength = length;
                 next = nul + 1;
             } else {
                 int length = flags & 0xFFF;
@@ -296,10 +299,8 @@ final class IndexSnapshot implements AutoCloseable {
                 if (length < 0 || nameAt + length > end) {
                     return -1;
                 }
-                if (length > path.length) {
-                    path = Arrays.copyOf(path, Math.max(length, 2 * path.length));
-                }
-                index.get(nameAt, path, 0, length);
+                path = index;
+                pathAt = nameAt;
                 pathLength = length;
                 // Padded with one to eight NULs to a multiple of eight bytes.
                 next = at + ((nameAt - at + length + 8) & ~7);
@@ -309,31 +310,33 @@ final class IndexSnapshot implements AutoCloseable {
                 byte tag = (byte) (stage != 0 ? 'M' : (moreFlags & 0x4000) != 0 ? 'S' : 'H');
                 entries.add(
                         (flags & 0x8000) != 0 ? (byte) (tag + ('a' - 'A')) : tag,
-                        (int) IndexEntries.unsigned(head, 24),
+                        (int) unsigned(index, at + 24),
                         stage,
-                        head,
-                        40,
+                        index,
+                        at + 40,
                         path,
-                        0,
+                        pathAt,
                         pathLength);
-                entries.stat(head, 0);
+                entries.stat(index, at);
             }
-            if (IndexEntries.unsigned(head, 8) >= writtenSecond) {
-                racy.add(racyEntry(ordinal));
+            if (unsigned(index, at + 8) >= writtenSecond) {
+                racy.add(racyEntry(ordinal, at));
             }
             return next;
         }
 
-        /** The entry just read, the {@code ordinal}th. */
-        private RacyEntry racyEntry(int ordinal) {
+        /** The entry just read, the {@code ordinal}th, at {@code at}. */
+        private RacyEntry racyEntry(int ordinal, int at) {
             return new RacyEntry(
-                    ordinal, new String(path, 0, pathLength, StandardCharsets.UTF_8), IndexEntries.stamp(head, 0));
+                    ordinal,
+                    new String(path, pathAt, pathLength, StandardCharsets.UTF_8),
+                    IndexEntries.stamp(index, at));
         }
 
         /** Where the first NUL at or after {@code from} is, before the entries' end; {@code -1} when there is none. */
         private int nul(int from) {
             for (int at = from; at < end; at++) {
-                if (index.get(at) == 0) {
+                if (index[at] == 0) {
                     return at;
                 }
             }
@@ -341,8 +344,8 @@ final class IndexSnapshot implements AutoCloseable {
         }
     }
 
-    private static long unsigned(ByteBuffer bytes, int at) {
-        return bytes.getInt(at) & 0xFFFFFFFFL;
+    private static long unsigned(byte[] bytes, int at) {
+        return IndexEntries.unsigned(bytes, at);
     }
 
     private static int unsignedShort(byte[] bytes, int at) {
