@@ -8,6 +8,7 @@ import dev.deja.packer.state.DigestCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,5 +170,44 @@ class GitDigestCacheTest {
         String restored = state(clone, null);
         assertThat(restored).isNotEqualTo(dirty);
         assertThat(state(clone, carried)).as("mtime put back").isEqualTo(restored);
+    }
+
+    /**
+     * A checkout another user owns (a CI container that runs as root over the runner's clone): git refuses it. The run
+     * says so once, in git's words with their fix, however many images ask, and reads their contexts: their states are
+     * the ones git's word gave.
+     */
+    @Test
+    void aCheckoutGitRefusesIsSaidOnceAndItsContextsAreRead() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give the checkout away");
+        checkouts = new GitCheckouts(tmp.resolve("home"), List.of());
+        Path repo = tmp.resolve("theirs");
+        new TestTree(repo)
+                .file("deja.yaml", "images:\n  a: {dockerfile: a/Dockerfile}\n  b: {dockerfile: b/Dockerfile}\n")
+                .file("a/Dockerfile", "FROM scratch\nCOPY . /\n")
+                .file("a/x.txt", "x\n")
+                .file("b/Dockerfile", "FROM scratch\nCOPY . /\n")
+                .file("b/y.txt", "y\n");
+        git(repo, "init", "-q");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "one");
+        String vouched = state(repo, tmp.resolve("cache-vouched"));
+
+        assertThat(new ProcessBuilder("chown", "-R", "65534:65534", repo.toString())
+                        .start()
+                        .waitFor())
+                .isZero();
+        Run refused = Run.withEnvironment(
+                checkouts.env(tmp.resolve("cache")), "-C", repo.toString(), "state", "--offline", "--debug");
+        assertThat(refused.code()).as(refused.stderr()).isZero();
+        assertThat(refused.stdout()).isEqualTo(vouched);
+        assertThat(refused.stderr().lines().filter(line -> line.startsWith("deja: git refuses")))
+                .singleElement()
+                .asString()
+                .contains("reads and hashes every file", "tags no image with the commit", "dubious ownership")
+                .contains("git config --global --add safe.directory " + repo);
+        assertThat(refused.stderr())
+                .contains("a: walking its context (git refuses this checkout")
+                .contains("b: walking its context (git refuses this checkout");
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +131,41 @@ class RegistryCommandsTest {
         assertThat(dry.code()).isZero();
         assertThat(dry.stdout()).contains("dry run");
         assertThat(client.exists(appRepo, "never-written")).isEmpty();
+    }
+
+    /**
+     * In a checkout git refuses (another user's, as a CI container running as root over the runner's clone sees it),
+     * a build says once why its images get no commit tag, with the digest cache off too (no vouching asks git then):
+     * the images are reused, and no tag git would have named is written.
+     */
+    @Test
+    void aCheckoutGitRefusesGetsNoCommitTagAndTheRunSaysWhyOnce() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give the checkout away");
+        Map<String, String> states = stateTags();
+        pushAtState("base", states.get("base"));
+        pushAtState("app", states.get("app"));
+        String commit = git("rev-parse", "HEAD");
+        assertThat(new ProcessBuilder("chown", "-R", "65534:65534", tree.root().toString())
+                        .start()
+                        .waitFor())
+                .isZero();
+
+        Run build = deja("build", "--push");
+        assertThat(build.code()).as(build.stderr()).isZero();
+        assertThat(build.stdout()).containsPattern("base +reused").containsPattern("app +reused");
+        assertThat(build.stderr().lines().filter(line -> line.startsWith("deja: git refuses")))
+                .singleElement()
+                .asString()
+                .contains("tags no image with the commit", "safe.directory");
+        for (String image : List.of("base", "app")) {
+            Repository repository = Repository.parse(prefix + "/" + image);
+            assertThat(client.exists(repository, commit))
+                    .as(image + ":" + commit)
+                    .isEmpty();
+            assertThat(client.exists(repository, "feature-x"))
+                    .as(image + ":feature-x")
+                    .isEmpty();
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.deja.engine.dev.DevLoop;
 import dev.deja.engine.docker.BuildDriver;
 import dev.deja.engine.docker.DockerDaemon;
 import dev.deja.engine.exec.Parallel;
+import dev.deja.engine.git.Git;
 import dev.deja.engine.git.GitFacts;
 import dev.deja.engine.git.GitVouching;
 import dev.deja.engine.git.RevisionTree;
@@ -66,6 +67,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -139,6 +141,8 @@ public final class Deja {
     /** {@code git status} of the checkout, asked ahead by the runs that push (see {@link #uncommitted}). */
     private CompletableFuture<Optional<Uncommitted>> statusAhead;
 
+    private final AtomicBoolean gitRefusalSaid = new AtomicBoolean();
+
     private CacheRefs cacheRefs;
     private CompletableFuture<RegistryClient> client;
     /** The planner of this run's command, so a check after a plan reads the contexts it packed, not again. */
@@ -152,7 +156,7 @@ public final class Deja {
         // Git reads its index while the config and the Dockerfiles are read: most runs ask it about every context.
         GitVouching.Reading git = DigestCaches.isOff(settings.environment())
                 ? null
-                : GitVouching.reading(settings.directory(), settings.environment());
+                : GitVouching.reading(settings.directory(), settings.environment(), this::sayGitRefused);
         Project project = new ProjectLoader(settings.environment())
                 .load(settings.directory(), settings.config(), settings.registry());
         if (!settings.drafting()) {
@@ -176,6 +180,19 @@ public final class Deja {
             settings.notices()
                     .accept("… and " + (notices.size() - NOTICES_SAID)
                             + " more notices like these (deja init -o - lists them all)");
+        }
+    }
+
+    /**
+     * Says once, whichever of the run's git readers finds it first, that git refuses the checkout (its owner is not
+     * the user deja runs as: a CI container's usual case), and what that costs: without a word of it, such a run
+     * looked like any other, only slower, and its images lacked their commit tags.
+     */
+    private void sayGitRefused(String words) {
+        if (gitRefusalSaid.compareAndSet(false, true)) {
+            settings.notices()
+                    .accept("git refuses to read this checkout, so deja reads and hashes every file of the contexts"
+                            + " instead of taking git's word for them, and tags no image with the commit: " + words);
         }
     }
 
@@ -824,7 +841,13 @@ public final class Deja {
     private synchronized void askGitAhead() {
         if (gitFacts == null) {
             Path root = graph().project().root();
-            gitFacts = Parallel.ahead("deja-git-facts", () -> GitFacts.read(root, settings.environment()));
+            gitFacts = Parallel.ahead("deja-git-facts", () -> {
+                GitFacts facts = GitFacts.read(root, settings.environment());
+                if (facts.commit().isEmpty()) {
+                    Git.refusal(root).ifPresent(this::sayGitRefused);
+                }
+                return facts;
+            });
         }
     }
 

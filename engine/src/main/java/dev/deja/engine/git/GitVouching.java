@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -191,21 +192,33 @@ public final class GitVouching implements Vouching {
      * every context it packs).
      */
     public static Vouching of(Path root, Map<String, String> environment) {
-        return reading(root, environment).forProject(root);
+        return reading(root, environment, refusal -> {}).forProject(root);
     }
 
     /**
      * Starts reading git's word on the checkout that holds {@code dir} (any folder of it: the project root need not
-     * be known yet), in the background.
+     * be known yet), in the background. Should git refuse the checkout ({@link Git#refusal}), {@code refused} is told
+     * why, in git's words, from that background.
      */
-    public static Reading reading(Path dir, Map<String, String> environment) {
+    public static Reading reading(Path dir, Map<String, String> environment, Consumer<String> refused) {
         CompletableFuture<Optional<Checkout>> checkout = Parallel.ahead("deja-git-top", () -> locate(dir));
         return new Reading(
                 checkout,
                 Parallel.ahead("deja-git-index", () -> Parallel.get(checkout)
                         .map(found -> read(found, environment))
-                        .orElseGet(() -> Index.refused("not a git checkout (or git is missing)"))),
+                        .orElseGet(() -> notACheckout(dir, refused))),
                 Parallel.ahead("deja-git-untracked", () -> untracked(dir)));
+    }
+
+    /** Why git's word cannot be taken in {@code dir}, which git does not take for a checkout. */
+    private static Index notACheckout(Path dir, Consumer<String> refused) {
+        // Asked again only here, where git failed: a checkout git refuses to look at is not the same as none.
+        return Git.refusal(dir)
+                .map(words -> {
+                    refused.accept(words);
+                    return Index.refused("git refuses this checkout: its owner is another user (safe.directory)");
+                })
+                .orElseGet(() -> Index.refused("not a git checkout (or git is missing)"));
     }
 
     /**

@@ -37,7 +37,7 @@ class GitVouchingTest {
         // deja without -C starts from Path.of(""), in which no process starts: git's word was lost on every such run.
         // The tests run inside this project's own checkout.
         Path here = Path.of("").toAbsolutePath();
-        String why = GitVouching.reading(Path.of(""), Map.of())
+        String why = GitVouching.reading(Path.of(""), Map.of(), refusal -> {})
                 .forProject(here)
                 .tree(List.of("src"))
                 .refusal();
