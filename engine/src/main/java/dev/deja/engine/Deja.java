@@ -67,7 +67,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -141,7 +140,10 @@ public final class Deja {
     /** {@code git status} of the checkout, asked ahead by the runs that push (see {@link #uncommitted}). */
     private CompletableFuture<Optional<Uncommitted>> statusAhead;
 
-    private final AtomicBoolean gitRefusalSaid = new AtomicBoolean();
+    /** Git's refusal of the checkout, in its words, once found (said once: {@link #sayGitRefused}). */
+    private String gitRefusal;
+
+    private boolean loaded;
 
     private CacheRefs cacheRefs;
     private CompletableFuture<RegistryClient> client;
@@ -181,19 +183,36 @@ public final class Deja {
                     .accept("… and " + (notices.size() - NOTICES_SAID)
                             + " more notices like these (deja init -o - lists them all)");
         }
+        loaded();
     }
 
     /**
      * Says once, whichever of the run's git readers finds it first, that git refuses the checkout (its owner is not
      * the user deja runs as: a CI container's usual case), and what that costs: without a word of it, such a run
-     * looked like any other, only slower, and its images lacked their commit tags.
+     * looked like any other, only slower, and its images lacked their commit tags. Held until the project is loaded:
+     * a run that stops at its config says only why.
      */
-    private void sayGitRefused(String words) {
-        if (gitRefusalSaid.compareAndSet(false, true)) {
-            settings.notices()
-                    .accept("git refuses to read this checkout, so deja reads and hashes every file of the contexts"
-                            + " instead of taking git's word for them, and tags no image with the commit: " + words);
+    private synchronized void sayGitRefused(String words) {
+        if (gitRefusal == null) {
+            gitRefusal = words;
+            if (loaded) {
+                sayGitRefusal();
+            }
         }
+    }
+
+    /** The project is loaded: a refusal found meanwhile is said now, one found later when found. */
+    private synchronized void loaded() {
+        loaded = true;
+        if (gitRefusal != null) {
+            sayGitRefusal();
+        }
+    }
+
+    private void sayGitRefusal() {
+        settings.notices()
+                .accept("git refuses to read this checkout, so deja reads and hashes every file of the contexts instead"
+                        + " of taking git's word for them, and tags no image with the commit: " + gitRefusal);
     }
 
     /** Every command says the notices again: a few, then how many more, so that a big tree does not drown output. */
