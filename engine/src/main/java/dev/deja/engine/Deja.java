@@ -183,7 +183,7 @@ public final class Deja {
                     .accept("… and " + (notices.size() - NOTICES_SAID)
                             + " more notices like these (deja init -o - lists them all)");
         }
-        loaded();
+        projectLoaded();
     }
 
     /**
@@ -202,7 +202,7 @@ public final class Deja {
     }
 
     /** The project is loaded: a refusal found meanwhile is said now, one found later when found. */
-    private synchronized void loaded() {
+    private synchronized void projectLoaded() {
         loaded = true;
         if (gitRefusal != null) {
             sayGitRefusal();
