@@ -214,14 +214,14 @@ final class IndexSnapshot implements AutoCloseable {
          * format, or not an index known here).
          */
         Optional<Entries> read() {
-            if (index.length < 12 + idLength || (int) unsigned(index, 0) != DIRC) {
+            if (index.length < 12 + idLength || (int) IndexEntries.unsigned(index, 0) != DIRC) {
                 return Optional.empty();
             }
-            long version = unsigned(index, 4);
+            long version = IndexEntries.unsigned(index, 4);
             if (version < 2 || version > 4) {
                 return Optional.empty();
             }
-            long count = unsigned(index, 8);
+            long count = IndexEntries.unsigned(index, 8);
             if (count > index.length / 62) {
                 return Optional.empty();
             }
@@ -240,11 +240,11 @@ final class IndexSnapshot implements AutoCloseable {
             }
             // Extensions: a signature and a length each.
             while (at + 8 <= end) {
-                int signature = (int) unsigned(index, at);
+                int signature = (int) IndexEntries.unsigned(index, at);
                 if (signature == LINK || signature == SDIR) {
                     return Optional.empty();
                 }
-                long next = at + 8L + unsigned(index, at + 4);
+                long next = at + 8L + IndexEntries.unsigned(index, at + 4);
                 if (next > end) {
                     return Optional.empty();
                 }
@@ -310,7 +310,7 @@ final class IndexSnapshot implements AutoCloseable {
                 byte tag = (byte) (stage != 0 ? 'M' : (moreFlags & 0x4000) != 0 ? 'S' : 'H');
                 entries.add(
                         (flags & 0x8000) != 0 ? (byte) (tag + ('a' - 'A')) : tag,
-                        (int) unsigned(index, at + 24),
+                        (int) IndexEntries.unsigned(index, at + 24),
                         stage,
                         index,
                         at + 40,
@@ -319,7 +319,7 @@ final class IndexSnapshot implements AutoCloseable {
                         pathLength);
                 entries.stat(index, at);
             }
-            if (unsigned(index, at + 8) >= writtenSecond) {
+            if (IndexEntries.unsigned(index, at + 8) >= writtenSecond) {
                 racy.add(racyEntry(ordinal, at));
             }
             return next;
@@ -342,10 +342,6 @@ final class IndexSnapshot implements AutoCloseable {
             }
             return -1;
         }
-    }
-
-    private static long unsigned(byte[] bytes, int at) {
-        return IndexEntries.unsigned(bytes, at);
     }
 
     private static int unsignedShort(byte[] bytes, int at) {
