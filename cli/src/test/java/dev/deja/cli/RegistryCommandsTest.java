@@ -195,6 +195,43 @@ class RegistryCommandsTest {
         assertThat(none.stdout()).isEmpty();
     }
 
+    /**
+     * An image whose context is new to a digest cache that knows other states is most likely built: its cache
+     * sources are asked while its state is computed, and its state tag, which the plan found absent, is not asked
+     * again for them. A cold cache (every context new to it) guesses nothing.
+     */
+    @Test
+    void aChangedContextHasItsCacheSourcesAskedAheadAndItsStateTagAskedOnce() throws Exception {
+        Map<String, String> environment =
+                Map.of("DEJA_DIGEST_CACHE", tmp.resolve("digests").toString());
+        Map<String, String> states = stateTags();
+        pushAtState("base", states.get("base"));
+        pushAtState("app", states.get("app"));
+        Run cold = Run.withEnvironment(environment, "-C", tree.root().toString(), "--debug", "build", "--push");
+        assertThat(cold.code()).as(cold.stderr()).isZero();
+        assertThat(cold.stderr()).doesNotContain("most likely built");
+
+        tree.file("app/main.sh", "echo changed\n");
+        git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-am", "two");
+        String appState = stateTags().get("app");
+        // The build itself fails (no daemon is named here): what comes before it is what is looked at.
+        Run changed = Run.withEnvironment(environment, "-C", tree.root().toString(), "--debug", "build", "--push");
+
+        assertThat(changed.stderr())
+                .contains("app: its context is new to the digest cache (most likely built)")
+                .doesNotContain("base: its context is new");
+        assertThat(changed.stderr().lines().filter(line -> line.contains("/app/manifests/" + appState)))
+                .as("the state tag of app: asked by the plan only")
+                .singleElement()
+                .asString()
+                .contains("GET ", "-> 404");
+        assertThat(changed.stderr()
+                        .lines()
+                        .filter(line -> line.contains("HEAD ") && line.contains("/app/manifests/feature-x")))
+                .as("a cache source asked ahead and for the build: once")
+                .hasSize(1);
+    }
+
     @Test
     void unreachableRegistryExitsThree() {
         Run run = deja("--registry", "127.0.0.1:1/nowhere", "plan");

@@ -67,6 +67,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -146,6 +147,9 @@ public final class Deja {
     private boolean loaded;
 
     private CacheRefs cacheRefs;
+    /** How many images had their cache sources asked before their states were known ({@link #cacheSourcesFirst}). */
+    private final AtomicInteger cacheSourcesFirst = new AtomicInteger();
+
     private CompletableFuture<RegistryClient> client;
     /** The planner of this run's command, so a check after a plan reads the contexts it packed, not again. */
     private Planner lastPlanner;
@@ -217,6 +221,8 @@ public final class Deja {
 
     /** Every command says the notices again: a few, then how many more, so that a big tree does not drown output. */
     private static final int NOTICES_SAID = 5;
+    /** At most this many images a run have their cache sources asked before their states are known. */
+    private static final int CACHE_SOURCES_FIRST = 4;
 
     public ImageGraph graph() {
         return graph;
@@ -228,7 +234,12 @@ public final class Deja {
      * (offline under {@code track}), or left out ({@code ignore}).
      */
     private Planner planner(List<String> names, boolean online) {
-        lastPlanner = new Planner(graph, hasher, basesAhead(names, online), Map.of());
+        return planner(names, online, name -> {});
+    }
+
+    /** @param likelyNew told each image most likely to be built, while its state is computed (see ImagePacker) */
+    private Planner planner(List<String> names, boolean online, Consumer<String> likelyNew) {
+        lastPlanner = new Planner(graph, hasher, basesAhead(names, online), Map.of(), likelyNew);
         return lastPlanner;
     }
 
@@ -404,7 +415,29 @@ public final class Deja {
         if (!request.devImages().isEmpty()) {
             return buildOnDev(request, listener);
         }
-        return build(request, listener, planner(request.selection(), true));
+        Consumer<String> likelyNew = request.mode() == Mode.LOCAL || localMode() ? name -> {} : this::cacheSourcesFirst;
+        return build(request, listener, planner(request.selection().apply(graph), true, likelyNew));
+    }
+
+    /**
+     * Starts asking the registry for the cache sources of an image most likely built (its context is new to the
+     * digest cache), on a thread of its own, before its state is known: all of them but its state tag, which the
+     * plan asks anyway, are known by the time its build needs them, instead of a round trip after the plan. At most
+     * {@value #CACHE_SOURCES_FIRST} images a run: a guess that is wrong (the state was built elsewhere) costs a round
+     * of HEADs each.
+     */
+    private void cacheSourcesFirst(String name) {
+        ImageDefinition image = graph.project().byName().get(name);
+        if (image.exportsFiles() || cacheSourcesFirst.incrementAndGet() > CACHE_SOURCES_FIRST) {
+            return;
+        }
+        settings.debugLines()
+                .accept(name + ": its context is new to the digest cache (most likely built): its cache sources are"
+                        + " asked while its state is computed");
+        Parallel.ahead("deja-cache-sources-first", () -> {
+            cacheRefs().prefetch(graph.project().repository(name), image.tagFormat());
+            return name;
+        });
     }
 
     /**
@@ -586,6 +619,8 @@ public final class Deja {
                 .toList();
         if (!building.isEmpty()) {
             CacheRefs refs = cacheRefs();
+            // The plan just found their state tags absent.
+            building.forEach(image -> refs.absent(image.repository(), image.stateTag()));
             Parallel.ahead("deja-cache-sources", () -> {
                 building.forEach(image -> refs.existing(image.repository(), image.tagFormat(), image.state()));
                 return building.size();

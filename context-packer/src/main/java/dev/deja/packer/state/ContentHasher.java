@@ -116,6 +116,17 @@ public final class ContentHasher {
     }
 
     /**
+     * Whether the image of a context so vouched for most likely has a state no run has built: git vouches for its
+     * files, and they were in no state of the earlier runs this cache remembers, while it remembers others (a cache
+     * that remembers nothing, a first run's or a lost one, finds every context new).
+     */
+    public boolean likelyNewState(VouchedTree context) {
+        return context.vouched()
+                && cache.openedWithStates()
+                && !cache.knowsStatesStartingWith(State.knownStatePrefix(context.key()));
+    }
+
+    /**
      * The state an earlier run computed from the same inputs, when version control vouches for every file of the
      * context ({@link #vouch}): known without walking it. With the key it is remembered under, whether known or not,
      * or why there is none.

@@ -93,6 +93,8 @@ public final class DigestCache {
     private final Map<BlobKey, byte[]> blobs = new ConcurrentHashMap<>();
     /** Known states by key: the file's, in its order (oldest first), then this run's. */
     private final Map<String, KnownState> knownStates;
+    /** Whether the file held states when it was opened (not those this run adds). */
+    private final boolean openedWithStates;
     /** How many files each walk hashed last (by walk key): the size its digests' map starts at. */
     private final Map<String, Integer> walkSizes;
 
@@ -107,6 +109,7 @@ public final class DigestCache {
         this.stamps = new ConcurrentHashMap<>();
         this.loaded = Lazy.of(Sections::empty);
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>());
+        this.openedWithStates = false;
         this.walkSizes = Collections.synchronizedMap(new LinkedHashMap<>());
     }
 
@@ -128,6 +131,7 @@ public final class DigestCache {
         this.warnings = warnings;
         this.stamps = new ConcurrentHashMap<>();
         this.knownStates = Collections.synchronizedMap(new LinkedHashMap<>(knownStates));
+        this.openedWithStates = !knownStates.isEmpty();
         this.walkSizes = Collections.synchronizedMap(new LinkedHashMap<>(walkSizes));
         this.loaded = Lazy.of(() -> {
             try {
@@ -382,6 +386,11 @@ public final class DigestCache {
             }
         }
         return false;
+    }
+
+    /** Whether the file held states of earlier runs when this run opened it: a run before this one used it. */
+    public boolean openedWithStates() {
+        return file != null && openedWithStates;
     }
 
     /** The state remembered under {@code key} (see {@code State.knownStateKey}), if any. */

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +46,7 @@ public final class ImagePacker {
     private final ContentHasher hasher;
     private final Supplier<ResolvedBases> bases;
     private final Map<String, String> devImages;
+    private final Consumer<String> likelyNew;
     private final Map<String, PackedImage> packed = new HashMap<>();
     /** What {@link #walkAhead} found of each context it was given, or is finding. */
     private final Map<String, CompletableFuture<Early>> early = new ConcurrentHashMap<>();
@@ -66,7 +68,21 @@ public final class ImagePacker {
      */
     public ImagePacker(
             ImageGraph graph, ContentHasher hasher, Supplier<ResolvedBases> bases, Map<String, String> devImages) {
-        this(graph, hasher, bases, devImages, new KeptWalks(KeptWalks.DEFAULT_LIMIT));
+        this(graph, hasher, bases, devImages, name -> {});
+    }
+
+    /**
+     * @param likelyNew told the name of each image whose context git vouches for and the digest cache has never seen
+     *                  in a state ({@link ContentHasher#likelyNewState}), as soon as that is known: an image most
+     *                  likely to be built, while its state is still being computed
+     */
+    public ImagePacker(
+            ImageGraph graph,
+            ContentHasher hasher,
+            Supplier<ResolvedBases> bases,
+            Map<String, String> devImages,
+            Consumer<String> likelyNew) {
+        this(graph, hasher, bases, devImages, likelyNew, new KeptWalks(KeptWalks.DEFAULT_LIMIT));
     }
 
     /** @param keeping how many walked entries the packer keeps for its images (tests give it little room) */
@@ -75,11 +91,13 @@ public final class ImagePacker {
             ContentHasher hasher,
             Supplier<ResolvedBases> bases,
             Map<String, String> devImages,
+            Consumer<String> likelyNew,
             KeptWalks keeping) {
         this.graph = graph;
         this.hasher = hasher;
         this.bases = Lazy.of(bases);
         this.devImages = Map.copyOf(devImages);
+        this.likelyNew = likelyNew;
         this.keeping = keeping;
     }
 
@@ -175,6 +193,9 @@ public final class ImagePacker {
         ContextSpec spec = spec(graph, image);
         boolean dockerfileApart = !image.inlineDockerfile().isEmpty();
         VouchedTree context = hasher.vouch(spec, dockerfileApart);
+        if (hasher.likelyNewState(context)) {
+            likelyNew.accept(name);
+        }
         // A walk that could not be kept would be made again when the image is packed: left to that.
         if (hasher.surelyWalked(context) && keeping.hasRoom()) {
             sharedWalk(name, spec);

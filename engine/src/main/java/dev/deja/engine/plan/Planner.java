@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Makes the plan: the selected images in dependency order with their states, and what exists of them. */
@@ -34,13 +36,29 @@ public final class Planner {
      */
     public Planner(
             ImageGraph graph, ContentHasher hasher, Supplier<ResolvedBases> bases, Map<String, String> devImages) {
+        this(graph, hasher, bases, devImages, name -> {});
+    }
+
+    /** @param likelyNew told each image most likely to be built, while its state is computed (see ImagePacker) */
+    public Planner(
+            ImageGraph graph,
+            ContentHasher hasher,
+            Supplier<ResolvedBases> bases,
+            Map<String, String> devImages,
+            Consumer<String> likelyNew) {
         this.graph = graph;
         this.hasher = hasher;
-        this.packer = new ImagePacker(graph, hasher, bases, devImages);
+        this.packer = new ImagePacker(graph, hasher, bases, devImages, likelyNew);
     }
 
     /** A plan that does not ask the registry: every decision is {@link Decision#UNKNOWN}. */
     public Plan offline(Selection selection) {
+        Plan plan = packed(selection);
+        saveDigests();
+        return plan;
+    }
+
+    private Plan packed(Selection selection) {
         List<PlannedImage> images = new ArrayList<>();
         List<String> names = selection.apply(graph);
         packer.walkAhead(names);
@@ -61,7 +79,6 @@ public final class Planner {
                     unresolved(name),
                     ""));
         }
-        saveDigests();
         return new Plan(images);
     }
 
@@ -74,7 +91,12 @@ public final class Planner {
      *               set-up takes as long as hashing a small monorepo)
      */
     public Plan online(Selection selection, Supplier<StateLookup> lookup) {
-        Plan offline = offline(selection);
+        Plan offline = packed(selection);
+        // The digests are kept while the registry is asked, not before: a miss's build waits for its answer.
+        CompletableFuture<Integer> saving = Parallel.ahead("deja-save-digests", () -> {
+            saveDigests();
+            return 0;
+        });
         StateLookup states = lookup.get();
         Map<String, ImageDefinition> definitions = graph.project().byName();
         Map<String, Manifest> manifests = new ConcurrentHashMap<>();
@@ -87,6 +109,7 @@ public final class Planner {
             return found.map(f -> image.decided(Decision.REUSE, f.id()))
                     .orElseGet(() -> image.decided(Decision.BUILD, ""));
         });
+        Parallel.get(saving);
         return new Plan(decided, manifests);
     }
 

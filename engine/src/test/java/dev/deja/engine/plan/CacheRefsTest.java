@@ -76,22 +76,62 @@ class CacheRefsTest {
     }
 
     @Test
-    void laterRoundsKeepTheCandidatesOrderAndSkipImagesAlreadyFound() {
+    void laterRoundsAreAskedOnlyWhileNoImageIsFoundAndKeepTheCandidatesOrder() {
         Registry registry = new Registry();
         // Nothing in the first round; the branch's images only among the older ancestors, two tags of one image.
         registry.digests.put(ANCESTORS.get(9), "sha256:a");
         registry.digests.put(ANCESTORS.get(10), "sha256:a");
-        registry.digests.put(ANCESTORS.get(14), "sha256:b");
+        registry.digests.put(ANCESTORS.get(11), "sha256:b");
         registry.digests.put(ANCESTORS.get(19), "sha256:c");
 
         List<String> found = new CacheRefs(registry, GIT).existing(REPOSITORY, TagFormat.PLAIN, STATE);
 
-        assertThat(found)
-                .containsExactly(
-                        REPOSITORY + ":" + ANCESTORS.get(9),
-                        REPOSITORY + ":" + ANCESTORS.get(14),
-                        REPOSITORY + ":" + ANCESTORS.get(19));
-        assertThat(registry.asked).hasSize(23);
+        assertThat(found).containsExactly(REPOSITORY + ":" + ANCESTORS.get(9), REPOSITORY + ":" + ANCESTORS.get(11));
+        // The round that found them is the last one: the third would name older images only.
+        assertThat(registry.asked).hasSize(2 * Parallel.DEFAULT_WIDTH).doesNotContain(ANCESTORS.get(19));
+    }
+
+    @Test
+    void anImageWhoseTagsAllNameOneDigestCostsOneRound() {
+        Registry registry = new Registry();
+        // An image unchanged for all of the branch's commits: every tag of it names one image.
+        registry.digests.put("feature-x", "sha256:same");
+        registry.digests.put("main", "sha256:same");
+        ANCESTORS.forEach(commit -> registry.digests.put(commit, "sha256:same"));
+
+        List<String> found = new CacheRefs(registry, GIT).existing(REPOSITORY, TagFormat.PLAIN, STATE);
+
+        assertThat(found).containsExactly(REPOSITORY + ":feature-x");
+        assertThat(registry.asked).hasSize(Parallel.DEFAULT_WIDTH);
+    }
+
+    @Test
+    void aPrefetchedImageWhoseStateTagThePlanFoundAbsentIsNotAskedAgain() {
+        Registry registry = new Registry();
+        registry.digests.put("main", "sha256:2");
+        registry.digests.put(ANCESTORS.get(2), "sha256:3");
+        CacheRefs refs = new CacheRefs(registry, GIT);
+
+        refs.prefetch(REPOSITORY, TagFormat.PLAIN);
+        // Everything of the first round but the state tag, which no prefetch can know.
+        assertThat(registry.asked).hasSize(Parallel.DEFAULT_WIDTH - 1).doesNotContain(STATE.tag());
+        refs.absent(REPOSITORY, STATE.tag());
+
+        assertThat(refs.existing(REPOSITORY, TagFormat.PLAIN, STATE))
+                .containsExactly(REPOSITORY + ":main", REPOSITORY + ":" + ANCESTORS.get(2));
+        assertThat(registry.asked).hasSize(Parallel.DEFAULT_WIDTH - 1);
+    }
+
+    @Test
+    void aStateTagNotTakenAsAbsentIsAskedAfterThePrefetch() {
+        Registry registry = new Registry();
+        registry.digests.put(STATE.tag(), "sha256:state");
+        CacheRefs refs = new CacheRefs(registry, GIT);
+
+        refs.prefetch(REPOSITORY, TagFormat.PLAIN);
+
+        assertThat(refs.existing(REPOSITORY, TagFormat.PLAIN, STATE)).containsExactly(REPOSITORY + ":" + STATE.tag());
+        assertThat(registry.asked).hasSize(Parallel.DEFAULT_WIDTH).contains(STATE.tag());
     }
 
     @Test
