@@ -239,7 +239,8 @@ public final class Deja {
 
     /** @param likelyNew told each image most likely to be built, while its state is computed (see ImagePacker) */
     private Planner planner(List<String> names, boolean online, Consumer<String> likelyNew) {
-        lastPlanner = new Planner(graph, hasher, basesAhead(names, online), Map.of(), likelyNew);
+        lastPlanner = new Planner(
+                graph, hasher, new ImagePacker(graph, hasher, basesAhead(names, online), Map.of(), likelyNew));
         return lastPlanner;
     }
 

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Makes the plan: the selected images in dependency order with their states, and what exists of them. */
@@ -36,19 +35,14 @@ public final class Planner {
      */
     public Planner(
             ImageGraph graph, ContentHasher hasher, Supplier<ResolvedBases> bases, Map<String, String> devImages) {
-        this(graph, hasher, bases, devImages, name -> {});
+        this(graph, hasher, new ImagePacker(graph, hasher, bases, devImages));
     }
 
-    /** @param likelyNew told each image most likely to be built, while its state is computed (see ImagePacker) */
-    public Planner(
-            ImageGraph graph,
-            ContentHasher hasher,
-            Supplier<ResolvedBases> bases,
-            Map<String, String> devImages,
-            Consumer<String> likelyNew) {
+    /** A planner whose images {@code packer} packs (one made with the same graph and hasher). */
+    public Planner(ImageGraph graph, ContentHasher hasher, ImagePacker packer) {
         this.graph = graph;
         this.hasher = hasher;
-        this.packer = new ImagePacker(graph, hasher, bases, devImages, likelyNew);
+        this.packer = packer;
     }
 
     /** A plan that does not ask the registry: every decision is {@link Decision#UNKNOWN}. */
