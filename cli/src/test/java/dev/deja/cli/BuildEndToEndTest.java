@@ -137,6 +137,34 @@ class BuildEndToEndTest {
                 .containsEntry("web", "reused");
     }
 
+    /**
+     * With the digest cache on, as a CI job that carries it: a changed context is most likely built, so its files are
+     * copied out while they are hashed and its build's context links them; the image built holds the changed file.
+     */
+    @Test
+    void aChangedContextIsCopiedOutWhileHashedAndItsImageHoldsTheChange() throws Exception {
+        env.put("DEJA_DIGEST_CACHE", tmp.resolve("digests").toString());
+        Run first = build();
+        assertThat(first.code()).as(first.stderr()).isZero();
+        assertThat(first.stderr()).as("a cold cache guesses nothing").doesNotContain("most likely built");
+
+        repo.file("shared/libs/lib/version.txt", "shared 2.0.0\n");
+        String commit = commit("bump shared");
+        Run changed = build("--debug");
+
+        assertThat(changed.code()).as(changed.stderr()).isZero();
+        assertThat(results(changed)).containsEntry("base", "reused").containsEntry("shared", "built");
+        assertThat(changed.stderr())
+                .contains("shared: its context is new to the digest cache (most likely built)")
+                .containsPattern("shared: [0-9]+ files, [0-9.]+ MB copied out while they were hashed")
+                .containsPattern("shared: context of .* of its files linked to the copies made while they were hashed")
+                .doesNotContain("base: its context is new");
+        assertThat(example.docker(
+                        true, "run", "--rm", prefix + "/shared:" + commit, "cat", "/opt/shared/lib/version.txt"))
+                .as("the image built, pulled from the registry (its pull's lines first)")
+                .endsWith("\nshared 2.0.0\n");
+    }
+
     @Test
     void anImageOfUncommittedFilesGetsItsStateTagButNotTheCommitsOrTheBranchs() throws Exception {
         Run first = build();

@@ -29,6 +29,7 @@ import dev.deja.engine.graph.Selection;
 import dev.deja.engine.pack.DigestCaches;
 import dev.deja.engine.pack.EntitlementCheck;
 import dev.deja.engine.pack.ImagePacker;
+import dev.deja.engine.pack.LikelyBuilt;
 import dev.deja.engine.pack.PackedImage;
 import dev.deja.engine.plan.CacheRefs;
 import dev.deja.engine.plan.Decision;
@@ -48,6 +49,7 @@ import dev.deja.engine.why.Earlier;
 import dev.deja.engine.why.Explainer;
 import dev.deja.engine.why.Snapshot;
 import dev.deja.engine.why.Why;
+import dev.deja.packer.context.ContextEntry;
 import dev.deja.packer.context.ContextFiles;
 import dev.deja.packer.state.ContentHasher;
 import dev.deja.packer.state.DigestCache;
@@ -67,7 +69,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -147,9 +149,6 @@ public final class Deja {
     private boolean loaded;
 
     private CacheRefs cacheRefs;
-    /** How many images had their cache sources asked before their states were known ({@link #cacheSourcesFirst}). */
-    private final AtomicInteger cacheSourcesFirst = new AtomicInteger();
-
     private CompletableFuture<RegistryClient> client;
     /** The planner of this run's command, so a check after a plan reads the contexts it packed, not again. */
     private Planner lastPlanner;
@@ -221,8 +220,8 @@ public final class Deja {
 
     /** Every command says the notices again: a few, then how many more, so that a big tree does not drown output. */
     private static final int NOTICES_SAID = 5;
-    /** At most this many images a run have their cache sources asked before their states are known. */
-    private static final int CACHE_SOURCES_FIRST = 4;
+    /** At most this many images a run have what their builds need started before their states are known. */
+    private static final int STARTED_EARLY = 4;
 
     public ImageGraph graph() {
         return graph;
@@ -234,13 +233,13 @@ public final class Deja {
      * (offline under {@code track}), or left out ({@code ignore}).
      */
     private Planner planner(List<String> names, boolean online) {
-        return planner(names, online, name -> {});
+        return planner(names, online, LikelyBuilt.NONE);
     }
 
-    /** @param likelyNew told each image most likely to be built, while its state is computed (see ImagePacker) */
-    private Planner planner(List<String> names, boolean online, Consumer<String> likelyNew) {
+    /** @param likelyBuilt told of each image most likely built, while its state is computed */
+    private Planner planner(List<String> names, boolean online, LikelyBuilt likelyBuilt) {
         lastPlanner = new Planner(
-                graph, hasher, new ImagePacker(graph, hasher, basesAhead(names, online), Map.of(), likelyNew));
+                graph, hasher, new ImagePacker(graph, hasher, basesAhead(names, online), Map.of(), likelyBuilt));
         return lastPlanner;
     }
 
@@ -416,29 +415,57 @@ public final class Deja {
         if (!request.devImages().isEmpty()) {
             return buildOnDev(request, listener);
         }
-        Consumer<String> likelyNew = request.mode() == Mode.LOCAL || localMode() ? name -> {} : this::cacheSourcesFirst;
-        return build(request, listener, planner(request.selection().apply(graph), true, likelyNew));
+        try (BuildDriver driver = driver(request)) {
+            LikelyBuilt likelyBuilt =
+                    request.mode() == Mode.LOCAL || localMode() ? LikelyBuilt.NONE : startedEarly(driver);
+            return build(request, listener, planner(request.selection().apply(graph), true, likelyBuilt), driver);
+        }
+    }
+
+    private BuildDriver driver(BuildRequest request) {
+        return new BuildDriver(
+                settings.environment(),
+                new BuildDriver.Options(
+                        request.builderName(), graph().project().config().cache()),
+                settings.cancellation(),
+                settings.notices(),
+                settings.debugLines());
     }
 
     /**
-     * Starts asking the registry for the cache sources of an image most likely built (its context is new to the
-     * digest cache), on a thread of its own, before its state is known: all of them but its state tag, which the
-     * plan asks anyway, are known by the time its build needs them, instead of a round trip after the plan. At most
-     * {@value #CACHE_SOURCES_FIRST} images a run: a guess that is wrong (the state was built elsewhere) costs a round
-     * of HEADs each.
+     * What a build starts for an image most likely built (its context is new to the digest cache) while its state is
+     * computed: its cache sources asked of the registry (all but its state tag, which the plan asks anyway) and its
+     * files copied out as soon as its walk lists them, instead of a round trip and a copy after the plan. At most
+     * {@value #STARTED_EARLY} images a run: a guess that is wrong (the state was built elsewhere) costs a round of
+     * HEADs and a copy.
      */
-    private void cacheSourcesFirst(String name) {
-        ImageDefinition image = graph.project().byName().get(name);
-        if (image.exportsFiles() || cacheSourcesFirst.incrementAndGet() > CACHE_SOURCES_FIRST) {
-            return;
-        }
-        settings.debugLines()
-                .accept(name + ": its context is new to the digest cache (most likely built): its cache sources are"
-                        + " asked while its state is computed");
-        Parallel.ahead("deja-cache-sources-first", () -> {
-            cacheRefs().prefetch(graph.project().repository(name), image.tagFormat());
-            return name;
-        });
+    private LikelyBuilt startedEarly(BuildDriver driver) {
+        Set<String> started = ConcurrentHashMap.newKeySet();
+        return new LikelyBuilt() {
+            @Override
+            public void contextNew(String name) {
+                ImageDefinition image = graph.project().byName().get(name);
+                synchronized (started) {
+                    if (image.exportsFiles() || started.size() >= STARTED_EARLY || !started.add(name)) {
+                        return;
+                    }
+                }
+                settings.debugLines()
+                        .accept(name + ": its context is new to the digest cache (most likely built): its cache"
+                                + " sources are asked and its files copied out while its state is computed");
+                Parallel.ahead("deja-cache-sources-first", () -> {
+                    cacheRefs().prefetch(graph.project().repository(name), image.tagFormat());
+                    return name;
+                });
+            }
+
+            @Override
+            public void listed(String name, List<ContextEntry> entries) {
+                if (started.contains(name)) {
+                    driver.writeEarly(name, entries);
+                }
+            }
+        };
     }
 
     /**
@@ -475,78 +502,75 @@ public final class Deja {
         Selection selection = Selection.of(names);
         Planner planner = new Planner(graph, hasher, basesAhead(names, true), dev);
         lastPlanner = planner;
-        return build(request.withSelection(selection), listener, planner);
+        try (BuildDriver driver = driver(request)) {
+            return build(request.withSelection(selection), listener, planner, driver);
+        }
     }
 
-    private BuildReport build(BuildRequest request, BuildListener listener, Planner planner) {
-        BuildDriver.Options options = new BuildDriver.Options(
-                request.builderName(), graph().project().config().cache());
-        try (BuildDriver driver = new BuildDriver(
-                settings.environment(), options, settings.cancellation(), settings.notices(), settings.debugLines())) {
-            BuildReport report =
-                    switch (request.mode()) {
-                        case LOCAL -> {
-                            Plan plan = planner.online(request.selection(), () -> StateLookup.daemon(daemon()));
-                            building(driver, planner, plan);
-                            yield BuildRun.local(
-                                            graph(),
-                                            planner.packer(),
-                                            driver,
-                                            daemon(),
-                                            request.jobs(),
-                                            settings.cancellation(),
-                                            revision())
-                                    .run(plan, listener);
-                        }
-                        case LOAD -> {
-                            Supplier<StateLookup> lookup = lookupAhead(false);
-                            Plan plan = contextsAhead(
-                                    driver,
-                                    planner,
-                                    request.jobs(),
-                                    probing(driver, cacheSourcesAhead(planner.online(request.selection(), lookup))));
-                            Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
-                            yield BuildRun.load(
-                                            graph(),
-                                            planner.packer(),
-                                            driver,
-                                            cacheRefs(),
-                                            daemon(),
-                                            request.jobs(),
-                                            settings.cancellation(),
-                                            revision())
-                                    .run(plan, explained, listener);
-                        }
-                        case PUSH -> {
-                            askStatusAhead();
-                            Plan plan = contextsAhead(
-                                    driver,
-                                    planner,
-                                    request.jobs(),
-                                    probing(
-                                            driver,
-                                            cacheSourcesAhead(planner.online(request.selection(), lookupAhead(true)))));
-                            // The reasons (and with them the cache sources of the images to build) are asked for
-                            // while the tags are worked out.
-                            Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
-                            ImageTags tags = tags(request);
-                            sayLeftOut(plan, tags);
-                            yield BuildRun.push(
-                                            graph(),
-                                            planner.packer(),
-                                            driver,
-                                            registry(),
-                                            cacheRefs(),
-                                            tags,
-                                            request.jobs(),
-                                            settings.cancellation(),
-                                            revision())
-                                    .run(plan, explained, listener);
-                        }
-                    };
-            planner.saveDigests();
-            return report;
-        }
+    private BuildReport build(BuildRequest request, BuildListener listener, Planner planner, BuildDriver driver) {
+        BuildReport report =
+                switch (request.mode()) {
+                    case LOCAL -> {
+                        Plan plan = planner.online(request.selection(), () -> StateLookup.daemon(daemon()));
+                        building(driver, planner, plan);
+                        yield BuildRun.local(
+                                        graph(),
+                                        planner.packer(),
+                                        driver,
+                                        daemon(),
+                                        request.jobs(),
+                                        settings.cancellation(),
+                                        revision())
+                                .run(plan, listener);
+                    }
+                    case LOAD -> {
+                        Supplier<StateLookup> lookup = lookupAhead(false);
+                        Plan plan = contextsAhead(
+                                driver,
+                                planner,
+                                request.jobs(),
+                                probing(driver, cacheSourcesAhead(planner.online(request.selection(), lookup))));
+                        Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
+                        yield BuildRun.load(
+                                        graph(),
+                                        planner.packer(),
+                                        driver,
+                                        cacheRefs(),
+                                        daemon(),
+                                        request.jobs(),
+                                        settings.cancellation(),
+                                        revision())
+                                .run(plan, explained, listener);
+                    }
+                    case PUSH -> {
+                        askStatusAhead();
+                        Plan plan = contextsAhead(
+                                driver,
+                                planner,
+                                request.jobs(),
+                                probing(
+                                        driver,
+                                        cacheSourcesAhead(planner.online(request.selection(), lookupAhead(true)))));
+                        // The reasons (and with them the cache sources of the images to build) are asked for
+                        // while the tags are worked out.
+                        Supplier<Plan> explained = explainedWhileBuilding(planner, plan);
+                        ImageTags tags = tags(request);
+                        sayLeftOut(plan, tags);
+                        yield BuildRun.push(
+                                        graph(),
+                                        planner.packer(),
+                                        driver,
+                                        registry(),
+                                        cacheRefs(),
+                                        tags,
+                                        request.jobs(),
+                                        settings.cancellation(),
+                                        revision())
+                                .run(plan, explained, listener);
+                    }
+                };
+        planner.saveDigests();
+        return report;
     }
 
     /**

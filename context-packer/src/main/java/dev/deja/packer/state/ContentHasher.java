@@ -193,12 +193,20 @@ public final class ContentHasher {
      * 4 GiB or more, whose size git does not keep) makes it walk after all.
      */
     public Walked walk(ContextSpec spec, String walkKey) {
+        return walk(spec, walkKey, walk -> {});
+    }
+
+    /**
+     * {@link #walk(ContextSpec, String)}, telling {@code listed} the walk's entries as soon as they are listed, while
+     * their files are still being hashed (a walk that turns out outdated is listed again).
+     */
+    public Walked walk(ContextSpec spec, String walkKey, Consumer<ContextCollector.Walk> listed) {
         int lastWalked = cache.walkSize(walkKey);
         if (cache.enabled() && (lastWalked == 0 || lastWalked > SMALL_CONTEXT)) {
             try (Session session = start(walkKey)) {
                 AtomicInteger fromGit = new AtomicInteger();
                 AtomicInteger onDisk = new AtomicInteger();
-                Optional<ContextCollector.Walk> listed = ContextCollector.walkListed(
+                Optional<ContextCollector.Walk> fromIndex = ContextCollector.walkListed(
                         spec,
                         vouching,
                         entry -> {
@@ -209,8 +217,9 @@ public final class ContentHasher {
                             fromGit.incrementAndGet();
                             session.submitListed(entry, blob);
                         });
-                if (listed.isPresent()) {
-                    Walked walked = new Walked(listed.get(), session.finish());
+                if (fromIndex.isPresent()) {
+                    listed.accept(fromIndex.get());
+                    Walked walked = new Walked(fromIndex.get(), session.finish());
                     debug.accept(described(spec) + " listed from git's index: " + fromGit + " files as git has them, "
                             + onDisk + " looked at on disk");
                     return walked;
@@ -221,6 +230,7 @@ public final class ContentHasher {
         }
         try (Session session = start(walkKey)) {
             ContextCollector.Walk walk = ContextCollector.walk(spec, session::submit);
+            listed.accept(walk);
             return new Walked(walk, session.finish());
         }
     }

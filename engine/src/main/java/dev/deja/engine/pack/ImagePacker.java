@@ -46,7 +46,7 @@ public final class ImagePacker {
     private final ContentHasher hasher;
     private final Supplier<ResolvedBases> bases;
     private final Map<String, String> devImages;
-    private final Consumer<String> likelyNew;
+    private final LikelyBuilt likelyBuilt;
     private final Map<String, PackedImage> packed = new HashMap<>();
     /** What {@link #walkAhead} found of each context it was given, or is finding. */
     private final Map<String, CompletableFuture<Early>> early = new ConcurrentHashMap<>();
@@ -68,21 +68,17 @@ public final class ImagePacker {
      */
     public ImagePacker(
             ImageGraph graph, ContentHasher hasher, Supplier<ResolvedBases> bases, Map<String, String> devImages) {
-        this(graph, hasher, bases, devImages, name -> {});
+        this(graph, hasher, bases, devImages, LikelyBuilt.NONE);
     }
 
-    /**
-     * @param likelyNew told the name of each image whose context git vouches for and the digest cache has never seen
-     *                  in a state ({@link ContentHasher#likelyNewState}), as soon as that is known: an image most
-     *                  likely to be built, while its state is still being computed
-     */
+    /** @param likelyBuilt told of each image most likely built, while its state is computed */
     public ImagePacker(
             ImageGraph graph,
             ContentHasher hasher,
             Supplier<ResolvedBases> bases,
             Map<String, String> devImages,
-            Consumer<String> likelyNew) {
-        this(graph, hasher, bases, devImages, likelyNew, new KeptWalks(KeptWalks.DEFAULT_LIMIT));
+            LikelyBuilt likelyBuilt) {
+        this(graph, hasher, bases, devImages, likelyBuilt, new KeptWalks(KeptWalks.DEFAULT_LIMIT));
     }
 
     /** @param keeping how many walked entries the packer keeps for its images (tests give it little room) */
@@ -91,13 +87,13 @@ public final class ImagePacker {
             ContentHasher hasher,
             Supplier<ResolvedBases> bases,
             Map<String, String> devImages,
-            Consumer<String> likelyNew,
+            LikelyBuilt likelyBuilt,
             KeptWalks keeping) {
         this.graph = graph;
         this.hasher = hasher;
         this.bases = Lazy.of(bases);
         this.devImages = Map.copyOf(devImages);
-        this.likelyNew = likelyNew;
+        this.likelyBuilt = likelyBuilt;
         this.keeping = keeping;
     }
 
@@ -193,12 +189,13 @@ public final class ImagePacker {
         ContextSpec spec = spec(graph, image);
         boolean dockerfileApart = !image.inlineDockerfile().isEmpty();
         VouchedTree context = hasher.vouch(spec, dockerfileApart);
-        if (hasher.likelyNewState(context)) {
-            likelyNew.accept(name);
+        boolean likelyNew = hasher.likelyNewState(context);
+        if (likelyNew) {
+            likelyBuilt.contextNew(name);
         }
         // A walk that could not be kept would be made again when the image is packed: left to that.
         if (hasher.surelyWalked(context) && keeping.hasRoom()) {
-            sharedWalk(name, spec);
+            sharedWalk(name, spec, likelyNew ? walk -> likelyBuilt.listed(name, walk.sorted()) : walk -> {});
         }
         return new Early(context);
     }
@@ -387,12 +384,17 @@ public final class ImagePacker {
      * else walked now.
      */
     private SharedWalk sharedWalk(String name, ContextSpec spec) {
+        return sharedWalk(name, spec, walk -> {});
+    }
+
+    /** @param listed told the walk's entries once listed, if this call walks */
+    private SharedWalk sharedWalk(String name, ContextSpec spec, Consumer<ContextCollector.Walk> listed) {
         String key = walkKey(name);
         SharedWalk kept = walks.get(key);
         if (kept != null) {
             return kept;
         }
-        ContentHasher.Walked found = hasher.walk(spec, key);
+        ContentHasher.Walked found = hasher.walk(spec, key, listed);
         SharedWalk walked =
                 new SharedWalk(found, keeping.take(found.walk().sorted().size()));
         if (walked.kept()) {

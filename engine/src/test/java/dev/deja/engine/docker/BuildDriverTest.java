@@ -270,6 +270,12 @@ class BuildDriverTest {
      * file, and the context folders that existed while it ran, and writes the pushed digest as buildx does.
      */
     private BuildDriver driverWithAFakeBuildx(Path seen) throws Exception {
+        return driverWithAFakeBuildx(seen, "", line -> {});
+    }
+
+    /** @param more shell lines the fake plugin runs last, with the context folder in {@code $1} */
+    private BuildDriver driverWithAFakeBuildx(Path seen, String more, java.util.function.Consumer<String> debug)
+            throws Exception {
         Path config = tmp.resolve("docker-config");
         Path plugin = config.resolve("cli-plugins/docker-buildx");
         java.nio.file.Files.createDirectories(plugin.getParent());
@@ -283,6 +289,7 @@ class BuildDriverTest {
                         + "done\n"
                         + "printf '%s\\n%s\\n' \"$1\" \"$metadata\" > '" + seen + "'\n"
                         + "ls -d " + TEMP + "/deja-context-* >> '" + seen + "'\n"
+                        + more
                         + "[ -f \"$1/Dockerfile\" ] && [ -f \"$1/app\" ]\n");
         java.nio.file.Files.setPosixFilePermissions(
                 plugin, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -293,7 +300,7 @@ class BuildDriverTest {
                 BuildDriver.Options.defaults(),
                 dev.deja.engine.exec.Cancellation.never(),
                 notice -> {},
-                line -> {});
+                debug);
     }
 
     private static final Path TEMP = Path.of(System.getProperty("java.io.tmpdir"));
@@ -352,5 +359,57 @@ class BuildDriverTest {
         driver.close();
 
         assertThat(contextFolders()).isSubsetOf(before);
+    }
+
+    /**
+     * The files of an image most likely built, copied out while they were hashed, are what its build's context links
+     * (one inode, not a second copy), and their folder is gone once the driver closes.
+     */
+    @Test
+    void filesCopiedOutEarlyAreLinkedByTheBuildAndRemovedOnClose() throws Exception {
+        Path seen = tmp.resolve("seen");
+        Path links = tmp.resolve("links");
+        List<String> debug = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BuildDriver driver = driverWithAFakeBuildx(seen, "stat -c %h \"$1/app\" > '" + links + "'\n", debug::add);
+        ImageBuilder.Request svc1 = request("svc1");
+        java.util.Set<Path> before = earlyFolders();
+
+        driver.writeEarly("svc1", svc1.packed().context().entries());
+        driver.build(svc1, line -> {});
+
+        assertThat(java.nio.file.Files.readString(links).strip())
+                .as("the context's file and its early copy: one inode")
+                .isEqualTo("2");
+        assertThat(debug)
+                .anyMatch(line -> line.startsWith("svc1: ") && line.contains("copied out while they were hashed"))
+                .anyMatch(line -> line.contains("of its files linked to the copies made while they were hashed"));
+        java.util.Set<Path> early = new java.util.HashSet<>(earlyFolders());
+        early.removeAll(before);
+        assertThat(early).hasSize(1);
+        driver.close();
+        assertThat(early.iterator().next()).doesNotExist();
+    }
+
+    /** A context larger than an early copy may be is left to its build. */
+    @Test
+    void aContextLargerThanAnEarlyCopyIsNotCopiedEarly() throws Exception {
+        BuildDriver driver = driverWithAFakeBuildx(tmp.resolve("seen"));
+        tree.file("svc1/big.bin", "x".repeat((int) BuildDriver.EARLY_AT_MOST_BYTES));
+        java.util.Set<Path> before = earlyFolders();
+
+        driver.writeEarly("svc1", request("svc1").packed().context().entries());
+        driver.close();
+
+        java.util.Set<Path> early = new java.util.HashSet<>(earlyFolders());
+        early.removeAll(before);
+        assertThat(early).isEmpty();
+    }
+
+    /** The early copies' folders in the temporary folder now. */
+    private static java.util.Set<Path> earlyFolders() throws Exception {
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(TEMP)) {
+            return list.filter(p -> p.getFileName().toString().startsWith("deja-early-"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
     }
 }

@@ -68,7 +68,12 @@ class ImagePackerTest {
 
     private static ImagePacker packer(ImageGraph graph, long room) {
         return new ImagePacker(
-                graph, new ContentHasher(2), () -> ResolvedBases.ignored(), Map.of(), name -> {}, new KeptWalks(room));
+                graph,
+                new ContentHasher(2),
+                () -> ResolvedBases.ignored(),
+                Map.of(),
+                LikelyBuilt.NONE,
+                new KeptWalks(room));
     }
 
     private static List<String> paths(PackedImage image) {
