@@ -181,9 +181,20 @@ public final class GitVouching implements Vouching {
     /** The project root from the checkout's top, with a slash; empty when it is not inside (asked once). */
     private final Lazy<Optional<String>> rootPrefix;
 
-    private GitVouching(Reading reading, Path root) {
+    /**
+     * A clean folder of more entries than this is keyed by the commit's tree there; one of fewer by git's lines for its
+     * entries, hashed here: a few thousand lines hash in a millisecond, where a tree id waits for {@code git ls-tree}
+     * (60 ms on two busy cores, on the way to every small context's state). Either key changes with any entry below.
+     */
+    static final int KEYED_BY_TREE_ABOVE = 2_000;
+
+    /** {@link #KEYED_BY_TREE_ABOVE}, or what a test sets. */
+    private final int keyedByTreeAbove;
+
+    private GitVouching(Reading reading, Path root, int keyedByTreeAbove) {
         this.reading = reading;
         this.root = root;
+        this.keyedByTreeAbove = keyedByTreeAbove;
         this.rootPrefix = Lazy.of(() -> Parallel.get(reading.checkout).flatMap(this::findRootPrefix));
     }
 
@@ -262,7 +273,12 @@ public final class GitVouching implements Vouching {
 
         /** Git's word on the files of the project at {@code root}. */
         public Vouching forProject(Path root) {
-            return new GitVouching(this, root);
+            return forProject(root, KEYED_BY_TREE_ABOVE);
+        }
+
+        /** @param keyedByTreeAbove see {@link #KEYED_BY_TREE_ABOVE} (tests of the trees set 0) */
+        Vouching forProject(Path root, int keyedByTreeAbove) {
+            return new GitVouching(this, root, keyedByTreeAbove);
         }
     }
 
@@ -310,11 +326,6 @@ public final class GitVouching implements Vouching {
 
     @Override
     public VouchedTree tree(List<String> roots) {
-        CompletableFuture<Integer> announcement = announced;
-        if (announcement != null) {
-            // The folders announced are asked of git together: join that question rather than ask alone.
-            Parallel.get(announcement);
-        }
         Index i = Parallel.get(reading.index);
         if (i.refusal() != null) {
             return VouchedTree.refused(i.refusal());
@@ -340,7 +351,9 @@ public final class GitVouching implements Vouching {
                         "'" + unvouched.path().substring(rootPrefix.length()) + "' " + unvouched.notVouched());
             }
             String folder = fromTop(rootPrefix, root);
-            Optional<String> committed = range.at() < 0 ? i.committedTree(folder) : Optional.empty();
+            Optional<String> committed = range.at() < 0 && range.to() - range.from() > keyedByTreeAbove
+                    ? committedTree(i, folder)
+                    : Optional.empty();
             if (committed.isPresent()) {
                 // The commit's tree there names every entry below it (paths, modes, blobs) in 40 characters: the
                 // 5 MB of git's lines for 50,000 files need not be hashed. ('t' starts no line of git's listing.)
@@ -372,6 +385,16 @@ public final class GitVouching implements Vouching {
                                         root, path.endsWith("/") ? path.substring(0, path.length() - 1) : path)))
                 .toList();
         return VouchedTree.of(HexFormat.of().formatHex(key.digest()), under);
+    }
+
+    /** The commit's tree at {@code folder} ({@link Index#committedTree}), joining the announced folders' question. */
+    private Optional<String> committedTree(Index i, String folder) {
+        CompletableFuture<Integer> announcement = announced;
+        if (announcement != null) {
+            // The folders announced are asked of git together: join that question rather than ask alone.
+            Parallel.get(announcement);
+        }
+        return i.committedTree(folder);
     }
 
     @Override

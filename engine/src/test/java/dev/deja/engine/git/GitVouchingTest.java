@@ -115,6 +115,41 @@ class GitVouchingTest {
         return out;
     }
 
+    /** Git's word on {@code root} that keys every clean folder by the commit's tree there, however few its entries. */
+    private static GitVouching keyedByTrees(Path root) {
+        return (GitVouching) GitVouching.reading(root, Map.of(), refusal -> {}).forProject(root, 0);
+    }
+
+    /**
+     * A clean folder of a few entries is keyed by git's lines for them ({@code ls-files --stage -v -z}, from the checkout's
+     * top), not by the commit's tree, which needs an {@code ls-tree}: the same key from run to run, another as soon as
+     * an entry below changes.
+     */
+    @Test
+    void aSmallCleanFolderIsKeyedByItsIndexLines() throws Exception {
+        Path repo = tmp.resolve("repo");
+        new TestTree(repo).file("proj/app/a.txt", "a\n").file("proj/app/sub/b.txt", "b\n");
+        committed(repo);
+        Path project = repo.resolve("proj");
+        String lines = gitOut(repo, "ls-files", "--stage", "-v", "-z", "--", "proj/app");
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        sha.update(lines.replaceAll("\0$", "").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) '/');
+
+        String key = ((GitVouching) GitVouching.of(project, Map.of()))
+                .tree(List.of("app"))
+                .key();
+
+        assertThat(key).isEqualTo(java.util.HexFormat.of().formatHex(sha.digest()));
+        assertThat(key).isNotEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/app")));
+        new TestTree(repo).file("proj/app/a.txt", "changed\n");
+        committed(repo);
+        assertThat(((GitVouching) GitVouching.of(project, Map.of()))
+                        .tree(List.of("app"))
+                        .key())
+                .isNotEqualTo(key);
+    }
+
     /** The key {@code tree} gives a clean folder: the commit's tree id there (and a '/' closing the root). */
     private static String treeKey(String... treeIds) throws Exception {
         java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
@@ -140,7 +175,7 @@ class GitVouchingTest {
                 .file("other/d.txt", "d\n");
         committed(repo);
         Path project = repo.resolve("proj");
-        GitVouching vouching = (GitVouching) GitVouching.of(project, Map.of());
+        GitVouching vouching = keyedByTrees(project);
         vouching.willAsk(List.of("app", "odd [name]*", ""));
         assertThat(vouching.tree(List.of("app")).key()).isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/app")));
         assertThat(vouching.tree(List.of("odd [name]*")).key())
@@ -152,7 +187,7 @@ class GitVouchingTest {
 
         new TestTree(repo).file("proj/lib/staged.txt", "s\n");
         git(repo, "add", "proj/lib/staged.txt");
-        GitVouching staged = (GitVouching) GitVouching.of(project, Map.of());
+        GitVouching staged = keyedByTrees(project);
         staged.willAsk(List.of("lib"));
         assertThat(staged.tree(List.of("lib")).vouched()).isTrue();
         assertThat(staged.tree(List.of("lib")).key()).isNotEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:proj/lib")));
@@ -178,7 +213,7 @@ class GitVouchingTest {
         for (String sibling : List.of("app-two/c.txt", "app.d", "app0/e.txt", "app_x/f.txt")) {
             Files.writeString(repo.resolve(sibling), "edited\n");
         }
-        GitVouching siblingsEdited = (GitVouching) GitVouching.of(repo, Map.of());
+        GitVouching siblingsEdited = keyedByTrees(repo);
         assertThat(siblingsEdited.tree(List.of("app")).key()).isEqualTo(treeKey(gitOut(repo, "rev-parse", "HEAD:app")));
         assertThat(siblingsEdited.tree(List.of("lone.txt")).vouched()).isTrue();
         assertThat(siblingsEdited.tree(List.of("app-two")).refusal()).isEqualTo("'app-two/c.txt' is modified");
