@@ -121,9 +121,7 @@ public final class ContentHasher {
      * that remembers nothing, a first run's or a lost one, finds every context new).
      */
     public boolean likelyNewState(VouchedTree context) {
-        return context.vouched()
-                && cache.openedWithStates()
-                && !cache.knowsStatesStartingWith(State.knownStatePrefix(context.key()));
+        return context.vouched() && cache.openedWithStates() && surelyWalked(context);
     }
 
     /**

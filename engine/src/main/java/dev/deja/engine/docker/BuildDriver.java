@@ -151,7 +151,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         }
         kept.forEach(staged -> staged.remove(writtenFiles));
         for (CompletableFuture<Optional<Path>> copying : early.values()) {
-            copyMade(copying).ifPresent(dir -> new Staged(Map.of(), List.of(dir), null, 0, 0).remove(writtenFiles));
+            copyMade(copying).ifPresent(dir -> Staged.folder(dir).remove(writtenFiles));
         }
     }
 
@@ -303,7 +303,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                     } catch (IOException | RuntimeException e) {
                         // Its build copies them itself, and says what fails.
                         if (dir != null) {
-                            new Staged(Map.of(), List.of(dir), null, 0, 0).remove(writtenFiles);
+                            Staged.folder(dir).remove(writtenFiles);
                         }
                         return Optional.empty();
                     }
@@ -329,6 +329,7 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
     }
 
     private Staged write(PackedImage packed) {
+        // The time told is the early copy's wait too: what the context cost from here.
         long start = System.nanoTime();
         CompletableFuture<Optional<Path>> copying = early.get(packed.name());
         if (copying != null) {
@@ -336,21 +337,12 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
             copyMade(copying);
         }
         String walk = walkOf.get(packed.name());
-        Staged staged;
         if (walk == null) {
-            staged = Staged.write(packed, writtenFiles);
-        } else {
-            synchronized (writingWalk.computeIfAbsent(walk, key -> new Object())) {
-                staged = Staged.write(packed, writtenFiles);
-            }
+            return Staged.write(packed, writtenFiles, start);
         }
-        // The time told is the early copy's wait too: what the context cost from here.
-        return new Staged(
-                staged.folders(),
-                staged.written(),
-                staged.sending(),
-                staged.linkedFiles(),
-                (System.nanoTime() - start) / 1e9);
+        synchronized (writingWalk.computeIfAbsent(walk, key -> new Object())) {
+            return Staged.write(packed, writtenFiles, start);
+        }
     }
 
     @Override
@@ -440,9 +432,10 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
         /**
          * Writes {@code packed}'s context out (see {@link #sending}), linking what {@code files} holds of it; what was
          * written is removed when it fails.
+         *
+         * @param start when the caller started on it ({@code System.nanoTime}): its {@link #seconds} count from there
          */
-        static Staged write(PackedImage packed, WrittenFiles files) {
-            long start = System.nanoTime();
+        static Staged write(PackedImage packed, WrittenFiles files, long start) {
             Map<String, Path> folders = new TreeMap<>();
             List<Path> written = new ArrayList<>();
             try {
@@ -466,6 +459,11 @@ public final class BuildDriver implements ImageBuilder, AutoCloseable {
                 new Staged(folders, written, null, 0, 0).remove(files);
                 throw e;
             }
+        }
+
+        /** One temporary folder written, to be removed as a context's are. */
+        static Staged folder(Path dir) {
+            return new Staged(Map.of(), List.of(dir), null, 0, 0);
         }
 
         /** Removes the temporary folders (best effort: they are temporary), forgotten by {@code files} first. */

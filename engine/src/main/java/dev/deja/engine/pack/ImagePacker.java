@@ -189,12 +189,14 @@ public final class ImagePacker {
         ContextSpec spec = spec(graph, image);
         boolean dockerfileApart = !image.inlineDockerfile().isEmpty();
         VouchedTree context = hasher.vouch(spec, dockerfileApart);
-        boolean likelyNew = hasher.likelyNewState(context);
+        // Most contexts are known: only one that is surely walked is asked whether it is likely new too.
+        boolean walked = hasher.surelyWalked(context);
+        boolean likelyNew = walked && hasher.likelyNewState(context);
         if (likelyNew) {
             likelyBuilt.contextNew(name);
         }
         // A walk that could not be kept would be made again when the image is packed: left to that.
-        if (hasher.surelyWalked(context) && keeping.hasRoom()) {
+        if (walked && keeping.hasRoom()) {
             sharedWalk(name, spec, likelyNew ? walk -> likelyBuilt.listed(name, walk.sorted()) : walk -> {});
         }
         return new Early(context);
